@@ -1,0 +1,434 @@
+package dev.gewyvern.btf;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A parsed BTF blob: the header and section bounds are validated and every type record is indexed
+ * up front (one int per type); types and names are decoded on demand. Split BTF (a kernel module's)
+ * sits on a base: its type ids and string offsets continue the base's.
+ *
+ * <p>Instances are immutable and safe to share between threads.
+ */
+public final class Btf {
+    static final int MAGIC = 0xEB9F;
+    static final int HEADER_LEN = 24;
+    private static final int RECORD_LEN = 12;
+
+    private final ByteBuffer data;
+    private final Btf base;
+    private final int typeStart;
+    private final int strStart;
+    private final int strLen;
+    private final int[] offsets;
+    private final int firstId;
+    private final int baseStrLen;
+
+    private Btf(ByteBuffer data, Btf base, int typeStart, int strStart, int strLen, int[] offsets) {
+        this.data = data;
+        this.base = base;
+        this.typeStart = typeStart;
+        this.strStart = strStart;
+        this.strLen = strLen;
+        this.offsets = offsets;
+        this.firstId = base == null ? 1 : base.typeCount();
+        this.baseStrLen = base == null ? 0 : base.stringsLength();
+    }
+
+    /** Parses standalone BTF (an object's .BTF section or vmlinux). */
+    public static Btf parse(byte[] bytes) {
+        return parse(ByteBuffer.wrap(bytes), null);
+    }
+
+    /**
+     * Parses BTF from a buffer (which it does not copy; it must not change afterwards), as split BTF
+     * over {@code base} when that is not null.
+     */
+    public static Btf parse(ByteBuffer bytes, Btf base) {
+        ByteBuffer b = bytes.slice();
+        if (b.remaining() < HEADER_LEN) {
+            throw new BtfException("BTF is " + b.remaining() + " bytes, shorter than its 24-byte header");
+        }
+        b.order(ByteOrder.LITTLE_ENDIAN);
+        int magic = Short.toUnsignedInt(b.getShort(0));
+        if (magic != MAGIC) {
+            if (Integer.reverseBytes(magic << 16) == MAGIC) {
+                b.order(ByteOrder.BIG_ENDIAN);
+            } else {
+                throw new BtfException(String.format("bad BTF magic 0x%04x at offset 0 (want 0xeb9f)", magic));
+            }
+        }
+        int version = Byte.toUnsignedInt(b.get(2));
+        if (version != 1) {
+            throw new BtfException("unsupported BTF version " + version + " at offset 2 (want 1)");
+        }
+        long hdrLen = Integer.toUnsignedLong(b.getInt(4));
+        if (hdrLen < HEADER_LEN || hdrLen > b.remaining()) {
+            throw new BtfException("BTF header length " + hdrLen + " is outside 24.." + b.remaining());
+        }
+        for (long i = HEADER_LEN; i < hdrLen; i++) {
+            if (b.get((int) i) != 0) {
+                throw new BtfException("BTF header byte " + i + " is not zero: the header is newer than we know");
+            }
+        }
+        long typeOff = Integer.toUnsignedLong(b.getInt(8));
+        long typeLen = Integer.toUnsignedLong(b.getInt(12));
+        long strOff = Integer.toUnsignedLong(b.getInt(16));
+        long strLen = Integer.toUnsignedLong(b.getInt(20));
+        long total = b.remaining();
+        if ((typeOff & 3) != 0) {
+            throw new BtfException("BTF type section offset " + typeOff + " is not 4-byte aligned");
+        }
+        if (hdrLen + typeOff + typeLen > total) {
+            throw new BtfException("BTF type section [" + typeOff + ", +" + typeLen + ") runs past the end ("
+                    + (total - hdrLen) + " bytes after the header)");
+        }
+        if (hdrLen + strOff + strLen > total) {
+            throw new BtfException("BTF string section [" + strOff + ", +" + strLen + ") runs past the end ("
+                    + (total - hdrLen) + " bytes after the header)");
+        }
+        if (typeOff < strOff ? typeOff + typeLen > strOff : strOff + strLen > typeOff) {
+            throw new BtfException("BTF type and string sections overlap");
+        }
+        int strStart = (int) (hdrLen + strOff);
+        if (base == null && (strLen == 0 || b.get(strStart) != 0)) {
+            throw new BtfException("BTF string section must start with an empty string");
+        }
+        if (strLen > 0 && b.get(strStart + (int) strLen - 1) != 0) {
+            throw new BtfException("BTF string section does not end with a NUL byte");
+        }
+        int typeStart = (int) (hdrLen + typeOff);
+        int[] offsets = index(b, typeStart, (int) typeLen);
+        Btf btf = new Btf(b, base, typeStart, strStart, (int) strLen, offsets);
+        btf.validate();
+        return btf;
+    }
+
+    private static int[] index(ByteBuffer b, int start, int len) {
+        // at most one record per 12 bytes: the array can never outgrow the input
+        int[] offsets = new int[Math.min(len / RECORD_LEN, 1024)];
+        int n = 0;
+        int pos = 0;
+        while (pos < len) {
+            if (len - pos < RECORD_LEN) {
+                throw new BtfException("BTF type " + (n + 1) + " at type offset " + pos + " is truncated");
+            }
+            int info = b.getInt(start + pos + 4);
+            int kindNo = (info >>> 24) & 0x1f;
+            BtfKind kind = BtfKind.of(kindNo);
+            if (kind == null || kind == BtfKind.VOID) {
+                throw new BtfException("BTF type " + (n + 1) + " at type offset " + pos + " has unknown kind " + kindNo);
+            }
+            int vlen = info & 0xffff;
+            long size = RECORD_LEN + trailing(kind, vlen);
+            if (size > len - pos) {
+                throw new BtfException("BTF type " + (n + 1) + " (" + kind + ", vlen " + vlen + ") at type offset "
+                        + pos + " runs past the type section");
+            }
+            if (n == offsets.length) {
+                offsets = java.util.Arrays.copyOf(offsets, Math.min(offsets.length * 2, len / RECORD_LEN));
+            }
+            offsets[n++] = pos;
+            pos += (int) size;
+        }
+        return java.util.Arrays.copyOf(offsets, n);
+    }
+
+    static long trailing(BtfKind kind, int vlen) {
+        return switch (kind) {
+            case INT, VAR, DECL_TAG -> 4;
+            case ARRAY -> 12;
+            case STRUCT, UNION, DATASEC -> 12L * vlen;
+            case ENUM, FUNC_PROTO -> 8L * vlen;
+            case ENUM64 -> 12L * vlen;
+            default -> 0;
+        };
+    }
+
+    /** Checks every name offset and every referenced type id, so that later decoding cannot fail. */
+    private void validate() {
+        int limit = typeCount();
+        for (int i = 0; i < offsets.length; i++) {
+            int id = firstId + i;
+            int p = typeStart + offsets[i];
+            int info = data.getInt(p + 4);
+            BtfKind kind = BtfKind.of((info >>> 24) & 0x1f);
+            int vlen = info & 0xffff;
+            checkString(id, data.getInt(p));
+            int ref = data.getInt(p + 8);
+            switch (kind) {
+                case PTR, TYPEDEF, VOLATILE, CONST, RESTRICT, FUNC, VAR, DECL_TAG, TYPE_TAG -> checkRef(id, ref, limit);
+                case ARRAY -> {
+                    checkRef(id, data.getInt(p + 12), limit);
+                    checkRef(id, data.getInt(p + 16), limit);
+                }
+                case STRUCT, UNION -> {
+                    for (int m = 0; m < vlen; m++) {
+                        checkString(id, data.getInt(p + 12 + 12 * m));
+                        checkRef(id, data.getInt(p + 16 + 12 * m), limit);
+                    }
+                }
+                case ENUM -> {
+                    for (int m = 0; m < vlen; m++) {
+                        checkString(id, data.getInt(p + 12 + 8 * m));
+                    }
+                }
+                case ENUM64 -> {
+                    for (int m = 0; m < vlen; m++) {
+                        checkString(id, data.getInt(p + 12 + 12 * m));
+                    }
+                }
+                case FUNC_PROTO -> {
+                    checkRef(id, ref, limit);
+                    for (int m = 0; m < vlen; m++) {
+                        checkString(id, data.getInt(p + 12 + 8 * m));
+                        checkRef(id, data.getInt(p + 16 + 8 * m), limit);
+                    }
+                }
+                case DATASEC -> {
+                    for (int m = 0; m < vlen; m++) {
+                        checkRef(id, data.getInt(p + 12 + 12 * m), limit);
+                    }
+                }
+                default -> { }
+            }
+        }
+    }
+
+    private void checkRef(int id, int ref, int limit) {
+        if (ref < 0 || ref >= limit) {
+            throw new BtfException("BTF type " + id + " refers to type id " + Integer.toUnsignedString(ref)
+                    + ", past the last type " + (limit - 1));
+        }
+    }
+
+    private void checkString(int id, int off) {
+        long o = Integer.toUnsignedLong(off);
+        if (o >= baseStrLen + (long) strLen) {
+            throw new BtfException("BTF type " + id + " names string offset " + o + ", past the string section ("
+                    + (baseStrLen + strLen) + " bytes)");
+        }
+    }
+
+    /** One more than the highest type id: ids 0 (void) to typeCount() - 1 are valid. */
+    public int typeCount() {
+        return firstId + offsets.length;
+    }
+
+    /** The first type id this BTF defines itself (1, or the base's count for split BTF). */
+    public int firstTypeId() {
+        return firstId;
+    }
+
+    public Btf base() {
+        return base;
+    }
+
+    public ByteOrder order() {
+        return data.order();
+    }
+
+    int stringsLength() {
+        return baseStrLen + strLen;
+    }
+
+    /** The string at {@code offset} in the (base + own) string section. */
+    public String string(int offset) {
+        if (offset < baseStrLen) {
+            return base.string(offset);
+        }
+        int start = strStart + offset - baseStrLen;
+        int end = start;
+        while (data.get(end) != 0) {
+            end++;
+        }
+        byte[] bytes = new byte[end - start];
+        data.get(start, bytes);
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    private int recordOffset(int id) {
+        if (id < firstId) {
+            throw new IllegalArgumentException("type id " + id + " belongs to the base BTF");
+        }
+        if (id >= typeCount()) {
+            throw new BtfException("no BTF type id " + id + " (last is " + (typeCount() - 1) + ")");
+        }
+        return typeStart + offsets[id - firstId];
+    }
+
+    public BtfKind kind(int id) {
+        if (id == 0) {
+            return BtfKind.VOID;
+        }
+        if (id < firstId) {
+            return base.kind(id);
+        }
+        return BtfKind.of((data.getInt(recordOffset(id) + 4) >>> 24) & 0x1f);
+    }
+
+    /** The type's name without decoding the rest of it. */
+    public String name(int id) {
+        if (id == 0) {
+            return "";
+        }
+        if (id < firstId) {
+            return base.name(id);
+        }
+        return string(data.getInt(recordOffset(id)));
+    }
+
+    /** Decodes type {@code id}. */
+    public BtfType type(int id) {
+        if (id == 0) {
+            return new BtfType.Void();
+        }
+        if (id < firstId) {
+            return base.type(id);
+        }
+        int p = recordOffset(id);
+        String name = string(data.getInt(p));
+        int info = data.getInt(p + 4);
+        BtfKind kind = BtfKind.of((info >>> 24) & 0x1f);
+        boolean kflag = (info & 0x8000_0000) != 0;
+        int vlen = info & 0xffff;
+        int sizeOrType = data.getInt(p + 8);
+        int t = p + RECORD_LEN;
+        return switch (kind) {
+            case INT -> {
+                int v = data.getInt(t);
+                yield new BtfType.Int(name, sizeOrType, (v >>> 24) & 0x0f, (v >>> 16) & 0xff, v & 0xff);
+            }
+            case PTR -> new BtfType.Ptr(sizeOrType);
+            case ARRAY -> new BtfType.Array(data.getInt(t), data.getInt(t + 4), data.getInt(t + 8));
+            case STRUCT, UNION -> {
+                List<BtfType.Member> members = new ArrayList<>(vlen);
+                for (int m = 0; m < vlen; m++) {
+                    int q = t + 12 * m;
+                    int off = data.getInt(q + 8);
+                    members.add(kflag
+                            ? new BtfType.Member(string(data.getInt(q)), data.getInt(q + 4), off & 0xffffff, off >>> 24)
+                            : new BtfType.Member(string(data.getInt(q)), data.getInt(q + 4), off, 0));
+                }
+                yield new BtfType.Struct(name, sizeOrType, kind == BtfKind.UNION, kflag, members);
+            }
+            case ENUM -> {
+                List<BtfType.EnumValue> values = new ArrayList<>(vlen);
+                for (int m = 0; m < vlen; m++) {
+                    int raw = data.getInt(t + 8 * m + 4);
+                    values.add(new BtfType.EnumValue(string(data.getInt(t + 8 * m)),
+                            kflag ? raw : Integer.toUnsignedLong(raw)));
+                }
+                yield new BtfType.Enum(name, sizeOrType, kflag, false, values);
+            }
+            case ENUM64 -> {
+                List<BtfType.EnumValue> values = new ArrayList<>(vlen);
+                for (int m = 0; m < vlen; m++) {
+                    int q = t + 12 * m;
+                    long v = (Integer.toUnsignedLong(data.getInt(q + 8)) << 32) | Integer.toUnsignedLong(data.getInt(q + 4));
+                    values.add(new BtfType.EnumValue(string(data.getInt(q)), v));
+                }
+                yield new BtfType.Enum(name, sizeOrType, kflag, true, values);
+            }
+            case FWD -> new BtfType.Fwd(name, kflag);
+            case TYPEDEF -> new BtfType.Typedef(name, sizeOrType);
+            case VOLATILE, CONST, RESTRICT -> new BtfType.Qualifier(kind, sizeOrType);
+            case TYPE_TAG -> new BtfType.TypeTag(name, sizeOrType);
+            case FUNC -> new BtfType.Func(name, sizeOrType, vlen);
+            case FUNC_PROTO -> {
+                List<BtfType.Param> params = new ArrayList<>(vlen);
+                for (int m = 0; m < vlen; m++) {
+                    params.add(new BtfType.Param(string(data.getInt(t + 8 * m)), data.getInt(t + 8 * m + 4)));
+                }
+                yield new BtfType.FuncProto(sizeOrType, params);
+            }
+            case VAR -> new BtfType.Var(name, sizeOrType, data.getInt(t));
+            case DATASEC -> {
+                List<BtfType.SecInfo> vars = new ArrayList<>(vlen);
+                for (int m = 0; m < vlen; m++) {
+                    int q = t + 12 * m;
+                    vars.add(new BtfType.SecInfo(data.getInt(q), data.getInt(q + 4), data.getInt(q + 8)));
+                }
+                yield new BtfType.Datasec(name, sizeOrType, vars);
+            }
+            case FLOAT -> new BtfType.Float(name, sizeOrType);
+            case DECL_TAG -> new BtfType.DeclTag(name, sizeOrType, data.getInt(t));
+            case VOID -> throw new AssertionError("void has no record");
+        };
+    }
+
+    /** Every type this BTF defines itself, in id order (ids {@link #firstTypeId()} and up). */
+    public List<BtfType> types() {
+        List<BtfType> all = new ArrayList<>(offsets.length);
+        for (int id = firstId; id < typeCount(); id++) {
+            all.add(type(id));
+        }
+        return all;
+    }
+
+    /** The first type with this kind and name, or -1. A linear scan: fine for objects, not for vmlinux. */
+    public int find(BtfKind kind, String name) {
+        for (int id = firstId; id < typeCount(); id++) {
+            if (kind(id) == kind && name(id).equals(name)) {
+                return id;
+            }
+        }
+        return base == null ? -1 : base.find(kind, name);
+    }
+
+    /** Follows typedefs, qualifiers and type tags to the type underneath. */
+    public int resolve(int id) {
+        for (int depth = 0; depth < 64; depth++) {
+            switch (kind(id)) {
+                case TYPEDEF, VOLATILE, CONST, RESTRICT, TYPE_TAG -> id = data(id);
+                default -> {
+                    return id;
+                }
+            }
+        }
+        throw new BtfException("BTF type " + id + ": typedef/qualifier chain longer than 64 (a loop?)");
+    }
+
+    private int data(int id) {
+        if (id < firstId) {
+            return base.data(id);
+        }
+        return data.getInt(recordOffset(id) + 8);
+    }
+
+    /** The size in bytes of a value of type {@code id}. */
+    public long sizeOf(int id) {
+        int depth = 0;
+        long mult = 1;
+        while (depth++ < 64) {
+            id = resolve(id);
+            BtfType t = type(id);
+            if (t instanceof BtfType.Array a) {
+                mult *= Integer.toUnsignedLong(a.nelems());
+                id = a.elemType();
+                continue;
+            }
+            long size;
+            if (t instanceof BtfType.Int i) {
+                size = i.size();
+            } else if (t instanceof BtfType.Struct st) {
+                size = st.size();
+            } else if (t instanceof BtfType.Enum e) {
+                size = e.size();
+            } else if (t instanceof BtfType.Float f) {
+                size = f.size();
+            } else if (t instanceof BtfType.Datasec d) {
+                size = d.size();
+            } else if (t instanceof BtfType.Ptr) {
+                size = 8;
+            } else {
+                throw new BtfException("BTF type " + id + " (" + t.kind() + ") has no size");
+            }
+            return mult * Integer.toUnsignedLong((int) size);
+        }
+        throw new BtfException("BTF type " + id + ": array nesting deeper than 64");
+    }
+}
