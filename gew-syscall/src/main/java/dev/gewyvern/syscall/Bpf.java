@@ -1,0 +1,197 @@
+package dev.gewyvern.syscall;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/**
+ * The bpf(2) operations gewyvern makes, each from a {@link BpfAttr} value, each failing with a
+ * {@link BpfException} that names the call and the object.
+ */
+public final class Bpf {
+    /** The kernel's cap on a verifier log buffer (UINT_MAX >> 2). */
+    static final int LOG_MAX = Integer.MAX_VALUE >> 1;
+    private static final int LOG_START = 256 * 1024;
+
+    private Bpf() {
+    }
+
+    private static Kernel.Result call(BpfAttr attr) {
+        return Kernel.get().bpf(attr);
+    }
+
+    private static Fd fd(BpfAttr attr, String what, String object) {
+        Kernel.Result r = call(attr);
+        if (r.value() < 0) {
+            throw new BpfException(attr.command() + " of " + what + " " + object, r.errno(), null, null);
+        }
+        return new Fd((int) r.value(), what);
+    }
+
+    public static Fd createMap(MapCreateAttr attr) {
+        return fd(attr, "map", "'" + attr.name() + "'");
+    }
+
+    /** Loads BTF; on failure loads again with a log so that the error says what the kernel refused. */
+    public static Fd loadBtf(byte[] btf, String object) {
+        NativeArg.In data = new NativeArg.In(btf);
+        Kernel.Result r = call(new BtfLoadAttr(data, null, 0));
+        if (r.value() >= 0) {
+            return new Fd((int) r.value(), "btf");
+        }
+        NativeArg.Out log = new NativeArg.Out(LOG_START);
+        Kernel.Result again = call(new BtfLoadAttr(data, log, 1));
+        String text = VerifierLog.text(again.output(log));
+        if (again.value() >= 0) {
+            // succeeded the second time: report the first failure anyway, it was real
+            new Fd((int) again.value(), "btf").close();
+        }
+        throw new BpfException("BPF_BTF_LOAD of " + object, r.errno(), "the kernel's BTF checker refused it", text);
+    }
+
+    /**
+     * Loads a program. The first attempt runs without a log (fast); when the verifier refuses, the load is
+     * repeated with {@code logLevel} (1, or 2 for the full trace) and a buffer grown until the log fits,
+     * so the error carries the verifier's whole explanation.
+     */
+    public static LoadedProgram loadProgram(ProgLoadAttr attr, int logLevel) {
+        Kernel.Result r = call(attr.withLog(0, null));
+        if (r.value() >= 0) {
+            return new LoadedProgram(new Fd((int) r.value(), "prog"), null);
+        }
+        int firstErrno = r.errno();
+        int size = LOG_START;
+        String log = "";
+        int errno = firstErrno;
+        for (int attempt = 0; attempt < 8; attempt++) {
+            NativeArg.Out buf = new NativeArg.Out(size);
+            Kernel.Result again = call(attr.withLog(Math.max(1, logLevel), buf));
+            log = VerifierLog.text(again.output(buf));
+            if (again.value() >= 0) {
+                // not refused with a log: keep the program, the first failure was transient
+                return new LoadedProgram(new Fd((int) again.value(), "prog"), log);
+            }
+            errno = again.errno();
+            int trueSize = ByteBuffer.wrap(again.attrAfter()).order(ByteOrder.nativeOrder())
+                    .getInt(ProgLoadAttr.logTrueSizeOffset());
+            if (errno != Errno.ENOSPC || size >= LOG_MAX) {
+                break;
+            }
+            size = (int) Math.min(LOG_MAX, Math.max((long) size * 4, trueSize + 1L));
+        }
+        String hint = switch (errno) {
+            case Errno.EPERM -> "the kernel refuses this program type here (policy or missing privilege)";
+            case Errno.EACCES, Errno.EINVAL -> log.isEmpty() ? null : "the verifier refused it; its log follows";
+            case Errno.E2BIG -> "the program is too large for this kernel";
+            default -> null;
+        };
+        throw new BpfException("BPF_PROG_LOAD of program '" + attr.name() + "'", errno, hint, log.isEmpty() ? null : log);
+    }
+
+    public static void pin(Fd fd, String path) {
+        Kernel.Result r = call(new ObjPinAttr(BpfCommand.BPF_OBJ_PIN, path, fd.value(), 0));
+        if (r.value() < 0) {
+            throw new BpfException("BPF_OBJ_PIN of " + fd.what() + " at " + path, r.errno(),
+                    r.errno() == Errno.EEXIST ? "something is already pinned there" : null, null);
+        }
+    }
+
+    /** Opens a pinned object. */
+    public static Fd get(String path, String what) {
+        Kernel.Result r = call(new ObjPinAttr(BpfCommand.BPF_OBJ_GET, path, 0, 0));
+        if (r.value() < 0) {
+            throw new BpfException("BPF_OBJ_GET of " + path, r.errno(), null, null);
+        }
+        return new Fd((int) r.value(), what);
+    }
+
+    /** The value stored under {@code key}, or null when there is none. */
+    public static byte[] lookup(Fd map, byte[] key, int valueSize) {
+        NativeArg.Out value = new NativeArg.Out(valueSize);
+        Kernel.Result r = call(new MapElemAttr(BpfCommand.BPF_MAP_LOOKUP_ELEM, map.value(), new NativeArg.In(key), value, 0));
+        if (r.value() < 0) {
+            if (r.errno() == Errno.ENOENT) {
+                return null;
+            }
+            throw new BpfException("BPF_MAP_LOOKUP_ELEM on " + map, r.errno(), null, null);
+        }
+        return r.output(value);
+    }
+
+    public static void update(Fd map, byte[] key, byte[] value, long flags) {
+        Kernel.Result r = call(new MapElemAttr(BpfCommand.BPF_MAP_UPDATE_ELEM, map.value(), new NativeArg.In(key),
+                new NativeArg.In(value), flags));
+        if (r.value() < 0) {
+            throw new BpfException("BPF_MAP_UPDATE_ELEM on " + map, r.errno(), null, null);
+        }
+    }
+
+    /** The key after {@code key} (the first key when {@code key} is null), or null at the end. */
+    public static byte[] nextKey(Fd map, byte[] key, int keySize) {
+        NativeArg.Out next = new NativeArg.Out(keySize);
+        Kernel.Result r = call(new MapElemAttr(BpfCommand.BPF_MAP_GET_NEXT_KEY, map.value(),
+                key == null ? null : new NativeArg.In(key), next, 0));
+        if (r.value() < 0) {
+            if (r.errno() == Errno.ENOENT) {
+                return null;
+            }
+            throw new BpfException("BPF_MAP_GET_NEXT_KEY on " + map, r.errno(), null, null);
+        }
+        return r.output(next);
+    }
+
+    public static void freeze(Fd map) {
+        Kernel.Result r = call(new MapFreezeAttr(map.value()));
+        if (r.value() < 0) {
+            throw new BpfException("BPF_MAP_FREEZE on " + map, r.errno(), null, null);
+        }
+    }
+
+    public static Fd createLink(LinkCreateAttr attr, String target) {
+        Kernel.Result r = call(attr);
+        if (r.value() < 0) {
+            throw new BpfException("BPF_LINK_CREATE on " + target, r.errno(), null, null);
+        }
+        return new Fd((int) r.value(), "link");
+    }
+
+    private static byte[] info(Fd fd, int size) {
+        NativeArg.Out out = new NativeArg.Out(size);
+        Kernel.Result r = call(new ObjInfoAttr(fd.value(), out));
+        if (r.value() < 0) {
+            throw new BpfException("BPF_OBJ_GET_INFO_BY_FD on " + fd, r.errno(), null, null);
+        }
+        return r.output(out);
+    }
+
+    public static MapInfo mapInfo(Fd map) {
+        return MapInfo.decode(info(map, MapInfo.LAYOUT.size()));
+    }
+
+    public static ProgInfo progInfo(Fd prog) {
+        return ProgInfo.decode(info(prog, ProgInfo.LAYOUT.size()));
+    }
+
+    public static LinkInfo linkInfo(Fd link) {
+        return LinkInfo.decode(info(link, LinkInfo.LAYOUT.size()));
+    }
+
+    /** The BTF object with this id (learnt from one of our own maps or programs), with its bytes. */
+    public static BtfInfo btf(int btfId) {
+        Kernel.Result r = call(new GetFdByIdAttr(BpfCommand.BPF_BTF_GET_FD_BY_ID, btfId, 0));
+        if (r.value() < 0) {
+            throw new BpfException("BPF_BTF_GET_FD_BY_ID " + btfId, r.errno(), null, null);
+        }
+        try (Fd fd = new Fd((int) r.value(), "btf")) {
+            byte[] head = info(fd, BtfInfo.LAYOUT.size());
+            int size = new InfoReader(head).u32(BtfInfo.BTF_SIZE);
+            NativeArg.Out data = new NativeArg.Out(size);
+            NativeArg.Struct st = new NativeArg.Struct(BtfInfo.LAYOUT,
+                    out -> out.ptr(BtfInfo.BTF, data).u32(BtfInfo.BTF_SIZE, size));
+            Kernel.Result full = call(new ObjInfoAttr(fd.value(), st));
+            if (full.value() < 0) {
+                throw new BpfException("BPF_OBJ_GET_INFO_BY_FD on BTF " + btfId, full.errno(), null, null);
+            }
+            return new BtfInfo(btfId, full.output(data));
+        }
+    }
+}

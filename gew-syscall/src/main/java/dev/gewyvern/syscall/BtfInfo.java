@@ -1,0 +1,13 @@
+package dev.gewyvern.syscall;
+
+import static dev.gewyvern.syscall.AttrLayout.f;
+
+import java.util.List;
+
+/** {@code struct bpf_btf_info}, with the BTF bytes the kernel holds. */
+public record BtfInfo(int id, byte[] btf) {
+    static final AttrField BTF = f("btf", 0, 8);
+    static final AttrField BTF_SIZE = f("btf_size", 8, 4);
+    static final AttrField ID = f("id", 12, 4);
+    static final AttrLayout LAYOUT = new AttrLayout("bpf_btf_info", null, List.of(BTF, BTF_SIZE, ID));
+}

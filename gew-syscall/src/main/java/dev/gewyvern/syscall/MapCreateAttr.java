@@ -1,0 +1,43 @@
+package dev.gewyvern.syscall;
+
+import static dev.gewyvern.syscall.AttrLayout.f;
+
+import java.util.List;
+
+/** BPF_MAP_CREATE. */
+public record MapCreateAttr(int mapType, int keySize, int valueSize, int maxEntries, int mapFlags,
+                            int innerMapFd, int numaNode, String name, int btfFd, int btfKeyTypeId,
+                            int btfValueTypeId, long mapExtra) implements BpfAttr {
+    static final AttrField MAP_TYPE = f("map_type", 0, 4);
+    static final AttrField KEY_SIZE = f("key_size", 4, 4);
+    static final AttrField VALUE_SIZE = f("value_size", 8, 4);
+    static final AttrField MAX_ENTRIES = f("max_entries", 12, 4);
+    static final AttrField MAP_FLAGS = f("map_flags", 16, 4);
+    static final AttrField INNER_MAP_FD = f("inner_map_fd", 20, 4);
+    static final AttrField NUMA_NODE = f("numa_node", 24, 4);
+    static final AttrField MAP_NAME = f("map_name", 28, 16);
+    static final AttrField MAP_IFINDEX = f("map_ifindex", 44, 4);
+    static final AttrField BTF_FD = f("btf_fd", 48, 4);
+    static final AttrField BTF_KEY_TYPE_ID = f("btf_key_type_id", 52, 4);
+    static final AttrField BTF_VALUE_TYPE_ID = f("btf_value_type_id", 56, 4);
+    static final AttrField BTF_VMLINUX_VALUE_TYPE_ID = f("btf_vmlinux_value_type_id", 60, 4);
+    static final AttrField MAP_EXTRA = f("map_extra", 64, 8);
+    static final AttrLayout LAYOUT = new AttrLayout("bpf_attr", null, List.of(MAP_TYPE, KEY_SIZE, VALUE_SIZE,
+            MAX_ENTRIES, MAP_FLAGS, INNER_MAP_FD, NUMA_NODE, MAP_NAME, MAP_IFINDEX, BTF_FD, BTF_KEY_TYPE_ID,
+            BTF_VALUE_TYPE_ID, BTF_VMLINUX_VALUE_TYPE_ID, MAP_EXTRA));
+
+    public BpfCommand command() {
+        return BpfCommand.BPF_MAP_CREATE;
+    }
+
+    public AttrLayout layout() {
+        return LAYOUT;
+    }
+
+    public void encode(AttrBuffer out) {
+        out.u32(MAP_TYPE, mapType).u32(KEY_SIZE, keySize).u32(VALUE_SIZE, valueSize).u32(MAX_ENTRIES, maxEntries)
+                .u32(MAP_FLAGS, mapFlags).u32(INNER_MAP_FD, innerMapFd).u32(NUMA_NODE, numaNode)
+                .chars(MAP_NAME, name).u32(BTF_FD, btfFd).u32(BTF_KEY_TYPE_ID, btfKeyTypeId)
+                .u32(BTF_VALUE_TYPE_ID, btfValueTypeId).u64(MAP_EXTRA, mapExtra);
+    }
+}

@@ -1,0 +1,59 @@
+package dev.gewyvern.syscall;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/** A few BPF instructions, assembled by hand, for tests that stay below the ELF layer. */
+final class Asm {
+    private final ByteBuffer b = ByteBuffer.allocate(8 * 64).order(ByteOrder.LITTLE_ENDIAN);
+
+    Asm insn(int opcode, int dst, int src, int off, int imm) {
+        b.put((byte) opcode).put((byte) ((src << 4) | dst)).putShort((short) off).putInt(imm);
+        return this;
+    }
+
+    /** r{dst} = map fd (ld_imm64, BPF_PSEUDO_MAP_FD) */
+    Asm ldMapFd(int dst, int fd) {
+        return insn(0x18, dst, 1, 0, fd).insn(0, 0, 0, 0, 0);
+    }
+
+    Asm movImm(int dst, int imm) {
+        return insn(0xb7, dst, 0, 0, imm);
+    }
+
+    Asm movReg(int dst, int src) {
+        return insn(0xbf, dst, src, 0, 0);
+    }
+
+    Asm addImm(int dst, int imm) {
+        return insn(0x07, dst, 0, 0, imm);
+    }
+
+    Asm stW(int dst, int off, int imm) {
+        return insn(0x62, dst, 0, off, imm);
+    }
+
+    Asm call(int helper) {
+        return insn(0x85, 0, 0, 0, helper);
+    }
+
+    Asm jeqImm(int dst, int imm, int off) {
+        return insn(0x15, dst, 0, off, imm);
+    }
+
+    /** lock *(u64 *)(dst + off) += src */
+    Asm atomicAdd64(int dst, int src, int off) {
+        return insn(0xdb, dst, src, off, 0);
+    }
+
+    Asm exit() {
+        return insn(0x95, 0, 0, 0, 0);
+    }
+
+    byte[] bytes() {
+        byte[] out = new byte[b.position()];
+        b.flip();
+        b.get(out);
+        return out;
+    }
+}

@@ -1,0 +1,45 @@
+package dev.gewyvern.syscall;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import dev.gewyvern.btf.Btf;
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Assumptions;
+
+/** Kernel tests run for real; under CI=true a kernel that cannot be reached is a failure, never a skip. */
+final class KernelTestSupport {
+    private static volatile Btf vmlinux;
+
+    private KernelTestSupport() {
+    }
+
+    static boolean ci() {
+        return "true".equals(System.getenv("CI"));
+    }
+
+    static void requireBpf() {
+        String why = KernelAccess.unavailableReason();
+        if (why != null) {
+            if (ci()) {
+                Assertions.fail("CI=true but bpf(2) is not usable: " + why);
+            }
+            Assumptions.abort("bpf(2) is not usable here: " + why);
+        }
+    }
+
+    static Btf vmlinux() throws IOException {
+        if (vmlinux == null) {
+            Path p = Path.of("/sys/kernel/btf/vmlinux");
+            if (!Files.exists(p)) {
+                if (ci()) {
+                    Assertions.fail("CI=true but " + p + " is missing");
+                }
+                Assumptions.abort(p + " is missing");
+            }
+            vmlinux = Btf.parse(Files.readAllBytes(p));
+        }
+        return vmlinux;
+    }
+}
