@@ -1,0 +1,321 @@
+package dev.gewyvern.session;
+
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+import dev.gewyvern.btf.Btf;
+import dev.gewyvern.btf.BtfValues;
+import dev.gewyvern.proto.v1.InstanceRecord;
+import dev.gewyvern.proto.v1.Owner;
+import dev.gewyvern.proto.v1.Pipeline;
+import dev.gewyvern.proto.v1.SessionRecord;
+import dev.gewyvern.syscall.Bpf;
+import dev.gewyvern.syscall.BpfException;
+import dev.gewyvern.syscall.Fd;
+import dev.gewyvern.syscall.MapInfo;
+import dev.gewyvern.syscall.ProgInfo;
+
+/**
+ * The session engine of one gewyvern process (an instance). It takes Pipelines and nothing else.
+ * On start it cleans the sessions of dead instances under its pin root; it never adopts them. When it
+ * closes, every session it applied is detached and its instance folder removed.
+ */
+public final class Engine implements AutoCloseable {
+    /** An instance folder with no owner record yet is taken as abandoned only after this long. */
+    private static final long OWNERLESS_GRACE_MS = 30_000;
+
+    private final PinRoot root;
+    private final String instanceId;
+    private final Set<String> ownSessions = new LinkedHashSet<>();
+    private final List<String> cleaned;
+    private boolean closed;
+
+    private Engine(PinRoot root, String instanceId, List<String> cleaned) {
+        this.root = root;
+        this.instanceId = instanceId;
+        this.cleaned = cleaned;
+    }
+
+    /**
+     * Starts an instance that can apply sessions: cleans dead owners' sessions, then records this
+     * process as the owner of a new instance folder.
+     */
+    public static Engine start(PinRoot root, String command) {
+        root.prepare();
+        List<String> cleaned = cleanOrphans(root);
+        String id = Ids.instanceId();
+        PinRoot.mkdir(root.instance(id));
+        InstanceRecord rec = InstanceRecord.newBuilder().setInstanceId(id).setOwner(OwnerIdentity.self())
+                .setStartedUnixMs(System.currentTimeMillis()).setCommand(command).build();
+        try (RecordMap owner = RecordMap.create("gew_owner", rec.getSerializedSize())) {
+            owner.write(rec);
+            Bpf.pin(owner.fd(), root.instance(id).resolve(PinRoot.OWNER).toString());
+        } catch (RuntimeException e) {
+            removeInstanceFolder(root, id);
+            throw e;
+        }
+        return new Engine(root, id, cleaned);
+    }
+
+    /** An engine that only looks (list, show) and detaches; it still cleans dead owners' sessions first. */
+    public static Engine observe(PinRoot root) {
+        root.prepare();
+        return new Engine(root, null, cleanOrphans(root));
+    }
+
+    public String instanceId() {
+        return instanceId;
+    }
+
+    /** What start-up cleanup removed, one line per session or instance. */
+    public List<String> cleanedAtStart() {
+        return cleaned;
+    }
+
+    /** Applies a pipeline as a new session of this instance; commits it or leaves nothing behind. */
+    public synchronized SessionRecord apply(Pipeline pipeline, PhaseListener listener, int logLevel) {
+        if (instanceId == null || closed) {
+            throw new IllegalStateException("this engine does not own an instance");
+        }
+        PipelineValidator.validate(pipeline);
+        Transaction tx = new Transaction(root, instanceId, pipeline, listener, logLevel);
+        SessionRecord rec = tx.run();
+        ownSessions.add(rec.getSessionId());
+        return rec;
+    }
+
+    /** Whether a session is still pinned (a holder watches this to notice a detach from elsewhere). */
+    public boolean exists(String sessionId) {
+        return find(sessionId) != null;
+    }
+
+    /** The folder of a committed session, whichever instance owns it, or null. */
+    private Path find(String sessionId) {
+        Ids.check("session id", sessionId);
+        for (String iid : root.instanceIds()) {
+            Path p = root.session(iid, sessionId);
+            if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+                return p;
+            }
+        }
+        return null;
+    }
+
+    public List<SessionSummary> list() {
+        List<SessionSummary> out = new ArrayList<>();
+        for (String iid : root.instanceIds()) {
+            Owner owner = ownerOf(iid);
+            for (String sid : PinRoot.childFolders(root.sessions(iid))) {
+                Path dir = root.session(iid, sid);
+                SessionRecord rec = readRecord(dir);
+                if (rec != null) {
+                    out.add(new SessionSummary(rec, dir.toString(), owner == null ? 0 : owner.getPid(),
+                            owner != null && OwnerIdentity.alive(owner)));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static SessionRecord readRecord(Path dir) {
+        Path rec = dir.resolve(PinRoot.RECORD);
+        if (Files.isSymbolicLink(rec) || !Files.exists(rec, LinkOption.NOFOLLOW_LINKS)) {
+            return null;
+        }
+        try (RecordMap m = RecordMap.open(rec.toString())) {
+            return m.read(SessionRecord.parser(), rec.toString());
+        }
+    }
+
+    private Owner ownerOf(String iid) {
+        return ownerOf(root, iid);
+    }
+
+    private static Owner ownerOf(PinRoot root, String iid) {
+        Path p = root.instance(iid).resolve(PinRoot.OWNER);
+        if (Files.isSymbolicLink(p) || !Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
+            return null;
+        }
+        try (RecordMap m = RecordMap.open(p.toString())) {
+            return m.read(InstanceRecord.parser(), p.toString()).getOwner();
+        } catch (SessionException | BpfException e) {
+            return null;
+        }
+    }
+
+    /** A session's record, programs and maps (each map's first {@code limit} entries, typed by BTF). */
+    public SessionView show(String sessionId, int limit) {
+        Path dir = find(sessionId);
+        if (dir == null) {
+            throw new SessionException("show", "no session '" + sessionId + "' (see gew session list)");
+        }
+        SessionRecord rec = readRecord(dir);
+        if (rec == null) {
+            throw new SessionException("show", "session '" + sessionId + "' has no record at " + dir);
+        }
+        Owner owner = ownerOf(rec.getInstanceId());
+        List<SessionView.ProgramView> progs = new ArrayList<>();
+        for (String name : pinNames(dir.resolve(PinRoot.PROGS))) {
+            try (Fd fd = Bpf.get(dir.resolve(PinRoot.PROGS).resolve(name).toString(), "prog")) {
+                ProgInfo i = Bpf.progInfo(fd);
+                progs.add(new SessionView.ProgramView(name, KernelEnums.name("bpf_prog_type", "BPF_PROG_TYPE_", i.type()),
+                        i.id(), i.tag(), i.verifiedInsns(), i.runCount(), i.runTimeNs()));
+            }
+        }
+        List<SessionView.MapView> maps = new ArrayList<>();
+        for (String name : pinNames(dir.resolve(PinRoot.MAPS))) {
+            try (Fd fd = Bpf.get(dir.resolve(PinRoot.MAPS).resolve(name).toString(), "map")) {
+                maps.add(dump(name, fd, limit));
+            }
+        }
+        return new SessionView(rec, dir.toString(), owner != null && OwnerIdentity.alive(owner), progs, maps);
+    }
+
+    private static List<String> pinNames(Path dir) {
+        List<String> names = new ArrayList<>();
+        if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+            return names;
+        }
+        try (var s = Files.newDirectoryStream(dir)) {
+            for (Path p : s) {
+                if (!Files.isSymbolicLink(p) && Ids.OBJECT_NAME.matcher(p.getFileName().toString()).matches()) {
+                    names.add(p.getFileName().toString());
+                }
+            }
+        } catch (java.io.IOException e) {
+            throw new SessionException("show", "cannot list " + dir + ": " + e.getMessage());
+        }
+        names.sort(null);
+        return names;
+    }
+
+    private static SessionView.MapView dump(String name, Fd fd, int limit) {
+        MapInfo info = Bpf.mapInfo(fd);
+        Btf btf = null;
+        if (info.btfId() != 0 && info.btfKeyTypeId() != 0) {
+            btf = Btf.parse(Bpf.btf(info.btfId()).btf());
+        }
+        String keyType = btf == null ? info.keySize() + " bytes" : BtfValues.typeName(btf, info.btfKeyTypeId());
+        String valueType = btf == null ? info.valueSize() + " bytes" : BtfValues.typeName(btf, info.btfValueTypeId());
+        List<SessionView.Entry> entries = new ArrayList<>();
+        byte[] key = null;
+        boolean truncated = false;
+        while (true) {
+            byte[] next = Bpf.nextKey(fd, key, info.keySize());
+            if (next == null) {
+                break;
+            }
+            if (entries.size() >= limit) {
+                truncated = true;
+                break;
+            }
+            byte[] value = Bpf.lookup(fd, next, info.valueSize());
+            if (value != null) {
+                entries.add(new SessionView.Entry(render(btf, info.btfKeyTypeId(), next),
+                        render(btf, info.btfValueTypeId(), value)));
+            }
+            key = next;
+        }
+        return new SessionView.MapView(name, KernelEnums.name("bpf_map_type", "BPF_MAP_TYPE_", info.type()),
+                info.id(), keyType, valueType, info.maxEntries(), entries, truncated);
+    }
+
+    private static String render(Btf btf, int typeId, byte[] bytes) {
+        if (btf == null || typeId == 0) {
+            StringBuilder sb = new StringBuilder("0x");
+            for (byte b : bytes) {
+                sb.append(String.format("%02x", b));
+            }
+            return sb.toString();
+        }
+        return BtfValues.format(btf, typeId, bytes, ByteOrder.nativeOrder());
+    }
+
+    /** Detaches and unpins a session (links, then programs, then maps). Returns the pins removed. */
+    public synchronized int detach(String sessionId) {
+        Path dir = find(sessionId);
+        if (dir == null) {
+            throw new SessionException("detach", "no session '" + sessionId + "' (see gew session list)");
+        }
+        ownSessions.remove(sessionId);
+        return PinRoot.removeSessionFolder(dir);
+    }
+
+    /** Detaches every session of this instance and removes the instance folder. Safe to call twice. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (instanceId == null) {
+            return;
+        }
+        for (String sid : new ArrayList<>(ownSessions)) {
+            Path dir = root.session(instanceId, sid);
+            if (Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+                PinRoot.removeSessionFolder(dir);
+            }
+        }
+        ownSessions.clear();
+        removeInstanceFolder(root, instanceId);
+    }
+
+    private static int removeInstanceFolder(PinRoot root, String iid) {
+        int n = 0;
+        for (String sub : List.of("sessions", "staging")) {
+            Path dir = root.instance(iid).resolve(sub);
+            for (String sid : PinRoot.childFolders(dir)) {
+                n += PinRoot.removeSessionFolder(dir.resolve(sid));
+            }
+            PinRoot.removeIfPresent(dir);
+        }
+        PinRoot.removeIfPresent(root.instance(iid).resolve(PinRoot.OWNER));
+        PinRoot.removeIfPresent(root.instance(iid));
+        return n;
+    }
+
+    /** Finds instances whose owner is gone and removes all they hold. Never touches a live owner's. */
+    static List<String> cleanOrphans(PinRoot root) {
+        List<String> report = new ArrayList<>();
+        for (String iid : root.instanceIds()) {
+            Owner owner = ownerOf(root, iid);
+            if (owner == null) {
+                if (!olderThan(root.instance(iid), OWNERLESS_GRACE_MS)) {
+                    continue; // an instance being born: its owner record is a moment away
+                }
+            } else if (OwnerIdentity.alive(owner)) {
+                continue;
+            }
+            String who = owner == null ? "no owner record" : "owner pid " + owner.getPid() + " is gone";
+            for (String sub : List.of("sessions", "staging")) {
+                for (String sid : PinRoot.childFolders(root.instance(iid).resolve(sub))) {
+                    int n = PinRoot.removeSessionFolder(root.instance(iid).resolve(sub).resolve(sid));
+                    report.add("cleaned " + (sub.equals("staging") ? "uncommitted " : "") + "session " + sid
+                            + " of instance " + iid + " (" + who + "): " + n + " pins");
+                }
+            }
+            removeInstanceFolder(root, iid);
+            if (report.isEmpty() || !report.get(report.size() - 1).contains(iid)) {
+                report.add("cleaned instance " + iid + " (" + who + ")");
+            }
+        }
+        return report;
+    }
+
+    private static boolean olderThan(Path p, long ms) {
+        try {
+            FileTime t = Files.getLastModifiedTime(p, LinkOption.NOFOLLOW_LINKS);
+            return System.currentTimeMillis() - t.toMillis() > ms;
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+}

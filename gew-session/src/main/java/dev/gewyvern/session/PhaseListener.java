@@ -1,0 +1,9 @@
+package dev.gewyvern.session;
+
+/** Hears what a session does, phase by phase, as it happens. */
+@FunctionalInterface
+public interface PhaseListener {
+    void event(String phase, String message);
+
+    PhaseListener SILENT = (phase, message) -> { };
+}

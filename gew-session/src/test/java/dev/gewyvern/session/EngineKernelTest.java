@@ -1,0 +1,195 @@
+package dev.gewyvern.session;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import dev.gewyvern.proto.v1.AttachTarget;
+import dev.gewyvern.proto.v1.BpfObject;
+import dev.gewyvern.proto.v1.Phase;
+import dev.gewyvern.proto.v1.PinnedObject;
+import dev.gewyvern.proto.v1.Pipeline;
+import dev.gewyvern.proto.v1.Program;
+import dev.gewyvern.proto.v1.SessionRecord;
+import dev.gewyvern.proto.v1.Tracepoint;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Sessions applied for real: committed under the pin root, visible, counted, detached without a trace. */
+class EngineKernelTest {
+    private static final Pattern PROG_ID = Pattern.compile("id (\\d+)\\)");
+
+    private final PinRoot root = new PinRoot(PinRoot.DEFAULT);
+    private Engine engine;
+
+    @BeforeEach
+    void setUp() {
+        KernelTestSupport.requireBpf();
+        engine = Engine.start(root, "EngineKernelTest");
+    }
+
+    @AfterEach
+    void tearDown() {
+        if (engine != null) {
+            engine.close();
+            assertFalse(Files.exists(root.instance(engine.instanceId()), LinkOption.NOFOLLOW_LINKS),
+                    "the instance folder is gone after close");
+        }
+    }
+
+    static Program tp(String name, String category, String event) {
+        return Program.newBuilder().setObject("execcount").setName(name).setAttach(AttachTarget.newBuilder()
+                .setTracepoint(Tracepoint.newBuilder().setCategory(category).setName(event))).build();
+    }
+
+    static Pipeline.Builder execcount() {
+        return Pipeline.newBuilder().setName("enginetest")
+                .addObjects(BpfObject.newBuilder().setId("execcount")
+                        .setPath(KernelTestSupport.testdata("obj/execcount.bpf.o").toString()))
+                .addPrograms(tp("count_execs", "syscalls", "sys_enter_execve"))
+                .addPrograms(tp("count_exits", "sched", "sched_process_exit"));
+    }
+
+    /** Kernel program ids still alive, judged by bpftool (a test may look; the runtime never does). */
+    static boolean progExists(int id) throws Exception {
+        for (int i = 0; i < 40; i++) {
+            Process p = new ProcessBuilder("bpftool", "prog", "show", "id", Integer.toString(id))
+                    .redirectErrorStream(true).start();
+            p.getInputStream().readAllBytes();
+            if (p.waitFor() != 0) {
+                return false;
+            }
+            Thread.sleep(50); // the kernel frees unpinned programs after an RCU grace period
+        }
+        return true;
+    }
+
+    @Test
+    void applyCommitsCountsAndDetachLeavesNothing() throws Exception {
+        List<String> events = new ArrayList<>();
+        SessionRecord rec = engine.apply(execcount().build(), (phase, msg) -> events.add(phase + " " + msg), 1);
+        assertEquals(Phase.COMMITTED, rec.getPhase());
+        assertTrue(events.stream().anyMatch(e -> e.startsWith("commit pinned at")), events.toString());
+        Path dir = root.session(engine.instanceId(), rec.getSessionId());
+        for (String pin : List.of("record", "maps/exec_counts", "maps/exit_counts", "progs/count_execs",
+                "progs/count_exits", "links/count_execs", "links/count_exits")) {
+            assertTrue(Files.exists(dir.resolve(pin), LinkOption.NOFOLLOW_LINKS), pin);
+        }
+        assertFalse(Files.exists(root.instance(engine.instanceId()).resolve("staging").resolve(rec.getSessionId())));
+
+        for (int i = 0; i < 3; i++) {
+            new ProcessBuilder("/bin/true").start().waitFor();
+        }
+        SessionView view = engine.show(rec.getSessionId(), 100);
+        assertEquals(Phase.COMMITTED, view.record().getPhase());
+        assertTrue(view.ownerAlive());
+        SessionView.MapView exits = view.maps().stream().filter(m -> m.name().equals("exit_counts")).findFirst().orElseThrow();
+        assertEquals("char[16]", exits.keyType());
+        assertEquals("__u64", exits.valueType());
+        assertEquals("hash", exits.type());
+        long trues = exits.entries().stream().filter(e -> e.key().equals("\"true\""))
+                .mapToLong(e -> Long.parseLong(e.value())).sum();
+        assertTrue(trues >= 3, "exits of 'true' counted: " + exits.entries());
+        assertEquals(2, view.programs().size());
+        assertTrue(view.programs().stream().allMatch(p -> p.type().equals("tracepoint")));
+
+        assertTrue(engine.list().stream().anyMatch(s -> s.record().getSessionId().equals(rec.getSessionId())));
+
+        List<Integer> progIds = rec.getObjectsList().stream().filter(o -> o.getKind() == PinnedObject.Kind.PROGRAM)
+                .map(PinnedObject::getKernelId).map(Integer::valueOf).toList();
+        assertEquals(2, progIds.size());
+        assertEquals(7, engine.detach(rec.getSessionId()));
+        assertFalse(Files.exists(dir, LinkOption.NOFOLLOW_LINKS));
+        for (int id : progIds) {
+            assertFalse(progExists(id), "program " + id + " is gone from the kernel");
+        }
+        assertFalse(engine.exists(rec.getSessionId()));
+    }
+
+    @Test
+    void failureAtAttachRollsBackEverything() throws Exception {
+        List<String> events = new ArrayList<>();
+        Pipeline p = execcount().setPrograms(1, tp("count_exits", "sched", "no_such_event_gew")).build();
+        SessionException e = assertThrows(SessionException.class,
+                () -> engine.apply(p, (phase, msg) -> events.add(phase + " " + msg), 1));
+        assertEquals("attach", e.phase());
+        assertTrue(e.getMessage().contains("no such tracepoint"), e.getMessage());
+        List<Integer> loaded = new ArrayList<>();
+        for (String ev : events) {
+            Matcher m = PROG_ID.matcher(ev);
+            if (ev.startsWith("verify") && m.find()) {
+                loaded.add(Integer.parseInt(m.group(1)));
+            }
+        }
+        assertEquals(2, loaded.size(), events.toString());
+        assertTrue(events.get(events.size() - 1).startsWith("rollback"), events.toString());
+        for (int id : loaded) {
+            assertFalse(progExists(id), "program " + id + " was rolled back");
+        }
+        assertTrue(PinRoot.childFolders(root.sessions(engine.instanceId())).isEmpty());
+        assertTrue(PinRoot.childFolders(root.instance(engine.instanceId()).resolve("staging")).isEmpty());
+    }
+
+    @Test
+    void unknownProgramAndBrokenObjectAreClearErrorsThatLeaveNothing() throws IOException {
+        SessionException missing = assertThrows(SessionException.class, () -> engine.apply(
+                execcount().setPrograms(0, tp("no_such_prog", "syscalls", "sys_enter_execve")).build(),
+                PhaseListener.SILENT, 1));
+        assertEquals("verify", missing.phase());
+        assertTrue(missing.getMessage().contains("has no program 'no_such_prog'"), missing.getMessage());
+        assertTrue(missing.getMessage().contains("count_execs"), "names the programs it has: " + missing.getMessage());
+
+        Path junk = Files.createTempFile("gew-junk", ".o");
+        try {
+            Files.write(junk, new byte[] {0x7f, 'E', 'L', 'F', 2, 1, 1, 0, 0});
+            Pipeline p = execcount().setObjects(0, BpfObject.newBuilder().setId("execcount").setPath(junk.toString()))
+                    .build();
+            SessionException broken = assertThrows(SessionException.class, () -> engine.apply(p, PhaseListener.SILENT, 1));
+            assertEquals("stage", broken.phase());
+            assertTrue(broken.getMessage().contains("is not a usable BPF object"), broken.getMessage());
+        } finally {
+            Files.delete(junk);
+        }
+        assertTrue(PinRoot.childFolders(root.sessions(engine.instanceId())).isEmpty());
+    }
+
+    @Test
+    void aWrongSha256IsRefusedBeforeTheKernelIsTouched() {
+        Pipeline p = execcount().setObjects(0, execcount().getObjects(0).toBuilder().setSha256("0".repeat(64))).build();
+        SessionException e = assertThrows(SessionException.class, () -> engine.apply(p, PhaseListener.SILENT, 1));
+        assertEquals("stage", e.phase());
+        assertTrue(e.getMessage().contains("SHA-256"), e.getMessage());
+    }
+
+    @Test
+    void closingTheEngineDetachesItsSessions() {
+        SessionRecord rec = engine.apply(execcount().build(), PhaseListener.SILENT, 1);
+        Path dir = root.session(engine.instanceId(), rec.getSessionId());
+        assertTrue(Files.isDirectory(dir));
+        engine.close();
+        assertFalse(Files.exists(dir, LinkOption.NOFOLLOW_LINKS));
+        assertNotNull(engine.instanceId());
+    }
+
+    @Test
+    void anotherEngineSeesALiveSessionAndDoesNotCleanIt() {
+        SessionRecord rec = engine.apply(execcount().build(), PhaseListener.SILENT, 1);
+        try (Engine other = Engine.observe(root)) {
+            assertTrue(other.cleanedAtStart().stream().noneMatch(l -> l.contains(engine.instanceId())));
+            assertTrue(other.exists(rec.getSessionId()));
+        }
+        assertTrue(engine.exists(rec.getSessionId()));
+    }
+}

@@ -1,0 +1,31 @@
+package dev.gewyvern.session;
+
+import java.nio.file.Path;
+
+import dev.gewyvern.syscall.KernelAccess;
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Assumptions;
+
+/** Kernel tests run for real; under CI=true a kernel that cannot be reached is a failure, never a skip. */
+final class KernelTestSupport {
+    private KernelTestSupport() {
+    }
+
+    static void requireBpf() {
+        String why = KernelAccess.unavailableReason();
+        if (why != null) {
+            if ("true".equals(System.getenv("CI"))) {
+                Assertions.fail("CI=true but bpf(2) is not usable: " + why);
+            }
+            Assumptions.abort("bpf(2) is not usable here: " + why);
+        }
+    }
+
+    static Path repo() {
+        return Path.of(System.getProperty("gew.repo", "../"));
+    }
+
+    static Path testdata(String relative) {
+        return repo().resolve("testdata").resolve(relative).toAbsolutePath().normalize();
+    }
+}
