@@ -51,7 +51,18 @@ public final class Engine implements AutoCloseable {
         root.prepare();
         List<String> cleaned = cleanOrphans(root);
         String id = Ids.instanceId();
-        PinRoot.mkdir(root.instance(id));
+        // another gew may prune the empty folders between prepare() and here: make them again
+        for (int attempt = 0; ; attempt++) {
+            try {
+                root.prepare();
+                PinRoot.mkdir(root.instance(id));
+                break;
+            } catch (SessionException e) {
+                if (attempt == 3) {
+                    throw e;
+                }
+            }
+        }
         InstanceRecord rec = InstanceRecord.newBuilder().setInstanceId(id).setOwner(OwnerIdentity.self())
                 .setStartedUnixMs(System.currentTimeMillis()).setCommand(command).build();
         try (RecordMap owner = RecordMap.create("gew_owner", rec.getSerializedSize())) {
@@ -256,6 +267,7 @@ public final class Engine implements AutoCloseable {
         }
         closed = true;
         if (instanceId == null) {
+            root.pruneEmpty();
             return;
         }
         for (String sid : new ArrayList<>(ownSessions)) {
@@ -266,6 +278,7 @@ public final class Engine implements AutoCloseable {
         }
         ownSessions.clear();
         removeInstanceFolder(root, instanceId);
+        root.pruneEmpty();
     }
 
     private static int removeInstanceFolder(PinRoot root, String iid) {

@@ -111,6 +111,24 @@ public final class PinRoot {
         return childFolders(instances());
     }
 
+    /**
+     * Removes the instances folder and the root when nothing is left in them, so that gewyvern leaves no
+     * trace in bpffs once its last session is gone. A concurrent start re-creates them (see {@link #prepare}).
+     */
+    void pruneEmpty() {
+        for (Path p : List.of(instances(), root)) {
+            try {
+                if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+                    Files.delete(p);
+                }
+            } catch (java.nio.file.DirectoryNotEmptyException | NoSuchFileException e) {
+                return;
+            } catch (IOException e) {
+                return;
+            }
+        }
+    }
+
     /** Atomically makes a staged session visible: one rename inside bpffs. */
     void commit(Path staging, Path session) {
         mkdir(session.getParent());
