@@ -1,0 +1,53 @@
+package dev.gewyvern.cli;
+
+import java.io.PrintWriter;
+
+import dev.gewyvern.session.SessionException;
+import dev.gewyvern.syscall.BpfException;
+import picocli.CommandLine;
+import picocli.CommandLine.IExecutionExceptionHandler;
+import picocli.CommandLine.ParseResult;
+
+/**
+ * Turns failures into messages: a user's mistake or a kernel refusal prints what failed and what to do
+ * (with the verifier's log), never a stack trace. Only a bug in gew itself prints one.
+ */
+final class ErrorReporter implements IExecutionExceptionHandler {
+    static final int EXIT_FAILED = 1;
+    static final int EXIT_NOT_ROOT = 77;
+
+    @Override
+    public int handleExecutionException(Exception ex, CommandLine cl, ParseResult parsed) {
+        PrintWriter err = cl.getErr();
+        if (ex instanceof UserError u) {
+            err.println("gew: " + u.getMessage());
+            err.flush();
+            return u.exitCode();
+        }
+        if (ex instanceof SessionException s) {
+            err.println("gew: " + s.phase() + ": " + s.getMessage());
+            printLog(err, s.verifierLog());
+            err.flush();
+            return EXIT_FAILED;
+        }
+        if (ex instanceof BpfException b) {
+            err.println("gew: " + b.getMessage());
+            printLog(err, b.verifierLog());
+            err.flush();
+            return EXIT_FAILED;
+        }
+        err.println("gew: internal error (a bug in gew; please report it with this trace):");
+        ex.printStackTrace(err);
+        err.flush();
+        return 70;
+    }
+
+    private static void printLog(PrintWriter err, String log) {
+        if (log != null && !log.isEmpty()) {
+            err.println("verifier log:");
+            for (String line : log.split("\n")) {
+                err.println("  " + line);
+            }
+        }
+    }
+}

@@ -1,0 +1,9 @@
+package dev.gewyvern.cli;
+
+import picocli.CommandLine.Command;
+
+@Command(name = "gew", mixinStandardHelpOptions = true, versionProvider = Version.class,
+        description = "gewyvern: a Linux eBPF execution runtime. Sessions of BPF programs, applied as transactions.",
+        subcommands = {RuntimeCommand.class, SessionCommand.class})
+final class GewCommand {
+}

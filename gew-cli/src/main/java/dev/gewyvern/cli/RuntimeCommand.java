@@ -1,0 +1,8 @@
+package dev.gewyvern.cli;
+
+import picocli.CommandLine.Command;
+
+@Command(name = "runtime", mixinStandardHelpOptions = true, description = "What this machine offers gewyvern.",
+        subcommands = {RuntimeInfoCommand.class})
+final class RuntimeCommand {
+}

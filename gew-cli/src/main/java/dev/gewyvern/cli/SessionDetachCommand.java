@@ -1,0 +1,29 @@
+package dev.gewyvern.cli;
+
+import java.util.concurrent.Callable;
+
+import dev.gewyvern.session.Engine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(name = "detach", mixinStandardHelpOptions = true,
+        description = "Detach a session and unpin all of it: links, then programs, then maps.")
+final class SessionDetachCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(paramLabel = "ID", description = "The session id (see gew session list).")
+    String id;
+
+    @Override
+    public Integer call() {
+        try (Engine engine = Engines.observe("session detach", spec.commandLine().getErr())) {
+            int n = engine.detach(id);
+            spec.commandLine().getOut().println("detached session " + id + " (" + n + " pins removed)");
+            spec.commandLine().getOut().flush();
+        }
+        return 0;
+    }
+}

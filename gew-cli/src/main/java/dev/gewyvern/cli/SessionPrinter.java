@@ -1,0 +1,59 @@
+package dev.gewyvern.cli;
+
+import java.io.PrintWriter;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+
+import dev.gewyvern.proto.v1.Program;
+import dev.gewyvern.session.SessionView;
+
+/** Text rendering of sessions and their maps. */
+final class SessionPrinter {
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
+            .withZone(ZoneId.systemDefault());
+
+    private SessionPrinter() {
+    }
+
+    static String time(long unixMs) {
+        return TIME.format(Instant.ofEpochMilli(unixMs));
+    }
+
+    static void show(PrintWriter out, SessionView v) {
+        var r = v.record();
+        out.printf("session   %s%n", r.getSessionId());
+        out.printf("phase     %s since %s%n", r.getPhase(), time(r.getUpdatedUnixMs()));
+        out.printf("instance  %s (owner %s)%n", r.getInstanceId(), v.ownerAlive() ? "running" : "gone");
+        out.printf("pinned    %s%n", v.pinPath());
+        out.println("programs");
+        for (SessionView.ProgramView p : v.programs()) {
+            String target = "";
+            for (Program pp : r.getPipeline().getProgramsList()) {
+                if (pp.getName().equals(p.name()) && pp.getAttach().hasTracepoint()) {
+                    target = "tracepoint:" + pp.getAttach().getTracepoint().getCategory() + ":"
+                            + pp.getAttach().getTracepoint().getName();
+                }
+            }
+            out.printf("  %-20s %-12s %-40s id %d  tag %s  %d insns verified%n", p.name(), p.type(), target, p.id(),
+                    p.tag(), p.verifiedInsns());
+        }
+        out.println("maps");
+        for (SessionView.MapView m : v.maps()) {
+            map(out, m);
+        }
+        out.flush();
+    }
+
+    static void map(PrintWriter out, SessionView.MapView m) {
+        out.printf("  %s  %s  key %s  value %s  id %d  %d/%d entries%s%n", m.name(), m.type(), m.keyType(),
+                m.valueType(), m.id(), m.entries().size(), m.maxEntries(), m.truncated() ? " (first shown)" : "");
+        int width = 0;
+        for (SessionView.Entry e : m.entries()) {
+            width = Math.max(width, e.key().length());
+        }
+        for (SessionView.Entry e : m.entries()) {
+            out.printf("    %-" + Math.max(1, width) + "s  %s%n", e.key(), e.value());
+        }
+    }
+}

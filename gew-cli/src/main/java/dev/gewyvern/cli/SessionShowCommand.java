@@ -1,0 +1,31 @@
+package dev.gewyvern.cli;
+
+import java.util.concurrent.Callable;
+
+import dev.gewyvern.session.Engine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(name = "show", mixinStandardHelpOptions = true,
+        description = "A session's programs and maps, with map contents printed by their BTF key and value types.")
+final class SessionShowCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(paramLabel = "ID", description = "The session id (see gew session list).")
+    String id;
+
+    @Option(names = "--limit", defaultValue = "100", description = "At most this many entries per map (default ${DEFAULT-VALUE}).")
+    int limit;
+
+    @Override
+    public Integer call() {
+        try (Engine engine = Engines.observe("session show", spec.commandLine().getErr())) {
+            SessionPrinter.show(spec.commandLine().getOut(), engine.show(id, limit));
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,157 @@
+package dev.gewyvern.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.Test;
+
+/** The gew launcher end to end: what a user types, what a user sees, and what is left in bpffs. */
+class GewCommandsIT {
+    private static final Pattern LIVE = Pattern.compile("session (\\S+) is live");
+    private static final Pattern PINNED = Pattern.compile("pinned at (\\S+)");
+    private static final String PIPELINE = "testdata/pipelines/execcount.txtpb";
+
+    private static String sessionId(String liveLine) {
+        Matcher m = LIVE.matcher(liveLine);
+        assertTrue(m.find(), liveLine);
+        return m.group(1);
+    }
+
+    private static Path pinned(String out) {
+        Matcher m = PINNED.matcher(out);
+        assertTrue(m.find(), out);
+        return Path.of(m.group(1));
+    }
+
+    @Test
+    void runtimeInfoReportsTheKernel() throws Exception {
+        Gew.Result r = Gew.run("runtime", "info");
+        assertEquals(0, r.exit(), r.toString());
+        assertTrue(r.out().contains("kernel") && r.out().contains(System.getProperty("os.version")), r.toString());
+        assertTrue(r.out().contains("/sys/kernel/btf/vmlinux"), r.toString());
+        assertTrue(r.err().isEmpty(), "nothing on stderr: " + r.err());
+    }
+
+    @Test
+    void nonRootIsRefusedBeforeAnyKernelCall() throws Exception {
+        Gew.Result r = Gew.runAs(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"),
+                "session", "list");
+        assertEquals(77, r.exit(), r.toString());
+        assertTrue(r.err().contains("needs root (effective uid is 65534)"), r.toString());
+        assertFalse(r.err().contains("Exception"), "no stack trace: " + r.err());
+    }
+
+    @Test
+    void applyWatchRunShowsCountsGrowingAndLeavesNothing() throws Exception {
+        Gew.requireBpf();
+        Gew.Result r = Gew.run("session", "apply", PIPELINE, "--watch", "500ms",
+                "--run", "for i in 1 2 3 4; do /bin/true; sleep 0.4; done");
+        assertEquals(0, r.exit(), r.toString());
+        assertTrue(r.out().contains("verify   program count_execs: verified"), r.toString());
+        assertTrue(r.out().contains("attach   program count_exits -> tracepoint:sched:sched_process_exit"), r.toString());
+        assertTrue(r.out().contains("exec_counts  hash  key char[16]  value __u64"), r.toString());
+        assertTrue(r.out().contains("\"true\""), "the exits of /bin/true are counted: " + r);
+        assertTrue(r.out().contains("exited with status 0 (7 pins removed)"), r.toString());
+        assertFalse(Files.exists(pinned(r.out()), LinkOption.NOFOLLOW_LINKS), "session folder removed");
+    }
+
+    @Test
+    void flagFormAppliesOneProgram() throws Exception {
+        Gew.requireBpf();
+        Gew.Result r = Gew.run("session", "apply", "--object", "testdata/obj/execcount.bpf.o",
+                "--program", "count_execs", "--attach", "tracepoint:syscalls:sys_enter_execve", "--duration", "200ms");
+        assertEquals(0, r.exit(), r.toString());
+        assertTrue(r.out().contains("create   session execcount-"), r.toString());
+        assertTrue(r.out().contains("(5 pins removed)"), "record, both maps, one program, one link: " + r);
+    }
+
+    @Test
+    void listShowAndDetachFromAnotherShell() throws Exception {
+        Gew.requireBpf();
+        try (Gew.Running holder = new Gew.Running("session", "apply", PIPELINE)) {
+            String id = sessionId(holder.awaitLine("is live"));
+            Path dir = pinned(holder.out.toString());
+            assertTrue(Files.isDirectory(dir));
+
+            Gew.Result list = Gew.run("session", "list");
+            assertEquals(0, list.exit(), list.toString());
+            assertTrue(list.out().contains(id) && list.out().contains("COMMITTED"), list.toString());
+            assertTrue(list.out().contains("count_execs,count_exits"), list.toString());
+
+            new ProcessBuilder("/bin/true").start().waitFor();
+            Gew.Result show = Gew.run("session", "show", id);
+            assertEquals(0, show.exit(), show.toString());
+            assertTrue(show.out().contains("count_execs") && show.out().contains("tracepoint:syscalls:sys_enter_execve"),
+                    show.toString());
+            assertTrue(show.out().contains("exit_counts  hash  key char[16]  value __u64"), show.toString());
+
+            Gew.Result detach = Gew.run("session", "detach", id);
+            assertEquals(0, detach.exit(), detach.toString());
+            assertTrue(detach.out().contains("detached session " + id + " (7 pins removed)"), detach.toString());
+            assertEquals(0, holder.waitFor());
+            assertTrue(holder.rest().contains("was detached from elsewhere"), holder.out.toString());
+            assertFalse(Files.exists(dir, LinkOption.NOFOLLOW_LINKS));
+        }
+    }
+
+    @Test
+    void sigtermDetaches() throws Exception {
+        Gew.requireBpf();
+        try (Gew.Running holder = new Gew.Running("session", "apply", PIPELINE)) {
+            holder.awaitLine("is live");
+            Path dir = pinned(holder.out.toString());
+            holder.process.destroy(); // SIGTERM
+            holder.waitFor();
+            assertFalse(Files.exists(dir, LinkOption.NOFOLLOW_LINKS), "SIGTERM detached " + dir);
+            assertFalse(Files.exists(dir.getParent().getParent(), LinkOption.NOFOLLOW_LINKS), "instance folder removed");
+        }
+    }
+
+    @Test
+    void afterSigkillTheNextGewCleansTheOrphan() throws Exception {
+        Gew.requireBpf();
+        String id;
+        Path dir;
+        try (Gew.Running holder = new Gew.Running("session", "apply", PIPELINE)) {
+            id = sessionId(holder.awaitLine("is live"));
+            dir = pinned(holder.out.toString());
+            new ProcessBuilder("kill", "-KILL", Long.toString(holder.process.pid())).start().waitFor();
+            holder.waitFor();
+        }
+        assertTrue(Files.isDirectory(dir), "a SIGKILLed owner leaves its pins");
+        Gew.Result list = Gew.run("session", "list");
+        assertEquals(0, list.exit(), list.toString());
+        assertTrue(list.err().contains("cleaned session " + id), list.toString());
+        assertFalse(list.out().contains(id), "the orphan is not adopted: " + list);
+        assertFalse(Files.exists(dir, LinkOption.NOFOLLOW_LINKS));
+    }
+
+    @Test
+    void userMistakesAreOneClearLine() throws Exception {
+        Gew.Result missing = Gew.run("session", "apply", "testdata/pipelines/nope.txtpb");
+        assertEquals(1, missing.exit(), missing.toString());
+        assertTrue(missing.err().contains("cannot read pipeline"), missing.toString());
+        assertFalse(missing.err().contains("\tat "), "no stack trace: " + missing);
+
+        Gew.Result badAttach = Gew.run("session", "apply", "--object", "testdata/obj/execcount.bpf.o",
+                "--program", "count_execs", "--attach", "kprobe:do_sys_open");
+        assertEquals(1, badAttach.exit(), badAttach.toString());
+        assertTrue(badAttach.err().contains("want tracepoint:CATEGORY:NAME"), badAttach.toString());
+
+        Gew.Result noSession = Gew.run("session", "detach", "no-such-session");
+        assertEquals(1, noSession.exit(), noSession.toString());
+        assertTrue(noSession.err().contains("no session 'no-such-session'"), noSession.toString());
+
+        Gew.Result traversal = Gew.run("session", "show", "../../etc");
+        assertEquals(1, traversal.exit(), traversal.toString());
+        assertTrue(traversal.err().contains("invalid session id"), traversal.toString());
+    }
+}
