@@ -1,0 +1,162 @@
+package dev.gewyvern.elf;
+
+import dev.gewyvern.btf.Btf;
+import dev.gewyvern.btf.BtfExt;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A BPF object file (clang {@code -target bpf} / {@code bpfeb} output), parsed: license, kernel
+ * version, maps, linked programs and BTF. Pure: bytes in, values out. Malformed input ends in
+ * {@link ElfException} (or {@link dev.gewyvern.btf.BtfException} for malformed BTF).
+ */
+public final class BpfObject {
+    private final ByteOrder order;
+    private final String license;
+    private final int kernelVersion;
+    private final List<BpfMap> maps;
+    private final List<BpfProgram> programs;
+    private final Btf btf;
+    private final BtfExt btfExt;
+    private final byte[] kernelBtf;
+
+    private BpfObject(ByteOrder order, String license, int kernelVersion, List<BpfMap> maps, List<BpfProgram> programs,
+                      Btf btf, BtfExt btfExt, byte[] kernelBtf) {
+        this.order = order;
+        this.license = license;
+        this.kernelVersion = kernelVersion;
+        this.maps = List.copyOf(maps);
+        this.programs = List.copyOf(programs);
+        this.btf = btf;
+        this.btfExt = btfExt;
+        this.kernelBtf = kernelBtf;
+    }
+
+    /** Parses an object file's bytes (which it does not keep). */
+    public static BpfObject parse(byte[] elfBytes) {
+        ElfFile elf = ElfFile.parse(elfBytes.clone());
+        String license = license(elf);
+        int version = kernelVersion(elf);
+
+        Btf btf = null;
+        byte[] btfBytes = null;
+        Optional<ElfSection> btfSec = elf.section(".BTF");
+        if (btfSec.isPresent()) {
+            btfBytes = elf.data(btfSec.get());
+            btf = Btf.parse(btfBytes.clone());
+        }
+        BtfExt ext = null;
+        Optional<ElfSection> extSec = elf.section(".BTF.ext");
+        if (extSec.isPresent()) {
+            if (btf == null) {
+                throw new ElfException(extSec.get().describe() + " is present but the object has no .BTF section");
+            }
+            ext = BtfExt.parse(elf.data(extSec.get()), btf);
+        }
+
+        MapDefinitions.Result maps = MapDefinitions.parse(elf, btf);
+        ProgramLinker linker = new ProgramLinker(elf, maps, ext);
+        List<BpfProgram> programs = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        for (Function f : linker.programs()) {
+            if (!names.add(f.name())) {
+                throw new ElfException("two programs are named '" + f.name() + "'");
+            }
+            ProgramLinker.Linked linked = linker.link(f);
+            String secName = f.section().name();
+            Optional<ProgramSection.Match> match = ProgramSection.match(secName);
+            String problem = match.isEmpty()
+                    ? "unknown section '" + secName + "': no program type is known for it"
+                    : match.get().problem().orElse(null);
+            programs.add(new BpfProgram(f.name(), secName, match.orElse(null), problem, linked.insns(),
+                    linked.references(), linked.funcInfo(), linked.lineInfo(), linked.subprograms(), elf.order(), btf));
+        }
+        byte[] kernelBtf = btf == null ? null : KernelBtf.fixup(btfBytes, btf, elf);
+        return new BpfObject(elf.order(), license, version, new ArrayList<>(maps.maps().values()), programs, btf, ext,
+                kernelBtf);
+    }
+
+    private static String license(ElfFile elf) {
+        Optional<ElfSection> sec = elf.section("license");
+        if (sec.isEmpty()) {
+            return "";
+        }
+        byte[] data = elf.data(sec.get());
+        for (int i = 0; i < data.length; i++) {
+            if (data[i] == 0) {
+                return new String(data, 0, i, StandardCharsets.UTF_8);
+            }
+        }
+        throw new ElfException(sec.get().describe() + " (" + data.length + " bytes) is not a NUL-terminated string");
+    }
+
+    private static int kernelVersion(ElfFile elf) {
+        Optional<ElfSection> sec = elf.section("version");
+        if (sec.isEmpty()) {
+            return 0;
+        }
+        byte[] data = elf.data(sec.get());
+        if (data.length != 4) {
+            throw new ElfException(sec.get().describe() + " is " + data.length + " bytes, not a 4-byte kernel version");
+        }
+        return ByteBuffer.wrap(data).order(elf.order()).getInt();
+    }
+
+    /** The object's byte order: its instructions, BTF and map definitions are in it. */
+    public ByteOrder byteOrder() {
+        return order;
+    }
+
+    /** The {@code license} section's string ("" when there is none). */
+    public String license() {
+        return license;
+    }
+
+    /** The {@code version} section's value (LINUX_VERSION_CODE), 0 when there is none. */
+    public int kernelVersion() {
+        return kernelVersion;
+    }
+
+    public List<BpfMap> maps() {
+        return maps;
+    }
+
+    public Optional<BpfMap> map(String name) {
+        return maps.stream().filter(m -> m.name().equals(name)).findFirst();
+    }
+
+    /** Every program, in section and symbol order, including ones with a {@link BpfProgram#problem()}. */
+    public List<BpfProgram> programs() {
+        return programs;
+    }
+
+    public Optional<BpfProgram> program(String name) {
+        return programs.stream().filter(p -> p.name().equals(name)).findFirst();
+    }
+
+    /** The object's BTF as clang wrote it, when it has a .BTF section. */
+    public Optional<Btf> btf() {
+        return Optional.ofNullable(btf);
+    }
+
+    /** The object's .BTF.ext, when it has one. */
+    public Optional<BtfExt> btfExt() {
+        return Optional.ofNullable(btfExt);
+    }
+
+    /**
+     * The BTF bytes to give BPF_BTF_LOAD: the object's BTF with every DATASEC's size and VAR
+     * offsets filled in from the ELF sections and symbols. Its string section is unchanged, so the
+     * programs' line_info string offsets stay valid against it. Empty when the object has no BTF.
+     */
+    public Optional<byte[]> kernelBtf() {
+        return kernelBtf == null ? Optional.empty() : Optional.of(kernelBtf.clone());
+    }
+}

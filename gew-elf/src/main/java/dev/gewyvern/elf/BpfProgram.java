@@ -1,0 +1,188 @@
+package dev.gewyvern.elf;
+
+import dev.gewyvern.btf.Btf;
+
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One program of a BPF object, linked: its own instructions followed by every subprogram it calls,
+ * bpf-to-bpf call immediates fixed to relative offsets. Map references are recorded but not yet
+ * patched: {@link #encode(MapFdResolver)} patches them with the fds of created maps.
+ */
+public final class BpfProgram {
+    private final String name;
+    private final String sectionName;
+    private final ProgramSection.Match section;
+    private final String problem;
+    private final List<Insn> insns;
+    private final List<MapReference> mapReferences;
+    private final List<FuncInfo> funcInfo;
+    private final List<LineInfo> lineInfo;
+    private final List<String> subprograms;
+    private final ByteOrder order;
+    private final Btf btf;
+
+    BpfProgram(String name, String sectionName, ProgramSection.Match section, String problem, List<Insn> insns,
+               List<MapReference> mapReferences, List<FuncInfo> funcInfo, List<LineInfo> lineInfo,
+               List<String> subprograms, ByteOrder order, Btf btf) {
+        this.name = name;
+        this.sectionName = sectionName;
+        this.section = section;
+        this.problem = problem;
+        this.insns = List.copyOf(insns);
+        this.mapReferences = List.copyOf(mapReferences);
+        this.funcInfo = List.copyOf(funcInfo);
+        this.lineInfo = List.copyOf(lineInfo);
+        this.subprograms = List.copyOf(subprograms);
+        this.order = order;
+        this.btf = btf;
+    }
+
+    /** The program's name: its function symbol. */
+    public String name() {
+        return name;
+    }
+
+    /** The ELF section it came from, e.g. {@code tracepoint/syscalls/sys_enter_execve}. */
+    public String sectionName() {
+        return sectionName;
+    }
+
+    /** The section matched to the program-section table; empty for an unknown section. */
+    public Optional<ProgramSection.Match> section() {
+        return Optional.ofNullable(section);
+    }
+
+    /**
+     * Why this program cannot be loaded and attached as it stands (an unknown section, a section
+     * that does not name its attach target), or empty.
+     */
+    public Optional<String> problem() {
+        return Optional.ofNullable(problem);
+    }
+
+    /** The final instructions (slots; an ld_imm64 takes two), map references not yet patched. */
+    public List<Insn> insns() {
+        return insns;
+    }
+
+    public List<MapReference> mapReferences() {
+        return mapReferences;
+    }
+
+    /** func_info for BPF_PROG_LOAD, sorted by instruction: the program at 0, then each subprogram. */
+    public List<FuncInfo> funcInfo() {
+        return funcInfo;
+    }
+
+    /** line_info for BPF_PROG_LOAD, sorted by instruction; string offsets refer to the object's BTF. */
+    public List<LineInfo> lineInfo() {
+        return lineInfo;
+    }
+
+    /** The names of the appended subprograms, in the order they were appended. */
+    public List<String> subprograms() {
+        return subprograms;
+    }
+
+    /** The object's byte order, which {@link #encode} writes in. */
+    public ByteOrder byteOrder() {
+        return order;
+    }
+
+    /**
+     * The instruction bytes for BPF_PROG_LOAD, each map reference's ld_imm64 patched: a map gets
+     * {@code src_reg = BPF_PSEUDO_MAP_FD, imm = fd}; global data gets {@code src_reg =
+     * BPF_PSEUDO_MAP_VALUE, imm = fd} and its second slot {@code imm = offset}.
+     */
+    public byte[] encode(MapFdResolver maps) {
+        List<Insn> out = new ArrayList<>(insns);
+        for (MapReference ref : mapReferences) {
+            int fd = maps.fd(ref.map());
+            int i = ref.insnIndex();
+            if (ref.kind() == MapReference.Kind.MAP) {
+                out.set(i, out.get(i).withSrc(Insn.PSEUDO_MAP_FD).withImm(fd));
+            } else {
+                out.set(i, out.get(i).withSrc(Insn.PSEUDO_MAP_VALUE).withImm(fd));
+                out.set(i + 1, out.get(i + 1).withImm(ref.offset()));
+            }
+        }
+        return Insn.encodeAll(out, order);
+    }
+
+    /** The line_info record resolved to text; empty when the object has no BTF. */
+    public Optional<SourceLine> sourceLine(LineInfo li) {
+        if (btf == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new SourceLine(btf.string(li.fileNameOff()), btf.string(li.lineOff()), li.lineNumber(),
+                li.column()));
+    }
+
+    /** The source line instruction {@code insnIndex} belongs to (the last line_info at or before it). */
+    public Optional<SourceLine> sourceLineAt(int insnIndex) {
+        LineInfo best = null;
+        for (LineInfo li : lineInfo) {
+            if (li.insnIndex() > insnIndex) {
+                break;
+            }
+            best = li;
+        }
+        return best == null ? Optional.empty() : sourceLine(best);
+    }
+
+    /**
+     * A verifier-style listing: one line per instruction ({@code "10: (18) r1 = map[exec_counts]"}),
+     * each new source line first as {@code "; text @ file:line"}.
+     */
+    public List<String> disassemble() {
+        Map<Integer, MapReference> refs = new HashMap<>();
+        for (MapReference r : mapReferences) {
+            refs.put(r.insnIndex(), r);
+        }
+        Map<Integer, LineInfo> lines = new HashMap<>();
+        for (LineInfo li : lineInfo) {
+            lines.putIfAbsent(li.insnIndex(), li);
+        }
+        List<String> out = new ArrayList<>();
+        int width = Integer.toString(Math.max(0, insns.size() - 1)).length();
+        LineInfo shown = null;
+        for (int i = 0; i < insns.size(); i++) {
+            LineInfo li = lines.get(i);
+            if (li != null && (shown == null || li.fileNameOff() != shown.fileNameOff()
+                    || li.lineOff() != shown.lineOff())) {
+                shown = li;
+                Optional<SourceLine> sl = sourceLine(li);
+                if (sl.isPresent()) {
+                    out.add("; " + sl.get().text().strip() + " @ " + sl.get().file() + ":" + sl.get().lineNumber());
+                }
+            }
+            Insn insn = insns.get(i);
+            Insn next = insn.isLdImm64() && i + 1 < insns.size() ? insns.get(i + 1) : null;
+            String text;
+            MapReference ref = refs.get(i);
+            if (ref != null) {
+                text = "r" + insn.dst() + " = map[" + ref.map() + "]"
+                        + (ref.kind() == MapReference.Kind.DATA ? "[0]+" + ref.offset() : "");
+            } else {
+                text = insn.toString(next);
+            }
+            out.add(String.format("%" + width + "d: (%02x) %s", i, insn.opcode(), text));
+            if (next != null) {
+                i++;
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public String toString() {
+        return "program '" + name + "' (section '" + sectionName + "', " + insns.size() + " instructions"
+                + (problem == null ? "" : "; " + problem) + ")";
+    }
+}

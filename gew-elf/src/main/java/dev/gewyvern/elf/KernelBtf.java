@@ -1,0 +1,140 @@
+package dev.gewyvern.elf;
+
+import dev.gewyvern.btf.Btf;
+import dev.gewyvern.btf.BtfKind;
+import dev.gewyvern.btf.BtfType;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Makes an object's BTF loadable, as libbpf's {@code btf_fixup_datasec} does: clang leaves every
+ * DATASEC's size (and most VAR offsets) 0, which the kernel refuses. Each DATASEC whose size is 0
+ * gets its ELF section's size and each of its VARs the offset of its symbol; then its VARs are
+ * sorted by offset. DATASECs without an ELF section (externs: .kconfig, .ksyms) are left alone.
+ *
+ * <p>The fix is made in place on a copy of the original bytes, so the string section (and every
+ * string offset line_info refers to) stays exactly as clang wrote it.
+ */
+final class KernelBtf {
+    private static final int RECORD_LEN = 12;
+
+    private KernelBtf() {
+    }
+
+    static byte[] fixup(byte[] original, Btf btf, ElfFile elf) {
+        byte[] out = original.clone();
+        ByteBuffer b = ByteBuffer.wrap(out).order(btf.order());
+        long hdrLen = Integer.toUnsignedLong(b.getInt(4));
+        long start = hdrLen + Integer.toUnsignedLong(b.getInt(8));
+        long end = start + Integer.toUnsignedLong(b.getInt(12));
+        Map<String, ElfSymbol> symbols = new HashMap<>();
+        for (ElfSymbol s : elf.symbols()) {
+            if (s.inSection() && !s.isSection() && !s.name().isEmpty()) {
+                symbols.putIfAbsent(s.sectionIndex() + "/" + s.name(), s);
+            }
+        }
+        long p = start;
+        int id = 1;
+        while (p < end) {
+            if (id >= btf.typeCount() || end > out.length || end - p < RECORD_LEN) {
+                throw new ElfException(".BTF: type records do not match the parsed BTF at type " + id);
+            }
+            int info = b.getInt((int) p + 4);
+            BtfKind kind = BtfKind.of((info >>> 24) & 0x1f);
+            int vlen = info & 0xffff;
+            if (kind == null || kind != btf.kind(id)) {
+                throw new ElfException(".BTF: type records do not match the parsed BTF at type " + id);
+            }
+            long size = RECORD_LEN + trailing(kind, vlen);
+            if (size > end - p) {
+                throw new ElfException(".BTF: type " + id + " runs past the type section");
+            }
+            if (kind == BtfKind.DATASEC) {
+                datasec(b, (int) p, id, vlen, btf, elf, symbols);
+            }
+            p += size;
+            id++;
+        }
+        return out;
+    }
+
+    private static long trailing(BtfKind kind, int vlen) {
+        switch (kind) {
+            case INT:
+            case VAR:
+            case DECL_TAG:
+                return 4;
+            case ARRAY:
+                return 12;
+            case STRUCT:
+            case UNION:
+            case DATASEC:
+            case ENUM64:
+                return 12L * vlen;
+            case ENUM:
+            case FUNC_PROTO:
+                return 8L * vlen;
+            default:
+                return 0;
+        }
+    }
+
+    private static void datasec(ByteBuffer b, int p, int id, int vlen, Btf btf, ElfFile elf,
+                                Map<String, ElfSymbol> symbols) {
+        String name = btf.name(id);
+        Optional<ElfSection> found = elf.section(name);
+        if (found.isEmpty()) {
+            return;
+        }
+        ElfSection sec = found.get();
+        boolean fixOffsets = b.getInt(p + 8) == 0;
+        if (fixOffsets) {
+            if (sec.size() > 0xffff_ffffL) {
+                throw new ElfException("DATASEC '" + name + "' (BTF type " + id + "): " + sec.describe() + " is "
+                        + sec.size() + " bytes, too large for BTF");
+            }
+            b.putInt(p + 8, (int) sec.size());
+        }
+        List<int[]> vars = new ArrayList<>(vlen);
+        for (int m = 0; m < vlen; m++) {
+            int q = p + RECORD_LEN + 12 * m;
+            int[] v = {b.getInt(q), b.getInt(q + 4), b.getInt(q + 8)};
+            vars.add(v);
+            BtfType t = btf.type(v[0]);
+            if (!(t instanceof BtfType.Var)) {
+                throw new ElfException("DATASEC '" + name + "' (BTF type " + id + ") holds type " + v[0] + ", a "
+                        + t.kind() + " rather than a VAR");
+            }
+            BtfType.Var var = (BtfType.Var) t;
+            if (var.linkage() == 2) {
+                continue; // extern: no storage here
+            }
+            ElfSymbol sym = symbols.get(sec.index() + "/" + var.name());
+            if (sym == null) {
+                if (var.linkage() == 0) {
+                    continue; // static: clang already wrote its offset
+                }
+                throw new ElfException("DATASEC '" + name + "' (BTF type " + id + "): VAR '" + var.name()
+                        + "' has no symbol in " + sec.describe());
+            }
+            if (fixOffsets) {
+                if (sym.value() < 0 || sym.value() > sec.size()) {
+                    throw new ElfException("DATASEC '" + name + "': symbol '" + var.name() + "' at offset "
+                            + Long.toUnsignedString(sym.value()) + " is outside " + sec.describe());
+                }
+                v[1] = (int) sym.value();
+            }
+        }
+        vars.sort((x, y) -> Integer.compareUnsigned(x[1], y[1]));
+        for (int m = 0; m < vlen; m++) {
+            int q = p + RECORD_LEN + 12 * m;
+            int[] v = vars.get(m);
+            b.putInt(q, v[0]).putInt(q + 4, v[1]).putInt(q + 8, v[2]);
+        }
+    }
+}

@@ -1,0 +1,233 @@
+package dev.gewyvern.elf;
+
+import dev.gewyvern.btf.Btf;
+import dev.gewyvern.btf.BtfException;
+import dev.gewyvern.btf.BtfKind;
+import dev.gewyvern.btf.BtfType;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Reads an object's map definitions: BTF-defined ({@code .maps}) and legacy ({@code maps}). */
+final class MapDefinitions {
+    static final String BTF_MAPS = ".maps";
+    static final String LEGACY_MAPS = "maps";
+    private static final int LEGACY_DEF_SIZE = 20;
+
+    /** Maps by name, and for each map section the map name at each symbol offset. */
+    record Result(Map<String, BpfMap> maps, Map<Integer, Map<Long, String>> bySectionOffset) {}
+
+    private MapDefinitions() {
+    }
+
+    static Result parse(ElfFile elf, Btf btf) {
+        Map<String, BpfMap> maps = new LinkedHashMap<>();
+        Map<Integer, Map<Long, String>> offsets = new HashMap<>();
+        Optional<ElfSection> btfMaps = elf.section(BTF_MAPS);
+        if (btfMaps.isPresent()) {
+            btfMaps(elf, btf, btfMaps.get(), maps, offsets);
+        }
+        Optional<ElfSection> legacy = elf.section(LEGACY_MAPS);
+        if (legacy.isPresent()) {
+            legacyMaps(elf, legacy.get(), maps, offsets);
+        }
+        return new Result(maps, offsets);
+    }
+
+    private static void add(Map<String, BpfMap> maps, Map<Integer, Map<Long, String>> offsets, ElfSection sec,
+                            long offset, BpfMap map) {
+        if (maps.containsKey(map.name())) {
+            throw new ElfException("map '" + map.name() + "' is defined twice (again in " + sec.describe() + ")");
+        }
+        maps.put(map.name(), map);
+        offsets.computeIfAbsent(sec.index(), k -> new HashMap<>()).put(offset, map.name());
+    }
+
+    private static ElfSymbol symbol(ElfFile elf, ElfSection sec, String name) {
+        for (ElfSymbol s : elf.symbols()) {
+            if (s.sectionIndex() == sec.index() && !s.isSection() && s.name().equals(name)) {
+                return s;
+            }
+        }
+        return null;
+    }
+
+    private static void btfMaps(ElfFile elf, Btf btf, ElfSection sec, Map<String, BpfMap> maps,
+                                Map<Integer, Map<Long, String>> offsets) {
+        if (btf == null) {
+            throw new ElfException(sec.describe() + " holds BTF-defined maps, but the object has no .BTF section");
+        }
+        int dsId = btf.find(BtfKind.DATASEC, BTF_MAPS);
+        if (dsId < 0) {
+            throw new ElfException(sec.describe() + " holds BTF-defined maps, but the object's BTF has no DATASEC '.maps'");
+        }
+        BtfType.Datasec ds = (BtfType.Datasec) btf.type(dsId);
+        for (BtfType.SecInfo vi : ds.vars()) {
+            BtfType vt = btf.type(vi.type());
+            if (!(vt instanceof BtfType.Var)) {
+                throw new ElfException("DATASEC '.maps' (BTF type " + dsId + ") holds type " + vi.type() + ", a "
+                        + vt.kind() + " rather than a VAR");
+            }
+            BtfType.Var var = (BtfType.Var) vt;
+            String name = var.name();
+            ElfSymbol sym = symbol(elf, sec, name);
+            if (sym == null) {
+                throw new ElfException("map '" + name + "' in .maps has no symbol in " + sec.describe());
+            }
+            if (sym.value() < 0 || sym.value() >= sec.size()) {
+                throw new ElfException("map '" + name + "' symbol value " + Long.toUnsignedString(sym.value())
+                        + " is outside " + sec.describe() + " (" + sec.size() + " bytes)");
+            }
+            add(maps, offsets, sec, sym.value(), btfMap(btf, name, var.type()));
+        }
+    }
+
+    private static BpfMap btfMap(Btf btf, String name, int typeId) {
+        int sid = btf.resolve(typeId);
+        BtfType st = btf.type(sid);
+        if (!(st instanceof BtfType.Struct) || ((BtfType.Struct) st).union()) {
+            throw new ElfException("map '" + name + "' in .maps: its definition (BTF type " + sid + ") is a " + st.kind()
+                    + ", not a struct");
+        }
+        Map<String, Long> ints = new HashMap<>();
+        int keyType = 0;
+        int valueType = 0;
+        long keyTypeSize = -1;
+        long valueTypeSize = -1;
+        List<String> seen = new ArrayList<>();
+        for (BtfType.Member m : ((BtfType.Struct) st).members()) {
+            String attr = m.name();
+            if (seen.contains(attr)) {
+                throw new ElfException("map '" + name + "' in .maps: attribute '" + attr + "' is given twice");
+            }
+            seen.add(attr);
+            switch (attr) {
+                case "type":
+                case "max_entries":
+                case "map_flags":
+                case "key_size":
+                case "value_size":
+                case "numa_node":
+                case "map_extra":
+                case "pinning":
+                    ints.put(attr, intAttr(btf, name, m));
+                    break;
+                case "key":
+                    keyType = pointee(btf, name, m);
+                    keyTypeSize = size(btf, name, attr, keyType);
+                    break;
+                case "value":
+                    valueType = pointee(btf, name, m);
+                    valueTypeSize = size(btf, name, attr, valueType);
+                    break;
+                case "values":
+                    throw new ElfException("map '" + name + "' in .maps: attribute 'values' (map-in-map and program "
+                            + "array initial values) is not supported yet");
+                default:
+                    throw new ElfException("map '" + name + "' in .maps: unknown attribute '" + attr + "'");
+            }
+        }
+        long keySize = sizeAttr(name, "key", ints.get("key_size"), keyTypeSize);
+        long valueSize = sizeAttr(name, "value", ints.get("value_size"), valueTypeSize);
+        return new BpfMap(name, u32(ints, "type"), (int) keySize, (int) valueSize, u32(ints, "max_entries"),
+                u32(ints, "map_flags"), keyType, valueType, u32(ints, "numa_node"),
+                ints.getOrDefault("map_extra", 0L), u32(ints, "pinning"));
+    }
+
+    private static int u32(Map<String, Long> ints, String attr) {
+        return (int) (long) ints.getOrDefault(attr, 0L);
+    }
+
+    private static long sizeAttr(String map, String what, Long given, long fromType) {
+        if (fromType < 0) {
+            return given == null ? 0 : given;
+        }
+        if (given != null && given != fromType) {
+            throw new ElfException("map '" + map + "' in .maps: " + what + "_size " + given + " conflicts with the "
+                    + fromType + "-byte " + what + " type");
+        }
+        return fromType;
+    }
+
+    /** {@code int (*name)[N]}: a pointer to an array whose element count is the value. */
+    private static long intAttr(Btf btf, String map, BtfType.Member m) {
+        BtfType p = btf.type(btf.resolve(m.type()));
+        if (p instanceof BtfType.Ptr) {
+            BtfType a = btf.type(btf.resolve(((BtfType.Ptr) p).type()));
+            if (a instanceof BtfType.Array) {
+                return Integer.toUnsignedLong(((BtfType.Array) a).nelems());
+            }
+        }
+        throw new ElfException("map '" + map + "' in .maps: attribute '" + m.name() + "' (BTF type " + m.type()
+                + ") is not __uint(" + m.name() + ", N), i.e. int (*" + m.name() + ")[N]");
+    }
+
+    /** {@code T *name}: the type id of T. */
+    private static int pointee(Btf btf, String map, BtfType.Member m) {
+        BtfType p = btf.type(btf.resolve(m.type()));
+        if (p instanceof BtfType.Ptr) {
+            return ((BtfType.Ptr) p).type();
+        }
+        throw new ElfException("map '" + map + "' in .maps: attribute '" + m.name() + "' (BTF type " + m.type()
+                + ") is not __type(" + m.name() + ", T), i.e. T *" + m.name());
+    }
+
+    private static long size(Btf btf, String map, String attr, int typeId) {
+        long size;
+        try {
+            size = btf.sizeOf(typeId);
+        } catch (BtfException e) {
+            throw new ElfException("map '" + map + "' in .maps: the " + attr + " type (BTF type " + typeId
+                    + ") has no size: " + e.getMessage());
+        }
+        if (size <= 0 || size > 0xffff_ffffL) {
+            throw new ElfException("map '" + map + "' in .maps: the " + attr + " type (BTF type " + typeId + ") is "
+                    + size + " bytes");
+        }
+        return size;
+    }
+
+    private static void legacyMaps(ElfFile elf, ElfSection sec, Map<String, BpfMap> maps,
+                                   Map<Integer, Map<Long, String>> offsets) {
+        if (sec.nobits()) {
+            throw new ElfException(sec.describe() + " (legacy map definitions) has no data (SHT_NOBITS)");
+        }
+        byte[] data = elf.data(sec);
+        ByteBuffer b = ByteBuffer.wrap(data).order(elf.order());
+        List<ElfSymbol> syms = new ArrayList<>();
+        for (ElfSymbol s : elf.symbols()) {
+            if (s.sectionIndex() == sec.index() && !s.isSection() && s.type() != ElfSymbol.STT_FILE
+                    && !s.name().isEmpty()) {
+                syms.add(s);
+            }
+        }
+        syms.sort(Comparator.comparingLong(ElfSymbol::value));
+        for (ElfSymbol s : syms) {
+            String name = s.name();
+            long off = s.value();
+            long size = s.size();
+            if (size <= 0 || off < 0 || off > data.length || size > data.length - off) {
+                throw new ElfException("legacy map '" + name + "': symbol [offset " + Long.toUnsignedString(off)
+                        + ", size " + Long.toUnsignedString(size) + "] is empty or outside " + sec.describe() + " ("
+                        + data.length + " bytes)");
+            }
+            int[] f = new int[5];
+            for (int k = 0; k < 5 && 4L * k + 4 <= size; k++) {
+                f[k] = b.getInt((int) off + 4 * k);
+            }
+            for (long k = LEGACY_DEF_SIZE; k < size; k++) {
+                if (data[(int) (off + k)] != 0) {
+                    throw new ElfException("legacy map '" + name + "': byte " + k + " of its " + size
+                            + "-byte definition is not zero; only struct bpf_map_def's five fields are supported");
+                }
+            }
+            add(maps, offsets, sec, off, new BpfMap(name, f[0], f[1], f[2], f[3], f[4], 0, 0, 0, 0, 0));
+        }
+    }
+}
