@@ -7,7 +7,7 @@ package dev.gewyvern.syscall;
  */
 public sealed interface BpfAttr
         permits MapCreateAttr, MapElemAttr, ProgLoadAttr, ObjPinAttr, BtfLoadAttr, LinkCreateAttr, ObjInfoAttr,
-        GetFdByIdAttr, MapFreezeAttr {
+        GetFdByIdAttr, MapFreezeAttr, TokenCreateAttr {
 
     BpfCommand command();
 

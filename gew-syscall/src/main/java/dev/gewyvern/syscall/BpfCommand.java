@@ -14,7 +14,8 @@ public enum BpfCommand {
     BPF_BTF_LOAD(18),
     BPF_BTF_GET_FD_BY_ID(19),
     BPF_MAP_FREEZE(22),
-    BPF_LINK_CREATE(28);
+    BPF_LINK_CREATE(28),
+    BPF_TOKEN_CREATE(36);
 
     private final int number;
 

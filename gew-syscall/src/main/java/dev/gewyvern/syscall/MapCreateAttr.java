@@ -7,7 +7,7 @@ import java.util.List;
 /** BPF_MAP_CREATE. */
 public record MapCreateAttr(int mapType, int keySize, int valueSize, int maxEntries, int mapFlags,
                             int innerMapFd, int numaNode, String name, int btfFd, int btfKeyTypeId,
-                            int btfValueTypeId, long mapExtra) implements BpfAttr {
+                            int btfValueTypeId, long mapExtra, int btfVmlinuxValueTypeId) implements BpfAttr {
     static final AttrField MAP_TYPE = f("map_type", 0, 4);
     static final AttrField KEY_SIZE = f("key_size", 4, 4);
     static final AttrField VALUE_SIZE = f("value_size", 8, 4);
@@ -26,6 +26,13 @@ public record MapCreateAttr(int mapType, int keySize, int valueSize, int maxEntr
             MAX_ENTRIES, MAP_FLAGS, INNER_MAP_FD, NUMA_NODE, MAP_NAME, MAP_IFINDEX, BTF_FD, BTF_KEY_TYPE_ID,
             BTF_VALUE_TYPE_ID, BTF_VMLINUX_VALUE_TYPE_ID, MAP_EXTRA));
 
+    /** A map whose value is not a kernel struct_ops type (btf_vmlinux_value_type_id 0). */
+    public MapCreateAttr(int mapType, int keySize, int valueSize, int maxEntries, int mapFlags, int innerMapFd,
+                         int numaNode, String name, int btfFd, int btfKeyTypeId, int btfValueTypeId, long mapExtra) {
+        this(mapType, keySize, valueSize, maxEntries, mapFlags, innerMapFd, numaNode, name, btfFd, btfKeyTypeId,
+                btfValueTypeId, mapExtra, 0);
+    }
+
     public BpfCommand command() {
         return BpfCommand.BPF_MAP_CREATE;
     }
@@ -38,6 +45,7 @@ public record MapCreateAttr(int mapType, int keySize, int valueSize, int maxEntr
         out.u32(MAP_TYPE, mapType).u32(KEY_SIZE, keySize).u32(VALUE_SIZE, valueSize).u32(MAX_ENTRIES, maxEntries)
                 .u32(MAP_FLAGS, mapFlags).u32(INNER_MAP_FD, innerMapFd).u32(NUMA_NODE, numaNode)
                 .chars(MAP_NAME, name).u32(BTF_FD, btfFd).u32(BTF_KEY_TYPE_ID, btfKeyTypeId)
-                .u32(BTF_VALUE_TYPE_ID, btfValueTypeId).u64(MAP_EXTRA, mapExtra);
+                .u32(BTF_VALUE_TYPE_ID, btfValueTypeId).u64(MAP_EXTRA, mapExtra)
+                .u32(BTF_VMLINUX_VALUE_TYPE_ID, btfVmlinuxValueTypeId);
     }
 }

@@ -1,0 +1,79 @@
+package dev.gewyvern.syscall;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What the running kernel can do, measured once per instance (process) by {@link CapabilityProbes}:
+ * every program type, map type, attach kind, helper per program type and loader feature, each with its
+ * {@link Support}.
+ */
+public final class Capabilities {
+    private static volatile Capabilities running;
+
+    private final List<Capability> all;
+    private final Map<String, Capability> byKey = new LinkedHashMap<>();
+    private final long probeNanos;
+
+    Capabilities(List<Capability> all, long probeNanos) {
+        this.all = List.copyOf(all);
+        this.probeNanos = probeNanos;
+        for (Capability c : all) {
+            byKey.put(key(c.category(), c.scope(), c.name()), c);
+        }
+    }
+
+    /** The running kernel's capabilities, probed on first use and kept for the life of this process. */
+    public static Capabilities running() {
+        Capabilities c = running;
+        if (c == null) {
+            synchronized (Capabilities.class) {
+                c = running;
+                if (c == null) {
+                    running = c = CapabilityProbes.probeAll(KernelTypes.running());
+                }
+            }
+        }
+        return c;
+    }
+
+    private static String key(Capability.Category category, String scope, String name) {
+        return category + "/" + scope + "/" + name;
+    }
+
+    public List<Capability> all() {
+        return all;
+    }
+
+    public List<Capability> of(Capability.Category category) {
+        List<Capability> out = new ArrayList<>();
+        for (Capability c : all) {
+            if (c.category() == category) {
+                out.add(c);
+            }
+        }
+        return out;
+    }
+
+    public Optional<Capability> find(Capability.Category category, String name) {
+        return Optional.ofNullable(byKey.get(key(category, "", name)));
+    }
+
+    public Optional<Capability> helper(String programType, String helper) {
+        return Optional.ofNullable(byKey.get(key(Capability.Category.HELPER, programType, helper)));
+    }
+
+    /** The support of a capability gewyvern knows the name of; throws naming it when it was not probed. */
+    public Support support(Capability.Category category, String name) {
+        return find(category, name).orElseThrow(() -> new IllegalArgumentException(
+                "no " + category.text() + " named '" + name + "' was probed")).support();
+    }
+
+    /** How long probing took, in nanoseconds. */
+    public long probeNanos() {
+        return probeNanos;
+    }
+}

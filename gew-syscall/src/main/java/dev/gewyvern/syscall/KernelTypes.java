@@ -1,0 +1,110 @@
+package dev.gewyvern.syscall;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+import dev.gewyvern.btf.Btf;
+import dev.gewyvern.btf.BtfKind;
+import dev.gewyvern.btf.BtfType;
+
+/**
+ * The running kernel's own BTF (/sys/kernel/btf/vmlinux), read once, and the enums the probes walk:
+ * program, map, attach and link types and {@code enum bpf_func_id}. Names come from the kernel, never
+ * from a list of ours, so a newer kernel's types are probed too.
+ */
+public final class KernelTypes {
+    static final Path VMLINUX = Path.of("/sys/kernel/btf/vmlinux");
+
+    private final Btf btf;
+
+    private KernelTypes(Btf btf) {
+        this.btf = btf;
+    }
+
+    private static volatile KernelTypes running;
+
+    /** The running kernel's BTF; throws naming the file when it is missing or unreadable. */
+    public static KernelTypes running() {
+        KernelTypes k = running;
+        if (k == null) {
+            try {
+                running = k = new KernelTypes(Btf.parse(Files.readAllBytes(VMLINUX)));
+            } catch (IOException e) {
+                throw new BpfException("reading " + VMLINUX, Errno.ENOENT,
+                        "the kernel has no BTF (CONFIG_DEBUG_INFO_BTF is off); capabilities cannot be named", null);
+            }
+        }
+        return k;
+    }
+
+    public Btf btf() {
+        return btf;
+    }
+
+    /**
+     * The values of {@code enum enumName} whose names start with {@code prefix}, in kernel order, keyed by
+     * the lower-case rest of the name; internal markers ({@code __MAX_...}) are left out.
+     */
+    public Map<String, Integer> values(String enumName, String prefix) {
+        Map<String, Integer> out = new LinkedHashMap<>();
+        int id = btf.find(BtfKind.ENUM, enumName);
+        if (id <= 0) {
+            return out;
+        }
+        for (BtfType.EnumValue v : ((BtfType.Enum) btf.type(id)).values()) {
+            if (v.name().startsWith(prefix)) {
+                out.putIfAbsent(v.name().substring(prefix.length()).toLowerCase(Locale.ROOT), (int) v.value());
+            }
+        }
+        return out;
+    }
+
+    /** One value of an enum; -1 when the kernel does not have it. */
+    public int value(String enumName, String constant) {
+        int id = btf.find(BtfKind.ENUM, enumName);
+        if (id > 0) {
+            for (BtfType.EnumValue v : ((BtfType.Enum) btf.type(id)).values()) {
+                if (v.name().equals(constant)) {
+                    return (int) v.value();
+                }
+            }
+        }
+        return -1;
+    }
+
+    public Map<String, Integer> programTypes() {
+        return values("bpf_prog_type", "BPF_PROG_TYPE_");
+    }
+
+    public Map<String, Integer> mapTypes() {
+        return values("bpf_map_type", "BPF_MAP_TYPE_");
+    }
+
+    public Map<String, Integer> helpers() {
+        Map<String, Integer> h = values("bpf_func_id", "BPF_FUNC_");
+        h.remove("unspec");
+        return h;
+    }
+
+    public Map<String, Integer> linkTypes() {
+        return values("bpf_link_type", "BPF_LINK_TYPE_");
+    }
+
+    public int attachType(String constant) {
+        return value("bpf_attach_type", constant);
+    }
+
+    /** The BTF id of a kernel function (or -1). */
+    public int function(String name) {
+        return btf.find(BtfKind.FUNC, name);
+    }
+
+    /** The BTF id of a typedef (e.g. {@code btf_trace_sched_switch}, what tp_btf attaches to), or -1. */
+    public int typedef(String name) {
+        return btf.find(BtfKind.TYPEDEF, name);
+    }
+}

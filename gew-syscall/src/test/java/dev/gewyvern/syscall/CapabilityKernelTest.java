@@ -1,0 +1,196 @@
+package dev.gewyvern.syscall;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The capability probes on the running kernel, held against {@code bpftool feature probe kernel} on the
+ * same machine (an independent prober: libbpf's), and the kinds this machine's policy refuses asserted
+ * through the report.
+ */
+class CapabilityKernelTest {
+    private static final Pattern TYPE_LINE = Pattern.compile("eBPF (program_type|map_type) (\\S+) is (NOT )?available");
+    private static Capabilities caps;
+    private static Map<String, Boolean> bpftoolProgs = new LinkedHashMap<>();
+    private static Map<String, Boolean> bpftoolMaps = new LinkedHashMap<>();
+    /** Program type to the helpers bpftool lists for it; types bpftool reports "not supported" are absent. */
+    private static Map<String, Set<String>> bpftoolHelpers = new LinkedHashMap<>();
+
+    @BeforeAll
+    static void probe() throws IOException, InterruptedException {
+        KernelTestSupport.requireBpf();
+        caps = Capabilities.running();
+        Process p = new ProcessBuilder("bpftool", "feature", "probe", "kernel").redirectErrorStream(true).start();
+        String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), "bpftool feature probe kernel failed:\n" + text);
+        String helperType = null;
+        for (String line : text.split("\n")) {
+            Matcher m = TYPE_LINE.matcher(line);
+            if (m.matches()) {
+                (m.group(1).equals("program_type") ? bpftoolProgs : bpftoolMaps).put(m.group(2), m.group(3) == null);
+                helperType = null;
+            } else if (line.startsWith("eBPF helpers supported for program type ")) {
+                helperType = line.substring("eBPF helpers supported for program type ".length()).replace(":", "");
+                bpftoolHelpers.put(helperType, new LinkedHashSet<>());
+            } else if (helperType != null && line.startsWith("\t- bpf_")) {
+                bpftoolHelpers.get(helperType).add(line.substring("\t- bpf_".length()).trim());
+            } else if (helperType != null && line.contains("Program type not supported")) {
+                bpftoolHelpers.remove(helperType);
+                helperType = null;
+            } else if (!line.startsWith("\t")) {
+                helperType = null;
+            }
+        }
+        assertTrue(bpftoolProgs.size() > 20 && bpftoolMaps.size() > 20, "could not read bpftool's report:\n" + text);
+    }
+
+    @Test
+    void programTypesAgreeWithBpftool() {
+        List<String> disagree = new ArrayList<>();
+        for (Map.Entry<String, Boolean> e : bpftoolProgs.entrySet()) {
+            Support ours = caps.support(Capability.Category.PROGRAM_TYPE, e.getKey());
+            if (ours.isSupported() != e.getValue()) {
+                disagree.add(e.getKey() + ": bpftool " + (e.getValue() ? "available" : "NOT available") + ", gew " + ours);
+            }
+        }
+        assertEquals(List.of(), disagree);
+    }
+
+    @Test
+    void mapTypesAgreeWithBpftool() {
+        List<String> disagree = new ArrayList<>();
+        for (Map.Entry<String, Boolean> e : bpftoolMaps.entrySet()) {
+            Support ours = caps.support(Capability.Category.MAP_TYPE, e.getKey());
+            if (ours.isSupported() != e.getValue()) {
+                disagree.add(e.getKey() + ": bpftool " + (e.getValue() ? "available" : "NOT available") + ", gew " + ours);
+            }
+        }
+        assertEquals(List.of(), disagree);
+    }
+
+    /**
+     * bpftool 7.1 (libbpf 1.1) counts a helper as missing only when the verifier says "invalid func" or
+     * "unknown func"; kernels since 6.x say "program of this type cannot use helper" instead, which it
+     * takes for support. So: every helper bpftool misses we miss too, and every helper we miss that
+     * bpftool lists is one the verifier refused with that newer message (checked by loading it again).
+     */
+    @Test
+    void helpersAgreeWithBpftool() {
+        int known = 0;
+        for (Set<String> s : bpftoolHelpers.values()) {
+            for (String h : s) {
+                known = Math.max(known, KernelTypes.running().helpers().getOrDefault(h, 0));
+            }
+        }
+        assertTrue(known > 100, "bpftool listed no helpers");
+        List<String> disagree = new ArrayList<>();
+        int compared = 0;
+        for (Map.Entry<String, Set<String>> t : bpftoolHelpers.entrySet()) {
+            if (CapabilityProbes.NO_HELPER_PROBE_TYPES.contains(t.getKey())) {
+                continue;
+            }
+            for (Map.Entry<String, Integer> h : KernelTypes.running().helpers().entrySet()) {
+                if (h.getValue() > known || CapabilityProbes.NOISY_HELPERS.contains(h.getKey())) {
+                    continue;
+                }
+                compared++;
+                Support ours = caps.helper(t.getKey(), h.getKey()).orElseThrow().support();
+                boolean theirs = t.getValue().contains(h.getKey());
+                if (ours.isSupported() && !theirs) {
+                    disagree.add(t.getKey() + "/" + h.getKey() + ": gew supported, bpftool not");
+                } else if (!ours.isSupported() && theirs && !ours.detail().contains("refuses it for")) {
+                    disagree.add(t.getKey() + "/" + h.getKey() + ": bpftool supported, gew " + ours);
+                }
+            }
+        }
+        assertTrue(compared > 1000, "compared only " + compared + " helpers");
+        assertEquals(List.of(), disagree);
+    }
+
+    @Test
+    void aHelperRefusedForItsProgramTypeIsRefusedForReal() {
+        // bpf_skb_load_bytes (networking) in a tracepoint program: the verifier must refuse it
+        Support s = caps.helper("tracepoint", "skb_load_bytes").orElseThrow().support();
+        assertFalse(s.isSupported(), s.toString());
+        assertTrue(caps.helper("socket_filter", "skb_load_bytes").orElseThrow().support().isSupported());
+        assertTrue(caps.helper("tracepoint", "map_lookup_elem").orElseThrow().support().isSupported());
+    }
+
+    @Test
+    void policyRefusalsAreReportedAsSuch() {
+        boolean tracingRefused = !bpftoolProgs.getOrDefault("tracing", true);
+        for (String kind : List.of("fentry", "fexit", "fmod_ret", "lsm")) {
+            Support s = caps.support(Capability.Category.ATTACH_KIND, kind);
+            if (tracingRefused) {
+                assertTrue(s instanceof Support.NotSupported ns && ns.why() == Support.Why.REFUSED_BY_POLICY
+                        && s.detail().contains("EPERM"), kind + ": " + s);
+                assertTrue(s.toString().startsWith("not supported: refused by policy"), s.toString());
+            } else {
+                assertTrue(s.isSupported(), kind + ": " + s);
+            }
+        }
+    }
+
+    @Test
+    void kprobesWithoutAPmuAreAMissingConfig() {
+        boolean pmu = Files.isDirectory(Path.of("/sys/bus/event_source/devices/kprobe"));
+        for (String kind : List.of("kprobe", "kretprobe", "kprobe.multi")) {
+            Support s = caps.support(Capability.Category.ATTACH_KIND, kind);
+            if (pmu) {
+                continue;
+            }
+            assertTrue(s instanceof Support.NotSupported ns && ns.why() == Support.Why.CONFIG_MISSING, kind + ": " + s);
+            assertTrue(s.detail().contains("CONFIG_KPROBES off / no kprobe PMU"), kind + ": " + s);
+        }
+    }
+
+    @Test
+    void whatThisMachineAllowsIsSupported() {
+        for (String kind : List.of("tracepoint", "raw_tp", "tp_btf", "perf_event", "cgroup_skb", "cgroup_sock_addr",
+                "xdp", "tcx", "iter", "sk_lookup", "flow_dissector", "uprobe")) {
+            Support s = caps.support(Capability.Category.ATTACH_KIND, kind);
+            assertTrue(s.isSupported(), kind + ": " + s);
+        }
+        assertTrue(caps.support(Capability.Category.FEATURE, "bpf_link").isSupported());
+        assertTrue(caps.support(Capability.Category.FEATURE, "global_data").isSupported());
+        assertTrue(caps.support(Capability.Category.FEATURE, "btf_enum64").isSupported());
+    }
+
+    @Test
+    void everyKernelTypeIsProbedOnce() {
+        Set<String> seen = new LinkedHashSet<>();
+        for (Capability c : caps.all()) {
+            if (!seen.add(c.category() + " " + c.scope() + "/" + c.name())) {
+                fail("probed twice: " + c);
+            }
+        }
+        for (String t : KernelTypes.running().programTypes().keySet()) {
+            if (!t.equals("unspec")) {
+                assertTrue(caps.find(Capability.Category.PROGRAM_TYPE, t).isPresent(), t);
+            }
+        }
+    }
+
+    @Test
+    void probingIsDoneOncePerProcess() {
+        assertTrue(Capabilities.running() == caps);
+    }
+}
