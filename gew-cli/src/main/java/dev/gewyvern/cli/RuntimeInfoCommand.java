@@ -5,7 +5,9 @@ import java.io.PrintWriter;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 import dev.gewyvern.syscall.KernelAccess;
@@ -17,9 +19,12 @@ import picocli.CommandLine.Spec;
 /**
  * {@code gew runtime info}: the kernel, its BTF, bpffs, tracefs and the settings that matter, read from
  * /proc and /sys without a single bpf(2) call, so that it is fast and safe to run anywhere.
+ * {@code --verbose} adds the kernel-compat report ({@link CompatReport}): config, sysctls and every
+ * capability probed on this kernel; {@code --output json} prints the same for machines.
  */
 @Command(name = "info", mixinStandardHelpOptions = true,
-        description = "Kernel release, BTF, bpffs, tracefs, root, and gewyvern's pin root.")
+        description = "Kernel release, BTF, bpffs, tracefs, root, and gewyvern's pin root; with --verbose the "
+                + "kernel-compat report: every program type, map type, attach kind, helper and feature probed.")
 final class RuntimeInfoCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -28,9 +33,25 @@ final class RuntimeInfoCommand implements Callable<Integer> {
             description = "Used by the build to record the classes start-up loads (AppCDS).")
     boolean trainingRun;
 
+    @Option(names = {"-v", "--verbose"},
+            description = "Also probe the kernel (throwaway programs and maps, needs root) and report every capability.")
+    boolean verbose;
+
+    /** How the report is printed. */
+    enum Format { text, json }
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "text",
+            description = "text (default) or json.")
+    Format output;
+
+    private final Map<String, String> rows = new LinkedHashMap<>();
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
+        if (verbose) {
+            Root.require("runtime info --verbose");
+        }
         int uid = KernelAccess.effectiveUid();
         String mounts = read("/proc/self/mounts");
         Path btf = Path.of("/sys/kernel/btf/vmlinux");
@@ -60,12 +81,27 @@ final class RuntimeInfoCommand implements Callable<Integer> {
             }
         }
         row(out, "pin root", "/sys/fs/bpf/gewyvern (" + sessions + " sessions in " + instances + " instances)");
+        if (output == Format.json) {
+            Map<String, Object> doc = new LinkedHashMap<>();
+            doc.put("info", rows);
+            if (verbose) {
+                doc.putAll(CompatReport.json());
+            }
+            out.print(Json.write(doc));
+        } else {
+            for (Map.Entry<String, String> r : rows.entrySet()) {
+                out.printf("%-10s %s%n", r.getKey(), r.getValue());
+            }
+            if (verbose) {
+                CompatReport.text(out);
+            }
+        }
         out.flush();
         return 0;
     }
 
-    private static void row(PrintWriter out, String key, String value) {
-        out.printf("%-10s %s%n", key, value);
+    private void row(PrintWriter out, String key, String value) {
+        rows.put(key, value);
     }
 
     private static String read(String path) {

@@ -275,8 +275,8 @@ final class CapabilityProbes {
                 continue;
             }
             if (!ts.isSupported()) {
-                add(Capability.Category.HELPER, type, "*", Support.notSupported(Support.Why.ABSENT,
-                        "the program type itself is not supported here: " + ts));
+                // no helper can be used where the program type cannot: the type's own answer stands for all
+                add(Capability.Category.HELPER, type, "*", ts);
                 continue;
             }
             if (NO_HELPER_PROBE_TYPES.contains(type)) {
