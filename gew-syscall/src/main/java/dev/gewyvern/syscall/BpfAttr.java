@@ -7,7 +7,8 @@ package dev.gewyvern.syscall;
  */
 public sealed interface BpfAttr
         permits MapCreateAttr, MapElemAttr, ProgLoadAttr, ObjPinAttr, BtfLoadAttr, LinkCreateAttr, ObjInfoAttr,
-        GetFdByIdAttr, MapFreezeAttr, TokenCreateAttr {
+        GetFdByIdAttr, MapFreezeAttr, TokenCreateAttr, RawTracepointOpenAttr,
+        IterCreateAttr {
 
     BpfCommand command();
 

@@ -11,10 +11,13 @@ public enum BpfCommand {
     BPF_OBJ_PIN(6),
     BPF_OBJ_GET(7),
     BPF_OBJ_GET_INFO_BY_FD(15),
+    BPF_RAW_TRACEPOINT_OPEN(17),
     BPF_BTF_LOAD(18),
     BPF_BTF_GET_FD_BY_ID(19),
     BPF_MAP_FREEZE(22),
     BPF_LINK_CREATE(28),
+    BPF_LINK_GET_FD_BY_ID(30),
+    BPF_ITER_CREATE(33),
     BPF_TOKEN_CREATE(36);
 
     private final int number;

@@ -14,7 +14,7 @@ public record GetFdByIdAttr(BpfCommand command, int id, int openFlags) implement
     static final AttrLayout LAYOUT = new AttrLayout("bpf_attr", null, List.of(ID, OPEN_FLAGS));
 
     public GetFdByIdAttr {
-        if (command != BpfCommand.BPF_BTF_GET_FD_BY_ID) {
+        if (command != BpfCommand.BPF_BTF_GET_FD_BY_ID && command != BpfCommand.BPF_LINK_GET_FD_BY_ID) {
             throw new IllegalArgumentException(command + " is not a GET_FD_BY_ID command we issue");
         }
     }

@@ -125,6 +125,71 @@ public final class Kernel {
         }
     }
 
+    /** open(2) of a file or folder gewyvern was given (a cgroup, a network namespace), O_RDONLY|O_CLOEXEC. */
+    public Fd open(String path, String what) {
+        int fd = libc.open(path, 0x80000 | (java.nio.file.Files.isDirectory(java.nio.file.Path.of(path)) ? 0x10000 : 0));
+        if (fd < 0) {
+            int errno = runtime.getLastError();
+            throw new BpfException("open " + path, errno, errno == Errno.ENOENT ? "no such " + what : null, null);
+        }
+        return new Fd(fd, what);
+    }
+
+    /** Everything read(2) gives from {@code fd} until end of file (an iterator's output). */
+    public byte[] readAll(Fd fd, int max) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        Pointer buf = Memory.allocateDirect(runtime, 4096, true);
+        while (out.size() < max) {
+            long n = libc.read(fd.value(), buf, 4096);
+            if (n < 0) {
+                int errno = runtime.getLastError();
+                if (errno == Errno.EINTR || errno == Errno.EAGAIN) {
+                    continue;
+                }
+                throw new BpfException("read of " + fd, errno, null, null);
+            }
+            if (n == 0) {
+                break;
+            }
+            byte[] b = new byte[(int) n];
+            buf.get(0, b, 0, b.length);
+            out.write(b, 0, b.length);
+        }
+        return out.toByteArray();
+    }
+
+    /**
+     * Runs {@code body} on a fresh thread that has joined the network namespace {@code netns} (a file such as
+     * /run/netns/NAME), so interface indexes resolve there; this process's other threads stay where they are.
+     */
+    public <T> T inNetns(String netns, java.util.function.Supplier<T> body) {
+        java.util.concurrent.atomic.AtomicReference<Object> result = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread t = new Thread(() -> {
+            try (Fd ns = open(netns, "network namespace")) {
+                if (libc.setns(ns.value(), 0x40000000) != 0) {
+                    throw new BpfException("setns " + netns, runtime.getLastError(), null, null);
+                }
+                result.set(body.get());
+            } catch (RuntimeException e) {
+                result.set(e);
+            }
+        }, "gew-netns");
+        t.start();
+        try {
+            t.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while working in " + netns, e);
+        }
+        Object r = result.get();
+        if (r instanceof RuntimeException e) {
+            throw e;
+        }
+        @SuppressWarnings("unchecked")
+        T value = (T) r;
+        return value;
+    }
+
     /** statfs(2)'s f_type of {@code path}, or -1 when the path does not exist. */
     public long filesystemType(String path) {
         Pointer buf = Memory.allocateDirect(runtime, 120, true);

@@ -19,4 +19,13 @@ public interface LibC {
 
     @SaveError
     int statfs(String path, Pointer buf);
+
+    @SaveError
+    int open(String path, int flags);
+
+    @SaveError
+    long read(int fd, Pointer buf, long count);
+
+    @SaveError
+    int setns(int fd, int nstype);
 }

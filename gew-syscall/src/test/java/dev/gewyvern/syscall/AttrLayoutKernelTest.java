@@ -25,7 +25,8 @@ class AttrLayoutKernelTest {
         return Stream.of(MapCreateAttr.LAYOUT, MapElemAttr.LAYOUT, ProgLoadAttr.LAYOUT, ObjPinAttr.LAYOUT,
                 BtfLoadAttr.LAYOUT, LinkCreateAttr.LAYOUT, ObjInfoAttr.LAYOUT, GetFdByIdAttr.LAYOUT,
                 MapFreezeAttr.LAYOUT, PerfEventAttr.LAYOUT, MapInfo.LAYOUT, ProgInfo.LAYOUT, LinkInfo.LAYOUT,
-                BtfInfo.LAYOUT, TokenCreateAttr.LAYOUT);
+                BtfInfo.LAYOUT, TokenCreateAttr.LAYOUT, RawTracepointOpenAttr.LAYOUT,
+                IterCreateAttr.LAYOUT);
     }
 
     /** Field name (dotted through named members) to {offset, size}, anonymous members flattened. */

@@ -1,0 +1,107 @@
+package dev.gewyvern.syscall;
+
+import java.nio.file.Path;
+
+/**
+ * bpf_links for each attach kind: the link fd holds the attachment, closing it (with no pin left) detaches.
+ * Attach types are named as {@code enum bpf_attach_type} names them and numbered from the kernel's own BTF.
+ */
+public final class Links {
+    private Links() {
+    }
+
+    static int attachType(String name) {
+        int t = KernelTypes.running().attachType(name);
+        if (t < 0) {
+            throw new BpfException("attach type " + name, Errno.EINVAL,
+                    "this kernel's enum bpf_attach_type has no " + name + " (too old for it)", null);
+        }
+        return t;
+    }
+
+    private static Fd link(Kernel.Result r, String call, String target) {
+        if (r.value() < 0) {
+            String hint = switch (r.errno()) {
+                case Errno.EPERM -> "the kernel refuses this attachment here (policy or missing privilege)";
+                case Errno.EINVAL -> "the program's type or expected attach type does not fit " + target;
+                case Errno.EEXIST, Errno.EBUSY -> "something is already attached there";
+                case Errno.ENOENT -> "no such target";
+                default -> null;
+            };
+            throw new BpfException(call + " on " + target, r.errno(), hint, null);
+        }
+        return new Fd((int) r.value(), "link");
+    }
+
+    /** raw_tp: the raw tracepoint {@code name} (e.g. sched_switch). */
+    public static Fd rawTracepoint(Fd prog, String name, long cookie) {
+        return link(Kernel.get().bpf(new RawTracepointOpenAttr(name, prog.value(), cookie)),
+                "BPF_RAW_TRACEPOINT_OPEN", "raw tracepoint " + name);
+    }
+
+    /** tp_btf (and the other BTF-targeted tracing kinds): the target was fixed when the program was loaded. */
+    public static Fd tracing(Fd prog, String target) {
+        return link(Kernel.get().bpf(new RawTracepointOpenAttr(null, prog.value(), 0)),
+                "BPF_RAW_TRACEPOINT_OPEN", target);
+    }
+
+    /** perf_event: a perf event opened for {@code pid} on {@code cpu}; the link keeps the event. */
+    public static Fd perfEvent(Fd prog, PerfEventAttr event, int pid, int cpu, long cookie) {
+        try (Fd ev = Kernel.get().perfEventOpen(event, pid, cpu)) {
+            return link(Kernel.get().bpf(new LinkCreateAttr(prog.value(), ev.value(), attachType("BPF_PERF_EVENT"), 0,
+                    cookie)), "BPF_LINK_CREATE", "perf event type " + event.type() + " config " + event.config());
+        }
+    }
+
+    /** cgroup_*: the cgroup v2 folder {@code cgroup}, at {@code attachType} (e.g. BPF_CGROUP_INET4_CONNECT). */
+    public static Fd cgroup(Fd prog, Path cgroup, String attachType) {
+        try (Fd dir = Kernel.get().open(cgroup.toString(), "cgroup")) {
+            return link(Kernel.get().bpf(new LinkCreateAttr(prog.value(), dir.value(), attachType(attachType), 0, 0)),
+                    "BPF_LINK_CREATE", attachType + " of cgroup " + cgroup);
+        }
+    }
+
+    /** xdp and tcx: the interface {@code ifindex} of the calling thread's network namespace. */
+    public static Fd netdev(Fd prog, int ifindex, String attachType) {
+        return link(Kernel.get().bpf(new LinkCreateAttr(prog.value(), ifindex, attachType(attachType), 0, 0)),
+                "BPF_LINK_CREATE", attachType + " of interface " + ifindex);
+    }
+
+    /** sk_lookup and flow_dissector: the network namespace file {@code netns} (/proc/PID/ns/net, /run/netns/NAME). */
+    public static Fd netns(Fd prog, Path netns, String attachType) {
+        try (Fd ns = Kernel.get().open(netns.toString(), "network namespace")) {
+            return link(Kernel.get().bpf(new LinkCreateAttr(prog.value(), ns.value(), attachType(attachType), 0, 0)),
+                    "BPF_LINK_CREATE", attachType + " of " + netns);
+        }
+    }
+
+    /** iter: an iterator link for a program loaded against a bpf_iter_* target (no parameters). */
+    public static Fd iter(Fd prog, String target) {
+        return link(Kernel.get().bpf(new LinkCreateAttr(prog.value(), 0, attachType("BPF_TRACE_ITER"), 0, 0)),
+                "BPF_LINK_CREATE", "iterator " + target);
+    }
+
+    /** Runs an iterator once: opens a reader on its link and reads it to the end (at most {@code max} bytes). */
+    public static byte[] readIterator(Fd link, int max) {
+        Kernel.Result r = Kernel.get().bpf(new IterCreateAttr(link.value(), 0));
+        if (r.value() < 0) {
+            throw new BpfException("BPF_ITER_CREATE on " + link, r.errno(), null, null);
+        }
+        try (Fd reader = new Fd((int) r.value(), "iterator")) {
+            return Kernel.get().readAll(reader, max);
+        }
+    }
+
+    /** Whether the link with this id (one of ours, learnt from its info) still exists in the kernel. */
+    public static boolean exists(int linkId) {
+        Kernel.Result r = Kernel.get().bpf(new GetFdByIdAttr(BpfCommand.BPF_LINK_GET_FD_BY_ID, linkId, 0));
+        if (r.value() >= 0) {
+            new Fd((int) r.value(), "link").close();
+            return true;
+        }
+        if (r.errno() == Errno.ENOENT) {
+            return false;
+        }
+        throw new BpfException("BPF_LINK_GET_FD_BY_ID " + linkId, r.errno(), null, null);
+    }
+}

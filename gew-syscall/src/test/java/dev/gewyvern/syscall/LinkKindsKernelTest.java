@@ -1,0 +1,194 @@
+package dev.gewyvern.syscall;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Each attach kind this machine allows, for real: load a program that counts its runs into a map,
+ * link it, cause the event, read the count, close the link, and check the link is gone from the kernel
+ * and the count stops. Kinds the kernel refuses here are asserted in {@link CapabilityKernelTest}.
+ */
+class LinkKindsKernelTest {
+    private final List<Fd> fds = new ArrayList<>();
+    private Fd counter;
+
+    @BeforeEach
+    void setUp() {
+        KernelTestSupport.requireBpf();
+        counter = keep(Bpf.createMap(new MapCreateAttr(2, 4, 8, 1, 0, 0, 0, "gew_t_links", 0, 0, 0, 0)));
+    }
+
+    @AfterEach
+    void tearDown() {
+        for (int i = fds.size() - 1; i >= 0; i--) {
+            fds.get(i).close();
+        }
+    }
+
+    private Fd keep(Fd fd) {
+        fds.add(fd);
+        return fd;
+    }
+
+    static int progType(String name) {
+        Integer t = KernelTypes.running().programTypes().get(name);
+        assertTrue(t != null, "kernel has no program type " + name);
+        return t;
+    }
+
+    /** Adds one to counter[0] on every run and returns {@code ret}. */
+    private Fd counting(String progType, String expectedAttach, int attachBtfId, int ret) {
+        byte[] insns = new Asm()
+                .stW(10, -4, 0)
+                .movReg(2, 10).addImm(2, -4)
+                .ldMapFd(1, counter.value())
+                .call(1)
+                .jeqImm(0, 0, 2)
+                .movImm(1, 1)
+                .atomicAdd64(0, 1, 0)
+                .movImm(0, ret).exit()
+                .bytes();
+        int expected = expectedAttach == null ? 0 : Links.attachType(expectedAttach);
+        return keep(Bpf.loadProgram(new ProgLoadAttr(progType(progType), expected, new NativeArg.In(insns), "GPL",
+                "gew_t_" + progType.substring(0, Math.min(9, progType.length())), 0, 0, 0, null, 0, null, null,
+                attachBtfId, 0), 1).fd());
+    }
+
+    private long count() {
+        byte[] v = Bpf.lookup(counter, new byte[4], 8);
+        return ByteBuffer.wrap(v).order(ByteOrder.nativeOrder()).getLong();
+    }
+
+    private static void exec(String... cmd) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertEquals(0, p.waitFor(), String.join(" ", cmd) + ":\n" + out);
+    }
+
+    private static void execs(int n) throws IOException, InterruptedException {
+        for (int i = 0; i < n; i++) {
+            exec("/bin/true");
+        }
+    }
+
+    /** Closes the link and checks the kernel has dropped it and the program no longer runs on the event. */
+    private void detachAndCheckGone(Fd link, Trigger trigger) throws Exception {
+        int id = Bpf.linkInfo(link).id();
+        assertTrue(Links.exists(id), "link " + id + " exists while attached");
+        link.close();
+        long deadline = System.nanoTime() + 2_000_000_000L;
+        while (Links.exists(id) && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertFalse(Links.exists(id), "link " + id + " is gone once closed");
+        trigger.run();
+        long after = count();
+        trigger.run();
+        assertEquals(after, count(), "the program no longer runs once its link is gone");
+    }
+
+    interface Trigger {
+        void run() throws Exception;
+    }
+
+    @Test
+    void rawTracepoint() throws Exception {
+        Fd prog = counting("raw_tracepoint", null, 0, 0);
+        Fd link = keep(Links.rawTracepoint(prog, "sched_process_exec", 0));
+        execs(3);
+        assertTrue(count() >= 3, "execs seen by raw_tp sched_process_exec: " + count());
+        detachAndCheckGone(link, () -> execs(2));
+    }
+
+    @Test
+    void btfTracepoint() throws Exception {
+        int target = KernelTypes.running().typedef("btf_trace_sched_process_exec");
+        assertTrue(target > 0, "kernel BTF has no btf_trace_sched_process_exec");
+        Fd prog = counting("tracing", "BPF_TRACE_RAW_TP", target, 0);
+        Fd link = keep(Links.tracing(prog, "tp_btf/sched_process_exec"));
+        execs(3);
+        assertTrue(count() >= 3, "execs seen by tp_btf sched_process_exec: " + count());
+        detachAndCheckGone(link, () -> execs(2));
+    }
+
+    @Test
+    void softwarePerfEvent() throws Exception {
+        int cpuClock = (int) AttrLayoutKernelTest.enumValue(KernelTestSupport.vmlinux(), "perf_sw_ids",
+                "PERF_COUNT_SW_CPU_CLOCK");
+        Fd prog = counting("perf_event", null, 0, 0);
+        // cpu-clock on CPU 0, every millisecond: it fires whatever runs there
+        Fd link = keep(Links.perfEvent(prog, new PerfEventAttr(PerfEventAttr.PERF_TYPE_SOFTWARE, cpuClock, 1_000_000, 1),
+                -1, 0, 0));
+        Thread.sleep(200);
+        assertTrue(count() >= 10, "cpu-clock samples in 200 ms: " + count());
+        detachAndCheckGone(link, () -> Thread.sleep(100));
+    }
+
+    @Test
+    void taskIterator() throws Exception {
+        int target = KernelTypes.running().function("bpf_iter_task");
+        assertTrue(target > 0, "kernel BTF has no bpf_iter_task");
+        Fd prog = counting("tracing", "BPF_TRACE_ITER", target, 0);
+        Fd link = keep(Links.iter(prog, "task"));
+        Links.readIterator(link, 1 << 20);
+        long tasks = count();
+        // one run per task and a last one with no task: at least this JVM's threads and pid 1
+        assertTrue(tasks >= 3, "iterator runs: " + tasks);
+        Links.readIterator(link, 1 << 20);
+        assertTrue(count() >= 2 * tasks - 50, "a second read runs the iterator again: " + count());
+        detachAndCheckGone(link, () -> { });
+    }
+
+    @Test
+    void cgroupSockAddrConnect() throws Exception {
+        Path cg = Path.of("/sys/fs/cgroup/unified", "gwa-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
+        Files.createDirectory(cg);
+        try (ServerSocket server = new ServerSocket(0, 10, InetAddress.getLoopbackAddress())) {
+            Fd prog = counting("cgroup_sock_addr", "BPF_CGROUP_INET4_CONNECT", 0, 1);
+            Fd link = keep(Links.cgroup(prog, cg, "BPF_CGROUP_INET4_CONNECT"));
+            Trigger connect = () -> exec("bash", "-c", "echo $$ > " + cg.resolve("cgroup.procs")
+                    + " && exec 3<>/dev/tcp/127.0.0.1/" + server.getLocalPort());
+            connect.run();
+            connect.run();
+            assertEquals(2, count(), "connect() calls from the test's cgroup");
+            // a connect from outside the cgroup is not counted
+            exec("bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/" + server.getLocalPort());
+            assertEquals(2, count());
+            detachAndCheckGone(link, connect);
+        } finally {
+            Files.delete(cg);
+        }
+    }
+
+    @Test
+    void cgroupSkbEgress() throws Exception {
+        Path cg = Path.of("/sys/fs/cgroup/unified", "gwa-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
+        Files.createDirectory(cg);
+        try (ServerSocket server = new ServerSocket(0, 10, InetAddress.getLoopbackAddress())) {
+            Fd prog = counting("cgroup_skb", "BPF_CGROUP_INET_EGRESS", 0, 1);
+            Fd link = keep(Links.cgroup(prog, cg, "BPF_CGROUP_INET_EGRESS"));
+            Trigger send = () -> exec("bash", "-c", "echo $$ > " + cg.resolve("cgroup.procs")
+                    + " && exec 3<>/dev/tcp/127.0.0.1/" + server.getLocalPort() + " && echo hello >&3");
+            send.run();
+            assertTrue(count() >= 2, "packets sent from the test's cgroup: " + count());
+            detachAndCheckGone(link, send);
+        } finally {
+            Files.delete(cg);
+        }
+    }
+}
