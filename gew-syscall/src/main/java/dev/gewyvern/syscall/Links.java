@@ -75,6 +75,16 @@ public final class Links {
         }
     }
 
+    /**
+     * netfilter: the hook {@code hooknum} of protocol family {@code pf} (uapi NFPROTO_*, NF_INET_*) at
+     * {@code priority}, in the calling thread's network namespace.
+     */
+    public static Fd netfilter(Fd prog, int pf, int hooknum, int priority) {
+        return link(Kernel.get().bpf(new NetfilterLinkAttr(prog.value(), attachType("BPF_NETFILTER"), pf, hooknum,
+                priority, 0)), "BPF_LINK_CREATE", "netfilter hook " + hooknum + " of family " + pf + " at priority "
+                + priority);
+    }
+
     /** iter: an iterator link for a program loaded against a bpf_iter_* target (no parameters). */
     public static Fd iter(Fd prog, String target) {
         return link(Kernel.get().bpf(new LinkCreateAttr(prog.value(), 0, attachType("BPF_TRACE_ITER"), 0, 0)),

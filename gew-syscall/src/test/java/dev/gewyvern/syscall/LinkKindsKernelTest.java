@@ -191,4 +191,70 @@ class LinkKindsKernelTest {
             Files.delete(cg);
         }
     }
+
+    @Test
+    void xdpOnAVethInANamespace() throws Exception {
+        try (VethPair net = new VethPair()) {
+            Fd prog = counting("xdp", "BPF_XDP", 0, 2); // XDP_PASS
+            int ifindex = net.ifindex(net.b, net.bDev);
+            Fd link = keep(Kernel.get().inNetns(net.netns(net.b).toString(), () -> Links.netdev(prog, ifindex, "BPF_XDP")));
+            net.udpAtoB(3);
+            assertTrue(count() >= 3, "packets seen by XDP on " + net.bDev + ": " + count());
+            detachAndCheckGone(link, () -> net.udpAtoB(2));
+        }
+    }
+
+    @Test
+    void tcxIngressOnAVethInANamespace() throws Exception {
+        try (VethPair net = new VethPair()) {
+            Fd prog = counting("sched_cls", null, 0, -1); // TCX_NEXT
+            int ifindex = net.ifindex(net.b, net.bDev);
+            Fd link = keep(Kernel.get().inNetns(net.netns(net.b).toString(),
+                    () -> Links.netdev(prog, ifindex, "BPF_TCX_INGRESS")));
+            net.udpAtoB(3);
+            assertTrue(count() >= 3, "packets seen by tcx ingress on " + net.bDev + ": " + count());
+            detachAndCheckGone(link, () -> net.udpAtoB(2));
+        }
+    }
+
+    @Test
+    void skLookupInANamespace() throws Exception {
+        try (VethPair net = new VethPair()) {
+            Fd prog = counting("sk_lookup", "BPF_SK_LOOKUP", 0, 1); // SK_PASS
+            Fd link = keep(Links.netns(prog, net.netns(net.b), "BPF_SK_LOOKUP"));
+            Trigger connect = () -> net.sh(net.a, "exec 3<>/dev/tcp/" + VethPair.B_ADDR + "/7 || true");
+            connect.run();
+            assertTrue(count() >= 1, "socket lookups in " + net.b + ": " + count());
+            detachAndCheckGone(link, connect);
+        }
+    }
+
+    @Test
+    void flowDissectorInANamespace() throws Exception {
+        try (VethPair net = new VethPair()) {
+            // receive packet steering hashes every packet b receives, through the namespace's flow dissector
+            net.sh(net.b, "echo 1 > /sys/class/net/" + net.bDev + "/queues/rx-0/rps_cpus");
+            Fd prog = counting("flow_dissector", "BPF_FLOW_DISSECTOR", 0, 0); // BPF_OK
+            Fd link = keep(Links.netns(prog, net.netns(net.b), "BPF_FLOW_DISSECTOR"));
+            net.udpAtoB(3);
+            assertTrue(count() >= 3, "packets dissected in " + net.b + ": " + count());
+            detachAndCheckGone(link, () -> net.udpAtoB(2));
+        }
+    }
+
+    @Test
+    void netfilterLocalInInANamespace() throws Exception {
+        var btf = KernelTestSupport.vmlinux();
+        int ipv4 = 2; // NFPROTO_IPV4: an anonymous enum in the kernel's BTF
+        int localIn = (int) AttrLayoutKernelTest.enumValue(btf, "nf_inet_hooks", "NF_INET_LOCAL_IN");
+        try (VethPair net = new VethPair()) {
+            net.udpAtoB(1); // resolve b's address first, so no datagram waits in the neighbour queue
+            Fd prog = counting("netfilter", "BPF_NETFILTER", 0, 1); // NF_ACCEPT
+            Fd link = keep(Kernel.get().inNetns(net.netns(net.b).toString(),
+                    () -> Links.netfilter(prog, ipv4, localIn, 100)));
+            net.udpAtoB(3);
+            assertTrue(count() >= 3, "IPv4 packets delivered locally in " + net.b + ": " + count());
+            detachAndCheckGone(link, () -> net.udpAtoB(2));
+        }
+    }
 }
