@@ -83,7 +83,7 @@ final class PipelineValidator {
                                 + "' is not a tracefs event name");
                     }
                 }
-                default -> throw bad(f + ".attach", "an attach target is needed (tracepoint)");
+                default -> Attacher.validate(f + ".attach", a);
             }
         }
     }

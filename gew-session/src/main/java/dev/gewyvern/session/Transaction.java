@@ -34,7 +34,6 @@ import dev.gewyvern.syscall.LoadedProgram;
 import dev.gewyvern.syscall.MapCreateAttr;
 import dev.gewyvern.syscall.NativeArg;
 import dev.gewyvern.syscall.ProgLoadAttr;
-import dev.gewyvern.syscall.Tracepoints;
 
 /**
  * One session being applied: create → stage → verify → attach → commit. Until commit every kernel
@@ -165,6 +164,7 @@ final class Transaction {
     }
 
     private final Map<Program, Fd> programFds = new LinkedHashMap<>();
+    private final Map<Program, ProgramSection.Match> sections = new LinkedHashMap<>();
 
     private void verify() {
         phase = "verify";
@@ -188,7 +188,8 @@ final class Transaction {
                     new NativeArg.In(insns), l.object.license(), p.getName(), l.object.kernelVersion(), 0, 0, null,
                     l.btf == null ? 0 : l.btf.value(),
                     l.btf == null ? null : funcInfo(prog.funcInfo()), l.btf == null ? null : lineInfo(prog.lineInfo()),
-                    0, 0);
+                    Attacher.loadTarget(p, match), 0);
+            sections.put(p, match);
             LoadedProgram loaded;
             try {
                 loaded = Bpf.loadProgram(attr, logLevel);
@@ -227,9 +228,9 @@ final class Transaction {
         phase = "attach";
         for (Map.Entry<Program, Fd> e : programFds.entrySet()) {
             Program p = e.getKey();
-            var tp = p.getAttach().getTracepoint();
-            Fd link = keep(Tracepoints.attach(e.getValue(), tp.getCategory(), tp.getName(), 0));
-            String target = "tracepoint:" + tp.getCategory() + ":" + tp.getName();
+            Attacher.Attached attached = Attacher.attach(p, e.getValue(), sections.get(p));
+            Fd link = keep(attached.link());
+            String target = attached.target();
             addPin(PinRoot.LINKS, p.getName(), link, PinnedObject.Kind.LINK, Bpf.linkInfo(link).id(),
                     p.getName() + " -> " + target);
             listener.event("attach", "program " + p.getName() + " -> " + target);

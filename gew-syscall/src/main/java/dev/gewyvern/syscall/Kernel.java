@@ -190,6 +190,11 @@ public final class Kernel {
         return value;
     }
 
+    /** The index of network interface {@code name} in the calling thread's network namespace, or 0. */
+    public int ifindex(String name) {
+        return libc.if_nametoindex(name);
+    }
+
     /** statfs(2)'s f_type of {@code path}, or -1 when the path does not exist. */
     public long filesystemType(String path) {
         Pointer buf = Memory.allocateDirect(runtime, 120, true);

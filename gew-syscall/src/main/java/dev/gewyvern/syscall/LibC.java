@@ -28,4 +28,6 @@ public interface LibC {
 
     @SaveError
     int setns(int fd, int nstype);
+
+    int if_nametoindex(String name);
 }

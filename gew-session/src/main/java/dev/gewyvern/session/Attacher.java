@@ -1,0 +1,191 @@
+package dev.gewyvern.session;
+
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+import dev.gewyvern.elf.ProgramSection;
+import dev.gewyvern.proto.v1.AttachTarget;
+import dev.gewyvern.proto.v1.Program;
+import dev.gewyvern.syscall.Fd;
+import dev.gewyvern.syscall.Kernel;
+import dev.gewyvern.syscall.KernelTypes;
+import dev.gewyvern.syscall.Links;
+import dev.gewyvern.syscall.PerfEventAttr;
+import dev.gewyvern.syscall.Tracepoints;
+
+/**
+ * The attach phase of one program: its {@link AttachTarget} and its section (which fixes the program type and
+ * the expected attach type) become one bpf_link. Every kind here has a link; none is a legacy attachment.
+ */
+final class Attacher {
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}");
+    private static final Pattern IFNAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.:@-]{0,14}");
+    private static final Pattern SOFTWARE = Pattern.compile("[a-z][a-z-]{1,40}");
+
+    private Attacher() {
+    }
+
+    /** What attach() made: the link and a description of its target ("raw_tp:sched_switch"). */
+    record Attached(Fd link, String target) {}
+
+    /** Checks the parts of a target that need no kernel; {@code field} names it in the error. */
+    static void validate(String field, AttachTarget a) {
+        switch (a.getKindCase()) {
+            case RAW_TRACEPOINT -> name(field + ".raw_tracepoint.name", a.getRawTracepoint().getName());
+            case BTF_TRACEPOINT -> name(field + ".btf_tracepoint.name", a.getBtfTracepoint().getName());
+            case PERF_EVENT -> {
+                if (!SOFTWARE.matcher(a.getPerfEvent().getSoftware()).matches()) {
+                    throw bad(field + ".perf_event.software", "'" + a.getPerfEvent().getSoftware()
+                            + "' is not a software event name such as cpu-clock or page-faults");
+                }
+            }
+            case CGROUP -> absolute(field + ".cgroup.path", a.getCgroup().getPath());
+            case NETDEV -> {
+                if (!IFNAME.matcher(a.getNetdev().getName()).matches()) {
+                    throw bad(field + ".netdev.name", "'" + a.getNetdev().getName() + "' is not an interface name");
+                }
+                if (!a.getNetdev().getNetns().isEmpty()) {
+                    absolute(field + ".netdev.netns", a.getNetdev().getNetns());
+                }
+            }
+            case NETNS -> absolute(field + ".netns.path", a.getNetns().getPath());
+            default -> throw bad(field, "an attach target is needed (tracepoint, raw_tracepoint, btf_tracepoint, "
+                    + "perf_event, cgroup, netdev or netns)");
+        }
+    }
+
+    private static void name(String field, String v) {
+        if (!NAME.matcher(v).matches()) {
+            throw bad(field, "'" + v + "' is not a tracepoint name");
+        }
+    }
+
+    private static void absolute(String field, String v) {
+        if (!v.startsWith("/") || v.contains("/../") || v.endsWith("/..")) {
+            throw bad(field, "'" + v + "' must be an absolute path without '..'");
+        }
+    }
+
+    private static SessionException bad(String field, String rule) {
+        return new SessionException("create", "invalid pipeline: " + field + ": " + rule);
+    }
+
+    /**
+     * The BTF id a program must be loaded against (tp_btf: the kernel's {@code btf_trace_<name>}), or 0 for
+     * kinds whose target is chosen at attach time.
+     */
+    static int loadTarget(Program p, ProgramSection.Match match) {
+        if (match.kind() != ProgramSection.TP_BTF) {
+            return 0;
+        }
+        String name = p.getAttach().hasBtfTracepoint() ? p.getAttach().getBtfTracepoint().getName() : match.name();
+        if (!match.name().isEmpty() && !match.name().equals(name)) {
+            throw new SessionException("verify", "program '" + p.getName() + "' is in section '" + match.section()
+                    + "' but its target is btf_tracepoint " + name + ": they must name the same tracepoint");
+        }
+        int id = KernelTypes.running().typedef("btf_trace_" + name);
+        if (id <= 0) {
+            throw new SessionException("verify", "program '" + p.getName() + "': this kernel has no BTF tracepoint '"
+                    + name + "' (no btf_trace_" + name + " in /sys/kernel/btf/vmlinux); see `gew probe list tp_btf:*`");
+        }
+        return id;
+    }
+
+    static Attached attach(Program p, Fd prog, ProgramSection.Match match) {
+        AttachTarget a = p.getAttach();
+        ProgramSection kind = match.kind();
+        switch (a.getKindCase()) {
+            case TRACEPOINT: {
+                need(p, match, "tracepoint", ProgramSection.TRACEPOINT, ProgramSection.TP);
+                var tp = a.getTracepoint();
+                return new Attached(Tracepoints.attach(prog, tp.getCategory(), tp.getName(), 0),
+                        "tracepoint:" + tp.getCategory() + ":" + tp.getName());
+            }
+            case RAW_TRACEPOINT: {
+                need(p, match, "raw_tracepoint", ProgramSection.RAW_TP, ProgramSection.RAW_TRACEPOINT);
+                String name = a.getRawTracepoint().getName();
+                return new Attached(Links.rawTracepoint(prog, name, 0), "raw_tp:" + name);
+            }
+            case BTF_TRACEPOINT: {
+                need(p, match, "btf_tracepoint", ProgramSection.TP_BTF);
+                String target = "tp_btf:" + a.getBtfTracepoint().getName();
+                return new Attached(Links.tracing(prog, target), target);
+            }
+            case PERF_EVENT: {
+                need(p, match, "perf_event", ProgramSection.PERF_EVENT);
+                var pe = a.getPerfEvent();
+                String constant = "PERF_COUNT_SW_" + pe.getSoftware().toUpperCase(Locale.ROOT).replace('-', '_');
+                int config = KernelTypes.running().value("perf_sw_ids", constant);
+                if (config < 0) {
+                    throw new SessionException("attach", "program '" + p.getName() + "': '" + pe.getSoftware()
+                            + "' is not a software perf event of this kernel (no " + constant + " in enum perf_sw_ids)");
+                }
+                long period = pe.getSamplePeriod() == 0 ? 1_000_000 : pe.getSamplePeriod();
+                return new Attached(Links.perfEvent(prog, new PerfEventAttr(PerfEventAttr.PERF_TYPE_SOFTWARE, config,
+                        period, 1), -1, pe.getCpu(), 0), "perf_event:" + pe.getSoftware() + ":cpu" + pe.getCpu());
+            }
+            case CGROUP: {
+                String type = kind.attachTypeName().orElse("");
+                if (!type.startsWith("BPF_CGROUP_")) {
+                    throw mismatch(p, match, "cgroup", "a cgroup_skb/ingress, cgroup_skb/egress, cgroup/connect4, "
+                            + "cgroup/connect6 or cgroup/sock_create section");
+                }
+                Path cg = Path.of(a.getCgroup().getPath());
+                return new Attached(Links.cgroup(prog, cg, type), "cgroup:" + cg + ":" + attachName(type));
+            }
+            case NETDEV: {
+                need(p, match, "netdev", ProgramSection.XDP, ProgramSection.TCX_INGRESS, ProgramSection.TCX_EGRESS);
+                var nd = a.getNetdev();
+                String type = kind.attachTypeName().orElseThrow();
+                String target = (kind == ProgramSection.XDP ? "xdp:" : "tcx:") + nd.getName() + ":"
+                        + attachName(type) + (nd.getNetns().isEmpty() ? "" : "@" + nd.getNetns());
+                if (nd.getNetns().isEmpty()) {
+                    return new Attached(Links.netdev(prog, ifindex(p, nd.getName()), type), target);
+                }
+                Fd link = Kernel.get().inNetns(nd.getNetns(), () -> Links.netdev(prog, ifindex(p, nd.getName()), type));
+                return new Attached(link, target);
+            }
+            case NETNS: {
+                need(p, match, "netns", ProgramSection.SK_LOOKUP, ProgramSection.FLOW_DISSECTOR);
+                String type = kind.attachTypeName().orElseThrow();
+                Path ns = Path.of(a.getNetns().getPath());
+                return new Attached(Links.netns(prog, ns, type), attachName(type) + ":" + ns);
+            }
+            default:
+                throw new SessionException("attach", "program '" + p.getName() + "' has no attach target");
+        }
+    }
+
+    private static String attachName(String constant) {
+        return constant.replaceFirst("^BPF_(CGROUP_)?", "").toLowerCase(Locale.ROOT);
+    }
+
+    /** The interface's index in the calling thread's network namespace (if_nametoindex). */
+    private static int ifindex(Program p, String name) {
+        int idx = Kernel.get().ifindex(name);
+        if (idx <= 0) {
+            throw new SessionException("attach", "program '" + p.getName() + "': no network interface '" + name
+                    + "' in that network namespace (see `ip link`; give the target's netns when it lives in another)");
+        }
+        return idx;
+    }
+
+    private static void need(Program p, ProgramSection.Match match, String target, ProgramSection... kinds) {
+        for (ProgramSection k : kinds) {
+            if (match.kind() == k) {
+                return;
+            }
+        }
+        StringBuilder want = new StringBuilder();
+        for (ProgramSection k : kinds) {
+            want.append(want.length() == 0 ? "" : " or ").append(k.pattern().replace("+", "/..."));
+        }
+        throw mismatch(p, match, target, "a " + want + " section");
+    }
+
+    private static SessionException mismatch(Program p, ProgramSection.Match match, String target, String want) {
+        return new SessionException("attach", "program '" + p.getName() + "' is a " + match.kind().progTypeName()
+                + " program (section '" + match.section() + "'); a " + target + " target needs " + want);
+    }
+}

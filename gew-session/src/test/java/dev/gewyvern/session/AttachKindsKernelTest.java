@@ -1,0 +1,182 @@
+package dev.gewyvern.session;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.gewyvern.proto.v1.AttachTarget;
+import dev.gewyvern.proto.v1.BpfObject;
+import dev.gewyvern.proto.v1.BtfTracepoint;
+import dev.gewyvern.proto.v1.Cgroup;
+import dev.gewyvern.proto.v1.NetworkInterface;
+import dev.gewyvern.proto.v1.NetworkNamespace;
+import dev.gewyvern.proto.v1.PerfEvent;
+import dev.gewyvern.proto.v1.Phase;
+import dev.gewyvern.proto.v1.PinnedObject;
+import dev.gewyvern.proto.v1.Pipeline;
+import dev.gewyvern.proto.v1.Program;
+import dev.gewyvern.proto.v1.RawTracepoint;
+import dev.gewyvern.proto.v1.SessionRecord;
+import dev.gewyvern.syscall.Links;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * One session with a program of every attach kind this machine allows (testdata/src/attachkinds.bpf.c),
+ * applied through the engine: each event is caused, each count read from the session's map, and after
+ * detach every link the session made is gone from the kernel.
+ */
+class AttachKindsKernelTest {
+    private final PinRoot root = new PinRoot(PinRoot.DEFAULT);
+    private Engine engine;
+    private Path cgroup;
+    private String nsA;
+    private String nsB;
+    private String devB;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        KernelTestSupport.requireBpf();
+        engine = Engine.start(root, "AttachKindsKernelTest");
+        String tag = Long.toString(ProcessHandle.current().pid() % 100000, 36) + Long.toString(System.nanoTime() % 1000000, 36);
+        cgroup = Path.of("/sys/fs/cgroup/unified", "gwa-" + tag);
+        Files.createDirectory(cgroup);
+        nsA = "gwa" + tag + "a";
+        nsB = "gwa" + tag + "b";
+        devB = "gwa" + tag + "y";
+        run("ip", "netns", "add", nsA);
+        run("ip", "netns", "add", nsB);
+        run("ip", "-n", nsA, "link", "add", "gwa" + tag + "x", "type", "veth", "peer", "name", devB, "netns", nsB);
+        run("ip", "-n", nsA, "addr", "add", "10.199.1.1/24", "dev", "gwa" + tag + "x");
+        run("ip", "-n", nsB, "addr", "add", "10.199.1.2/24", "dev", devB);
+        run("ip", "-n", nsA, "link", "set", "gwa" + tag + "x", "up");
+        run("ip", "-n", nsB, "link", "set", devB, "up");
+        // receive packet steering makes b hash (flow-dissect) every packet it receives
+        run("ip", "netns", "exec", nsB, "bash", "-c", "echo 1 > /sys/class/net/" + devB + "/queues/rx-0/rps_cpus");
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        if (engine != null) {
+            engine.close();
+        }
+        for (String ns : new String[] {nsA, nsB}) {
+            if (ns != null) {
+                new ProcessBuilder("ip", "netns", "del", ns).start().waitFor();
+                assertFalse(Files.exists(Path.of("/run/netns", ns)), ns + " is removed");
+            }
+        }
+        if (cgroup != null) {
+            Files.deleteIfExists(cgroup);
+        }
+    }
+
+    private static String run(String... cmd) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), String.join(" ", cmd) + ":\n" + out);
+        return out;
+    }
+
+    private static Program prog(String name, AttachTarget.Builder target) {
+        return Program.newBuilder().setObject("attachkinds").setName(name).setAttach(target).build();
+    }
+
+    @Test
+    void everyKindCountsItsEventAndDetachRemovesEveryLink() throws Exception {
+        String netnsB = "/run/netns/" + nsB;
+        Pipeline pipeline = Pipeline.newBuilder().setName("attachkinds")
+                .addObjects(BpfObject.newBuilder().setId("attachkinds")
+                        .setPath(KernelTestSupport.testdata("obj/attachkinds.bpf.o").toString()))
+                .addPrograms(prog("count_raw_tp", AttachTarget.newBuilder()
+                        .setRawTracepoint(RawTracepoint.newBuilder().setName("sched_process_exec"))))
+                .addPrograms(prog("count_tp_btf", AttachTarget.newBuilder()
+                        .setBtfTracepoint(BtfTracepoint.newBuilder().setName("sched_process_exec"))))
+                .addPrograms(prog("count_perf", AttachTarget.newBuilder()
+                        .setPerfEvent(PerfEvent.newBuilder().setSoftware("cpu-clock").setCpu(0))))
+                .addPrograms(prog("count_connect4", AttachTarget.newBuilder()
+                        .setCgroup(Cgroup.newBuilder().setPath(cgroup.toString()))))
+                .addPrograms(prog("count_egress", AttachTarget.newBuilder()
+                        .setCgroup(Cgroup.newBuilder().setPath(cgroup.toString()))))
+                .addPrograms(prog("count_xdp", AttachTarget.newBuilder()
+                        .setNetdev(NetworkInterface.newBuilder().setName(devB).setNetns(netnsB))))
+                .addPrograms(prog("count_tcx", AttachTarget.newBuilder()
+                        .setNetdev(NetworkInterface.newBuilder().setName(devB).setNetns(netnsB))))
+                .addPrograms(prog("count_sk_lookup", AttachTarget.newBuilder()
+                        .setNetns(NetworkNamespace.newBuilder().setPath(netnsB))))
+                .addPrograms(prog("count_flow", AttachTarget.newBuilder()
+                        .setNetns(NetworkNamespace.newBuilder().setPath(netnsB))))
+                .build();
+        List<String> events = new java.util.ArrayList<>();
+        SessionRecord rec = engine.apply(pipeline, (phase, msg) -> events.add(phase + " " + msg), 1);
+        assertEquals(Phase.COMMITTED, rec.getPhase(), events.toString());
+        assertTrue(events.contains("attach program count_xdp -> xdp:" + devB + ":xdp@" + netnsB), events.toString());
+
+        for (int i = 0; i < 3; i++) {
+            run("/bin/true");
+        }
+        try (ServerSocket server = new ServerSocket(0, 10, InetAddress.getLoopbackAddress())) {
+            run("bash", "-c", "echo $$ > " + cgroup.resolve("cgroup.procs") + " && exec 3<>/dev/tcp/127.0.0.1/"
+                    + server.getLocalPort() + " && echo hello >&3");
+        }
+        run("ip", "netns", "exec", nsA, "bash", "-c",
+                "for i in 1 2 3; do echo gew > /dev/udp/10.199.1.2/9; done; exec 3<>/dev/tcp/10.199.1.2/7 || true");
+        Thread.sleep(100);
+
+        Map<String, Long> counts = new LinkedHashMap<>();
+        SessionView view = engine.show(rec.getSessionId(), 100);
+        SessionView.MapView map = view.maps().stream().filter(m -> m.name().equals("counts")).findFirst().orElseThrow();
+        for (SessionView.Entry e : map.entries()) {
+            counts.put(e.key(), Long.parseLong(e.value()));
+        }
+        String[] names = {"raw_tp", "tp_btf", "perf_event", "connect4", "cgroup egress", "xdp", "tcx", "sk_lookup",
+            "flow_dissector"};
+        for (int slot = 0; slot < names.length; slot++) {
+            long n = counts.getOrDefault(Integer.toString(slot), 0L);
+            assertTrue(n >= 1, names[slot] + " (slot " + slot + ") counted nothing: " + counts);
+        }
+        assertTrue(counts.get("0") >= 3 && counts.get("1") >= 3, "execs: " + counts);
+
+        List<Integer> links = rec.getObjectsList().stream().filter(o -> o.getKind() == PinnedObject.Kind.LINK)
+                .map(PinnedObject::getKernelId).toList();
+        assertEquals(9, links.size(), rec.getObjectsList().toString());
+        for (int id : links) {
+            assertTrue(Links.exists(id), "link " + id + " exists while the session lives");
+        }
+        engine.detach(rec.getSessionId());
+        for (int id : links) {
+            long deadline = System.nanoTime() + 2_000_000_000L;
+            while (Links.exists(id) && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertFalse(Links.exists(id), "link " + id + " is gone after detach");
+        }
+    }
+
+    @Test
+    void aTargetThatDoesNotFitTheSectionIsRefusedAndRolledBack() {
+        Pipeline pipeline = Pipeline.newBuilder().setName("mismatch")
+                .addObjects(BpfObject.newBuilder().setId("attachkinds")
+                        .setPath(KernelTestSupport.testdata("obj/attachkinds.bpf.o").toString()))
+                .addPrograms(prog("count_xdp", AttachTarget.newBuilder()
+                        .setCgroup(Cgroup.newBuilder().setPath(cgroup.toString()))))
+                .build();
+        SessionException e = org.junit.jupiter.api.Assertions.assertThrows(SessionException.class,
+                () -> engine.apply(pipeline, (phase, msg) -> { }, 1));
+        assertTrue(e.getMessage().contains("program 'count_xdp' is a BPF_PROG_TYPE_XDP program (section 'xdp'); "
+                + "a cgroup target needs"), e.getMessage());
+        assertTrue(engine.list().stream().noneMatch(s -> s.record().getInstanceId().equals(engine.instanceId())),
+                "nothing committed");
+    }
+}
