@@ -11,6 +11,12 @@ import dev.gewyvern.proto.v1.AttachTarget;
 import dev.gewyvern.proto.v1.BpfObject;
 import dev.gewyvern.proto.v1.Pipeline;
 import dev.gewyvern.proto.v1.Program;
+import dev.gewyvern.proto.v1.BtfTracepoint;
+import dev.gewyvern.proto.v1.Cgroup;
+import dev.gewyvern.proto.v1.NetworkInterface;
+import dev.gewyvern.proto.v1.NetworkNamespace;
+import dev.gewyvern.proto.v1.PerfEvent;
+import dev.gewyvern.proto.v1.RawTracepoint;
 import dev.gewyvern.proto.v1.Tracepoint;
 
 /**
@@ -66,15 +72,102 @@ final class PipelineFiles {
         return absolutePaths(b, Path.of("").toAbsolutePath()).build();
     }
 
-    /** {@code tracepoint:CATEGORY:NAME} (also {@code tp:CATEGORY:NAME}). */
+    static final String FORMS = "tracepoint:CATEGORY:NAME, raw_tp:NAME, tp_btf:NAME, "
+            + "perf_event:SOFTWARE_EVENT[:CPU[:PERIOD]], cgroup:PATH, xdp:IFNAME[@NETNS], tcx:IFNAME[@NETNS], "
+            + "sk_lookup:NETNS or flow_dissector:NETNS";
+
+    /** One {@code --attach} target; see {@link #FORMS}. NETNS is a name under /run/netns or a path. */
     static AttachTarget target(String spec) {
-        String[] f = spec.split(":", -1);
-        if (f.length == 3 && (f[0].equals("tracepoint") || f[0].equals("tp"))) {
-            return AttachTarget.newBuilder().setTracepoint(Tracepoint.newBuilder().setCategory(f[1]).setName(f[2]))
-                    .build();
+        int colon = spec.indexOf(':');
+        String kind = colon < 0 ? spec : spec.substring(0, colon);
+        String rest = colon < 0 ? "" : spec.substring(colon + 1);
+        AttachTarget.Builder b = AttachTarget.newBuilder();
+        switch (kind) {
+            case "tracepoint":
+            case "tp": {
+                String[] f = rest.split(":", -1);
+                if (f.length == 2 && !f[0].isEmpty() && !f[1].isEmpty()) {
+                    return b.setTracepoint(Tracepoint.newBuilder().setCategory(f[0]).setName(f[1])).build();
+                }
+                break;
+            }
+            case "raw_tp":
+            case "raw_tracepoint":
+                if (!rest.isEmpty() && !rest.contains(":")) {
+                    return b.setRawTracepoint(RawTracepoint.newBuilder().setName(rest)).build();
+                }
+                break;
+            case "tp_btf":
+                if (!rest.isEmpty() && !rest.contains(":")) {
+                    return b.setBtfTracepoint(BtfTracepoint.newBuilder().setName(rest)).build();
+                }
+                break;
+            case "perf_event": {
+                String[] f = rest.split(":", -1);
+                try {
+                    if (f.length >= 1 && f.length <= 3 && !f[0].isEmpty()) {
+                        PerfEvent.Builder pe = PerfEvent.newBuilder().setSoftware(f[0]);
+                        if (f.length > 1) {
+                            pe.setCpu(Integer.parseUnsignedInt(f[1]));
+                        }
+                        if (f.length > 2) {
+                            pe.setSamplePeriod(Long.parseUnsignedLong(f[2]));
+                        }
+                        return b.setPerfEvent(pe).build();
+                    }
+                } catch (NumberFormatException e) {
+                    throw new UserError("--attach '" + spec + "': CPU and PERIOD are numbers, e.g. perf_event:cpu-clock:0:1000000");
+                }
+                break;
+            }
+            case "cgroup":
+                if (!rest.isEmpty()) {
+                    return b.setCgroup(Cgroup.newBuilder().setPath(Path.of(rest).toAbsolutePath().normalize().toString()))
+                            .build();
+                }
+                break;
+            case "xdp":
+            case "tcx":
+            case "netdev": {
+                int at = rest.indexOf('@');
+                String dev = at < 0 ? rest : rest.substring(0, at);
+                if (!dev.isEmpty()) {
+                    NetworkInterface.Builder nd = NetworkInterface.newBuilder().setName(dev);
+                    if (at >= 0) {
+                        nd.setNetns(netns(spec, rest.substring(at + 1)));
+                    }
+                    return b.setNetdev(nd).build();
+                }
+                break;
+            }
+            case "sk_lookup":
+            case "flow_dissector":
+            case "netns":
+                if (!rest.isEmpty()) {
+                    return b.setNetns(NetworkNamespace.newBuilder().setPath(netns(spec, rest))).build();
+                }
+                break;
+            case "kprobe":
+            case "kretprobe":
+            case "fentry":
+            case "fexit":
+            case "fmod_ret":
+            case "lsm":
+            case "uprobe":
+            case "uretprobe":
+                throw new UserError("--attach '" + spec + "': " + kind + " targets are not yet attachable by gewyvern "
+                        + "(`gew runtime info --verbose` says whether this kernel allows them); want " + FORMS);
+            default:
+                break;
         }
-        throw new UserError("--attach '" + spec + "': want tracepoint:CATEGORY:NAME, e.g. "
-                + "tracepoint:syscalls:sys_enter_execve");
+        throw new UserError("--attach '" + spec + "': want " + FORMS + "; e.g. tracepoint:syscalls:sys_enter_execve");
+    }
+
+    private static String netns(String spec, String ns) {
+        if (ns.isEmpty()) {
+            throw new UserError("--attach '" + spec + "': name the network namespace (a name under /run/netns, or a path)");
+        }
+        return ns.startsWith("/") ? ns : "/run/netns/" + ns;
     }
 
     private static String objectId(Path object) {

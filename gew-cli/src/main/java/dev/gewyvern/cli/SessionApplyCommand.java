@@ -43,7 +43,9 @@ final class SessionApplyCommand implements Callable<Integer> {
     List<String> programs = new ArrayList<>();
 
     @Option(names = "--attach", paramLabel = "TARGET",
-            description = "Where the matching --program attaches: tracepoint:CATEGORY:NAME (repeatable, in order).")
+            description = "Where the matching --program attaches (repeatable, in order): tracepoint:CATEGORY:NAME, "
+                    + "raw_tp:NAME, tp_btf:NAME, perf_event:EVENT[:CPU[:PERIOD]], cgroup:PATH, xdp:IF[@NETNS], "
+                    + "tcx:IF[@NETNS], sk_lookup:NETNS, flow_dissector:NETNS.")
     List<String> attach = new ArrayList<>();
 
     @Option(names = "--name", description = "The session name (with --object); the id adds a random suffix.")
