@@ -1,0 +1,49 @@
+package dev.gewyvern.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+
+/** `gew probe list [PATTERN]`: attach points of this kernel with their state, and why not. */
+class ProbeListIT {
+    @Test
+    void listsTracepointsRawAndBtfTracepointsWithTheirState() throws Exception {
+        Gew.requireBpf();
+        Gew.Result r = Gew.run("probe", "list", "*:sched_process_exec");
+        assertEquals(0, r.exit(), r.toString());
+        for (String p : new String[] {"tracepoint:sched:sched_process_exec", "raw_tp:sched_process_exec",
+            "tp_btf:sched_process_exec"}) {
+            assertTrue(r.out().matches("(?s).*(^|\n)" + p.replace(":", ":") + " +supported\n.*"), p + ":\n" + r.out());
+        }
+        Gew.Result lo = Gew.run("probe", "list", "xdp:lo");
+        assertTrue(lo.out().startsWith("xdp:lo "), lo.toString());
+    }
+
+    @Test
+    void kindsThisKernelRefusesSayWhy() throws Exception {
+        Gew.requireBpf();
+        Gew.Result r = Gew.run("probe", "list", "*:vfs_read");
+        assertEquals(0, r.exit(), r.toString());
+        if (!Files.isDirectory(Path.of("/sys/bus/event_source/devices/kprobe"))) {
+            assertTrue(r.out().contains("kprobe:vfs_read"), r.out());
+            assertTrue(r.out().contains("\nkprobe: not supported: config missing (CONFIG_KPROBES off / no kprobe PMU"),
+                    r.out());
+        }
+        Gew.Result supported = Gew.run("probe", "list", "--supported", "*:vfs_read");
+        assertFalse(supported.out().contains("not supported"), supported.toString());
+    }
+
+    @Test
+    void noMatchIsOneClearLine() throws Exception {
+        Gew.requireBpf();
+        Gew.Result r = Gew.run("probe", "list", "no_such_attach_point_anywhere");
+        assertEquals(1, r.exit(), r.toString());
+        assertTrue(r.err().startsWith("gew: no attach point matches 'no_such_attach_point_anywhere'"), r.toString());
+        assertFalse(r.err().contains("\tat "), r.err());
+    }
+}
