@@ -113,6 +113,35 @@ public final class Kernel {
         return new Fd((int) r, "perf_event");
     }
 
+    /**
+     * perf_event_open of a uprobe (or uretprobe) on {@code binary} at file offset {@code offset}, for every
+     * process ({@code pid} -1) or one.
+     */
+    public Fd uprobeOpen(String binary, long offset, boolean retprobe, int pid) {
+        java.nio.file.Path typeFile = java.nio.file.Path.of("/sys/bus/event_source/devices/uprobe/type");
+        int pmu;
+        try {
+            pmu = Integer.parseInt(java.nio.file.Files.readString(typeFile).trim());
+        } catch (java.io.IOException | NumberFormatException e) {
+            throw new BpfException("reading " + typeFile, Errno.ENOENT,
+                    "this kernel has no uprobe PMU (CONFIG_UPROBE_EVENTS off)", null);
+        }
+        byte[] path = java.util.Arrays.copyOf(binary.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                binary.getBytes(java.nio.charset.StandardCharsets.UTF_8).length + 1);
+        Pointer p = Memory.allocateDirect(runtime, path.length, true);
+        p.put(0, path, 0, path.length);
+        byte[] bytes = PerfEventAttr.uprobe(pmu, retprobe, p.address(), offset);
+        Pointer a = Memory.allocateDirect(runtime, bytes.length, true);
+        a.put(0, bytes, 0, bytes.length);
+        long r = libc.syscall(SYS_PERF_EVENT_OPEN, a, pid, pid == -1 ? 0 : -1, -1, PERF_FLAG_FD_CLOEXEC);
+        if (r < 0) {
+            int errno = runtime.getLastError();
+            throw new BpfException("perf_event_open(" + (retprobe ? "uretprobe " : "uprobe ") + binary + "+0x"
+                    + Long.toHexString(offset) + ")", errno, null, null);
+        }
+        return new Fd((int) r, "perf_event");
+    }
+
     void close(int fd) {
         libc.close(fd);
     }

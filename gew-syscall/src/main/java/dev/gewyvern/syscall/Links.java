@@ -53,6 +53,32 @@ public final class Links {
         }
     }
 
+    /**
+     * uprobe / uretprobe: function {@code symbol} of the ELF binary {@code binary}, resolved to its file
+     * offset from the binary's own symbol tables, in every process that runs it.
+     */
+    public static Fd uprobe(Fd prog, Path binary, String symbol, boolean retprobe) {
+        byte[] elf;
+        try {
+            elf = java.nio.file.Files.readAllBytes(binary);
+        } catch (java.io.IOException e) {
+            throw new BpfException("reading " + binary, Errno.ENOENT, e.getMessage(), null);
+        }
+        long offset;
+        try {
+            offset = dev.gewyvern.elf.ElfSymbolTable.fileOffset(elf, symbol).orElseThrow(() -> new BpfException(
+                    "uprobe " + binary + ":" + symbol, Errno.ENOENT, "the binary defines no function " + symbol
+                            + " in .symtab or .dynsym", null));
+        } catch (dev.gewyvern.elf.ElfException e) {
+            throw new BpfException("uprobe " + binary + ":" + symbol, Errno.EINVAL, e.getMessage(), null);
+        }
+        String target = (retprobe ? "uretprobe " : "uprobe ") + binary + ":" + symbol;
+        try (Fd ev = Kernel.get().uprobeOpen(binary.toAbsolutePath().toString(), offset, retprobe, -1)) {
+            return link(Kernel.get().bpf(new LinkCreateAttr(prog.value(), ev.value(), attachType("BPF_PERF_EVENT"), 0,
+                    0)), "BPF_LINK_CREATE", target);
+        }
+    }
+
     /** cgroup_*: the cgroup v2 folder {@code cgroup}, at {@code attachType} (e.g. BPF_CGROUP_INET4_CONNECT). */
     public static Fd cgroup(Fd prog, Path cgroup, String attachType) {
         try (Fd dir = Kernel.get().open(cgroup.toString(), "cgroup")) {

@@ -257,4 +257,47 @@ class LinkKindsKernelTest {
             detachAndCheckGone(link, () -> net.udpAtoB(2));
         }
     }
+
+    /** testdata/uprobe/target.c compiled for this host into {@code dir}; a missing compiler fails under CI. */
+    static Path uprobeTarget(Path dir) throws Exception {
+        Path src = Path.of(System.getProperty("user.dir")).getParent().resolve("testdata/uprobe/target.c");
+        Path bin = dir.resolve("gew_uprobe_target");
+        Process p;
+        try {
+            p = new ProcessBuilder("clang-19", "-O1", "-g0", "-o", bin.toString(), src.toString())
+                    .redirectErrorStream(true).start();
+        } catch (IOException e) {
+            if (KernelTestSupport.ci()) {
+                throw new AssertionError("CI=true but clang-19 is missing: " + e.getMessage());
+            }
+            org.junit.jupiter.api.Assumptions.abort("clang-19 is missing: " + e.getMessage());
+            return null;
+        }
+        String out = new String(p.getInputStream().readAllBytes());
+        assertEquals(0, p.waitFor(), "clang-19 " + src + ":\n" + out);
+        return bin;
+    }
+
+    @Test
+    void uprobeOnASymbolOfOurOwnBinary(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path bin = uprobeTarget(dir);
+        Fd prog = counting("kprobe", null, 0, 0);
+        Fd link = keep(Links.uprobe(prog, bin, "gew_uprobe_target", false));
+        exec(bin.toString(), "5");
+        assertEquals(5, count(), "calls of gew_uprobe_target seen by the uprobe");
+        detachAndCheckGone(link, () -> exec(bin.toString(), "2"));
+    }
+
+    @Test
+    void uretprobeAndAMissingSymbol(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path bin = uprobeTarget(dir);
+        Fd prog = counting("kprobe", null, 0, 0);
+        Fd link = keep(Links.uprobe(prog, bin, "gew_uprobe_target", true));
+        exec(bin.toString(), "3");
+        assertEquals(3, count(), "returns of gew_uprobe_target seen by the uretprobe");
+        link.close();
+        BpfException e = org.junit.jupiter.api.Assertions.assertThrows(BpfException.class,
+                () -> Links.uprobe(prog, bin, "no_such_function", false));
+        assertTrue(e.getMessage().contains("the binary defines no function no_such_function"), e.getMessage());
+    }
 }
