@@ -13,6 +13,9 @@
  *   slot 6  count_tcx         tcx/ingress                  a packet received (TCX_NEXT)
  *   slot 7  count_sk_lookup   sk_lookup                    a socket lookup in the netns (SK_PASS)
  *   slot 8  count_flow        flow_dissector               a packet dissected in the netns (BPF_OK)
+ *   slot 9  count_uprobe      uprobe                       a call of the probed function
+ *   slot 10 count_uretprobe   uretprobe                    a return of the probed function
+ *   slot 11 count_netfilter   netfilter                    a packet at the hook (NF_ACCEPT)
  *
  * No CO-RE, no global data: the context is never read. Rebuild with: make -C testdata
  */
@@ -95,6 +98,27 @@ int count_flow(struct __sk_buff *skb)
 {
 	count(8);
 	return BPF_OK;
+}
+
+SEC("uprobe")
+int count_uprobe(void *ctx)
+{
+	count(9);
+	return 0;
+}
+
+SEC("uretprobe")
+int count_uretprobe(void *ctx)
+{
+	count(10);
+	return 0;
+}
+
+SEC("netfilter")
+int count_netfilter(void *ctx)
+{
+	count(11);
+	return 1; /* NF_ACCEPT */
 }
 
 char LICENSE[] SEC("license") = "Dual MIT/GPL";

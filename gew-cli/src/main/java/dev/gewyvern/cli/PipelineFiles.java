@@ -13,11 +13,13 @@ import dev.gewyvern.proto.v1.Pipeline;
 import dev.gewyvern.proto.v1.Program;
 import dev.gewyvern.proto.v1.BtfTracepoint;
 import dev.gewyvern.proto.v1.Cgroup;
+import dev.gewyvern.proto.v1.NetfilterHook;
 import dev.gewyvern.proto.v1.NetworkInterface;
 import dev.gewyvern.proto.v1.NetworkNamespace;
 import dev.gewyvern.proto.v1.PerfEvent;
 import dev.gewyvern.proto.v1.RawTracepoint;
 import dev.gewyvern.proto.v1.Tracepoint;
+import dev.gewyvern.proto.v1.Uprobe;
 
 /**
  * The CLI edge of the Pipeline contract: a {@code .txtpb} (protobuf text) or {@code .pb} (binary) file,
@@ -74,7 +76,8 @@ final class PipelineFiles {
 
     static final String FORMS = "tracepoint:CATEGORY:NAME, raw_tp:NAME, tp_btf:NAME, "
             + "perf_event:SOFTWARE_EVENT[:CPU[:PERIOD]], cgroup:PATH, xdp:IFNAME[@NETNS], tcx:IFNAME[@NETNS], "
-            + "sk_lookup:NETNS or flow_dissector:NETNS";
+            + "sk_lookup:NETNS, flow_dissector:NETNS, uprobe:BINARY:SYMBOL, uretprobe:BINARY:SYMBOL or "
+            + "netfilter:ipv4|ipv6:HOOK:PRIORITY[@NETNS]";
 
     /** One {@code --attach} target; see {@link #FORMS}. NETNS is a name under /run/netns or a path. */
     static AttachTarget target(String spec) {
@@ -147,14 +150,39 @@ final class PipelineFiles {
                     return b.setNetns(NetworkNamespace.newBuilder().setPath(netns(spec, rest))).build();
                 }
                 break;
+            case "uprobe":
+            case "uretprobe": {
+                int last = rest.lastIndexOf(':');
+                if (last > 0 && last < rest.length() - 1) {
+                    return b.setUprobe(Uprobe.newBuilder()
+                            .setBinary(Path.of(rest.substring(0, last)).toAbsolutePath().normalize().toString())
+                            .setSymbol(rest.substring(last + 1))).build();
+                }
+                break;
+            }
+            case "netfilter": {
+                int at = rest.indexOf('@');
+                String[] f = (at < 0 ? rest : rest.substring(0, at)).split(":", -1);
+                if (f.length == 3) {
+                    try {
+                        NetfilterHook.Builder nf = NetfilterHook.newBuilder().setFamily(f[0]).setHook(f[1])
+                                .setPriority(Integer.parseInt(f[2]));
+                        if (at >= 0) {
+                            nf.setNetns(netns(spec, rest.substring(at + 1)));
+                        }
+                        return b.setNetfilter(nf).build();
+                    } catch (NumberFormatException e) {
+                        throw new UserError("--attach '" + spec + "': PRIORITY is a number, e.g. netfilter:ipv4:local_in:100");
+                    }
+                }
+                break;
+            }
             case "kprobe":
             case "kretprobe":
             case "fentry":
             case "fexit":
             case "fmod_ret":
             case "lsm":
-            case "uprobe":
-            case "uretprobe":
                 throw new UserError("--attach '" + spec + "': " + kind + " targets are not yet attachable by gewyvern "
                         + "(`gew runtime info --verbose` says whether this kernel allows them); want " + FORMS);
             default:

@@ -45,7 +45,8 @@ final class SessionApplyCommand implements Callable<Integer> {
     @Option(names = "--attach", paramLabel = "TARGET",
             description = "Where the matching --program attaches (repeatable, in order): tracepoint:CATEGORY:NAME, "
                     + "raw_tp:NAME, tp_btf:NAME, perf_event:EVENT[:CPU[:PERIOD]], cgroup:PATH, xdp:IF[@NETNS], "
-                    + "tcx:IF[@NETNS], sk_lookup:NETNS, flow_dissector:NETNS.")
+                    + "tcx:IF[@NETNS], sk_lookup:NETNS, flow_dissector:NETNS, uprobe:BINARY:SYMBOL, "
+                    + "uretprobe:BINARY:SYMBOL, netfilter:ipv4|ipv6:HOOK:PRIORITY[@NETNS].")
     List<String> attach = new ArrayList<>();
 
     @Option(names = "--name", description = "The session name (with --object); the id adds a random suffix.")

@@ -30,12 +30,19 @@ class PipelineFilesTargetTest {
         assertEquals("", PipelineFiles.target("tcx:lo").getNetdev().getNetns());
         assertEquals("/proc/1/ns/net", PipelineFiles.target("sk_lookup:/proc/1/ns/net").getNetns().getPath());
         assertEquals("/run/netns/red", PipelineFiles.target("flow_dissector:red").getNetns().getPath());
+        AttachTarget up = PipelineFiles.target("uprobe:/usr/lib/x86_64-linux-gnu/libc.so.6:malloc");
+        assertEquals("/usr/lib/x86_64-linux-gnu/libc.so.6", up.getUprobe().getBinary());
+        assertEquals("malloc", up.getUprobe().getSymbol());
+        AttachTarget nf = PipelineFiles.target("netfilter:ipv4:local_in:100@blue");
+        assertEquals("local_in", nf.getNetfilter().getHook());
+        assertEquals(100, nf.getNetfilter().getPriority());
+        assertEquals("/run/netns/blue", nf.getNetfilter().getNetns());
     }
 
     @Test
     void malformedAndUnattachableFormsSayWhatIsWanted() {
         for (String bad : new String[] {"raw_tp:", "tracepoint:x", "perf_event:cpu-clock:one", "xdp:@ns", "nope:x",
-            "cgroup:", "kprobe:do_sys_open", "fentry:vfs_read"}) {
+            "cgroup:", "kprobe:do_sys_open", "fentry:vfs_read", "uprobe:nosymbol", "netfilter:ipv4:local_in:x"}) {
             UserError e = assertThrows(UserError.class, () -> PipelineFiles.target(bad), bad);
             assertTrue(e.getMessage().startsWith("--attach '" + bad + "'"), e.getMessage());
         }

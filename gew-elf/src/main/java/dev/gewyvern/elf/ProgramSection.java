@@ -15,6 +15,8 @@ public enum ProgramSection {
     SOCKET("socket", "BPF_PROG_TYPE_SOCKET_FILTER", 1, null, 0, Target.NONE),
     KPROBE("kprobe+", "BPF_PROG_TYPE_KPROBE", 2, null, 0, Target.KPROBE),
     KRETPROBE("kretprobe+", "BPF_PROG_TYPE_KPROBE", 2, null, 0, Target.KPROBE),
+    UPROBE("uprobe+", "BPF_PROG_TYPE_KPROBE", 2, null, 0, Target.NONE),
+    URETPROBE("uretprobe+", "BPF_PROG_TYPE_KPROBE", 2, null, 0, Target.NONE),
     TC("tc", "BPF_PROG_TYPE_SCHED_CLS", 3, null, 0, Target.NONE),
     TRACEPOINT("tracepoint+", "BPF_PROG_TYPE_TRACEPOINT", 5, null, 0, Target.TRACEPOINT),
     TP("tp+", "BPF_PROG_TYPE_TRACEPOINT", 5, null, 0, Target.TRACEPOINT),

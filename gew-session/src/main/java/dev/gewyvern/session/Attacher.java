@@ -22,6 +22,9 @@ final class Attacher {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}");
     private static final Pattern IFNAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.:@-]{0,14}");
     private static final Pattern SOFTWARE = Pattern.compile("[a-z][a-z-]{1,40}");
+    private static final Pattern SYMBOL = Pattern.compile("[A-Za-z_.$][A-Za-z0-9_.$@]{0,255}");
+    private static final java.util.List<String> HOOKS = java.util.List.of("prerouting", "local_in", "forward",
+            "local_out", "postrouting");
 
     private Attacher() {
     }
@@ -50,8 +53,26 @@ final class Attacher {
                 }
             }
             case NETNS -> absolute(field + ".netns.path", a.getNetns().getPath());
+            case UPROBE -> {
+                absolute(field + ".uprobe.binary", a.getUprobe().getBinary());
+                if (!SYMBOL.matcher(a.getUprobe().getSymbol()).matches()) {
+                    throw bad(field + ".uprobe.symbol", "'" + a.getUprobe().getSymbol() + "' is not a symbol name");
+                }
+            }
+            case NETFILTER -> {
+                var nf = a.getNetfilter();
+                if (!nf.getFamily().equals("ipv4") && !nf.getFamily().equals("ipv6")) {
+                    throw bad(field + ".netfilter.family", "'" + nf.getFamily() + "': want ipv4 or ipv6");
+                }
+                if (!HOOKS.contains(nf.getHook())) {
+                    throw bad(field + ".netfilter.hook", "'" + nf.getHook() + "': want one of " + HOOKS);
+                }
+                if (!nf.getNetns().isEmpty()) {
+                    absolute(field + ".netfilter.netns", nf.getNetns());
+                }
+            }
             default -> throw bad(field, "an attach target is needed (tracepoint, raw_tracepoint, btf_tracepoint, "
-                    + "perf_event, cgroup, netdev or netns)");
+                    + "perf_event, cgroup, netdev, netns, uprobe or netfilter)");
         }
     }
 
@@ -151,6 +172,31 @@ final class Attacher {
                 String type = kind.attachTypeName().orElseThrow();
                 Path ns = Path.of(a.getNetns().getPath());
                 return new Attached(Links.netns(prog, ns, type), attachName(type) + ":" + ns);
+            }
+            case UPROBE: {
+                need(p, match, "uprobe", ProgramSection.UPROBE, ProgramSection.URETPROBE);
+                boolean ret = kind == ProgramSection.URETPROBE;
+                Path bin = Path.of(a.getUprobe().getBinary());
+                return new Attached(Links.uprobe(prog, bin, a.getUprobe().getSymbol(), ret),
+                        (ret ? "uretprobe:" : "uprobe:") + bin + ":" + a.getUprobe().getSymbol());
+            }
+            case NETFILTER: {
+                need(p, match, "netfilter", ProgramSection.NETFILTER);
+                var nf = a.getNetfilter();
+                int pf = KernelTypes.running().constant("NFPROTO_" + nf.getFamily().toUpperCase(Locale.ROOT));
+                int hook = KernelTypes.running().value("nf_inet_hooks", "NF_INET_" + nf.getHook().toUpperCase(Locale.ROOT));
+                if (pf < 0 || hook < 0) {
+                    throw new SessionException("attach", "program '" + p.getName() + "': this kernel's BTF has no "
+                            + "NFPROTO_" + nf.getFamily().toUpperCase(Locale.ROOT) + " or NF_INET_"
+                            + nf.getHook().toUpperCase(Locale.ROOT));
+                }
+                String target = "netfilter:" + nf.getFamily() + ":" + nf.getHook() + ":" + nf.getPriority()
+                        + (nf.getNetns().isEmpty() ? "" : "@" + nf.getNetns());
+                if (nf.getNetns().isEmpty()) {
+                    return new Attached(Links.netfilter(prog, pf, hook, nf.getPriority()), target);
+                }
+                return new Attached(Kernel.get().inNetns(nf.getNetns(),
+                        () -> Links.netfilter(prog, pf, hook, nf.getPriority())), target);
             }
             default:
                 throw new SessionException("attach", "program '" + p.getName() + "' has no attach target");

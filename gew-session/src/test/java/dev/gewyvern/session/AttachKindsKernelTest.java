@@ -18,6 +18,7 @@ import dev.gewyvern.proto.v1.AttachTarget;
 import dev.gewyvern.proto.v1.BpfObject;
 import dev.gewyvern.proto.v1.BtfTracepoint;
 import dev.gewyvern.proto.v1.Cgroup;
+import dev.gewyvern.proto.v1.NetfilterHook;
 import dev.gewyvern.proto.v1.NetworkInterface;
 import dev.gewyvern.proto.v1.NetworkNamespace;
 import dev.gewyvern.proto.v1.PerfEvent;
@@ -27,6 +28,7 @@ import dev.gewyvern.proto.v1.Pipeline;
 import dev.gewyvern.proto.v1.Program;
 import dev.gewyvern.proto.v1.RawTracepoint;
 import dev.gewyvern.proto.v1.SessionRecord;
+import dev.gewyvern.proto.v1.Uprobe;
 import dev.gewyvern.syscall.Links;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -93,9 +95,24 @@ class AttachKindsKernelTest {
         return Program.newBuilder().setObject("attachkinds").setName(name).setAttach(target).build();
     }
 
+    /** testdata/uprobe/target.c compiled for this host: a binary of ours with gew_uprobe_target(). */
+    private static Path uprobeTarget(Path dir) throws Exception {
+        Path bin = dir.resolve("gew_uprobe_target");
+        try {
+            run("clang-19", "-O1", "-g0", "-o", bin.toString(), KernelTestSupport.testdata("uprobe/target.c").toString());
+        } catch (IOException e) {
+            if ("true".equals(System.getenv("CI"))) {
+                throw new AssertionError("CI=true but clang-19 is missing: " + e.getMessage());
+            }
+            org.junit.jupiter.api.Assumptions.abort("clang-19 is missing: " + e.getMessage());
+        }
+        return bin;
+    }
+
     @Test
-    void everyKindCountsItsEventAndDetachRemovesEveryLink() throws Exception {
+    void everyKindCountsItsEventAndDetachRemovesEveryLink(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
         String netnsB = "/run/netns/" + nsB;
+        Path bin = uprobeTarget(tmp);
         Pipeline pipeline = Pipeline.newBuilder().setName("attachkinds")
                 .addObjects(BpfObject.newBuilder().setId("attachkinds")
                         .setPath(KernelTestSupport.testdata("obj/attachkinds.bpf.o").toString()))
@@ -117,6 +134,13 @@ class AttachKindsKernelTest {
                         .setNetns(NetworkNamespace.newBuilder().setPath(netnsB))))
                 .addPrograms(prog("count_flow", AttachTarget.newBuilder()
                         .setNetns(NetworkNamespace.newBuilder().setPath(netnsB))))
+                .addPrograms(prog("count_uprobe", AttachTarget.newBuilder()
+                        .setUprobe(Uprobe.newBuilder().setBinary(bin.toString()).setSymbol("gew_uprobe_target"))))
+                .addPrograms(prog("count_uretprobe", AttachTarget.newBuilder()
+                        .setUprobe(Uprobe.newBuilder().setBinary(bin.toString()).setSymbol("gew_uprobe_target"))))
+                .addPrograms(prog("count_netfilter", AttachTarget.newBuilder()
+                        .setNetfilter(NetfilterHook.newBuilder().setFamily("ipv4").setHook("local_in").setPriority(100)
+                                .setNetns(netnsB))))
                 .build();
         List<String> events = new java.util.ArrayList<>();
         SessionRecord rec = engine.apply(pipeline, (phase, msg) -> events.add(phase + " " + msg), 1);
@@ -126,6 +150,7 @@ class AttachKindsKernelTest {
         for (int i = 0; i < 3; i++) {
             run("/bin/true");
         }
+        run(bin.toString(), "4");
         try (ServerSocket server = new ServerSocket(0, 10, InetAddress.getLoopbackAddress())) {
             run("bash", "-c", "echo $$ > " + cgroup.resolve("cgroup.procs") + " && exec 3<>/dev/tcp/127.0.0.1/"
                     + server.getLocalPort() + " && echo hello >&3");
@@ -141,16 +166,18 @@ class AttachKindsKernelTest {
             counts.put(e.key(), Long.parseLong(e.value()));
         }
         String[] names = {"raw_tp", "tp_btf", "perf_event", "connect4", "cgroup egress", "xdp", "tcx", "sk_lookup",
-            "flow_dissector"};
+            "flow_dissector", "uprobe", "uretprobe", "netfilter"};
         for (int slot = 0; slot < names.length; slot++) {
             long n = counts.getOrDefault(Integer.toString(slot), 0L);
             assertTrue(n >= 1, names[slot] + " (slot " + slot + ") counted nothing: " + counts);
         }
         assertTrue(counts.get("0") >= 3 && counts.get("1") >= 3, "execs: " + counts);
+        assertEquals(4L, counts.get("9"), "calls of gew_uprobe_target: " + counts);
+        assertEquals(4L, counts.get("10"), "returns of gew_uprobe_target: " + counts);
 
         List<Integer> links = rec.getObjectsList().stream().filter(o -> o.getKind() == PinnedObject.Kind.LINK)
                 .map(PinnedObject::getKernelId).toList();
-        assertEquals(9, links.size(), rec.getObjectsList().toString());
+        assertEquals(12, links.size(), rec.getObjectsList().toString());
         for (int id : links) {
             assertTrue(Links.exists(id), "link " + id + " exists while the session lives");
         }

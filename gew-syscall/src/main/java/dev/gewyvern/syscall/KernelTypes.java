@@ -76,6 +76,20 @@ public final class KernelTypes {
         return -1;
     }
 
+    /** A constant of any enum, named or anonymous (e.g. NFPROTO_IPV4); -1 when the kernel has none. */
+    public int constant(String constant) {
+        for (int id = 1; id < btf.typeCount(); id++) {
+            if (btf.kind(id) == BtfKind.ENUM) {
+                for (BtfType.EnumValue v : ((BtfType.Enum) btf.type(id)).values()) {
+                    if (v.name().equals(constant)) {
+                        return (int) v.value();
+                    }
+                }
+            }
+        }
+        return -1;
+    }
+
     public Map<String, Integer> programTypes() {
         return values("bpf_prog_type", "BPF_PROG_TYPE_");
     }
