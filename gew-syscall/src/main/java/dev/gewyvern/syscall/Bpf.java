@@ -28,6 +28,7 @@ public final class Bpf {
     }
 
     public static Fd createMap(MapCreateAttr attr) {
+        MemlockLimit.ensure();
         return fd(attr, "map", "'" + attr.name() + "'");
     }
 
@@ -54,6 +55,7 @@ public final class Bpf {
      * so the error carries the verifier's whole explanation.
      */
     public static LoadedProgram loadProgram(ProgLoadAttr attr, int logLevel) {
+        MemlockLimit.ensure();
         Kernel.Result r = call(attr.withLog(0, null));
         if (r.value() >= 0) {
             return new LoadedProgram(new Fd((int) r.value(), "prog"), null);
@@ -149,7 +151,8 @@ public final class Bpf {
     public static Fd createLink(LinkCreateAttr attr, String target) {
         Kernel.Result r = call(attr);
         if (r.value() < 0) {
-            throw new BpfException("BPF_LINK_CREATE on " + target, r.errno(), null, null);
+            throw new BpfException("BPF_LINK_CREATE on " + target, r.errno(), r.errno() == Errno.E2BIG
+                    ? "the event already has the most programs the kernel allows on one event (64)" : null, null);
         }
         return new Fd((int) r.value(), "link");
     }

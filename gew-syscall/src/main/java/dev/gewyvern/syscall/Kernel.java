@@ -224,6 +224,28 @@ public final class Kernel {
         return libc.if_nametoindex(name);
     }
 
+    private static final int RLIMIT_MEMLOCK = 8;
+
+    /** RLIMIT_MEMLOCK as {soft, hard} (-1 is unlimited). */
+    public long[] memlockLimit() {
+        Pointer p = Memory.allocateDirect(runtime, 16, true);
+        if (libc.getrlimit(RLIMIT_MEMLOCK, p) != 0) {
+            throw new BpfException("getrlimit(RLIMIT_MEMLOCK)", runtime.getLastError(), null, null);
+        }
+        return new long[] {p.getLong(0), p.getLong(8)};
+    }
+
+    /** Sets RLIMIT_MEMLOCK's soft and hard limits. */
+    public void setMemlockLimit(long soft, long hard) {
+        Pointer p = Memory.allocateDirect(runtime, 16, true);
+        p.putLong(0, soft);
+        p.putLong(8, hard);
+        if (libc.setrlimit(RLIMIT_MEMLOCK, p) != 0) {
+            throw new BpfException("setrlimit(RLIMIT_MEMLOCK)", runtime.getLastError(),
+                    "this kernel charges BPF memory to RLIMIT_MEMLOCK and it could not be raised", null);
+        }
+    }
+
     /** statfs(2)'s f_type of {@code path}, or -1 when the path does not exist. */
     public long filesystemType(String path) {
         Pointer buf = Memory.allocateDirect(runtime, 120, true);

@@ -30,4 +30,10 @@ public interface LibC {
     int setns(int fd, int nstype);
 
     int if_nametoindex(String name);
+
+    @SaveError
+    int getrlimit(int resource, Pointer rlimit);
+
+    @SaveError
+    int setrlimit(int resource, Pointer rlimit);
 }

@@ -26,6 +26,7 @@ public final class Links {
                 case Errno.EINVAL -> "the program's type or expected attach type does not fit " + target;
                 case Errno.EEXIST, Errno.EBUSY -> "something is already attached there";
                 case Errno.ENOENT -> "no such target";
+                case Errno.E2BIG -> "the target already has the most programs the kernel allows on it (64 per event)";
                 default -> null;
             };
             throw new BpfException(call + " on " + target, r.errno(), hint, null);

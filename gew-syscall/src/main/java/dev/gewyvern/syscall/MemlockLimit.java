@@ -1,0 +1,49 @@
+package dev.gewyvern.syscall;
+
+/**
+ * RLIMIT_MEMLOCK, raised only where it matters, as libbpf does: kernels before 5.11 charge BPF maps and
+ * programs to it, newer ones to the memory cgroup. One throwaway probe decides (a socket filter calling
+ * bpf_ktime_get_coarse_ns, a helper that arrived with memcg accounting), once per process.
+ */
+public final class MemlockLimit {
+    /** BPF_FUNC_ktime_get_coarse_ns of enum bpf_func_id (uapi, never renumbered; a test holds it to the BTF). */
+    static final int KTIME_GET_COARSE_NS = 160;
+    /** BPF_PROG_TYPE_SOCKET_FILTER. */
+    static final int SOCKET_FILTER = 1;
+
+    /** RLIM_INFINITY. */
+    static final long UNLIMITED = -1L;
+
+    private static volatile String decision;
+
+    private MemlockLimit() {
+    }
+
+    /** What to do given the probe's answer and the current soft limit: null to leave it, else the new limit. */
+    static Long decide(boolean memcgAccounting, long currentSoft) {
+        if (memcgAccounting || currentSoft == UNLIMITED) {
+            return null;
+        }
+        return UNLIMITED;
+    }
+
+    /** Makes sure BPF memory is not capped by RLIMIT_MEMLOCK; returns what was decided, for the record. */
+    public static synchronized String ensure() {
+        if (decision != null) {
+            return decision;
+        }
+        // no kernel BTF is parsed here: this runs before the first map of every session
+        boolean memcg = ProbeProgram.load(SOCKET_FILTER, 0, ProbeProgram.Insns.callHelper(KTIME_GET_COARSE_NS), 0, 0,
+                0).loaded();
+        long[] limit = Kernel.get().memlockLimit();
+        Long raise = decide(memcg, limit[0]);
+        if (raise == null) {
+            decision = memcg ? "left alone: this kernel accounts BPF memory to the memory cgroup"
+                    : "left alone: already unlimited";
+        } else {
+            Kernel.get().setMemlockLimit(raise, raise);
+            decision = "raised from " + limit[0] + " bytes to unlimited: this kernel charges BPF memory to it";
+        }
+        return decision;
+    }
+}
