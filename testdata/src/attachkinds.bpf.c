@@ -16,6 +16,8 @@
  *   slot 9  count_uprobe      uprobe                       a call of the probed function
  *   slot 10 count_uretprobe   uretprobe                    a return of the probed function
  *   slot 11 count_netfilter   netfilter                    a packet at the hook (NF_ACCEPT)
+ *   slot 12 list_tasks        iter/task                    one run per task when the iterator is read;
+ *                                                          it writes "task\n" for each
  *
  * No CO-RE, no global data: the context is never read. Rebuild with: make -C testdata
  */
@@ -119,6 +121,28 @@ int count_netfilter(void *ctx)
 {
 	count(11);
 	return 1; /* NF_ACCEPT */
+}
+
+/* The iterator's context as the kernel lays it out (struct bpf_iter__task): two pointers. */
+struct seq_file;
+struct gew_iter_meta {
+	struct seq_file *seq;
+};
+struct gew_iter_task {
+	struct gew_iter_meta *meta;
+	void *task;
+};
+
+SEC("iter/task")
+int list_tasks(struct gew_iter_task *ctx)
+{
+	char line[8] = "task\n"; /* on the stack: this object has no global data */
+
+	if (!ctx->task)
+		return 0;
+	count(12);
+	bpf_seq_write(ctx->meta->seq, line, 5);
+	return 0;
 }
 
 char LICENSE[] SEC("license") = "Dual MIT/GPL";

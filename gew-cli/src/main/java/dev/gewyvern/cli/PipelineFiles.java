@@ -77,7 +77,7 @@ final class PipelineFiles {
     static final String FORMS = "tracepoint:CATEGORY:NAME, raw_tp:NAME, tp_btf:NAME, "
             + "perf_event:SOFTWARE_EVENT[:CPU[:PERIOD]], cgroup:PATH, xdp:IFNAME[@NETNS], tcx:IFNAME[@NETNS], "
             + "sk_lookup:NETNS, flow_dissector:NETNS, uprobe:BINARY:SYMBOL, uretprobe:BINARY:SYMBOL or "
-            + "netfilter:ipv4|ipv6:HOOK:PRIORITY[@NETNS]";
+            + "netfilter:ipv4|ipv6:HOOK:PRIORITY[@NETNS] or iter:TARGET";
 
     /** One {@code --attach} target; see {@link #FORMS}. NETNS is a name under /run/netns or a path. */
     static AttachTarget target(String spec) {
@@ -98,6 +98,11 @@ final class PipelineFiles {
             case "raw_tracepoint":
                 if (!rest.isEmpty() && !rest.contains(":")) {
                     return b.setRawTracepoint(RawTracepoint.newBuilder().setName(rest)).build();
+                }
+                break;
+            case "iter":
+                if (!rest.isEmpty() && !rest.contains(":")) {
+                    return b.setIter(dev.gewyvern.proto.v1.Iterator.newBuilder().setTarget(rest)).build();
                 }
                 break;
             case "tp_btf":

@@ -33,6 +33,7 @@ class PipelineFilesTargetTest {
         AttachTarget up = PipelineFiles.target("uprobe:/usr/lib/x86_64-linux-gnu/libc.so.6:malloc");
         assertEquals("/usr/lib/x86_64-linux-gnu/libc.so.6", up.getUprobe().getBinary());
         assertEquals("malloc", up.getUprobe().getSymbol());
+        assertEquals("task", PipelineFiles.target("iter:task").getIter().getTarget());
         AttachTarget nf = PipelineFiles.target("netfilter:ipv4:local_in:100@blue");
         assertEquals("local_in", nf.getNetfilter().getHook());
         assertEquals(100, nf.getNetfilter().getPriority());

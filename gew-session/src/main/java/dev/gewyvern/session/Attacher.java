@@ -59,6 +59,7 @@ final class Attacher {
                     throw bad(field + ".uprobe.symbol", "'" + a.getUprobe().getSymbol() + "' is not a symbol name");
                 }
             }
+            case ITER -> name(field + ".iter.target", a.getIter().getTarget());
             case NETFILTER -> {
                 var nf = a.getNetfilter();
                 if (!nf.getFamily().equals("ipv4") && !nf.getFamily().equals("ipv6")) {
@@ -72,7 +73,7 @@ final class Attacher {
                 }
             }
             default -> throw bad(field, "an attach target is needed (tracepoint, raw_tracepoint, btf_tracepoint, "
-                    + "perf_event, cgroup, netdev, netns, uprobe or netfilter)");
+                    + "perf_event, cgroup, netdev, netns, uprobe, netfilter or iter)");
         }
     }
 
@@ -97,18 +98,24 @@ final class Attacher {
      * kinds whose target is chosen at attach time.
      */
     static int loadTarget(Program p, ProgramSection.Match match) {
-        if (match.kind() != ProgramSection.TP_BTF) {
+        boolean tpBtf = match.kind() == ProgramSection.TP_BTF;
+        if (!tpBtf && match.kind() != ProgramSection.ITER) {
             return 0;
         }
-        String name = p.getAttach().hasBtfTracepoint() ? p.getAttach().getBtfTracepoint().getName() : match.name();
+        AttachTarget a = p.getAttach();
+        String name = tpBtf ? (a.hasBtfTracepoint() ? a.getBtfTracepoint().getName() : match.name())
+                : (a.hasIter() ? a.getIter().getTarget() : match.name());
+        String what = tpBtf ? "BTF tracepoint" : "iterator";
         if (!match.name().isEmpty() && !match.name().equals(name)) {
             throw new SessionException("verify", "program '" + p.getName() + "' is in section '" + match.section()
-                    + "' but its target is btf_tracepoint " + name + ": they must name the same tracepoint");
+                    + "' but its target is " + what + " " + name + ": they must name the same " + what);
         }
-        int id = KernelTypes.running().typedef("btf_trace_" + name);
+        String symbol = (tpBtf ? "btf_trace_" : "bpf_iter_") + name;
+        int id = tpBtf ? KernelTypes.running().typedef(symbol) : KernelTypes.running().function(symbol);
         if (id <= 0) {
-            throw new SessionException("verify", "program '" + p.getName() + "': this kernel has no BTF tracepoint '"
-                    + name + "' (no btf_trace_" + name + " in /sys/kernel/btf/vmlinux); see `gew probe list tp_btf:*`");
+            throw new SessionException("verify", "program '" + p.getName() + "': this kernel has no " + what + " '"
+                    + name + "' (no " + symbol + " in /sys/kernel/btf/vmlinux); see `gew probe list '"
+                    + (tpBtf ? "tp_btf" : "iter") + ":*'`");
         }
         return id;
     }
@@ -179,6 +186,11 @@ final class Attacher {
                 Path bin = Path.of(a.getUprobe().getBinary());
                 return new Attached(Links.uprobe(prog, bin, a.getUprobe().getSymbol(), ret),
                         (ret ? "uretprobe:" : "uprobe:") + bin + ":" + a.getUprobe().getSymbol());
+            }
+            case ITER: {
+                need(p, match, "iter", ProgramSection.ITER);
+                String target = "iter:" + a.getIter().getTarget();
+                return new Attached(Links.iter(prog, target), target);
             }
             case NETFILTER: {
                 need(p, match, "netfilter", ProgramSection.NETFILTER);

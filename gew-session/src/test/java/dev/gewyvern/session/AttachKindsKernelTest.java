@@ -141,6 +141,8 @@ class AttachKindsKernelTest {
                 .addPrograms(prog("count_netfilter", AttachTarget.newBuilder()
                         .setNetfilter(NetfilterHook.newBuilder().setFamily("ipv4").setHook("local_in").setPriority(100)
                                 .setNetns(netnsB))))
+                .addPrograms(prog("list_tasks", AttachTarget.newBuilder()
+                        .setIter(dev.gewyvern.proto.v1.Iterator.newBuilder().setTarget("task"))))
                 .build();
         List<String> events = new java.util.ArrayList<>();
         SessionRecord rec = engine.apply(pipeline, (phase, msg) -> events.add(phase + " " + msg), 1);
@@ -158,6 +160,10 @@ class AttachKindsKernelTest {
         run("ip", "netns", "exec", nsA, "bash", "-c",
                 "for i in 1 2 3; do echo gew > /dev/udp/10.199.1.2/9; done; exec 3<>/dev/tcp/10.199.1.2/7 || true");
         Thread.sleep(100);
+        // the pinned iterator link is a file: each read runs the program once per task
+        Path iterPin = root.session(engine.instanceId(), rec.getSessionId()).resolve("links").resolve("list_tasks");
+        String tasks = Files.readString(iterPin);
+        assertTrue(tasks.startsWith("task\n") && tasks.split("\n").length >= 3, "iterator output: " + tasks);
 
         Map<String, Long> counts = new LinkedHashMap<>();
         SessionView view = engine.show(rec.getSessionId(), 100);
@@ -166,7 +172,7 @@ class AttachKindsKernelTest {
             counts.put(e.key(), Long.parseLong(e.value()));
         }
         String[] names = {"raw_tp", "tp_btf", "perf_event", "connect4", "cgroup egress", "xdp", "tcx", "sk_lookup",
-            "flow_dissector", "uprobe", "uretprobe", "netfilter"};
+            "flow_dissector", "uprobe", "uretprobe", "netfilter", "iter"};
         for (int slot = 0; slot < names.length; slot++) {
             long n = counts.getOrDefault(Integer.toString(slot), 0L);
             assertTrue(n >= 1, names[slot] + " (slot " + slot + ") counted nothing: " + counts);
@@ -177,7 +183,8 @@ class AttachKindsKernelTest {
 
         List<Integer> links = rec.getObjectsList().stream().filter(o -> o.getKind() == PinnedObject.Kind.LINK)
                 .map(PinnedObject::getKernelId).toList();
-        assertEquals(12, links.size(), rec.getObjectsList().toString());
+        assertEquals(13, links.size(), rec.getObjectsList().toString());
+        assertEquals((long) tasks.split("\n").length, counts.get("12"), "one run per task line: " + counts);
         for (int id : links) {
             assertTrue(Links.exists(id), "link " + id + " exists while the session lives");
         }
