@@ -67,7 +67,7 @@ final class ProbeListCommand implements Callable<Integer> {
 
     private static String kinds() {
         StringBuilder sb = new StringBuilder();
-        for (Capability c : Capabilities.running().of(Capability.Category.ATTACH_KIND)) {
+        for (Capability c : Capabilities.withoutHelpers().of(Capability.Category.ATTACH_KIND)) {
             sb.append(sb.length() == 0 ? "" : ", ").append(c.name());
         }
         return sb.toString();

@@ -32,7 +32,7 @@ public final class AttachPoints {
 
     /** Every attach point whose {@code kind:name} the filter accepts, kind by kind. */
     public static List<AttachPoint> list(Predicate<String> filter) {
-        Capabilities caps = Capabilities.running();
+        Capabilities caps = Capabilities.withoutHelpers();
         List<AttachPoint> out = new ArrayList<>();
         Lister l = (kind, name) -> {
             if (filter.test(kind + ":" + name)) {

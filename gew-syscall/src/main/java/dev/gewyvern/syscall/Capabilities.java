@@ -13,14 +13,17 @@ import java.util.Optional;
  */
 public final class Capabilities {
     private static volatile Capabilities running;
+    private static volatile Capabilities withoutHelpers;
 
     private final List<Capability> all;
     private final Map<String, Capability> byKey = new LinkedHashMap<>();
     private final long probeNanos;
+    private final boolean helpers;
 
-    Capabilities(List<Capability> all, long probeNanos) {
+    Capabilities(List<Capability> all, long probeNanos, boolean helpers) {
         this.all = List.copyOf(all);
         this.probeNanos = probeNanos;
+        this.helpers = helpers;
         for (Capability c : all) {
             byKey.put(key(c.category(), c.scope(), c.name()), c);
         }
@@ -33,11 +36,36 @@ public final class Capabilities {
             synchronized (Capabilities.class) {
                 c = running;
                 if (c == null) {
-                    running = c = CapabilityProbes.probeAll(KernelTypes.running());
+                    running = c = CapabilityProbes.probeAll(KernelTypes.running(), true);
                 }
             }
         }
         return c;
+    }
+
+    /**
+     * Everything but the helpers (program and map types, attach kinds, features): about a hundred probes
+     * instead of thousands, for callers that need no helper. The full set when it was probed already.
+     */
+    public static Capabilities withoutHelpers() {
+        Capabilities c = running;
+        if (c != null) {
+            return c;
+        }
+        synchronized (Capabilities.class) {
+            if (running != null) {
+                return running;
+            }
+            if (withoutHelpers == null) {
+                withoutHelpers = CapabilityProbes.probeAll(KernelTypes.running(), false);
+            }
+            return withoutHelpers;
+        }
+    }
+
+    /** Whether helpers were probed (false for {@link #withoutHelpers()}). */
+    public boolean hasHelpers() {
+        return helpers;
     }
 
     private static String key(Capability.Category category, String scope, String name) {

@@ -43,15 +43,17 @@ final class CapabilityProbes {
         this.config = config;
     }
 
-    static Capabilities probeAll(KernelTypes kernel) {
+    static Capabilities probeAll(KernelTypes kernel, boolean helpers) {
         long start = System.nanoTime();
         CapabilityProbes p = new CapabilityProbes(kernel, KernelConfig.running());
         p.programTypes();
         p.mapTypes();
         p.attachKinds();
         p.features();
-        p.helpers();
-        return new Capabilities(p.out, System.nanoTime() - start);
+        if (helpers) {
+            p.helpers();
+        }
+        return new Capabilities(p.out, System.nanoTime() - start, helpers);
     }
 
     private void add(Capability.Category category, String scope, String name, Support s) {

@@ -192,5 +192,18 @@ class CapabilityKernelTest {
     @Test
     void probingIsDoneOncePerProcess() {
         assertTrue(Capabilities.running() == caps);
+        assertTrue(Capabilities.withoutHelpers() == caps, "the full set serves callers that need no helpers");
+        assertTrue(caps.hasHelpers());
+    }
+
+    @Test
+    void withoutHelpersAnswersTheSameForEverythingElse() {
+        Capabilities lean = CapabilityProbes.probeAll(KernelTypes.running(), false);
+        assertFalse(lean.hasHelpers());
+        assertTrue(lean.of(Capability.Category.HELPER).isEmpty());
+        for (Capability c : lean.all()) {
+            assertEquals(caps.support(c.category(), c.name()).state(), c.support().state(), c.label());
+        }
+        assertTrue(lean.all().size() > 100, "probed " + lean.all().size());
     }
 }
