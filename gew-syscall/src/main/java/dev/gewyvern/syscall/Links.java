@@ -1,6 +1,7 @@
 package dev.gewyvern.syscall;
 
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * bpf_links for each attach kind: the link fd holds the attachment, closing it (with no pin left) detaches.
@@ -78,6 +79,35 @@ public final class Links {
             return link(Kernel.get().bpf(new LinkCreateAttr(prog.value(), ev.value(), attachType("BPF_PERF_EVENT"), 0,
                     0)), "BPF_LINK_CREATE", target);
         }
+    }
+
+    /**
+     * uprobe.multi: one link with uprobes (or, {@code retprobe}, uretprobes) on several functions of one
+     * ELF binary, in every process. The program must have been loaded with expected attach type
+     * BPF_TRACE_UPROBE_MULTI.
+     */
+    public static Fd uprobeMulti(Fd prog, Path binary, List<String> symbols, boolean retprobe) {
+        byte[] elf;
+        try {
+            elf = java.nio.file.Files.readAllBytes(binary);
+        } catch (java.io.IOException e) {
+            throw new BpfException("reading " + binary, Errno.ENOENT, e.getMessage(), null);
+        }
+        long[] offsets = new long[symbols.size()];
+        for (int i = 0; i < offsets.length; i++) {
+            String symbol = symbols.get(i);
+            try {
+                offsets[i] = dev.gewyvern.elf.ElfSymbolTable.fileOffset(elf, symbol).orElseThrow(() -> new BpfException(
+                        "uprobe.multi " + binary + ":" + symbol, Errno.ENOENT, "the binary defines no function " + symbol
+                                + " in .symtab or .dynsym", null));
+            } catch (dev.gewyvern.elf.ElfException e) {
+                throw new BpfException("uprobe.multi " + binary + ":" + symbol, Errno.EINVAL, e.getMessage(), null);
+            }
+        }
+        int flags = retprobe ? KernelTypes.running().constant("BPF_F_UPROBE_MULTI_RETURN") : 0;
+        return link(Kernel.get().bpf(new UprobeMultiLinkAttr(prog.value(), attachType("BPF_TRACE_UPROBE_MULTI"),
+                binary.toAbsolutePath().toString(), offsets, flags, 0)), "BPF_LINK_CREATE",
+                "uprobe.multi " + binary + ":" + String.join(",", symbols));
     }
 
     /** cgroup_*: the cgroup v2 folder {@code cgroup}, at {@code attachType} (e.g. BPF_CGROUP_INET4_CONNECT). */

@@ -300,4 +300,14 @@ class LinkKindsKernelTest {
                 () -> Links.uprobe(prog, bin, "no_such_function", false));
         assertTrue(e.getMessage().contains("the binary defines no function no_such_function"), e.getMessage());
     }
+
+    @Test
+    void uprobeMultiOnTwoSymbolsWithOneLink(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path bin = uprobeTarget(dir);
+        Fd prog = counting("kprobe", "BPF_TRACE_UPROBE_MULTI", 0, 0);
+        Fd link = keep(Links.uprobeMulti(prog, bin, List.of("gew_uprobe_target", "gew_uprobe_other"), false));
+        exec(bin.toString(), "3");
+        assertEquals(6, count(), "calls of both functions seen through one uprobe.multi link");
+        detachAndCheckGone(link, () -> exec(bin.toString(), "1"));
+    }
 }
