@@ -386,6 +386,30 @@ final class CapabilityProbes {
         return multi ? viaLink("kprobe", "uprobe_multi", "uprobe PMU") : viaLink("kprobe", "perf_event", "uprobe PMU");
     }
 
+    /** A counting CPU-cycles event on this thread: the hardware PMU is there, or the reason it is not. */
+    private Support hardwarePerf() {
+        Support p = prog("perf_event");
+        if (!p.isSupported()) {
+            return p;
+        }
+        int cycles = kernel.value("perf_hw_id", "PERF_COUNT_HW_CPU_CYCLES");
+        try (Fd ev = Kernel.get().perfEventOpen(new PerfEventAttr(PerfEventAttr.PERF_TYPE_HARDWARE, Math.max(0, cycles),
+                0, 0), 0, -1)) {
+            return viaLink("perf_event", "perf_event", "hardware PMU (a cpu-cycles event opened)");
+        } catch (BpfException e) {
+            if (e.errno() == Errno.ENOENT || e.errno() == Errno.EOPNOTSUPP || e.errno() == Errno.ENODEV) {
+                return Support.notSupported(Support.Why.ABSENT, "no hardware PMU: perf_event_open of cpu-cycles got "
+                        + Errno.name(e.errno()) + (pmu("cpu") ? "" : " and /sys/bus/event_source/devices/cpu is missing "
+                        + "(a virtual machine without PMU passthrough)"));
+            }
+            if (e.errno() == Errno.EPERM || e.errno() == Errno.EACCES) {
+                return Support.notSupported(Support.Why.REFUSED_BY_POLICY, "perf_event_open of cpu-cycles as root got "
+                        + Errno.name(e.errno()));
+            }
+            return Support.inconclusive(e.getMessage());
+        }
+    }
+
     private void attachKinds() {
         Capability.Category a = Capability.Category.ATTACH_KIND;
         Support tracefs = Files.isDirectory(Path.of("/sys/kernel/tracing/events"))
@@ -415,6 +439,7 @@ final class CapabilityProbes {
         add(a, "", "uretprobe", uprobes(false));
         add(a, "", "uprobe.multi", uprobes(true));
         add(a, "", "perf_event", viaLink("perf_event", "perf_event", "software events"));
+        add(a, "", "perf_event.hardware", hardwarePerf());
         for (String k : List.of("cgroup_skb", "cgroup_sock", "cgroup_sock_addr", "cgroup_sockopt", "cgroup_sysctl",
                 "cgroup_device")) {
             add(a, "", k.equals("cgroup_device") ? "cgroup_dev" : k, viaLink(k, "cgroup", "cgroup v2"));

@@ -163,9 +163,21 @@ class CapabilityKernelTest {
     }
 
     @Test
+    void hardwarePerfEventsFollowTheHardwarePmu() {
+        Support s = caps.support(Capability.Category.ATTACH_KIND, "perf_event.hardware");
+        if (!Files.isDirectory(Path.of("/sys/bus/event_source/devices/cpu"))) {
+            assertTrue(s instanceof Support.NotSupported ns && ns.why() == Support.Why.ABSENT
+                    && s.detail().startsWith("no hardware PMU"), s.toString());
+        } else {
+            assertTrue(s.isSupported() || s instanceof Support.NotSupported ns && ns.why() == Support.Why.REFUSED_BY_POLICY,
+                    s.toString());
+        }
+    }
+
+    @Test
     void whatThisMachineAllowsIsSupported() {
         for (String kind : List.of("tracepoint", "raw_tp", "tp_btf", "perf_event", "cgroup_skb", "cgroup_sock_addr",
-                "xdp", "tcx", "iter", "sk_lookup", "flow_dissector", "uprobe")) {
+                "xdp", "tcx", "iter", "sk_lookup", "flow_dissector", "uprobe", "uretprobe", "uprobe.multi", "netfilter")) {
             Support s = caps.support(Capability.Category.ATTACH_KIND, kind);
             assertTrue(s.isSupported(), kind + ": " + s);
         }
