@@ -213,4 +213,48 @@ class AttachKindsKernelTest {
         assertTrue(engine.list().stream().noneMatch(s -> s.record().getInstanceId().equals(engine.instanceId())),
                 "nothing committed");
     }
+
+    /** Programs named count_raw_tp that bpftool sees linked right now (tests may look; the runtime never does). */
+    private static long rawTpLinksOfOurProgram() throws Exception {
+        String links = run("bpftool", "link", "show");
+        String progs = run("bpftool", "prog", "show");
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        for (String line : progs.split("\n")) {
+            if (line.contains(" name count_raw_tp ")) {
+                ids.add(line.substring(0, line.indexOf(':')).trim());
+            }
+        }
+        long n = 0;
+        for (String line : links.split("\n")) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("raw_tracepoint\\s+prog (\\d+)").matcher(line);
+            if (m.find() && ids.contains(m.group(1))) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    @Test
+    void aFailedAttachRollsBackTheLinksAlreadyMade() throws Exception {
+        long before = rawTpLinksOfOurProgram();
+        Pipeline pipeline = Pipeline.newBuilder().setName("rollback")
+                .addObjects(BpfObject.newBuilder().setId("attachkinds")
+                        .setPath(KernelTestSupport.testdata("obj/attachkinds.bpf.o").toString()))
+                .addPrograms(prog("count_raw_tp", AttachTarget.newBuilder()
+                        .setRawTracepoint(RawTracepoint.newBuilder().setName("sched_process_exec"))))
+                .addPrograms(prog("count_xdp", AttachTarget.newBuilder()
+                        .setNetdev(NetworkInterface.newBuilder().setName("gwa-missing0").setNetns("/run/netns/" + nsB))))
+                .build();
+        List<String> events = new java.util.ArrayList<>();
+        SessionException e = org.junit.jupiter.api.Assertions.assertThrows(SessionException.class,
+                () -> engine.apply(pipeline, (phase, msg) -> events.add(phase + " " + msg), 1));
+        assertTrue(e.getMessage().contains("no network interface 'gwa-missing0'"), e.getMessage());
+        assertTrue(events.contains("attach program count_raw_tp -> raw_tp:sched_process_exec"), events.toString());
+        assertTrue(events.stream().anyMatch(m -> m.startsWith("rollback ")), events.toString());
+        long deadline = System.nanoTime() + 2_000_000_000L;
+        while (rawTpLinksOfOurProgram() > before && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertEquals(before, rawTpLinksOfOurProgram(), "the raw_tp link made before the failure is gone");
+    }
 }
