@@ -49,28 +49,39 @@ public final class Bpf {
         throw new BpfException("BPF_BTF_LOAD of " + object, r.errno(), "the kernel's BTF checker refused it", text);
     }
 
+    /** BPF_LOG_STATS: the verifier's statistics lines, added to every retry's log level. */
+    static final int LOG_STATS = 4;
+
     /**
-     * Loads a program. The first attempt runs without a log (fast); when the verifier refuses, the load is
-     * repeated with {@code logLevel} (1, or 2 for the full trace) and a buffer grown until the log fits,
-     * so the error carries the verifier's whole explanation.
+     * Loads a program. The first attempt runs without a log (level 0, fast); when the verifier refuses, the
+     * load is repeated with {@code logLevel} (1, or 2 for the full trace) plus statistics, in a buffer grown
+     * until the whole log fits (to the size the kernel says it needed, up to its limit), so the error carries
+     * the verifier's whole explanation; a log cut short by any other error is kept as it is.
      */
     public static LoadedProgram loadProgram(ProgLoadAttr attr, int logLevel) {
         MemlockLimit.ensure();
+        long start = System.nanoTime();
         Kernel.Result r = call(attr.withLog(0, null));
+        long loadNanos = System.nanoTime() - start;
         if (r.value() >= 0) {
-            return new LoadedProgram(new Fd((int) r.value(), "prog"), null);
+            Fd fd = new Fd((int) r.value(), "prog");
+            return new LoadedProgram(fd, null, new VerifierStats(progInfo(fd).verifiedInsns(), VerifierStats.UNKNOWN,
+                    loadNanos));
         }
         int firstErrno = r.errno();
         int size = LOG_START;
         String log = "";
         int errno = firstErrno;
+        int level = Math.max(1, logLevel) | LOG_STATS;
         for (int attempt = 0; attempt < 8; attempt++) {
             NativeArg.Out buf = new NativeArg.Out(size);
-            Kernel.Result again = call(attr.withLog(Math.max(1, logLevel), buf));
+            start = System.nanoTime();
+            Kernel.Result again = call(attr.withLog(level, buf));
+            loadNanos = System.nanoTime() - start;
             log = VerifierLog.text(again.output(buf));
             if (again.value() >= 0) {
                 // not refused with a log: keep the program, the first failure was transient
-                return new LoadedProgram(new Fd((int) again.value(), "prog"), log);
+                return new LoadedProgram(new Fd((int) again.value(), "prog"), log, VerifierStats.parse(log, loadNanos));
             }
             errno = again.errno();
             int trueSize = ByteBuffer.wrap(again.attrAfter()).order(ByteOrder.nativeOrder())
@@ -84,6 +95,7 @@ public final class Bpf {
             case Errno.EPERM -> "the kernel refuses this program type here (policy or missing privilege)";
             case Errno.EACCES, Errno.EINVAL -> log.isEmpty() ? null : "the verifier refused it; its log follows";
             case Errno.E2BIG -> "the program is too large for this kernel";
+            case Errno.ENOSPC -> "the verifier's log outgrew the kernel's largest buffer; its start follows";
             default -> null;
         };
         throw new BpfException("BPF_PROG_LOAD of program '" + attr.name() + "'", errno, hint, log.isEmpty() ? null : log);
