@@ -30,13 +30,19 @@ final class SessionPrinter {
         for (SessionView.ProgramView p : v.programs()) {
             String target = "";
             for (Program pp : r.getPipeline().getProgramsList()) {
-                if (pp.getName().equals(p.name()) && pp.getAttach().hasTracepoint()) {
-                    target = "tracepoint:" + pp.getAttach().getTracepoint().getCategory() + ":"
-                            + pp.getAttach().getTracepoint().getName();
+                if (pp.getName().equals(p.name())) {
+                    target = TargetText.of(pp.getAttach());
                 }
             }
             out.printf("  %-20s %-12s %-40s id %d  tag %s  %d insns verified%n", p.name(), p.type(), target, p.id(),
                     p.tag(), p.verifiedInsns());
+        }
+        if (!v.links().isEmpty()) {
+            out.println("links");
+            for (SessionView.LinkView l : v.links()) {
+                out.printf("  %-20s %-15s id %d  prog id %d%s%n", l.name(), l.type(), l.id(), l.progId(),
+                        l.target().isEmpty() ? "" : "  " + l.target());
+            }
         }
         out.println("maps");
         for (SessionView.MapView m : v.maps()) {

@@ -186,7 +186,8 @@ public final class Engine implements AutoCloseable {
                 maps.add(dump(name, fd, limit));
             }
         }
-        return new SessionView(rec, dir.toString(), owner != null && OwnerIdentity.alive(owner), progs, maps);
+        return new SessionView(rec, dir.toString(), owner != null && OwnerIdentity.alive(owner), progs, maps,
+                LinkViews.of(dir.resolve(PinRoot.LINKS), pinNames(dir.resolve(PinRoot.LINKS))));
     }
 
     private static List<String> pinNames(Path dir) {

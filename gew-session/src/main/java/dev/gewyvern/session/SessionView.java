@@ -4,13 +4,25 @@ import java.util.List;
 
 import dev.gewyvern.proto.v1.SessionRecord;
 
-/** A session as `gew session show` presents it: its record, where it is pinned, and its maps' contents. */
+/**
+ * A session as `gew session show` presents it: its record, where it is pinned, its maps' contents and
+ * its links as the kernel describes them.
+ */
 public record SessionView(SessionRecord record, String pinPath, boolean ownerAlive, List<ProgramView> programs,
-                          List<MapView> maps) {
+                          List<MapView> maps, List<LinkView> links) {
     public SessionView {
         programs = List.copyOf(programs);
         maps = List.copyOf(maps);
+        links = List.copyOf(links);
     }
+
+    public SessionView(SessionRecord record, String pinPath, boolean ownerAlive, List<ProgramView> programs,
+                       List<MapView> maps) {
+        this(record, pinPath, ownerAlive, programs, maps, List.of());
+    }
+
+    /** A pinned link: its kernel type and id, its program's id, and its target as the kernel reports it. */
+    public record LinkView(String name, String type, int id, int progId, String target) {}
 
     public record ProgramView(String name, String type, int id, String tag, int verifiedInsns, long runCount,
                               long runTimeNs) {}

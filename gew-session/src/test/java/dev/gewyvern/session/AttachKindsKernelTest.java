@@ -167,6 +167,23 @@ class AttachKindsKernelTest {
 
         Map<String, Long> counts = new LinkedHashMap<>();
         SessionView view = engine.show(rec.getSessionId(), 100);
+        Map<String, SessionView.LinkView> linkViews = new LinkedHashMap<>();
+        for (SessionView.LinkView l : view.links()) {
+            linkViews.put(l.name(), l);
+        }
+        assertEquals(13, linkViews.size(), view.links().toString());
+        int ifindex = Integer.parseInt(run("ip", "-n", nsB, "-o", "link", "show", "dev", devB).split(":")[0].trim());
+        assertEquals("xdp", linkViews.get("count_xdp").type());
+        assertEquals("ifindex " + ifindex, linkViews.get("count_xdp").target());
+        assertEquals("tcx", linkViews.get("count_tcx").type());
+        assertEquals("cgroup", linkViews.get("count_connect4").type());
+        assertEquals("cgroup id " + Files.getAttribute(cgroup, "unix:ino") + ", attach type cgroup_inet4_connect",
+                linkViews.get("count_connect4").target());
+        assertTrue(linkViews.get("count_sk_lookup").target().endsWith("attach type sk_lookup"),
+                linkViews.get("count_sk_lookup").target());
+        assertEquals("netns", linkViews.get("count_sk_lookup").type());
+        assertEquals("raw_tracepoint", linkViews.get("count_raw_tp").type());
+        assertEquals("iter", linkViews.get("list_tasks").type());
         SessionView.MapView map = view.maps().stream().filter(m -> m.name().equals("counts")).findFirst().orElseThrow();
         for (SessionView.Entry e : map.entries()) {
             counts.put(e.key(), Long.parseLong(e.value()));

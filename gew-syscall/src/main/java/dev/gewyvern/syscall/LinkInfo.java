@@ -4,15 +4,70 @@ import static dev.gewyvern.syscall.AttrLayout.f;
 
 import java.util.List;
 
-/** {@code struct bpf_link_info}: a link's type, id and program. */
-public record LinkInfo(int type, int id, int progId) {
+/**
+ * {@code struct bpf_link_info}: a link's type, id and program, and where it is attached as far as its
+ * type says (the union after {@code prog_id}, read by {@link #target(String)}).
+ */
+public record LinkInfo(int type, int id, int progId, byte[] union) {
     static final AttrField TYPE = f("type", 0, 4);
     static final AttrField ID = f("id", 4, 4);
     static final AttrField PROG_ID = f("prog_id", 8, 4);
-    static final AttrLayout LAYOUT = new AttrLayout("bpf_link_info", null, List.of(TYPE, ID, PROG_ID));
+    static final AttrField CGROUP_ID = f("cgroup.cgroup_id", 16, 8);
+    static final AttrField CGROUP_ATTACH_TYPE = f("cgroup.attach_type", 24, 4);
+    static final AttrField NETNS_INO = f("netns.netns_ino", 16, 4);
+    static final AttrField NETNS_ATTACH_TYPE = f("netns.attach_type", 20, 4);
+    static final AttrField XDP_IFINDEX = f("xdp.ifindex", 16, 4);
+    static final AttrField TRACING_ATTACH_TYPE = f("tracing.attach_type", 16, 4);
+    static final AttrField TRACING_TARGET_BTF_ID = f("tracing.target_btf_id", 24, 4);
+    static final AttrField NF_PF = f("netfilter.pf", 16, 4);
+    static final AttrField NF_HOOKNUM = f("netfilter.hooknum", 20, 4);
+    static final AttrField NF_PRIORITY = f("netfilter.priority", 24, 4);
+    static final AttrLayout LAYOUT = new AttrLayout("bpf_link_info", null, List.of(TYPE, ID, PROG_ID, CGROUP_ID,
+            CGROUP_ATTACH_TYPE, NETNS_INO, NETNS_ATTACH_TYPE, XDP_IFINDEX, TRACING_ATTACH_TYPE, TRACING_TARGET_BTF_ID,
+            NF_PF, NF_HOOKNUM, NF_PRIORITY));
+
+    public LinkInfo {
+        union = union.clone();
+    }
 
     static LinkInfo decode(byte[] bytes) {
         InfoReader r = new InfoReader(bytes);
-        return new LinkInfo(r.u32(TYPE), r.u32(ID), r.u32(PROG_ID));
+        return new LinkInfo(r.u32(TYPE), r.u32(ID), r.u32(PROG_ID), bytes);
+    }
+
+    /**
+     * Where the link is attached, from the fields its type fills ({@code typeName} is the lower-case
+     * {@code enum bpf_link_type} name without its prefix, e.g. "cgroup", "xdp"); "" for types we do not read.
+     */
+    public String target(String typeName) {
+        InfoReader r = new InfoReader(union);
+        switch (typeName) {
+            case "cgroup":
+                return "cgroup id " + r.u64(CGROUP_ID) + ", attach type " + r.u32(CGROUP_ATTACH_TYPE);
+            case "netns":
+                return "netns inode " + Integer.toUnsignedString(r.u32(NETNS_INO)) + ", attach type "
+                        + r.u32(NETNS_ATTACH_TYPE);
+            case "xdp":
+            case "tcx":
+            case "netkit":
+                return "ifindex " + r.u32(XDP_IFINDEX);
+            case "tracing":
+                return "attach type " + r.u32(TRACING_ATTACH_TYPE) + ", BTF id " + r.u32(TRACING_TARGET_BTF_ID);
+            case "netfilter":
+                return "pf " + r.u32(NF_PF) + ", hook " + r.u32(NF_HOOKNUM) + ", priority " + r.u32(NF_PRIORITY);
+            default:
+                return "";
+        }
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof LinkInfo l && l.type == type && l.id == id && l.progId == progId
+                && java.util.Arrays.equals(l.union, union);
+    }
+
+    @Override
+    public int hashCode() {
+        return java.util.Objects.hash(type, id, progId, java.util.Arrays.hashCode(union));
     }
 }
