@@ -34,8 +34,9 @@ final class SessionPrinter {
                     target = TargetText.of(pp.getAttach());
                 }
             }
-            out.printf("  %-20s %-12s %-40s id %d  tag %s  %d insns verified%n", p.name(), p.type(), target, p.id(),
-                    p.tag(), p.verifiedInsns());
+            out.printf("  %-20s %-12s %-40s id %d  tag %s  %d insns verified%s%n", p.name(), p.type(), target, p.id(),
+                    p.tag(), p.verifiedInsns(), p.mapIds().isEmpty() ? "" : "  map ids " + p.mapIds().stream()
+                            .map(String::valueOf).collect(java.util.stream.Collectors.joining(",")));
         }
         if (!v.links().isEmpty()) {
             out.println("links");

@@ -177,7 +177,8 @@ public final class Engine implements AutoCloseable {
             try (Fd fd = Bpf.get(dir.resolve(PinRoot.PROGS).resolve(name).toString(), "prog")) {
                 ProgInfo i = Bpf.progInfo(fd);
                 progs.add(new SessionView.ProgramView(name, KernelEnums.name("bpf_prog_type", "BPF_PROG_TYPE_", i.type()),
-                        i.id(), i.tag(), i.verifiedInsns(), i.runCount(), i.runTimeNs()));
+                        i.id(), i.tag(), i.verifiedInsns(), i.runCount(), i.runTimeNs(),
+                        java.util.Arrays.stream(i.mapIds()).boxed().toList()));
             }
         }
         List<SessionView.MapView> maps = new ArrayList<>();

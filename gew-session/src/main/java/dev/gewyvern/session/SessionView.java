@@ -25,7 +25,16 @@ public record SessionView(SessionRecord record, String pinPath, boolean ownerAli
     public record LinkView(String name, String type, int id, int progId, String target) {}
 
     public record ProgramView(String name, String type, int id, String tag, int verifiedInsns, long runCount,
-                              long runTimeNs) {}
+                              long runTimeNs, List<Integer> mapIds) {
+        public ProgramView {
+            mapIds = List.copyOf(mapIds);
+        }
+
+        public ProgramView(String name, String type, int id, String tag, int verifiedInsns, long runCount,
+                           long runTimeNs) {
+            this(name, type, id, tag, verifiedInsns, runCount, runTimeNs, List.of());
+        }
+    }
 
     /** A map with its BTF key and value types and entries rendered as text (at most {@code limit}). */
     public record MapView(String name, String type, int id, String keyType, String valueType, int maxEntries,

@@ -184,6 +184,12 @@ class AttachKindsKernelTest {
         assertEquals("netns", linkViews.get("count_sk_lookup").type());
         assertEquals("raw_tracepoint", linkViews.get("count_raw_tp").type());
         assertEquals("iter", linkViews.get("list_tasks").type());
+        int countsId = view.maps().stream().filter(m -> m.name().equals("counts")).findFirst().orElseThrow().id();
+        for (SessionView.ProgramView pv : view.programs()) {
+            assertEquals(List.of(countsId), pv.mapIds(), pv.name() + " uses the counts map and no other");
+            assertEquals(pv.id(), view.links().stream().filter(l -> l.name().equals(pv.name())).findFirst()
+                    .orElseThrow().progId(), pv.name() + "'s link holds it");
+        }
         SessionView.MapView map = view.maps().stream().filter(m -> m.name().equals("counts")).findFirst().orElseThrow();
         for (SessionView.Entry e : map.entries()) {
             counts.put(e.key(), Long.parseLong(e.value()));

@@ -182,8 +182,21 @@ public final class Bpf {
         return MapInfo.decode(info(map, MapInfo.LAYOUT.size()));
     }
 
+    /** A program's info, and (with a second call when it uses any) the ids of its maps. */
     public static ProgInfo progInfo(Fd prog) {
-        return ProgInfo.decode(info(prog, ProgInfo.LAYOUT.size()));
+        byte[] head = info(prog, ProgInfo.LAYOUT.size());
+        int maps = ProgInfo.mapCount(head);
+        if (maps == 0) {
+            return ProgInfo.decode(head, new byte[0]);
+        }
+        NativeArg.Out ids = new NativeArg.Out(maps * 4);
+        NativeArg.Struct st = new NativeArg.Struct(ProgInfo.LAYOUT,
+                out -> out.u32(ProgInfo.NR_MAP_IDS, maps).ptr(ProgInfo.MAP_IDS, ids));
+        Kernel.Result full = call(new ObjInfoAttr(prog.value(), st));
+        if (full.value() < 0) {
+            throw new BpfException("BPF_OBJ_GET_INFO_BY_FD on " + prog, full.errno(), null, null);
+        }
+        return ProgInfo.decode(full.output(st), full.output(ids));
     }
 
     public static LinkInfo linkInfo(Fd link) {
