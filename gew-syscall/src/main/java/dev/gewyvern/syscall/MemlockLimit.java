@@ -41,8 +41,13 @@ public final class MemlockLimit {
             decision = memcg ? "left alone: this kernel accounts BPF memory to the memory cgroup"
                     : "left alone: already unlimited";
         } else {
-            Kernel.get().setMemlockLimit(raise, raise);
-            decision = "raised from " + limit[0] + " bytes to unlimited: this kernel charges BPF memory to it";
+            try {
+                Kernel.get().setMemlockLimit(raise, raise);
+                decision = "raised from " + limit[0] + " bytes to unlimited: this kernel charges BPF memory to it";
+            } catch (BpfException e) {
+                // the bpf(2) call that follows fails with its own error (EPERM or ENOMEM) if this mattered
+                decision = "could not be raised from " + limit[0] + " bytes: " + e.getMessage();
+            }
         }
         return decision;
     }
