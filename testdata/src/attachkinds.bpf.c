@@ -18,6 +18,8 @@
  *   slot 11 count_netfilter   netfilter                    a packet at the hook (NF_ACCEPT)
  *   slot 12 list_tasks        iter/task                    one run per task when the iterator is read;
  *                                                          it writes "task\n" for each
+ *   slot 13 count_sysctl      cgroup/sysctl                a sysctl read or written from the cgroup
+ *   slot 14 count_dev         cgroup/dev                   a device opened from the cgroup (allowed)
  *
  * No CO-RE, no global data: the context is never read. Rebuild with: make -C testdata
  */
@@ -121,6 +123,20 @@ int count_netfilter(void *ctx)
 {
 	count(11);
 	return 1; /* NF_ACCEPT */
+}
+
+SEC("cgroup/sysctl")
+int count_sysctl(struct bpf_sysctl *ctx)
+{
+	count(13);
+	return 1;
+}
+
+SEC("cgroup/dev")
+int count_dev(struct bpf_cgroup_dev_ctx *ctx)
+{
+	count(14);
+	return 1;
 }
 
 /* The iterator's context as the kernel lays it out (struct bpf_iter__task): two pointers. */

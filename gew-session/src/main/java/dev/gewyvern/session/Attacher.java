@@ -156,8 +156,9 @@ final class Attacher {
             case CGROUP: {
                 String type = kind.attachTypeName().orElse("");
                 if (!type.startsWith("BPF_CGROUP_")) {
-                    throw mismatch(p, match, "cgroup", "a cgroup_skb/ingress, cgroup_skb/egress, cgroup/connect4, "
-                            + "cgroup/connect6 or cgroup/sock_create section");
+                    throw mismatch(p, match, "cgroup", "a cgroup_skb/ingress|egress or cgroup/<hook> section "
+                            + "(connect4, connect6, bind4, sendmsg4, sock_create, sock_release, dev, sysctl, "
+                            + "getsockopt, setsockopt)");
                 }
                 Path cg = Path.of(a.getCgroup().getPath());
                 return new Attached(Links.cgroup(prog, cg, type), "cgroup:" + cg + ":" + attachName(type));

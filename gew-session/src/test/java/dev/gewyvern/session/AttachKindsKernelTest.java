@@ -141,6 +141,10 @@ class AttachKindsKernelTest {
                 .addPrograms(prog("count_netfilter", AttachTarget.newBuilder()
                         .setNetfilter(NetfilterHook.newBuilder().setFamily("ipv4").setHook("local_in").setPriority(100)
                                 .setNetns(netnsB))))
+                .addPrograms(prog("count_sysctl", AttachTarget.newBuilder()
+                        .setCgroup(Cgroup.newBuilder().setPath(cgroup.toString()))))
+                .addPrograms(prog("count_dev", AttachTarget.newBuilder()
+                        .setCgroup(Cgroup.newBuilder().setPath(cgroup.toString()))))
                 .addPrograms(prog("list_tasks", AttachTarget.newBuilder()
                         .setIter(dev.gewyvern.proto.v1.Iterator.newBuilder().setTarget("task"))))
                 .build();
@@ -155,7 +159,8 @@ class AttachKindsKernelTest {
         run(bin.toString(), "4");
         try (ServerSocket server = new ServerSocket(0, 10, InetAddress.getLoopbackAddress())) {
             run("bash", "-c", "echo $$ > " + cgroup.resolve("cgroup.procs") + " && exec 3<>/dev/tcp/127.0.0.1/"
-                    + server.getLocalPort() + " && echo hello >&3");
+                    + server.getLocalPort() + " && echo hello >&3 && read -r t < /proc/sys/kernel/ostype"
+                    + " && head -c1 /dev/zero > /dev/null");
         }
         run("ip", "netns", "exec", nsA, "bash", "-c",
                 "for i in 1 2 3; do echo gew > /dev/udp/10.199.1.2/9; done; exec 3<>/dev/tcp/10.199.1.2/7 || true");
@@ -171,7 +176,7 @@ class AttachKindsKernelTest {
         for (SessionView.LinkView l : view.links()) {
             linkViews.put(l.name(), l);
         }
-        assertEquals(13, linkViews.size(), view.links().toString());
+        assertEquals(15, linkViews.size(), view.links().toString());
         int ifindex = Integer.parseInt(run("ip", "-n", nsB, "-o", "link", "show", "dev", devB).split(":")[0].trim());
         assertEquals("xdp", linkViews.get("count_xdp").type());
         assertEquals("ifindex " + ifindex, linkViews.get("count_xdp").target());
@@ -195,7 +200,7 @@ class AttachKindsKernelTest {
             counts.put(e.key(), Long.parseLong(e.value()));
         }
         String[] names = {"raw_tp", "tp_btf", "perf_event", "connect4", "cgroup egress", "xdp", "tcx", "sk_lookup",
-            "flow_dissector", "uprobe", "uretprobe", "netfilter", "iter"};
+            "flow_dissector", "uprobe", "uretprobe", "netfilter", "iter", "cgroup sysctl", "cgroup dev"};
         for (int slot = 0; slot < names.length; slot++) {
             long n = counts.getOrDefault(Integer.toString(slot), 0L);
             assertTrue(n >= 1, names[slot] + " (slot " + slot + ") counted nothing: " + counts);
@@ -206,7 +211,7 @@ class AttachKindsKernelTest {
 
         List<Integer> links = rec.getObjectsList().stream().filter(o -> o.getKind() == PinnedObject.Kind.LINK)
                 .map(PinnedObject::getKernelId).toList();
-        assertEquals(13, links.size(), rec.getObjectsList().toString());
+        assertEquals(15, links.size(), rec.getObjectsList().toString());
         assertEquals((long) tasks.split("\n").length, counts.get("12"), "one run per task line: " + counts);
         for (int id : links) {
             assertTrue(Links.exists(id), "link " + id + " exists while the session lives");
@@ -232,7 +237,7 @@ class AttachKindsKernelTest {
         SessionException e = org.junit.jupiter.api.Assertions.assertThrows(SessionException.class,
                 () -> engine.apply(pipeline, (phase, msg) -> { }, 1));
         assertTrue(e.getMessage().contains("program 'count_xdp' is a BPF_PROG_TYPE_XDP program (section 'xdp'); "
-                + "a cgroup target needs"), e.getMessage());
+                + "a cgroup target needs a cgroup_skb/ingress|egress or cgroup/<hook> section"), e.getMessage());
         assertTrue(engine.list().stream().noneMatch(s -> s.record().getInstanceId().equals(engine.instanceId())),
                 "nothing committed");
     }
