@@ -28,6 +28,8 @@ import picocli.CommandLine.Spec;
                 "and hold it until Ctrl-C, SIGTERM, SIGHUP, --duration, or `gew session detach ID` from another shell."})
 final class SessionApplyCommand implements Callable<Integer> {
     private static final long POLL_MS = 100;
+    /** How many entries of each map --watch prints (the largest values first). */
+    private static final int WATCH_TOP = 8;
 
     @Spec
     CommandSpec spec;
@@ -110,13 +112,13 @@ final class SessionApplyCommand implements Callable<Integer> {
                 break;
             }
             if (now >= nextWatch) {
-                printMaps(out, engine.show(id, 20), Duration.ofNanos(now - start));
+                printMaps(out, engine.show(id, 1000), Duration.ofNanos(now - start));
                 nextWatch += watch.toNanos();
             }
             Thread.sleep(POLL_MS);
         }
         if (watch != null) {
-            printMaps(out, engine.show(id, 20), Duration.ofNanos(System.nanoTime() - start));
+            printMaps(out, engine.show(id, 1000), Duration.ofNanos(System.nanoTime() - start));
         }
         int removed = engine.detach(id);
         engine.close();
@@ -152,7 +154,7 @@ final class SessionApplyCommand implements Callable<Integer> {
     private static void printMaps(PrintWriter out, SessionView v, Duration at) {
         out.println("-- " + human(at) + " --");
         for (SessionView.MapView m : v.maps()) {
-            SessionPrinter.map(out, m);
+            SessionPrinter.map(out, m, WATCH_TOP);
         }
         out.flush();
     }

@@ -217,25 +217,25 @@ public final class Engine implements AutoCloseable {
         String valueType = btf == null ? info.valueSize() + " bytes" : BtfValues.typeName(btf, info.btfValueTypeId());
         List<SessionView.Entry> entries = new ArrayList<>();
         byte[] key = null;
-        boolean truncated = false;
-        while (true) {
+        long total = 0;
+        // count every key (bounded by max_entries), render the first `limit`
+        while (total <= Integer.toUnsignedLong(info.maxEntries())) {
             byte[] next = Bpf.nextKey(fd, key, info.keySize());
             if (next == null) {
                 break;
             }
-            if (entries.size() >= limit) {
-                truncated = true;
-                break;
-            }
-            byte[] value = Bpf.lookup(fd, next, info.valueSize());
-            if (value != null) {
-                entries.add(new SessionView.Entry(render(btf, info.btfKeyTypeId(), next),
-                        render(btf, info.btfValueTypeId(), value)));
+            total++;
+            if (entries.size() < limit) {
+                byte[] value = Bpf.lookup(fd, next, info.valueSize());
+                if (value != null) {
+                    entries.add(new SessionView.Entry(render(btf, info.btfKeyTypeId(), next),
+                            render(btf, info.btfValueTypeId(), value)));
+                }
             }
             key = next;
         }
         return new SessionView.MapView(name, KernelEnums.name("bpf_map_type", "BPF_MAP_TYPE_", info.type()),
-                info.id(), keyType, valueType, info.maxEntries(), entries, truncated);
+                info.id(), keyType, valueType, info.maxEntries(), entries, total);
     }
 
     private static String render(Btf btf, int typeId, byte[] bytes) {
