@@ -73,6 +73,10 @@ final class SessionApplyCommand implements Callable<Integer> {
         Pipeline pipeline = pipeline();
         Engine engine = Engines.start("session apply", err);
         Thread hook = new Thread(() -> {
+            for (String held : engine.ownSessions()) {
+                err.println("gew: exiting: detaching session " + held);
+            }
+            err.flush();
             engine.close();
         }, "gew-detach");
         Runtime.getRuntime().addShutdownHook(hook);

@@ -102,6 +102,11 @@ public final class Engine implements AutoCloseable {
         return rec;
     }
 
+    /** The sessions this instance applied and still holds. */
+    public synchronized List<String> ownSessions() {
+        return List.copyOf(ownSessions);
+    }
+
     /** Whether a session is still pinned (a holder watches this to notice a detach from elsewhere). */
     public boolean exists(String sessionId) {
         return find(sessionId) != null;
