@@ -97,6 +97,7 @@ final class SessionApplyCommand implements Callable<Integer> {
         out.flush();
         long start = System.nanoTime();
         long nextWatch = watch == null ? Long.MAX_VALUE : start + watch.toNanos();
+        long lastWatch = start;
         Process child = run == null ? null : startChild(run);
         String ended;
         while (true) {
@@ -117,11 +118,13 @@ final class SessionApplyCommand implements Callable<Integer> {
             }
             if (now >= nextWatch) {
                 printMaps(out, engine.show(id, 1000), Duration.ofNanos(now - start));
+                lastWatch = now;
                 nextWatch += watch.toNanos();
             }
             Thread.sleep(POLL_MS);
         }
-        if (watch != null) {
+        // a last look at the maps, unless --watch just printed them
+        if (watch != null && System.nanoTime() - lastWatch > watch.toNanos() / 2) {
             printMaps(out, engine.show(id, 1000), Duration.ofNanos(System.nanoTime() - start));
         }
         int removed = engine.detach(id);
