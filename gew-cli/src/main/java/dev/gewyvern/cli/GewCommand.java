@@ -14,5 +14,8 @@ final class GewCommand {
     static {
         SUBCOMMANDS.put("runtime", RuntimeCommand.class);
         SUBCOMMANDS.put("session", SessionCommand.class);
+        SUBCOMMANDS.put("serve", ServeCommand.class);
+        SUBCOMMANDS.put("pair", PairCommand.class);
+        SUBCOMMANDS.put("unpair", UnpairCommand.class);
     }
 }
