@@ -42,8 +42,14 @@ class GewCommandsIT {
 
     @Test
     void nonRootIsRefusedBeforeAnyKernelCall() throws Exception {
-        Gew.Result r = Gew.runAs(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"),
-                "session", "list");
+        Path copy = Gew.worldReadableCopy();
+        Gew.Result r;
+        try {
+            r = Gew.runLauncher(copy.resolve("gew"), List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"),
+                    "session", "list");
+        } finally {
+            Gew.deleteTree(copy);
+        }
         assertEquals(77, r.exit(), r.toString());
         assertTrue(r.err().contains("needs root (effective uid is 65534)"), r.toString());
         assertFalse(r.err().contains("Exception"), "no stack trace: " + r.err());

@@ -67,11 +67,16 @@ public final class ControlServer implements AutoCloseable {
         try {
             lockChannel = FileChannel.open(dir.resolve(socket.getFileName() + ".lock"), StandardOpenOption.CREATE,
                     StandardOpenOption.WRITE);
-            lock = lockChannel.tryLock();
         } catch (IOException e) {
-            throw new ControlException("cannot take the lock beside " + socket + ": " + e.getMessage());
+            throw new ControlException("cannot open the lock file beside " + socket + ": " + e.getMessage());
+        }
+        try {
+            lock = lockChannel.tryLock();
+        } catch (java.nio.channels.OverlappingFileLockException | IOException e) {
+            lock = null; // held by this very process, or not to be had
         }
         if (lock == null) {
+            closeQuietly(lockChannel);
             throw new ControlException("another gew serve holds " + socket + " (its lock file is taken)");
         }
         try {
