@@ -28,6 +28,10 @@ final class ServeCommand implements Callable<Integer> {
             defaultValue = "/run/gewyvern/gewyvern.sock")
     Path socket;
 
+    @Option(names = "--listen", paramLabel = "tcp://HOST:PORT",
+            description = "Serve TLS 1.3 over TCP instead of the Unix socket (plain TCP is never offered).")
+    String listen;
+
     @Option(names = "--state-dir", paramLabel = "DIR", description = "Keys and pairing (default ${DEFAULT-VALUE}).",
             defaultValue = "/var/lib/gewyvern")
     Path stateDir;
@@ -41,12 +45,18 @@ final class ServeCommand implements Callable<Integer> {
         ControlServer server;
         try {
             state = new StateDir(stateDir).open();
-            server = ControlServer.startUnix(socket, engine, state, line -> {
+            java.util.function.Consumer<String> log = line -> {
                 synchronized (err) {
                     err.println(Instant.now() + " gew serve: " + line);
                     err.flush();
                 }
-            });
+            };
+            if (listen == null) {
+                server = ControlServer.startUnix(socket, engine, state, log);
+            } else {
+                java.net.URI uri = parseListen(listen);
+                server = ControlServer.startTcp(uri.getHost(), uri.getPort(), engine, state, log);
+            }
         } catch (RuntimeException e) {
             engine.close();
             throw e;
@@ -59,9 +69,22 @@ final class ServeCommand implements Callable<Integer> {
             server.close();
             engine.close();
         }, "gew-serve-exit"));
-        out.println("gew serve: listening on " + server.socket() + " (instance " + engine.instanceId() + ")");
+        out.println("gew serve: listening on " + (listen == null ? server.address() : "tcp://" + parseListen(listen)
+                .getHost() + ":" + server.port() + " (TLS 1.3)") + " (instance " + engine.instanceId() + ")");
         out.flush();
         server.awaitTermination();
         return 0;
+    }
+
+    private static java.net.URI parseListen(String listen) {
+        try {
+            java.net.URI uri = new java.net.URI(listen);
+            if (!"tcp".equals(uri.getScheme()) || uri.getHost() == null || uri.getPort() < 0) {
+                throw new UserError("--listen '" + listen + "': want tcp://HOST:PORT (TLS 1.3; plain TCP is not offered)");
+            }
+            return uri;
+        } catch (java.net.URISyntaxException e) {
+            throw new UserError("--listen '" + listen + "': " + e.getMessage());
+        }
     }
 }

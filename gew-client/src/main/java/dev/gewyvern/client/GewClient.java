@@ -46,14 +46,17 @@ public final class GewClient implements AutoCloseable {
 
     private final ManagedChannel channel;
     private final EventLoopGroup group;
+    private final PinningTrustManager tls;
     private final KeyPair identity;
     private final byte[] rawPublicKey;
     private byte[] runtimeKey;
     private byte[] runtimeId;
+    private byte[] tlsKey;
 
-    private GewClient(ManagedChannel channel, EventLoopGroup group, KeyPair identity) {
+    private GewClient(ManagedChannel channel, EventLoopGroup group, PinningTrustManager tls, KeyPair identity) {
         this.channel = channel;
         this.group = group;
+        this.tls = tls;
         this.identity = identity;
         this.rawPublicKey = Ed25519.raw(identity.getPublic());
     }
@@ -64,8 +67,35 @@ public final class GewClient implements AutoCloseable {
         ManagedChannel ch = NettyChannelBuilder.forAddress(new DomainSocketAddress(socket.toString()))
                 .eventLoopGroup(group).channelType(EpollDomainSocketChannel.class).usePlaintext()
                 .maxInboundMessageSize(16 << 20).build();
-        return new GewClient(ch, group, identity);
+        return new GewClient(ch, group, null, identity);
     }
+
+    /**
+     * A client of the runtime serving TLS 1.3 on {@code host:port}. {@code pinnedTlsKey} is the hash
+     * {@link #tlsKeySha256()} gave at pairing; null only to pair.
+     */
+    public static GewClient tcp(String host, int port, KeyPair identity, byte[] pinnedTlsKey) {
+        PinningTrustManager tm = new PinningTrustManager(pinnedTlsKey);
+        try {
+            var ssl = io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts.configure(
+                            io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder.forClient(),
+                            io.grpc.netty.shaded.io.netty.handler.ssl.SslProvider.JDK)
+                    .protocols("TLSv1.3").trustManager(tm).build();
+            EventLoopGroup group = new EpollEventLoopGroup(1);
+            ManagedChannel ch = NettyChannelBuilder.forAddress(host, port).eventLoopGroup(group)
+                    .channelType(io.grpc.netty.shaded.io.netty.channel.epoll.EpollSocketChannel.class)
+                    .sslContext(ssl).overrideAuthority("gewyvern").maxInboundMessageSize(16 << 20).build();
+            return new GewClient(ch, group, tm, identity);
+        } catch (javax.net.ssl.SSLException e) {
+            throw new IllegalStateException("cannot set up TLS: " + e.getMessage(), e);
+        }
+    }
+
+    /** Over TCP: the SHA-256 of the runtime's TLS key, verified at pairing, to pin for later connections. */
+    public byte[] tlsKeySha256() {
+        return tlsKey == null ? null : tlsKey.clone();
+    }
+
 
     public ManagedChannel channel() {
         return channel;
@@ -104,7 +134,16 @@ public final class GewClient implements AutoCloseable {
         if (!MessageDigest.isEqual(Ed25519.sha256(rk), token.runtimeFingerprint())) {
             throw new SecurityException("the runtime answered with a key that is not the one in the token");
         }
-        byte[] rt = PairingTranscript.runtime(transcript, rk, resp.getNonce().toByteArray());
+        byte[] tlsHash = resp.getTlsKeySha256().toByteArray();
+        if (tls != null) {
+            byte[] seen = tls.seen();
+            if (seen == null || !MessageDigest.isEqual(seen, tlsHash)) {
+                throw new SecurityException("the TLS key the runtime presented is not the one it signed for");
+            }
+        } else if (tlsHash.length != 0) {
+            throw new SecurityException("the runtime named a TLS key on a Unix socket");
+        }
+        byte[] rt = PairingTranscript.runtime(transcript, rk, resp.getNonce().toByteArray(), tlsHash);
         if (!MessageDigest.isEqual(PairingTranscript.mac(PairingTranscript.macKey(token.secret()), rt), resp.getMac().toByteArray())) {
             throw new SecurityException("the runtime's pairing MAC does not verify");
         }
@@ -118,6 +157,7 @@ public final class GewClient implements AutoCloseable {
             throw new SecurityException("the runtime's pairing signature does not verify");
         }
         trustRuntime(rk);
+        tlsKey = tls == null ? null : tlsHash;
         return rk.clone();
     }
 

@@ -23,8 +23,9 @@ public final class PairingTranscript {
         return join(CLIENT_TAG, tokenId, runtimeFingerprint, clientKey, clientNonce);
     }
 
-    public static byte[] runtime(byte[] clientTranscript, byte[] runtimeKey, byte[] runtimeNonce) {
-        return join(RUNTIME_TAG, clientTranscript, runtimeKey, runtimeNonce);
+    /** {@code tlsKeySha256} is empty on the Unix socket, the pinned TLS key's hash over TCP. */
+    public static byte[] runtime(byte[] clientTranscript, byte[] runtimeKey, byte[] runtimeNonce, byte[] tlsKeySha256) {
+        return join(RUNTIME_TAG, clientTranscript, runtimeKey, runtimeNonce, tlsKeySha256);
     }
 
     private static byte[] join(byte[]... parts) {

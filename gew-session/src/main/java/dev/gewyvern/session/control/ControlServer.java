@@ -1,6 +1,7 @@
 package dev.gewyvern.session.control;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.FileChannel;
@@ -18,6 +19,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 import dev.gewyvern.session.Engine;
+import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
+import io.grpc.netty.shaded.io.netty.channel.epoll.EpollServerSocketChannel;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslProvider;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
@@ -42,21 +47,32 @@ public final class ControlServer implements AutoCloseable {
     private final ScheduledExecutorService timer;
     private final FileChannel lockChannel;
     private final FileLock lock;
-    private final Path socket;
+    private final String address;
 
     private ControlServer(Server server, EventLoopGroup boss, EventLoopGroup workers, ScheduledExecutorService timer,
-                          FileChannel lockChannel, FileLock lock, Path socket) {
+                          FileChannel lockChannel, FileLock lock, String address) {
         this.server = server;
         this.boss = boss;
         this.workers = workers;
         this.timer = timer;
         this.lockChannel = lockChannel;
         this.lock = lock;
-        this.socket = socket;
+        this.address = address;
     }
 
+    /** The Unix socket's path, or tcp://HOST:PORT. */
+    public String address() {
+        return address;
+    }
+
+    /** The Unix socket (for a Unix-socket server). */
     public Path socket() {
-        return socket;
+        return Path.of(address);
+    }
+
+    /** The TCP port actually bound (for a TCP server started on port 0). */
+    public int port() {
+        return server.getPort();
     }
 
     public static ControlServer startUnix(Path socket, Engine engine, StateDir state, Consumer<String> log) {
@@ -81,29 +97,11 @@ public final class ControlServer implements AutoCloseable {
         }
         try {
             removeStale(socket);
-            Identity identity = Identity.loadOrCreate(state);
-            Pairing pairing = new Pairing(state);
-            RequestVerifier verifier = new RequestVerifier(pairing, identity.runtimeId(), System.currentTimeMillis(),
-                    100_000, log);
-            ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "gew-watch");
-                t.setDaemon(true);
-                return t;
-            });
-            EventLoopGroup boss = new EpollEventLoopGroup(1);
-            EventLoopGroup workers = new EpollEventLoopGroup(2);
-            Server server = NettyServerBuilder.forAddress(new DomainSocketAddress(socket.toString()))
-                    .channelType(EpollServerDomainSocketChannel.class).bossEventLoopGroup(boss).workerEventLoopGroup(workers)
-                    .protocolNegotiator(new RootPeerNegotiator(log))
-                    .maxInboundMessageSize(MAX_MESSAGE).maxInboundMetadataSize(MAX_METADATA)
-                    .maxConcurrentCallsPerConnection(MAX_CONCURRENT_CALLS)
-                    .maxRstFramesPerWindow(100, 10)
-                    .addService(new PairingService(pairing, identity, log))
-                    .addService(new RuntimeService(engine, verifier, () -> RuntimeFacts.current(identity), timer))
-                    .build();
-            server.start();
+            NettyServerBuilder b = NettyServerBuilder.forAddress(new DomainSocketAddress(socket.toString()))
+                    .channelType(EpollServerDomainSocketChannel.class).protocolNegotiator(new RootPeerNegotiator(log));
+            ControlServer server = start(b, engine, state, new byte[0], log, lockChannel, lock, socket.toString());
             Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
-            return new ControlServer(server, boss, workers, timer, lockChannel, lock, socket);
+            return server;
         } catch (IOException e) {
             closeQuietly(lockChannel);
             throw new ControlException("cannot serve on " + socket + ": " + e.getMessage());
@@ -111,6 +109,55 @@ public final class ControlServer implements AutoCloseable {
             closeQuietly(lockChannel);
             throw e;
         }
+    }
+
+    /**
+     * Serves on TCP with TLS 1.3 only (never plaintext): the certificate's key is the one the control plane
+     * pins at pairing.
+     */
+    public static ControlServer startTcp(String host, int port, Engine engine, StateDir state, Consumer<String> log) {
+        TlsIdentity tls = TlsIdentity.loadOrCreate(state);
+        try {
+            var ssl = GrpcSslContexts.configure(SslContextBuilder.forServer(tls.key(), tls.certificate()), SslProvider.JDK)
+                    .protocols("TLSv1.3").build();
+            NettyServerBuilder b = NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
+                    .channelType(EpollServerSocketChannel.class).sslContext(ssl);
+            return start(b, engine, state, tls.keySha256(), log, null, null, "tcp://" + host + ":" + port);
+        } catch (IOException e) {
+            throw new ControlException("cannot serve TLS on " + host + ":" + port + ": " + e.getMessage());
+        }
+    }
+
+    private static ControlServer start(NettyServerBuilder b, Engine engine, StateDir state, byte[] tlsKeySha256,
+                                       Consumer<String> log, FileChannel lockChannel, FileLock lock, String address)
+            throws IOException {
+        Identity identity = Identity.loadOrCreate(state);
+        Pairing pairing = new Pairing(state);
+        RequestVerifier verifier = new RequestVerifier(pairing, identity.runtimeId(), System.currentTimeMillis(),
+                100_000, log);
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "gew-watch");
+            t.setDaemon(true);
+            return t;
+        });
+        EventLoopGroup boss = new EpollEventLoopGroup(1);
+        EventLoopGroup workers = new EpollEventLoopGroup(2);
+        Server server = b.bossEventLoopGroup(boss).workerEventLoopGroup(workers)
+                .maxInboundMessageSize(MAX_MESSAGE).maxInboundMetadataSize(MAX_METADATA)
+                .maxConcurrentCallsPerConnection(MAX_CONCURRENT_CALLS)
+                .maxRstFramesPerWindow(100, 10)
+                .addService(new PairingService(pairing, identity, tlsKeySha256, log))
+                .addService(new RuntimeService(engine, verifier, () -> RuntimeFacts.current(identity), timer))
+                .build();
+        try {
+            server.start();
+        } catch (IOException e) {
+            boss.shutdownGracefully();
+            workers.shutdownGracefully();
+            timer.shutdownNow();
+            throw e;
+        }
+        return new ControlServer(server, boss, workers, timer, lockChannel, lock, address);
     }
 
     private static void prepareFolder(Path dir) {
@@ -167,12 +214,14 @@ public final class ControlServer implements AutoCloseable {
         boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
         workers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
         timer.shutdownNow();
-        try {
-            Files.deleteIfExists(socket);
-            lock.release();
-        } catch (IOException e) {
-            // the next start handles a stale socket
+        if (lock != null) {
+            try {
+                Files.deleteIfExists(Path.of(address));
+                lock.release();
+            } catch (IOException e) {
+                // the next start handles a stale socket
+            }
+            closeQuietly(lockChannel);
         }
-        closeQuietly(lockChannel);
     }
 }

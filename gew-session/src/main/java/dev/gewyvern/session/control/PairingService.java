@@ -26,12 +26,15 @@ final class PairingService extends PairingGrpc.PairingImplBase {
     private final Pairing pairing;
     private final Identity identity;
     private final Consumer<String> log;
+    private final byte[] tlsKeySha256;
     private long windowStart;
     private int callsInWindow;
 
-    PairingService(Pairing pairing, Identity identity, Consumer<String> log) {
+    /** {@code tlsKeySha256} is empty on the Unix socket, the TLS key's hash when serving TCP. */
+    PairingService(Pairing pairing, Identity identity, byte[] tlsKeySha256, Consumer<String> log) {
         this.pairing = pairing;
         this.identity = identity;
+        this.tlsKeySha256 = tlsKeySha256.clone();
         this.log = log;
     }
 
@@ -80,11 +83,12 @@ final class PairingService extends PairingGrpc.PairingImplBase {
         pairing.complete(key);
         byte[] runtimeNonce = new byte[16];
         RANDOM.nextBytes(runtimeNonce);
-        byte[] rt = PairingTranscript.runtime(transcript, identity.rawPublicKey(), runtimeNonce);
+        byte[] rt = PairingTranscript.runtime(transcript, identity.rawPublicKey(), runtimeNonce, tlsKeySha256);
         log.accept("paired with control plane key " + java.util.HexFormat.of().formatHex(Ed25519.keyId(key)));
         out.onNext(PairResponse.newBuilder().setRuntimePublicKey(ByteString.copyFrom(identity.rawPublicKey()))
                 .setNonce(ByteString.copyFrom(runtimeNonce)).setMac(ByteString.copyFrom(PairingTranscript.mac(macKey, rt)))
-                .setSignature(ByteString.copyFrom(Ed25519.sign(identity.privateKey(), rt))).build());
+                .setSignature(ByteString.copyFrom(Ed25519.sign(identity.privateKey(), rt)))
+                .setTlsKeySha256(ByteString.copyFrom(tlsKeySha256)).build());
         out.onCompleted();
     }
 }

@@ -20,13 +20,12 @@ public final class NonRootProbe {
             byte[] preface = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
             ByteBuffer out = ByteBuffer.allocate(preface.length + 9);
             out.put(preface).put(new byte[] {0, 0, 0, 4, 0, 0, 0, 0, 0}).flip();
-            ch.write(out);
-            ByteBuffer in = ByteBuffer.allocate(64);
             int n;
             try {
-                n = ch.read(in);
+                ch.write(out);
+                n = ch.read(ByteBuffer.allocate(64));
             } catch (java.io.IOException e) {
-                n = -1; // reset by the server
+                n = -1; // the server hung up first: broken pipe or reset
             }
             System.out.println(n <= 0 ? "EOF" : "DATA");
         }
