@@ -9,7 +9,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
@@ -49,27 +48,27 @@ public final class StateDir {
     }
 
     private static void check(Path p, boolean directory) {
-        PosixFileAttributes a;
+        java.util.Map<String, Object> a;
         try {
-            a = Files.readAttributes(p, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-        } catch (IOException e) {
+            // one lstat: numeric uid and mode (no user-name lookup on every request)
+            a = Files.readAttributes(p, "unix:uid,mode,isSymbolicLink,isDirectory", LinkOption.NOFOLLOW_LINKS);
+        } catch (IOException | UnsupportedOperationException e) {
             throw new ControlException("cannot read " + p + ": " + e.getMessage());
         }
-        if (a.isSymbolicLink()) {
+        if ((Boolean) a.get("isSymbolicLink")) {
             throw new ControlException(p + " is a symbolic link: refusing it (state files must be plain files)");
         }
-        if (directory != a.isDirectory()) {
+        if (directory != (Boolean) a.get("isDirectory")) {
             throw new ControlException(p + " should be a " + (directory ? "folder" : "file"));
         }
-        if (!a.owner().getName().equals("root")) {
-            throw new ControlException(p + " is owned by " + a.owner().getName() + ", not root: refusing it");
+        int uid = (Integer) a.get("uid");
+        if (uid != 0) {
+            throw new ControlException(p + " is owned by uid " + uid + ", not root: refusing it");
         }
-        for (PosixFilePermission perm : a.permissions()) {
-            if (perm.name().startsWith("GROUP") || perm.name().startsWith("OTHERS")) {
-                throw new ControlException(p + " is accessible to group or others ("
-                        + PosixFilePermissions.toString(a.permissions()) + "): chmod " + (directory ? "700" : "600")
-                        + " it, or remove it");
-            }
+        int mode = (Integer) a.get("mode");
+        if ((mode & 077) != 0) {
+            throw new ControlException(p + " is accessible to group or others (mode " + Integer.toOctalString(mode & 0777)
+                    + "): chmod " + (directory ? "700" : "600") + " it, or remove it");
         }
     }
 
