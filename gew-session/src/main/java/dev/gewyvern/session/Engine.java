@@ -293,9 +293,11 @@ public final class Engine implements AutoCloseable {
             for (String sid : PinRoot.childFolders(dir)) {
                 n += PinRoot.removeSessionFolder(dir.resolve(sid));
             }
+            // anything else there (a planted symbolic link, say) is unlinked, never followed
+            PinRoot.removeEntries(dir);
             PinRoot.removeIfPresent(dir);
         }
-        PinRoot.removeIfPresent(root.instance(iid).resolve(PinRoot.OWNER));
+        PinRoot.removeEntries(root.instance(iid));
         PinRoot.removeIfPresent(root.instance(iid));
         return n;
     }
@@ -313,16 +315,22 @@ public final class Engine implements AutoCloseable {
                 continue;
             }
             String who = owner == null ? "no owner record" : "owner pid " + owner.getPid() + " is gone";
-            for (String sub : List.of("sessions", "staging")) {
-                for (String sid : PinRoot.childFolders(root.instance(iid).resolve(sub))) {
-                    int n = PinRoot.removeSessionFolder(root.instance(iid).resolve(sub).resolve(sid));
-                    report.add("cleaned " + (sub.equals("staging") ? "uncommitted " : "") + "session " + sid
-                            + " of instance " + iid + " (" + who + "): " + n + " pins");
+            int before = report.size();
+            try {
+                for (String sub : List.of("sessions", "staging")) {
+                    for (String sid : PinRoot.childFolders(root.instance(iid).resolve(sub))) {
+                        int n = PinRoot.removeSessionFolder(root.instance(iid).resolve(sub).resolve(sid));
+                        report.add("cleaned " + (sub.equals("staging") ? "uncommitted " : "") + "session " + sid
+                                + " of instance " + iid + " (" + who + "): " + n + " pins");
+                    }
                 }
-            }
-            removeInstanceFolder(root, iid);
-            if (report.isEmpty() || !report.get(report.size() - 1).contains(iid)) {
-                report.add("cleaned instance " + iid + " (" + who + ")");
+                removeInstanceFolder(root, iid);
+                if (report.size() == before) {
+                    report.add("cleaned instance " + iid + " (" + who + ")");
+                }
+            } catch (SessionException e) {
+                // one damaged instance folder must not keep the others from being cleaned
+                report.add("could not fully clean instance " + iid + " (" + who + "): " + e.getMessage());
             }
         }
         return report;
