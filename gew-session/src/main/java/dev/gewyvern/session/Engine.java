@@ -34,6 +34,9 @@ public final class Engine implements AutoCloseable {
     private final PinRoot root;
     private final String instanceId;
     private final Set<String> ownSessions = new LinkedHashSet<>();
+    /** Applies hold the read side; close takes the write side, so it waits for applies in flight. */
+    private final java.util.concurrent.locks.ReentrantReadWriteLock lifecycle =
+            new java.util.concurrent.locks.ReentrantReadWriteLock();
     private final List<String> cleaned;
     private boolean closed;
 
@@ -90,16 +93,26 @@ public final class Engine implements AutoCloseable {
         return cleaned;
     }
 
-    /** Applies a pipeline as a new session of this instance; commits it or leaves nothing behind. */
-    public synchronized SessionRecord apply(Pipeline pipeline, PhaseListener listener, int logLevel) {
-        if (instanceId == null || closed) {
-            throw new IllegalStateException("this engine does not own an instance");
+    /**
+     * Applies a pipeline as a new session of this instance; commits it or leaves nothing behind. Sessions
+     * apply concurrently; {@link #close()} waits for the ones in flight.
+     */
+    public SessionRecord apply(Pipeline pipeline, PhaseListener listener, int logLevel) {
+        lifecycle.readLock().lock();
+        try {
+            if (instanceId == null || closed) {
+                throw new IllegalStateException("this engine does not own an instance");
+            }
+            PipelineValidator.validate(pipeline);
+            Transaction tx = new Transaction(root, instanceId, pipeline, listener, logLevel);
+            SessionRecord rec = tx.run();
+            synchronized (this) {
+                ownSessions.add(rec.getSessionId());
+            }
+            return rec;
+        } finally {
+            lifecycle.readLock().unlock();
         }
-        PipelineValidator.validate(pipeline);
-        Transaction tx = new Transaction(root, instanceId, pipeline, listener, logLevel);
-        SessionRecord rec = tx.run();
-        ownSessions.add(rec.getSessionId());
-        return rec;
     }
 
     /** The sessions this instance applied and still holds. */
@@ -255,18 +268,31 @@ public final class Engine implements AutoCloseable {
     }
 
     /** Detaches and unpins a session (links, then programs, then maps). Returns the pins removed. */
-    public synchronized int detach(String sessionId) {
+    public int detach(String sessionId) {
         Path dir = find(sessionId);
         if (dir == null) {
             throw new SessionException("detach", "no session '" + sessionId + "' (see gew session list)");
         }
-        ownSessions.remove(sessionId);
+        synchronized (this) {
+            ownSessions.remove(sessionId);
+        }
         return PinRoot.removeSessionFolder(dir);
     }
 
     /** Detaches every session of this instance and removes the instance folder. Safe to call twice. */
     @Override
-    public synchronized void close() {
+    public void close() {
+        lifecycle.writeLock().lock();
+        try {
+            synchronized (this) {
+                closeLocked();
+            }
+        } finally {
+            lifecycle.writeLock().unlock();
+        }
+    }
+
+    private void closeLocked() {
         if (closed) {
             return;
         }
