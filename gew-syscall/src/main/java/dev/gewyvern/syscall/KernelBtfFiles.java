@@ -131,9 +131,9 @@ public final class KernelBtfFiles {
 
     private static BpfException missing(Path path, IOException e) {
         if (e instanceof NoSuchFileException) {
-            return new BpfException("open " + path, Errno.ENOENT,
-                    "this kernel publishes no such BTF (vmlinux needs CONFIG_DEBUG_INFO_BTF, modules"
-                            + " CONFIG_DEBUG_INFO_BTF_MODULES)", null);
+            return new BpfException("open " + path, Errno.ENOENT, path.getFileName().toString().equals(VMLINUX)
+                    ? "this kernel publishes no BTF of its own (it was built without CONFIG_DEBUG_INFO_BTF)"
+                    : "no loaded module of that name has BTF (ls " + DIR + " lists those that do)", null);
         }
         return new BpfException("read " + path, 5 /* EIO */, String.valueOf(e.getMessage()), null);
     }
