@@ -124,16 +124,36 @@ public final class Btf {
         return new Btf(b, base, typeStart, strStart, (int) strLen, offsets);
     }
 
+    /** Words of the type section copied per bulk read while indexing: 64 KiB, reused. */
+    private static final int CHUNK_WORDS = 16384;
+
+    /**
+     * Walks the records' heads to find each one's offset. The words are bulk-copied into a small int
+     * array first (an intrinsic copy, byte-swapped as needed): a fresh process runs this loop
+     * interpreted, where an array load costs a fraction of a ByteBuffer call.
+     */
     private static int[] offsets(ByteBuffer b, int start, int len, int firstId) {
+        java.nio.IntBuffer words = b.duplicate().position(start).limit(start + len).slice().order(b.order())
+                .asIntBuffer();
+        int wordCount = words.limit();
+        int[] chunk = new int[Math.min(CHUNK_WORDS, Math.max(wordCount, 1))];
+        int chunkBase = 0;
+        int chunkLen = 0;
         // at most one record per 12 bytes: the array can never outgrow the input
-        int[] offsets = new int[Math.min(len / RECORD_LEN, 1024)];
+        int[] offsets = new int[Math.min(len / RECORD_LEN, 1 << 18)];
         int n = 0;
         int pos = 0;
         while (pos < len) {
             if (len - pos < RECORD_LEN) {
                 throw new BtfException("BTF type " + (firstId + n) + " at type offset " + pos + " is truncated");
             }
-            int info = b.getInt(start + pos + 4);
+            int w = (pos >>> 2) + 1; // the info word
+            if (w >= chunkBase + chunkLen) {
+                chunkBase = w;
+                chunkLen = Math.min(chunk.length, wordCount - w);
+                words.get(w, chunk, 0, chunkLen);
+            }
+            int info = chunk[w - chunkBase];
             int kindNo = (info >>> 24) & 0x1f;
             int vlen = info & 0xffff;
             long size = RECORD_LEN + trailing(kindNo, vlen);

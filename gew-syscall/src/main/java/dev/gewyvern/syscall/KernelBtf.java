@@ -71,7 +71,7 @@ public final class KernelBtf {
         boolean vm = name.equals(KernelBtfFiles.VMLINUX);
         if (!mapRefused && Kernel.loaded()) {
             try {
-                ByteBuffer b = KernelBtfFiles.map(path);
+                ByteBuffer b = KernelBtfFiles.map(path).bytes(); // never closed: it lives as long as the process
                 if (vm) {
                     source = Source.MMAP;
                 }

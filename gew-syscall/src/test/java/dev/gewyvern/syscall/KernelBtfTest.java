@@ -109,11 +109,14 @@ class KernelBtfTest {
         KernelTestSupport.vmlinux();
         KernelTestSupport.requireBpf(); // binds the native layer, which map needs
         ByteBuffer read = KernelBtfFiles.read(KernelBtfFiles.path("vmlinux"));
-        ByteBuffer mapped = KernelBtfFiles.map(KernelBtfFiles.path("vmlinux"));
-        assertTrue(mapped.isDirect());
-        assertEquals(read.remaining(), mapped.remaining());
-        assertEquals(read, mapped);
-        assertEquals(Btf.index(read, null).typeCount(), Btf.index(mapped, null).typeCount());
+        assertEquals(read.remaining(), read.array().length, "the heap copy holds the file and nothing more");
+        try (KernelBtfFiles.Mapping m = KernelBtfFiles.map(KernelBtfFiles.path("vmlinux"))) {
+            ByteBuffer mapped = m.bytes();
+            assertTrue(mapped.isDirect());
+            assertEquals(read.remaining(), mapped.remaining());
+            assertEquals(read, mapped);
+            assertEquals(Btf.index(read, null).typeCount(), Btf.index(mapped, null).typeCount());
+        }
     }
 
     @Test
