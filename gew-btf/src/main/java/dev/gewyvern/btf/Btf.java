@@ -29,6 +29,11 @@ public final class Btf {
     private final int baseStrLen;
     private final byte[] heap;
     private final int heapOffset;
+    /**
+     * Types whose names and references have been checked, one bit each: a type is checked once per
+     * Btf. Racing threads may each check the same type (a lost bit only means checking it again).
+     */
+    private final long[] checked;
 
     private Btf(ByteBuffer data, Btf base, int typeStart, int strStart, int strLen, int[] offsets) {
         this.data = data;
@@ -39,6 +44,7 @@ public final class Btf {
         this.offsets = offsets;
         this.firstId = base == null ? 1 : base.typeCount();
         this.baseStrLen = base == null ? 0 : base.stringsLength();
+        this.checked = new long[(offsets.length + 63) >>> 6];
         this.heap = data.hasArray() ? data.array() : null;
         this.heapOffset = data.hasArray() ? data.arrayOffset() : 0;
     }
@@ -207,6 +213,15 @@ public final class Btf {
 
     /** Checks one type's name offsets and type references (the record's bounds were checked by the index). */
     private void check(int id, int p) {
+        int i = id - firstId;
+        if ((checked[i >>> 6] & (1L << i)) != 0) {
+            return;
+        }
+        checkNow(id, p);
+        checked[i >>> 6] |= 1L << i;
+    }
+
+    private void checkNow(int id, int p) {
         int limit = typeCount();
         {
             int info = data.getInt(p + 4);
