@@ -17,5 +17,6 @@ final class GewCommand {
         SUBCOMMANDS.put("serve", ServeCommand.class);
         SUBCOMMANDS.put("pair", PairCommand.class);
         SUBCOMMANDS.put("unpair", UnpairCommand.class);
+        SUBCOMMANDS.put("btf", BtfCommand.class);
     }
 }
