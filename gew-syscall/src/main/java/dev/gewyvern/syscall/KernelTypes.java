@@ -1,6 +1,5 @@
 package dev.gewyvern.syscall;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -12,7 +11,7 @@ import dev.gewyvern.btf.BtfKind;
 import dev.gewyvern.btf.BtfType;
 
 /**
- * The running kernel's own BTF (/sys/kernel/btf/vmlinux), read once, and the enums the probes walk:
+ * The running kernel's own BTF (/sys/kernel/btf/vmlinux, {@link KernelBtf#shared()}), and the enums the probes walk:
  * program, map, attach and link types and {@code enum bpf_func_id}. Names come from the kernel, never
  * from a list of ours, so a newer kernel's types are probed too.
  */
@@ -31,12 +30,12 @@ public final class KernelTypes {
     public static KernelTypes running() {
         KernelTypes k = running;
         if (k == null) {
-            try {
-                running = k = new KernelTypes(Btf.parse(Files.readAllBytes(VMLINUX)));
-            } catch (IOException e) {
+            if (!Files.isReadable(VMLINUX)) {
                 throw new BpfException("reading " + VMLINUX, Errno.ENOENT,
                         "the kernel has no BTF (CONFIG_DEBUG_INFO_BTF is off); capabilities cannot be named", null);
             }
+            // the process's one indexed copy of the kernel's BTF, shared with everything else that reads it
+            running = k = new KernelTypes(KernelBtf.shared().vmlinux());
         }
         return k;
     }
