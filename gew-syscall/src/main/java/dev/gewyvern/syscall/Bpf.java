@@ -163,8 +163,7 @@ public final class Bpf {
     public static Fd createLink(LinkCreateAttr attr, String target) {
         Kernel.Result r = call(attr);
         if (r.value() < 0) {
-            throw new BpfException("BPF_LINK_CREATE on " + target, r.errno(), r.errno() == Errno.E2BIG
-                    ? "the event already has the most programs the kernel allows on one event (64)" : null, null);
+            throw new BpfException("BPF_LINK_CREATE on " + target, r.errno(), null, null);
         }
         return new Fd((int) r.value(), "link");
     }
