@@ -185,7 +185,8 @@ final class Transaction {
                 return fd.value();
             });
             ProgLoadAttr attr = new ProgLoadAttr(match.kind().progType(), match.kind().attachType(),
-                    new NativeArg.In(insns), l.object.license(), p.getName(), l.object.kernelVersion(), 0, 0, null,
+                    new NativeArg.In(insns), l.object.license(), p.getName(), l.object.kernelVersion(),
+                    match.kind().progFlags(), 0, null,
                     l.btf == null ? 0 : l.btf.value(),
                     l.btf == null ? null : funcInfo(prog.funcInfo()), l.btf == null ? null : lineInfo(prog.lineInfo()),
                     0, 0);
