@@ -26,9 +26,11 @@ public final class BpfObject {
     private final Btf btf;
     private final BtfExt btfExt;
     private final byte[] kernelBtf;
+    private final List<GlobalData> globalData;
 
     private BpfObject(ByteOrder order, String license, int kernelVersion, List<BpfMap> maps, List<BpfProgram> programs,
-                      Btf btf, BtfExt btfExt, byte[] kernelBtf) {
+                      Btf btf, BtfExt btfExt, byte[] kernelBtf, List<GlobalData> globalData) {
+        this.globalData = List.copyOf(globalData);
         this.order = order;
         this.license = license;
         this.kernelVersion = kernelVersion;
@@ -80,7 +82,7 @@ public final class BpfObject {
         }
         byte[] kernelBtf = btf == null ? null : KernelBtf.fixup(btfBytes, btf, elf);
         return new BpfObject(elf.order(), license, version, new ArrayList<>(maps.maps().values()), programs, btf, ext,
-                kernelBtf);
+                kernelBtf, GlobalData.read(elf, btf));
     }
 
     private static String license(ElfFile elf) {
@@ -139,6 +141,44 @@ public final class BpfObject {
 
     public Optional<BpfProgram> program(String name) {
         return programs.stream().filter(p -> p.name().equals(name)).findFirst();
+    }
+
+    /** The global data sections (.data, .rodata, .bss and their .name forms) that become array maps. */
+    public List<GlobalData> globalData() {
+        return globalData;
+    }
+
+    /** The global data section {@code section} (e.g. {@code .rodata}), as program map references name it. */
+    public Optional<GlobalData> globalData(String section) {
+        return globalData.stream().filter(g -> g.section().equals(section)).findFirst();
+    }
+
+    /**
+     * Checks values given by variable name before load: every name must be a variable of a
+     * {@code .rodata} or {@code .data} section (a {@code .bss} variable cannot be preset, as with
+     * libbpf) and each value must fit its type. Returns each section's bytes with the values written.
+     */
+    public java.util.Map<String, byte[]> globalDataValues(java.util.Map<String, VariableValue> values) {
+        java.util.Map<String, byte[]> out = new java.util.LinkedHashMap<>();
+        java.util.Set<String> settable = new java.util.TreeSet<>();
+        for (GlobalData g : globalData) {
+            if (g.kind() != GlobalData.Kind.BSS) {
+                g.variables().forEach(v -> settable.add(v.name()));
+            }
+        }
+        for (String name : values.keySet()) {
+            if (!settable.contains(name)) {
+                boolean bss = globalData.stream().anyMatch(g -> g.kind() == GlobalData.Kind.BSS
+                        && g.variable(name).isPresent());
+                throw new ElfException("no variable '" + name + "' to set" + (bss ? " (it is in .bss, which starts "
+                        + "as zeros; make it const volatile to configure it)" : "") + "; settable variables: "
+                        + (settable.isEmpty() ? "none" : String.join(", ", settable)));
+            }
+        }
+        for (GlobalData g : globalData) {
+            out.put(g.section(), g.kind() == GlobalData.Kind.BSS ? g.initialValue() : g.initialValue(values, order));
+        }
+        return out;
     }
 
     /** The object's BTF as clang wrote it, when it has a .BTF section. */

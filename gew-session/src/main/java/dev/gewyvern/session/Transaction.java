@@ -19,6 +19,7 @@ import dev.gewyvern.elf.BpfObject;
 import dev.gewyvern.elf.BpfProgram;
 import dev.gewyvern.elf.ElfException;
 import dev.gewyvern.elf.FuncInfo;
+import dev.gewyvern.elf.GlobalData;
 import dev.gewyvern.elf.LineInfo;
 import dev.gewyvern.elf.ProgramSection;
 import dev.gewyvern.proto.v1.BpfObject.SourceCase;
@@ -134,7 +135,10 @@ final class Transaction {
                 btf = keep(Bpf.loadBtf(obj.kernelBtf().get(), "object '" + o.getId() + "'"));
             }
             Map<String, Fd> maps = new LinkedHashMap<>();
-            for (BpfMap m : obj.maps()) {
+            ObjectSettings.checkMapNames(o, obj);
+            Map<String, byte[]> globals = ObjectSettings.globalData(o, obj);
+            for (BpfMap declared : obj.maps()) {
+                BpfMap m = ObjectSettings.sized(o, declared);
                 Ids.checkObjectName("map", m.name());
                 boolean typed = btf != null && m.btfKeyTypeId() != 0 && m.btfValueTypeId() != 0;
                 Fd fd = keep(Bpf.createMap(new MapCreateAttr(m.type(), m.keySize(), m.valueSize(), m.maxEntries(),
@@ -144,12 +148,38 @@ final class Transaction {
                 addPin(PinRoot.MAPS, m.name(), fd, PinnedObject.Kind.MAP, Bpf.mapInfo(fd).id(),
                         "object " + o.getId());
             }
+            for (GlobalData g : obj.globalData()) {
+                maps.put(g.section(), stageGlobalData(o.getId(), g, globals.get(g.section()), btf));
+            }
             objects.put(o.getId(), new Loaded(obj, btf, maps));
             listener.event("stage", "object " + o.getId() + ": " + obj.programs().size() + " programs, "
                     + obj.maps().size() + " maps created");
         }
         phase("stage", Phase.STAGED);
     }
+
+    /**
+     * A global data section as libbpf makes it: a one-element array whose value is the section (typed
+     * by its DATASEC when the object has BTF), filled with the section's bytes and the Pipeline's
+     * values, and frozen when it is .rodata. Pinned as {@code <object>_<section>}, dots made '_' as
+     * bpftool does (bpffs refuses '.' in names): {@code globals_rodata}, {@code globals_data_stats}.
+     */
+    private Fd stageGlobalData(String objectId, GlobalData g, byte[] value, Fd btf) {
+        boolean typed = btf != null && g.btfDatasecId() != 0;
+        Fd fd = keep(Bpf.createMap(new MapCreateAttr(BPF_MAP_TYPE_ARRAY, 4, g.size(), 1, g.mapFlags(), 0, 0,
+                g.mapName(objectId), typed ? btf.value() : 0, 0, typed ? g.btfDatasecId() : 0, 0)));
+        Bpf.update(fd, new byte[4], value, 0);
+        if (g.frozen()) {
+            Bpf.freeze(fd);
+        }
+        String pinName = (Character.isDigit(objectId.charAt(0)) ? "_" : "")
+                + (objectId + g.section()).replace('-', '_').replace('.', '_'); // bpffs refuses '.' in names
+        addPin(PinRoot.MAPS, Ids.checkObjectName("map", pinName), fd, PinnedObject.Kind.MAP, Bpf.mapInfo(fd).id(),
+                "object " + objectId + " " + g.section() + (g.frozen() ? " (frozen)" : ""));
+        return fd;
+    }
+
+    private static final int BPF_MAP_TYPE_ARRAY = 2;
 
     private void addPin(String folder, String name, Fd fd, PinnedObject.Kind kind, int id, String detail) {
         for (Pin p : pins) {
