@@ -128,7 +128,8 @@ final class ObjectLoader {
         ProgLoadAttr attr = new ProgLoadAttr(match.kind().progType(), match.kind().attachType(),
                 new NativeArg.In(insns), s.object().license(), name, s.object().kernelVersion(),
                 match.kind().progFlags(), 0, null, btf == null ? 0 : btf.value(),
-                btf == null ? null : funcInfo(prog.funcInfo()), btf == null ? null : lineInfo(prog.lineInfo()), 0, 0);
+                btf == null ? null : funcInfo(prog.funcInfo()), btf == null ? null : lineInfo(prog.lineInfo()),
+                AttachBtf.id(name, match), 0);
         try {
             return Bpf.loadProgram(attr, logLevel);
         } catch (BpfException e) {
