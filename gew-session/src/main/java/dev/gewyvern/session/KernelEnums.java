@@ -12,7 +12,7 @@ import dev.gewyvern.btf.BtfKind;
 import dev.gewyvern.btf.BtfType;
 
 /** Names of the kernel's enum values (map and program types), read from the running kernel's own BTF. */
-final class KernelEnums {
+public final class KernelEnums {
     private static volatile Btf vmlinux;
     private static final Map<String, Map<Long, String>> CACHE = new HashMap<>();
 
@@ -31,7 +31,7 @@ final class KernelEnums {
     }
 
     /** e.g. name("bpf_map_type", "BPF_MAP_TYPE_", 1) is "hash"; an unknown value prints as its number. */
-    static synchronized String name(String enumName, String prefix, long value) {
+    public static synchronized String name(String enumName, String prefix, long value) {
         Map<Long, String> names = CACHE.computeIfAbsent(enumName, n -> {
             Map<Long, String> m = new HashMap<>();
             Btf btf = vmlinux();
