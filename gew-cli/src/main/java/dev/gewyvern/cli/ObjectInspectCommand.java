@@ -81,10 +81,10 @@ final class ObjectInspectCommand implements Callable<Integer> {
                 r.getBtfTypes() == 0 ? "no BTF" : r.getBtfTypes() + " BTF types",
                 r.getKernelVersion() == 0 ? "" : String.format(", kernel version 0x%x", r.getKernelVersion()));
         out.println();
-        out.printf("%-24s %-40s %-28s %-26s %-28s %6s%n", "PROGRAM", "SECTION", "TYPE", "EXPECTED ATTACH", "TARGET",
+        out.printf("%-24s %-40s %-24s %-34s %-28s %6s%n", "PROGRAM", "SECTION", "TYPE", "EXPECTED ATTACH", "TARGET",
                 "INSNS");
         for (ProgramReport p : r.getProgramsList()) {
-            out.printf("%-24s %-40s %-28s %-26s %-28s %6d%n", p.getName(), p.getSection(),
+            out.printf("%-24s %-40s %-24s %-34s %-28s %6d%n", p.getName(), p.getSection(),
                     or(p.getProgType().replace("BPF_PROG_TYPE_", "").toLowerCase(), "?"),
                     or(p.getExpectedAttachType(), "-"), or(p.getAttachTarget(), "-"), p.getInstructions());
             if (!p.getSubprogramsList().isEmpty()) {

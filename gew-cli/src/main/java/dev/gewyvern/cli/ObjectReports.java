@@ -8,9 +8,11 @@ import dev.gewyvern.btf.BtfValues;
 import dev.gewyvern.elf.BpfMap;
 import dev.gewyvern.elf.BpfObject;
 import dev.gewyvern.elf.BpfProgram;
+import dev.gewyvern.elf.Extern;
 import dev.gewyvern.elf.GlobalData;
 import dev.gewyvern.elf.GlobalVariable;
 import dev.gewyvern.elf.ProgramSection;
+import dev.gewyvern.proto.v1.ExternReport;
 import dev.gewyvern.proto.v1.MapReport;
 import dev.gewyvern.proto.v1.ObjectReport;
 import dev.gewyvern.proto.v1.ProgramReport;
@@ -62,6 +64,17 @@ final class ObjectReports {
                         .setValue(g.render(v, image, o.byteOrder())).setGlobal(v.global())
                         .setSettable(g.kind() != GlobalData.Kind.BSS));
             }
+        }
+        if (o.kconfigSize() > 0) {
+            r.addMaps(MapReport.newBuilder().setName(GlobalData.internalMapName(objectName, Extern.KCONFIG))
+                    .setType(mapType(BPF_MAP_TYPE_ARRAY)).setKeySize(4).setValueSize(o.kconfigSize()).setMaxEntries(1)
+                    .setFlags(GlobalData.F_RDONLY_PROG | GlobalData.F_MMAPABLE)
+                    .setValueType(o.kconfigDatasecId() == 0 ? "" : "datasec .kconfig").setSection(Extern.KCONFIG)
+                    .setFrozen(true));
+        }
+        for (Extern e : o.externs()) {
+            r.addExterns(ExternReport.newBuilder().setName(e.name()).setSection(e.section())
+                    .setType(e.kind() == Extern.Kind.KFUNC ? "kfunc" : typeName(btf, e.btfTypeId())).setWeak(e.weak()));
         }
         return r.build();
     }

@@ -27,10 +27,12 @@ public final class BpfObject {
     private final BtfExt btfExt;
     private final byte[] kernelBtf;
     private final List<GlobalData> globalData;
+    private final List<Extern> externs;
 
     private BpfObject(ByteOrder order, String license, int kernelVersion, List<BpfMap> maps, List<BpfProgram> programs,
-                      Btf btf, BtfExt btfExt, byte[] kernelBtf, List<GlobalData> globalData) {
+                      Btf btf, BtfExt btfExt, byte[] kernelBtf, List<GlobalData> globalData, List<Extern> externs) {
         this.globalData = List.copyOf(globalData);
+        this.externs = List.copyOf(externs);
         this.order = order;
         this.license = license;
         this.kernelVersion = kernelVersion;
@@ -64,7 +66,8 @@ public final class BpfObject {
         }
 
         MapDefinitions.Result maps = MapDefinitions.parse(elf, btf);
-        ProgramLinker linker = new ProgramLinker(elf, maps, ext);
+        List<Extern> externs = Extern.read(elf, btf);
+        ProgramLinker linker = new ProgramLinker(elf, maps, ext, externs);
         List<BpfProgram> programs = new ArrayList<>();
         Set<String> names = new HashSet<>();
         for (Function f : linker.programs()) {
@@ -77,12 +80,17 @@ public final class BpfObject {
             String problem = match.isEmpty()
                     ? "unknown section '" + secName + "': no program type is known for it"
                     : match.get().problem().orElse(null);
+            if (problem == null && !linked.externs().isEmpty()) {
+                problem = "it uses kernel symbols or kfuncs (.ksyms: " + String.join(", ", linked.externs().stream()
+                        .map(ExternReference::name).distinct().toList()) + "), which gewyvern does not resolve yet";
+            }
             programs.add(new BpfProgram(f.name(), secName, match.orElse(null), problem, linked.insns(),
-                    linked.references(), linked.funcInfo(), linked.lineInfo(), linked.subprograms(), elf.order(), btf));
+                    linked.references(), linked.funcInfo(), linked.lineInfo(), linked.subprograms(), elf.order(), btf,
+                    linked.externs()));
         }
-        byte[] kernelBtf = btf == null ? null : KernelBtf.fixup(btfBytes, btf, elf);
+        byte[] kernelBtf = btf == null ? null : KernelBtf.fixup(btfBytes, btf, elf, externs);
         return new BpfObject(elf.order(), license, version, new ArrayList<>(maps.maps().values()), programs, btf, ext,
-                kernelBtf, GlobalData.read(elf, btf));
+                kernelBtf, GlobalData.read(elf, btf), externs);
     }
 
     private static String license(ElfFile elf) {
@@ -141,6 +149,34 @@ public final class BpfObject {
 
     public Optional<BpfProgram> program(String name) {
         return programs.stream().filter(p -> p.name().equals(name)).findFirst();
+    }
+
+    /** The object's externs: .kconfig values and .ksyms kernel symbols and kfuncs. */
+    public List<Extern> externs() {
+        return externs;
+    }
+
+    /**
+     * The size of the .kconfig map the loader creates for the object's .kconfig externs (each at its
+     * {@link Extern#offset()}, the same layout the kernel BTF's .kconfig DATASEC describes); 0 when none.
+     */
+    public int kconfigSize() {
+        return Extern.kconfigSize(externs);
+    }
+
+    /**
+     * The .kconfig map's value: every {@code __kconfig} extern from {@code config} (the kernel's
+     * configuration, {@code CONFIG_NAME -> y | n | m | number | "string"}) and the two values the
+     * loader computes. A strong extern the configuration lacks is an ElfException naming it.
+     */
+    public byte[] kconfigValue(java.util.Map<String, String> config, int linuxKernelVersion,
+                               boolean hasSyscallWrapper) {
+        return Kconfig.value(externs, btf, order, config, linuxKernelVersion, hasSyscallWrapper);
+    }
+
+    /** The .kconfig DATASEC's id in the (kernel) BTF: the .kconfig map's value type; 0 when there is none. */
+    public int kconfigDatasecId() {
+        return btf == null ? 0 : Math.max(0, btf.find(dev.gewyvern.btf.BtfKind.DATASEC, Extern.KCONFIG));
     }
 
     /** The global data sections (.data, .rodata, .bss and their .name forms) that become array maps. */

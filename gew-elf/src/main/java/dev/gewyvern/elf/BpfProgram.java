@@ -26,10 +26,12 @@ public final class BpfProgram {
     private final List<String> subprograms;
     private final ByteOrder order;
     private final Btf btf;
+    private final List<ExternReference> externReferences;
 
     BpfProgram(String name, String sectionName, ProgramSection.Match section, String problem, List<Insn> insns,
                List<MapReference> mapReferences, List<FuncInfo> funcInfo, List<LineInfo> lineInfo,
-               List<String> subprograms, ByteOrder order, Btf btf) {
+               List<String> subprograms, ByteOrder order, Btf btf, List<ExternReference> externReferences) {
+        this.externReferences = List.copyOf(externReferences);
         this.name = name;
         this.sectionName = sectionName;
         this.section = section;
@@ -71,6 +73,11 @@ public final class BpfProgram {
         return insns;
     }
 
+    /** The instructions that refer to .ksyms externs (kernel variables, kfunc calls). */
+    public List<ExternReference> externReferences() {
+        return externReferences;
+    }
+
     public List<MapReference> mapReferences() {
         return mapReferences;
     }
@@ -101,6 +108,9 @@ public final class BpfProgram {
      * BPF_PSEUDO_MAP_VALUE, imm = fd} and its second slot {@code imm = offset}.
      */
     public byte[] encode(MapFdResolver maps) {
+        if (!externReferences.isEmpty()) {
+            throw new ElfException("program '" + name + "': " + problem);
+        }
         List<Insn> out = new ArrayList<>(insns);
         for (MapReference ref : mapReferences) {
             int fd = maps.fd(ref.map());

@@ -99,6 +99,11 @@ public final class GlobalData {
      * (cut to 15 characters) for {@code .data.custom} forms; characters the kernel refuses become '_'.
      */
     public String mapName(String objectName) {
+        return internalMapName(objectName, section);
+    }
+
+    /** libbpf's name for the internal map of {@code section} (a global data section, or {@code .kconfig}). */
+    public static String internalMapName(String objectName, String section) {
         int sfx = Math.min(Math.max(7, section.length()), OBJ_NAME_LEN - 1);
         int pfx = section.indexOf('.', 1) >= 0 ? 0 : Math.min(OBJ_NAME_LEN - sfx - 1, objectName.length());
         String name = objectName.substring(0, pfx) + section.substring(0, Math.min(sfx, section.length()));

@@ -26,7 +26,7 @@ final class KernelBtf {
     private KernelBtf() {
     }
 
-    static byte[] fixup(byte[] original, Btf btf, ElfFile elf) {
+    static byte[] fixup(byte[] original, Btf btf, ElfFile elf, List<Extern> externs) {
         byte[] out = original.clone();
         ByteBuffer b = ByteBuffer.wrap(out).order(btf.order());
         long hdrLen = Integer.toUnsignedLong(b.getInt(4));
@@ -40,6 +40,7 @@ final class KernelBtf {
         }
         long p = start;
         int id = 1;
+        Map<Integer, Integer> positions = new HashMap<>();
         while (p < end) {
             if (id >= btf.typeCount() || end > out.length || end - p < RECORD_LEN) {
                 throw new ElfException(".BTF: type records do not match the parsed BTF at type " + id);
@@ -54,13 +55,40 @@ final class KernelBtf {
             if (size > end - p) {
                 throw new ElfException(".BTF: type " + id + " runs past the type section");
             }
-            if (kind == BtfKind.DATASEC) {
+            positions.put(id, (int) p);
+            if (kind == BtfKind.DATASEC && btf.name(id).equals(Extern.KCONFIG)) {
+                kconfig(b, (int) p, id, vlen, btf, externs, positions);
+            } else if (kind == BtfKind.DATASEC) {
                 datasec(b, (int) p, id, vlen, btf, elf, symbols);
             }
             p += size;
             id++;
         }
         return out;
+    }
+
+    /**
+     * The .kconfig DATASEC gets the layout of the loader's .kconfig map, as libbpf gives it: each VAR
+     * at its extern's offset, the section's size, and every VAR allocated ({@code linkage} 1: the
+     * kernel refuses extern VARs).
+     */
+    private static void kconfig(ByteBuffer b, int p, int id, int vlen, Btf btf, List<Extern> externs,
+                                Map<Integer, Integer> positions) {
+        Map<String, Extern> byName = new HashMap<>();
+        externs.forEach(e -> byName.put(e.name(), e));
+        b.putInt(p + 8, Extern.kconfigSize(externs));
+        for (int m = 0; m < vlen; m++) {
+            int q = p + RECORD_LEN + 12 * m;
+            int varId = b.getInt(q);
+            Extern e = byName.get(btf.name(varId));
+            Integer varPos = positions.get(varId);
+            if (e == null || e.kind() != Extern.Kind.KCONFIG || varPos == null) {
+                throw new ElfException("DATASEC '.kconfig' (BTF type " + id + "): entry " + m + " (type " + varId
+                        + ") is not a .kconfig extern declared before it");
+            }
+            b.putInt(q + 4, e.offset()).putInt(q + 8, e.size());
+            b.putInt(varPos + RECORD_LEN, 1);
+        }
     }
 
     private static long trailing(BtfKind kind, int vlen) {

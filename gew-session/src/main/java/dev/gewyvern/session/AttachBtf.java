@@ -21,7 +21,7 @@ final class AttachBtf {
     private AttachBtf() {
     }
 
-    private static synchronized Btf vmlinux() {
+    static synchronized Btf vmlinux() {
         if (vmlinux == null) {
             try {
                 vmlinux = Btf.parse(Files.readAllBytes(VMLINUX));

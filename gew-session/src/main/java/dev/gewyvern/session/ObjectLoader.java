@@ -11,6 +11,7 @@ import dev.gewyvern.elf.BpfMap;
 import dev.gewyvern.elf.BpfObject;
 import dev.gewyvern.elf.BpfProgram;
 import dev.gewyvern.elf.ElfException;
+import dev.gewyvern.elf.Extern;
 import dev.gewyvern.elf.FuncInfo;
 import dev.gewyvern.elf.GlobalData;
 import dev.gewyvern.elf.LineInfo;
@@ -85,6 +86,9 @@ final class ObjectLoader {
         for (GlobalData g : obj.globalData()) {
             maps.put(g.section(), globalData(o.getId(), g, globals.get(g.section()), btf, sink));
         }
+        if (obj.kconfigSize() > 0) {
+            maps.put(Extern.KCONFIG, kconfig(o.getId(), obj, btf, sink));
+        }
         return new Staged(o.getId(), obj, btf, maps);
     }
 
@@ -109,6 +113,31 @@ final class ObjectLoader {
         }
         sink.map(Ids.checkObjectName("map", globalDataPinName(objectId, g)), fd, Bpf.mapInfo(fd).id(),
                 "object " + objectId + " " + g.section() + (g.frozen() ? " (frozen)" : ""));
+        return fd;
+    }
+
+    /** The .kconfig map as libbpf makes it: read-only for programs, filled from the kernel's configuration, frozen. */
+    private static Fd kconfig(String objectId, BpfObject obj, Fd btf, Sink sink) {
+        boolean needsConfig = obj.externs().stream().anyMatch(e -> e.kind() == Extern.Kind.KCONFIG
+                && e.name().startsWith("CONFIG_"));
+        byte[] value;
+        try {
+            value = obj.kconfigValue(needsConfig ? KernelConfig.config() : Map.of(), KernelConfig.version(),
+                    obj.externs().stream().anyMatch(e -> e.name().equals("LINUX_HAS_SYSCALL_WRAPPER"))
+                            && KernelConfig.hasSyscallWrapper());
+        } catch (ElfException e) {
+            throw new SessionException("stage", "object '" + objectId + "': " + e.getMessage());
+        }
+        int datasec = obj.kconfigDatasecId();
+        boolean typed = btf != null && datasec != 0;
+        Fd fd = sink.keep(Bpf.createMap(new MapCreateAttr(BPF_MAP_TYPE_ARRAY, 4, value.length, 1,
+                GlobalData.F_RDONLY_PROG | GlobalData.F_MMAPABLE, 0, 0,
+                GlobalData.internalMapName(objectId, Extern.KCONFIG), typed ? btf.value() : 0, 0,
+                typed ? datasec : 0, 0)));
+        Bpf.update(fd, new byte[4], value, 0);
+        Bpf.freeze(fd);
+        String pin = (Character.isDigit(objectId.charAt(0)) ? "_" : "") + objectId.replace('-', '_') + "_kconfig";
+        sink.map(Ids.checkObjectName("map", pin), fd, Bpf.mapInfo(fd).id(), "object " + objectId + " .kconfig (frozen)");
         return fd;
     }
 

@@ -71,6 +71,9 @@ class ObjectsKernelTest {
         for (GlobalData g : o.globalData()) {
             out.add(g.mapName(objectName).replace('.', '_'));
         }
+        if (o.kconfigSize() > 0) {
+            out.add(GlobalData.internalMapName(objectName, ".kconfig").replace('.', '_'));
+        }
         return out;
     }
 
@@ -187,7 +190,8 @@ class ObjectsKernelTest {
                 LoadedProgram loaded = gew.load(p.name());
                 assertTrue(loaded.fd().value() > 0, p.name());
             }
-            assertEquals(parsed.maps().size() + parsed.globalData().size(), gew.mapPins.size());
+            assertEquals(parsed.maps().size() + parsed.globalData().size() + (parsed.kconfigSize() > 0 ? 1 : 0),
+                    gew.mapPins.size());
         }
         assertFalse(Files.exists(dir, LinkOption.NOFOLLOW_LINKS));
     }
