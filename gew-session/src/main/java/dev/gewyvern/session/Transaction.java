@@ -117,7 +117,8 @@ final class Transaction {
             });
             objects.put(o.getId(), staged);
             listener.event("stage", "object " + o.getId() + ": " + obj.programs().size() + " programs, "
-                    + obj.maps().size() + " maps created");
+                    + staged.maps().size() + " maps created (" + obj.globalData().size() + " of them global data"
+                    + (obj.kconfigSize() > 0 ? ", 1 .kconfig" : "") + ")");
         }
         phase("stage", Phase.STAGED);
     }
