@@ -104,6 +104,12 @@ final class ObjectInspectCommand implements Callable<Integer> {
                         typed(m.getKeyType(), m.getKeySize()), typed(m.getValueType(), m.getValueSize()),
                         m.getMaxEntries(), "0x" + Integer.toHexString(m.getFlags()),
                         m.getSection().isEmpty() ? "" : m.getSection() + (m.getFrozen() ? " (frozen)" : ""));
+                if (!m.getInner().isEmpty()) {
+                    out.printf("%-24s inner %s%n", "", m.getInner());
+                }
+                if (m.getInitialValuesCount() > 0) {
+                    out.printf("%-24s values %s%n", "", String.join(", ", m.getInitialValuesList()));
+                }
             }
         }
         if (r.getVariablesCount() > 0) {

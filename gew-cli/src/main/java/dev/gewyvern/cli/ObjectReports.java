@@ -48,9 +48,17 @@ final class ObjectReports {
             r.addPrograms(pr);
         }
         for (BpfMap m : o.maps()) {
-            r.addMaps(MapReport.newBuilder().setName(m.name()).setType(mapType(m.type())).setKeySize(m.keySize())
-                    .setValueSize(m.valueSize()).setMaxEntries(m.maxEntries()).setFlags(m.flags())
-                    .setKeyType(typeName(btf, m.btfKeyTypeId())).setValueType(typeName(btf, m.btfValueTypeId())));
+            MapReport.Builder mr = MapReport.newBuilder().setName(m.name()).setType(mapType(m.type()))
+                    .setKeySize(m.keySize()).setValueSize(m.valueSize()).setMaxEntries(m.maxEntries())
+                    .setFlags(m.flags()).setKeyType(typeName(btf, m.btfKeyTypeId()))
+                    .setValueType(typeName(btf, m.btfValueTypeId()));
+            m.initialValues().forEach(v -> mr.addInitialValues(v.index() + "=" + v.target()));
+            if (m.inner() != null) {
+                BpfMap in = m.inner();
+                mr.setInner(mapType(in.type()) + " key " + in.keySize() + " value " + in.valueSize() + " max_entries "
+                        + Integer.toUnsignedString(in.maxEntries()));
+            }
+            r.addMaps(mr);
         }
         for (GlobalData g : o.globalData()) {
             r.addMaps(MapReport.newBuilder().setName(g.mapName(objectName)).setType(mapType(BPF_MAP_TYPE_ARRAY))

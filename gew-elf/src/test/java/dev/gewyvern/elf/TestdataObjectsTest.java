@@ -17,7 +17,7 @@ class TestdataObjectsTest {
 
     @Test
     void bothByteOrdersReadTheSame() {
-        for (String name : List.of("execcount", "externs", "globals", "legacy", "sections", "sections_new", "tracing")) {
+        for (String name : List.of("execcount", "externs", "globals", "legacy", "maps", "sections", "sections_new", "tracing")) {
             BpfObject le = BpfObject.parse(TestObjects.testdata(name + ".bpf.o"));
             BpfObject be = BpfObject.parse(TestObjects.testdata(name + ".bpfeb.o"));
             assertEquals(ByteOrder.LITTLE_ENDIAN, le.byteOrder());

@@ -77,11 +77,28 @@ final class ObjectLoader {
             BpfMap m = ObjectSettings.sized(o, declared);
             Ids.checkObjectName("map", m.name());
             boolean typed = btf != null && m.btfKeyTypeId() != 0 && m.btfValueTypeId() != 0;
+            int innerFd = 0;
+            if (m.inner() != null) {
+                // a template for the kernel to check inner maps against; closed with the session's fds, not pinned
+                BpfMap in = m.inner();
+                boolean innerTyped = btf != null && in.btfKeyTypeId() != 0 && in.btfValueTypeId() != 0;
+                innerFd = sink.keep(Bpf.createMap(new MapCreateAttr(in.type(), in.keySize(), in.valueSize(),
+                        in.maxEntries(), in.flags(), 0, in.numaNode(), "", innerTyped ? btf.value() : 0,
+                        innerTyped ? in.btfKeyTypeId() : 0, innerTyped ? in.btfValueTypeId() : 0,
+                        in.mapExtra()))).value();
+            }
             Fd fd = sink.keep(Bpf.createMap(new MapCreateAttr(m.type(), m.keySize(), m.valueSize(), m.maxEntries(),
-                    m.flags(), 0, m.numaNode(), m.name(), typed ? btf.value() : 0,
+                    m.flags(), innerFd, m.numaNode(), m.name(), typed ? btf.value() : 0,
                     typed ? m.btfKeyTypeId() : 0, typed ? m.btfValueTypeId() : 0, m.mapExtra())));
             maps.put(m.name(), fd);
             sink.map(m.name(), fd, Bpf.mapInfo(fd).id(), "object " + o.getId());
+        }
+        for (BpfMap m : obj.maps()) {
+            for (BpfMap.Slot slot : m.initialValues()) {
+                if (slot.kind() == BpfMap.Slot.Kind.MAP) {
+                    setSlot(o.getId(), m, maps.get(m.name()), slot, maps.get(slot.target()));
+                }
+            }
         }
         for (GlobalData g : obj.globalData()) {
             maps.put(g.section(), globalData(o.getId(), g, globals.get(g.section()), btf, sink));
@@ -90,6 +107,31 @@ final class ObjectLoader {
             maps.put(Extern.KCONFIG, kconfig(o.getId(), obj, btf, sink));
         }
         return new Staged(o.getId(), obj, btf, maps);
+    }
+
+    /**
+     * Fills the program arrays' {@code values}: each slot gets the fd of the program it names, which
+     * {@code program} loads when the Pipeline did not (libbpf loads every program of an object; a
+     * tail-call target needs no attach target of its own).
+     */
+    static void fillProgramArrays(Staged s, java.util.function.Function<String, Fd> program) {
+        for (BpfMap m : s.object().maps()) {
+            for (BpfMap.Slot slot : m.initialValues()) {
+                if (slot.kind() == BpfMap.Slot.Kind.PROGRAM) {
+                    setSlot(s.id(), m, s.maps().get(m.name()), slot, program.apply(slot.target()));
+                }
+            }
+        }
+    }
+
+    private static void setSlot(String objectId, BpfMap m, Fd map, BpfMap.Slot slot, Fd value) {
+        if (m.keySize() != 4) {
+            throw new SessionException("stage", "object '" + objectId + "': map '" + m.name() + "' has " + m.keySize()
+                    + "-byte keys; initial values need 4-byte (u32) keys");
+        }
+        byte[] key = ByteBuffer.allocate(4).order(ByteOrder.nativeOrder()).putInt(slot.index()).array();
+        byte[] fd = ByteBuffer.allocate(4).order(ByteOrder.nativeOrder()).putInt(value.value()).array();
+        Bpf.update(map, key, fd, 0);
     }
 
     /** The pin name of a global data map: {@code <object>_<section>}, as bpftool makes it (bpffs refuses '.'). */

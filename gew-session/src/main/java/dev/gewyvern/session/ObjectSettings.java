@@ -75,8 +75,7 @@ final class ObjectSettings {
                     + "objects { id: \"" + o.getId() + "\" map_sizes { map: \"" + m.name() + "\" "
                     + (maxEntries == 0 ? "max_entries" : "value_size") + ": N } }");
         }
-        return new BpfMap(m.name(), m.type(), keySize, valueSize, maxEntries, m.flags(), m.btfKeyTypeId(),
-                m.btfValueTypeId(), m.numaNode(), m.mapExtra(), m.pinning());
+        return m.withSizes(keySize, valueSize, maxEntries);
     }
 
     /** Map types whose value size is legitimately 0 (ring buffers, bloom filters keep it; others need one). */

@@ -153,6 +153,23 @@ final class Transaction {
             listener.event("verify", "program " + p.getName() + ": verified (" + info.verifiedInsns()
                     + " instructions processed, id " + info.id() + ")");
         }
+        for (ObjectLoader.Staged l : objects.values()) {
+            Map<String, Fd> targets = new LinkedHashMap<>();
+            ObjectLoader.fillProgramArrays(l, name -> targets.computeIfAbsent(name, n -> {
+                for (Map.Entry<Program, Fd> e : programFds.entrySet()) {
+                    if (e.getKey().getObject().equals(l.id()) && e.getKey().getName().equals(name)) {
+                        return e.getValue();
+                    }
+                }
+                // a tail-call target the Pipeline does not attach: loaded and pinned, not attached
+                LoadedProgram loaded = ObjectLoader.load(l, name, logLevel);
+                Fd fd = keep(loaded.fd());
+                addPin(PinRoot.PROGS, name, fd, PinnedObject.Kind.PROGRAM, Bpf.progInfo(fd).id(),
+                        "program array target from " + l.id());
+                listener.event("verify", "program " + name + ": verified (program array target)");
+                return fd;
+            }));
+        }
         phase("verify", Phase.VERIFIED);
     }
 

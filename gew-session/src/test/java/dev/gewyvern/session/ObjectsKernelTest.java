@@ -191,9 +191,24 @@ class ObjectsKernelTest {
                 assertEquals(bpftool.programs(), gewPrograms(parsed), "programs of " + obj);
                 assertEquals(bpftool.maps(), gewMaps(parsed, name), "maps of " + obj);
             }
+            java.util.Map<String, Fd> progs = new java.util.HashMap<>();
             for (BpfProgram p : parsed.programs()) {
                 LoadedProgram loaded = gew.load(p.name());
                 assertTrue(loaded.fd().value() > 0, p.name());
+                progs.put(p.name(), loaded.fd());
+            }
+            ObjectLoader.fillProgramArrays(gew.staged, progs::get);
+            for (BpfMap m : parsed.maps()) {
+                for (BpfMap.Slot slot : m.initialValues()) {
+                    byte[] key = java.nio.ByteBuffer.allocate(4).order(java.nio.ByteOrder.nativeOrder())
+                            .putInt(slot.index()).array();
+                    int id = java.nio.ByteBuffer.wrap(dev.gewyvern.syscall.Bpf.lookup(gew.staged.maps().get(m.name()),
+                            key, 4)).order(java.nio.ByteOrder.nativeOrder()).getInt();
+                    int expected = slot.kind() == BpfMap.Slot.Kind.MAP
+                            ? dev.gewyvern.syscall.Bpf.mapInfo(gew.staged.maps().get(slot.target())).id()
+                            : dev.gewyvern.syscall.Bpf.progInfo(progs.get(slot.target())).id();
+                    assertEquals(expected, id, m.name() + "[" + slot.index() + "] holds " + slot.target());
+                }
             }
             assertEquals(parsed.maps().size() + parsed.globalData().size() + (parsed.kconfigSize() > 0 ? 1 : 0),
                     gew.mapPins.size());
