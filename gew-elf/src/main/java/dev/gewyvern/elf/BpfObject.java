@@ -80,13 +80,11 @@ public final class BpfObject {
             String problem = match.isEmpty()
                     ? "unknown section '" + secName + "': no program type is known for it"
                     : match.get().problem().orElse(null);
-            if (problem == null && !linked.externs().isEmpty()) {
-                problem = "it uses kernel symbols or kfuncs (.ksyms: " + String.join(", ", linked.externs().stream()
-                        .map(ExternReference::name).distinct().toList()) + "), which gewyvern does not resolve yet";
-            }
-            programs.add(new BpfProgram(f.name(), secName, match.orElse(null), problem, linked.insns(),
+            BpfProgram program = new BpfProgram(f.name(), secName, match.orElse(null), problem, linked.insns(),
                     linked.references(), linked.funcInfo(), linked.lineInfo(), linked.subprograms(), elf.order(), btf,
-                    linked.externs()));
+                    linked.externs());
+            program.externs(externs);
+            programs.add(program);
         }
         byte[] kernelBtf = btf == null ? null : KernelBtf.fixup(btfBytes, btf, elf, externs);
         return new BpfObject(elf.order(), license, version, new ArrayList<>(maps.maps().values()), programs, btf, ext,

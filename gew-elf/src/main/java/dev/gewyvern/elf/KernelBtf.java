@@ -64,6 +64,10 @@ final class KernelBtf {
             p += size;
             id++;
         }
+        int ksyms = btf.find(BtfKind.DATASEC, Extern.KSYMS);
+        if (ksyms > 0 && positions.containsKey(ksyms)) {
+            ksyms(b, positions.get(ksyms), ksyms, btf, positions);
+        }
         return out;
     }
 
@@ -89,6 +93,79 @@ final class KernelBtf {
             b.putInt(q + 4, e.offset()).putInt(q + 8, e.size());
             b.putInt(varPos + RECORD_LEN, 1);
         }
+    }
+
+    /**
+     * The .ksyms DATASEC made loadable, as libbpf makes it: the kernel refuses extern VARs and FUNCs,
+     * so each VAR becomes an allocated 4-byte int, each FUNC a global one (its unnamed parameters
+     * named after it), and each FUNC entry of the DATASEC points at a VAR instead; entries get
+     * consecutive offsets and the section their total size. Programs refer to kernel symbols by the
+     * kernel's own BTF ids, never through these types.
+     */
+    private static void ksyms(ByteBuffer b, int p, int id, Btf btf, Map<Integer, Integer> positions) {
+        int vlen = b.getInt(p + 4) & 0xffff;
+        int intId = -1;
+        for (int t = 1; t < btf.typeCount() && intId < 0; t++) {
+            if (btf.type(t) instanceof BtfType.Int i && i.size() == 4 && i.bits() == 32) {
+                intId = t;
+            }
+        }
+        int dummyVar = -1;
+        for (int m = 0; m < vlen && dummyVar < 0; m++) {
+            int t = b.getInt(p + RECORD_LEN + 12 * m);
+            if (btf.type(t) instanceof BtfType.Var) {
+                dummyVar = t;
+            }
+        }
+        boolean dummyIsKsym = dummyVar > 0;
+        for (int t = 1; t < btf.typeCount() && dummyVar < 0; t++) {
+            if (btf.type(t) instanceof BtfType.Var) {
+                dummyVar = t;
+            }
+        }
+        int offset = 0;
+        for (int m = 0; m < vlen; m++) {
+            int q = p + RECORD_LEN + 12 * m;
+            int t = b.getInt(q);
+            Integer tp = positions.get(t);
+            if (tp == null) {
+                throw new ElfException("DATASEC '.ksyms' (BTF type " + id + "): entry " + m + " (type " + t
+                        + ") is not declared before it");
+            }
+            BtfType type = btf.type(t);
+            int entrySize;
+            if (type instanceof BtfType.Var) {
+                if (intId < 0) {
+                    throw new ElfException("DATASEC '.ksyms': the object's BTF has no 4-byte int to type its variables with");
+                }
+                b.putInt(tp + 8, intId).putInt(tp + RECORD_LEN, 1);
+                entrySize = 4;
+            } else if (type instanceof BtfType.Func f) {
+                int info = b.getInt(tp + 4);
+                b.putInt(tp + 4, (info & ~0xffff) | 1);
+                Integer proto = positions.get(f.type());
+                if (proto != null && btf.type(f.type()) instanceof BtfType.FuncProto fp) {
+                    for (int k = 0; k < fp.params().size(); k++) {
+                        int at = proto + RECORD_LEN + 8 * k;
+                        if (b.getInt(at) == 0 && b.getInt(at + 4) != 0) {
+                            b.putInt(at, b.getInt(tp));
+                        }
+                    }
+                }
+                if (dummyVar < 0) {
+                    throw new ElfException("DATASEC '.ksyms': the object's BTF has no VAR to stand for kfunc '"
+                            + f.name() + "'");
+                }
+                BtfType.Var dv = (BtfType.Var) btf.type(dummyVar);
+                entrySize = dummyIsKsym ? 4 : (int) btf.sizeOf(dv.type());
+                b.putInt(q, dummyVar);
+            } else {
+                throw new ElfException("DATASEC '.ksyms' (BTF type " + id + ") holds a " + type.kind());
+            }
+            b.putInt(q + 4, offset).putInt(q + 8, entrySize);
+            offset += entrySize;
+        }
+        b.putInt(p + 8, offset);
     }
 
     private static long trailing(BtfKind kind, int vlen) {

@@ -187,14 +187,12 @@ final class ObjectLoader {
     static LoadedProgram load(Staged s, String name, int logLevel) {
         BpfProgram prog = program(s, name);
         ProgramSection.Match match = section(s, prog);
-        byte[] insns = prog.encode(map -> {
-            Fd fd = s.maps().get(map);
-            if (fd == null) {
-                throw new SessionException("verify", "program '" + name + "' uses map '" + map + "', which object '"
-                        + s.id() + "' does not define");
-            }
-            return fd.value();
-        });
+        byte[] insns;
+        try {
+            insns = encode(s, name, prog);
+        } catch (ElfException e) {
+            throw new SessionException("verify", "object '" + s.id() + "': " + e.getMessage());
+        }
         Fd btf = s.btf();
         ProgLoadAttr attr = new ProgLoadAttr(match.kind().progType(), match.kind().attachType(),
                 new NativeArg.In(insns), s.object().license(), name, s.object().kernelVersion(),
@@ -208,6 +206,17 @@ final class ObjectLoader {
                     + "' (" + match.kind().progTypeName() + ", section '" + prog.sectionName() + "'): "
                     + e.getMessage(), e.verifierLog(), e);
         }
+    }
+
+    private static byte[] encode(Staged s, String name, BpfProgram prog) {
+        return prog.encode(map -> {
+            Fd fd = s.maps().get(map);
+            if (fd == null) {
+                throw new SessionException("verify", "program '" + name + "' uses map '" + map + "', which object '"
+                        + s.id() + "' does not define");
+            }
+            return fd.value();
+        }, new KernelSymbols(s.id(), s.object()));
     }
 
     static BpfProgram program(Staged s, String name) {
