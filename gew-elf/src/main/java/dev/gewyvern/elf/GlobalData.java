@@ -22,6 +22,8 @@ public final class GlobalData {
     /** uapi {@code BPF_F_MMAPABLE}. */
     public static final int F_MMAPABLE = 1 << 10;
     private static final int OBJ_NAME_LEN = 16;
+    /** The largest section the reader turns into a map value (the kernel's own limit, KMALLOC_MAX_SIZE, is lower). */
+    static final long MAX_SIZE = 64L << 20;
 
     /** Which of libbpf's three kinds the section is, by its name. */
     public enum Kind { DATA, RODATA, BSS }
@@ -237,8 +239,9 @@ public final class GlobalData {
             if (kind.get() == Kind.BSS ? !s.nobits() : s.type() != ElfSection.SHT_PROGBITS) {
                 continue; // libbpf: .data/.rodata must be PROGBITS, .bss NOBITS; anything else is not global data
             }
-            if (s.size() > Integer.MAX_VALUE - 8) {
-                throw new ElfException(s.describe() + " is " + s.size() + " bytes, too large for a global data map");
+            if (s.size() < 0 || s.size() > MAX_SIZE) {
+                throw new ElfException(s.describe() + " is " + Long.toUnsignedString(s.size()) + " bytes, more than the "
+                        + MAX_SIZE + " a global data map's value may hold");
             }
             byte[] data = kind.get() == Kind.BSS ? new byte[(int) s.size()] : elf.data(s);
             int dsId = btf == null ? -1 : btf.find(dev.gewyvern.btf.BtfKind.DATASEC, s.name());

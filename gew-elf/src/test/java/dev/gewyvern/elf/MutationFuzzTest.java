@@ -59,7 +59,8 @@ class MutationFuzzTest {
     Arbitrary<Long> nasty() {
         return Arbitraries.oneOf(
                 Arbitraries.of(0L, 1L, 2L, 3L, 4L, 7L, 8L, 12L, 16L, 24L, 64L, 0xffL, 0xffffL, 0x7fffffffL, 0x80000000L,
-                        0xffffffffL, -1L, Long.MIN_VALUE, Long.MAX_VALUE, 8504L, 7936L, 3712L),
+                        0xffffffffL, -1L, Long.MIN_VALUE, Long.MAX_VALUE, 8504L, 7936L, 3712L, 0x3fffffffL,
+                        1_000_000_000L, (64L << 20) + 1),
                 Arbitraries.longs(), Arbitraries.longs().between(0, 20000));
     }
 

@@ -39,6 +39,10 @@ final class ObjectLoader {
 
         /** A map was created: pin it (at commit) as {@code pinName}. */
         void map(String pinName, Fd fd, int kernelId, String detail);
+
+        /** Something the user should know about how the object was loaded. */
+        default void note(String message) {
+        }
     }
 
     /** An object whose BTF and maps exist in the kernel: map fds by map name, global data by section name. */
@@ -92,6 +96,10 @@ final class ObjectLoader {
                     typed ? m.btfKeyTypeId() : 0, typed ? m.btfValueTypeId() : 0, m.mapExtra())));
             maps.put(m.name(), fd);
             sink.map(m.name(), fd, Bpf.mapInfo(fd).id(), "object " + o.getId());
+            if (m.pinning() != BpfMap.PIN_NONE) {
+                sink.note("map " + m.name() + " asks to be pinned by name (LIBBPF_PIN_BY_NAME); gewyvern pins it in "
+                        + "the session's own folder only and never shares or reuses a map pinned elsewhere");
+            }
         }
         for (BpfMap m : obj.maps()) {
             for (BpfMap.Slot slot : m.initialValues()) {

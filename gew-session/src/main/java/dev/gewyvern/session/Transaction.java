@@ -114,6 +114,10 @@ final class Transaction {
                 public void map(String pinName, Fd fd, int kernelId, String detail) {
                     addPin(PinRoot.MAPS, pinName, fd, PinnedObject.Kind.MAP, kernelId, detail);
                 }
+
+                public void note(String message) {
+                    listener.event("stage", message);
+                }
             });
             objects.put(o.getId(), staged);
             listener.event("stage", "object " + o.getId() + ": " + obj.programs().size() + " programs, "
