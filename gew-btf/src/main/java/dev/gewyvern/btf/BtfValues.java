@@ -142,7 +142,19 @@ public final class BtfValues {
                 hex(b, off, f.size(), sb);
             }
         } else if (t instanceof BtfType.Datasec d) {
-            hex(b, off, d.size(), sb);
+            // a global data section's value: its variables by name, like a struct's fields
+            sb.append('{');
+            boolean first = true;
+            for (BtfType.SecInfo si : d.vars()) {
+                if (!(btf.type(si.type()) instanceof BtfType.Var v) || si.offset() < 0
+                        || (long) off + si.offset() + si.size() > b.limit()) {
+                    continue;
+                }
+                sb.append(first ? "" : ", ").append(v.name()).append('=');
+                format(btf, v.type(), b, off + si.offset(), 0, 0, sb, depth + 1);
+                first = false;
+            }
+            sb.append('}');
         } else {
             sb.append("<").append(t.kind().name().toLowerCase()).append(">");
         }

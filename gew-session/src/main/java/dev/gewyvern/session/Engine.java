@@ -210,10 +210,11 @@ public final class Engine implements AutoCloseable {
     private static SessionView.MapView dump(String name, Fd fd, int limit) {
         MapInfo info = Bpf.mapInfo(fd);
         Btf btf = null;
-        if (info.btfId() != 0 && info.btfKeyTypeId() != 0) {
+        if (info.btfId() != 0 && (info.btfKeyTypeId() != 0 || info.btfValueTypeId() != 0)) {
             btf = Btf.parse(Bpf.btf(info.btfId()).btf());
         }
-        String keyType = btf == null ? info.keySize() + " bytes" : BtfValues.typeName(btf, info.btfKeyTypeId());
+        String keyType = btf == null || info.btfKeyTypeId() == 0 ? info.keySize() + " bytes"
+                : BtfValues.typeName(btf, info.btfKeyTypeId());
         String valueType = btf == null ? info.valueSize() + " bytes" : BtfValues.typeName(btf, info.btfValueTypeId());
         List<SessionView.Entry> entries = new ArrayList<>();
         byte[] key = null;

@@ -111,6 +111,11 @@ class GlobalDataKernelTest {
             long loops = u64(Bpf.lookup(bss, new byte[4], b.size()), b.variable("loops").orElseThrow().offset());
             assertTrue(loops >= 3 && loops % 3 == 0, "bpf_loop ran its callback 3 times per call: " + loops);
         }
+        SessionView view = engine.show(rec.getSessionId(), 10);
+        SessionView.MapView ro = view.maps().stream().filter(m -> m.name().equals("globals_rodata")).findFirst()
+                .orElseThrow();
+        assertEquals(".rodata", ro.valueType());
+        assertTrue(ro.entries().get(0).value().contains("tag=\"cfg\", bias=-7"), ro.entries().toString());
         engine.detach(rec.getSessionId());
     }
 
