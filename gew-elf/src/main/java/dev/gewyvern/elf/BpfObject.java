@@ -80,6 +80,10 @@ public final class BpfObject {
             String problem = match.isEmpty()
                     ? "unknown section '" + secName + "': no program type is known for it"
                     : match.get().problem().orElse(null);
+            if (problem == null && match.get().kind().target() == ProgramSection.Target.STRUCT_OPS) {
+                problem = "struct_ops programs are attached through the object's .struct_ops map, which gewyvern "
+                        + "does not create yet";
+            }
             BpfProgram program = new BpfProgram(f.name(), secName, match.orElse(null), problem, linked.insns(),
                     linked.references(), linked.funcInfo(), linked.lineInfo(), linked.subprograms(), elf.order(), btf,
                     linked.externs());

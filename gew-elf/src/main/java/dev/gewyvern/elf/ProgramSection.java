@@ -222,8 +222,15 @@ public enum ProgramSection {
         return (progFlags & Flags.SLEEPABLE) != 0;
     }
 
-    /** The first row whose pattern matches {@code sectionName}. */
+    /**
+     * The first row whose pattern matches {@code sectionName}. A leading '?' (libbpf's "do not load
+     * unless asked": {@code SEC("?tp/...")}) is not part of the pattern; gewyvern loads only the
+     * programs a Pipeline names anyway.
+     */
     public static Optional<Match> match(String sectionName) {
+        if (sectionName.startsWith("?")) {
+            sectionName = sectionName.substring(1);
+        }
         for (ProgramSection ps : values()) {
             Optional<Match> m = ps.matches(sectionName);
             if (m.isPresent()) {

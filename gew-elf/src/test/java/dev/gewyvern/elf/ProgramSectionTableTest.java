@@ -90,5 +90,7 @@ class ProgramSectionTableTest {
                 .name());
         assertTrue(ProgramSection.match("usdt").orElseThrow().problem().isPresent());
         assertTrue(ProgramSection.match("struct_ops/anything").orElseThrow().problem().isEmpty());
+        assertEquals(ProgramSection.TP, ProgramSection.match("?tp/syscalls/sys_enter_getppid").orElseThrow().kind());
+        assertEquals("sys_enter_getppid", ProgramSection.match("?tp/syscalls/sys_enter_getppid").orElseThrow().name());
     }
 }
