@@ -28,11 +28,14 @@ public final class BpfProgram {
     private final Btf btf;
     private final List<ExternReference> externReferences;
     private final Map<String, Extern> externs;
+    private final List<CoreRelocation> coreRelocations;
 
     BpfProgram(String name, String sectionName, ProgramSection.Match section, String problem, List<Insn> insns,
                List<MapReference> mapReferences, List<FuncInfo> funcInfo, List<LineInfo> lineInfo,
-               List<String> subprograms, ByteOrder order, Btf btf, List<ExternReference> externReferences) {
+               List<String> subprograms, ByteOrder order, Btf btf, List<ExternReference> externReferences,
+               List<CoreRelocation> coreRelocations) {
         this.externReferences = List.copyOf(externReferences);
+        this.coreRelocations = List.copyOf(coreRelocations);
         this.externs = new HashMap<>();
         this.name = name;
         this.sectionName = sectionName;
@@ -77,6 +80,11 @@ public final class BpfProgram {
 
     void externs(List<Extern> all) {
         all.forEach(e -> externs.put(e.name(), e));
+    }
+
+    /** The CO-RE relocations of the program and its subprograms, by final instruction index. */
+    public List<CoreRelocation> coreRelocations() {
+        return coreRelocations;
     }
 
     /** The instructions that refer to .ksyms externs (kernel variables, kfunc calls). */

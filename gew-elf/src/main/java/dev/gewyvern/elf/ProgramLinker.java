@@ -29,7 +29,7 @@ final class ProgramLinker {
 
     /** One linked program: final instructions, map references and where each function was placed. */
     record Linked(List<Insn> insns, List<MapReference> references, List<FuncInfo> funcInfo, List<LineInfo> lineInfo,
-                  List<String> subprograms, List<ExternReference> externs) {}
+                  List<String> subprograms, List<ExternReference> externs, List<CoreRelocation> coreRelocations) {}
 
     ProgramLinker(ElfFile elf, MapDefinitions.Result maps, BtfExt ext, List<Extern> externs) {
         this.elf = elf;
@@ -261,7 +261,7 @@ final class ProgramLinker {
         }
         refs.sort(Comparator.comparingInt(MapReference::insnIndex));
         return new Linked(List.copyOf(out), List.copyOf(refs), funcInfo(placed), lineInfo(placed), List.copyOf(subprograms),
-                List.copyOf(externRefs));
+                List.copyOf(externRefs), coreRelocations(placed));
     }
 
     private Frame place(Function f, List<Insn> out, Map<Function, Integer> placed) {
@@ -311,6 +311,23 @@ final class ProgramLinker {
             }
         });
         out.sort(Comparator.comparingInt(FuncInfo::insnIndex));
+        return List.copyOf(out);
+    }
+
+    private List<CoreRelocation> coreRelocations(Map<Function, Integer> placed) {
+        List<CoreRelocation> out = new ArrayList<>();
+        if (ext == null) {
+            return out;
+        }
+        placed.forEach((f, pos) -> {
+            for (BtfExt.CoreRelo r : ext.coreRelos(f.section().name())) {
+                int idx = index(f, pos, r.insnOff(), "core_relo");
+                if (idx >= 0) {
+                    out.add(new CoreRelocation(idx, r.typeId(), r.accessStrOff(), r.kind()));
+                }
+            }
+        });
+        out.sort(Comparator.comparingInt(CoreRelocation::insnIndex));
         return List.copyOf(out);
     }
 

@@ -195,6 +195,10 @@ final class ObjectLoader {
     static LoadedProgram load(Staged s, String name, int logLevel) {
         BpfProgram prog = program(s, name);
         ProgramSection.Match match = section(s, prog);
+        if (!prog.coreRelocations().isEmpty()) {
+            throw new SessionException("verify", "program '" + name + "' of object '" + s.id() + "' cannot be loaded: "
+                    + prog.problem().orElse("it has CO-RE relocations gewyvern does not apply yet"));
+        }
         byte[] insns;
         try {
             insns = encode(s, name, prog);
