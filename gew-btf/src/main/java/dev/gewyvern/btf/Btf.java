@@ -17,6 +17,7 @@ public final class Btf {
     static final int MAGIC = 0xEB9F;
     static final int HEADER_LEN = 24;
     private static final int RECORD_LEN = 12;
+    private static final BtfType VOID = new BtfType.Void();
 
     private final ByteBuffer data;
     private final Btf base;
@@ -26,6 +27,13 @@ public final class Btf {
     private final int[] offsets;
     private final int firstId;
     private final int baseStrLen;
+    private final byte[] heap;
+    private final int heapOffset;
+    /**
+     * Types whose names and references have been checked, one bit each: a type is checked once per
+     * Btf. Racing threads may each check the same type (a lost bit only means checking it again).
+     */
+    private final long[] checked;
 
     private Btf(ByteBuffer data, Btf base, int typeStart, int strStart, int strLen, int[] offsets) {
         this.data = data;
@@ -36,6 +44,9 @@ public final class Btf {
         this.offsets = offsets;
         this.firstId = base == null ? 1 : base.typeCount();
         this.baseStrLen = base == null ? 0 : base.stringsLength();
+        this.checked = new long[(offsets.length + 63) >>> 6];
+        this.heap = data.hasArray() ? data.array() : null;
+        this.heapOffset = data.hasArray() ? data.arrayOffset() : 0;
     }
 
     /** Parses standalone BTF (an object's .BTF section or vmlinux). */
@@ -45,9 +56,23 @@ public final class Btf {
 
     /**
      * Parses BTF from a buffer (which it does not copy; it must not change afterwards), as split BTF
-     * over {@code base} when that is not null.
+     * over {@code base} when that is not null, and checks every type's names and references up front,
+     * so that no later decoding can fail. Right for objects; for the kernel's BTF see {@link #index}.
      */
     public static Btf parse(ByteBuffer bytes, Btf base) {
+        Btf btf = index(bytes, base);
+        btf.validate();
+        return btf;
+    }
+
+    /**
+     * Indexes BTF without decoding it: the header, section bounds and string section are checked and
+     * every type record's kind and length are walked to find its offset (one int per type). Names and
+     * references are checked when a type is decoded ({@link #type}, {@link #name}, {@link #kind}), which
+     * then throws the {@link BtfException} that {@link #parse} would have thrown up front. Right for
+     * the kernel's BTF, of which a caller reads a handful of types; {@link #validate} checks the rest.
+     */
+    public static Btf index(ByteBuffer bytes, Btf base) {
         ByteBuffer b = bytes.slice();
         if (b.remaining() < HEADER_LEN) {
             throw new BtfException("BTF is " + b.remaining() + " bytes, shorter than its 24-byte header");
@@ -101,32 +126,51 @@ public final class Btf {
             throw new BtfException("BTF string section does not end with a NUL byte");
         }
         int typeStart = (int) (hdrLen + typeOff);
-        int[] offsets = index(b, typeStart, (int) typeLen);
-        Btf btf = new Btf(b, base, typeStart, strStart, (int) strLen, offsets);
-        btf.validate();
-        return btf;
+        int[] offsets = offsets(b, typeStart, (int) typeLen, base == null ? 1 : base.typeCount());
+        return new Btf(b, base, typeStart, strStart, (int) strLen, offsets);
     }
 
-    private static int[] index(ByteBuffer b, int start, int len) {
+    /** Words of the type section copied per bulk read while indexing: 64 KiB, reused. */
+    private static final int CHUNK_WORDS = 16384;
+
+    /**
+     * Walks the records' heads to find each one's offset. The words are bulk-copied into a small int
+     * array first (an intrinsic copy, byte-swapped as needed): a fresh process runs this loop
+     * interpreted, where an array load costs a fraction of a ByteBuffer call.
+     */
+    private static int[] offsets(ByteBuffer b, int start, int len, int firstId) {
+        java.nio.IntBuffer words = b.duplicate().position(start).limit(start + len).slice().order(b.order())
+                .asIntBuffer();
+        int wordCount = words.limit();
+        int[] chunk = new int[Math.min(CHUNK_WORDS, Math.max(wordCount, 1))];
+        int chunkBase = 0;
+        int chunkLen = 0;
         // at most one record per 12 bytes: the array can never outgrow the input
-        int[] offsets = new int[Math.min(len / RECORD_LEN, 1024)];
+        int[] offsets = new int[Math.min(len / RECORD_LEN, 1 << 18)];
         int n = 0;
         int pos = 0;
         while (pos < len) {
             if (len - pos < RECORD_LEN) {
-                throw new BtfException("BTF type " + (n + 1) + " at type offset " + pos + " is truncated");
+                throw new BtfException("BTF type " + (firstId + n) + " at type offset " + pos + " is truncated");
             }
-            int info = b.getInt(start + pos + 4);
+            int w = (pos >>> 2) + 1; // the info word
+            if (w >= chunkBase + chunkLen) {
+                chunkBase = w;
+                chunkLen = Math.min(chunk.length, wordCount - w);
+                words.get(w, chunk, 0, chunkLen);
+            }
+            int info = chunk[w - chunkBase];
             int kindNo = (info >>> 24) & 0x1f;
-            BtfKind kind = BtfKind.of(kindNo);
-            if (kind == null || kind == BtfKind.VOID) {
-                throw new BtfException("BTF type " + (n + 1) + " at type offset " + pos + " has unknown kind " + kindNo);
-            }
             int vlen = info & 0xffff;
-            long size = RECORD_LEN + trailing(kind, vlen);
+            long size = RECORD_LEN + trailing(kindNo, vlen);
+            if (size == RECORD_LEN - 1 || (info & 0x60ff_0000) != 0) {
+                throw new BtfException("BTF type " + (firstId + n) + " at type offset " + pos
+                        + (size == RECORD_LEN - 1 ? " has unknown kind " + kindNo
+                                : String.format(" sets reserved info bits (info 0x%08x)", info)));
+            }
             if (size > len - pos) {
-                throw new BtfException("BTF type " + (n + 1) + " (" + kind + ", vlen " + vlen + ") at type offset "
-                        + pos + " runs past the type section");
+                throw new BtfException("BTF type " + (firstId + n) + " (" + BtfKind.of(kindNo) + ", vlen " + vlen
+                        + ") at type offset " + pos + " runs past the type section");
             }
             if (n == offsets.length) {
                 offsets = java.util.Arrays.copyOf(offsets, Math.min(offsets.length * 2, len / RECORD_LEN));
@@ -135,6 +179,18 @@ public final class Btf {
             pos += (int) size;
         }
         return java.util.Arrays.copyOf(offsets, n);
+    }
+
+    /** Bytes after the 12-byte head of a record of this kind; -1 for VOID and numbers that are no kind. */
+    static long trailing(int kind, int vlen) {
+        switch (kind) {
+            case 1: case 14: case 17: return 4;                       // INT, VAR, DECL_TAG
+            case 3: return 12;                                         // ARRAY
+            case 4: case 5: case 15: case 19: return 12L * vlen;       // STRUCT, UNION, DATASEC, ENUM64
+            case 6: case 13: return 8L * vlen;                         // ENUM, FUNC_PROTO
+            case 2: case 7: case 8: case 9: case 10: case 11: case 12: case 16: case 18: return 0;
+            default: return -1;
+        }
     }
 
     static long trailing(BtfKind kind, int vlen) {
@@ -149,11 +205,25 @@ public final class Btf {
     }
 
     /** Checks every name offset and every referenced type id, so that later decoding cannot fail. */
-    private void validate() {
-        int limit = typeCount();
+    public void validate() {
         for (int i = 0; i < offsets.length; i++) {
-            int id = firstId + i;
-            int p = typeStart + offsets[i];
+            check(firstId + i, typeStart + offsets[i]);
+        }
+    }
+
+    /** Checks one type's name offsets and type references (the record's bounds were checked by the index). */
+    private void check(int id, int p) {
+        int i = id - firstId;
+        if ((checked[i >>> 6] & (1L << i)) != 0) {
+            return;
+        }
+        checkNow(id, p);
+        checked[i >>> 6] |= 1L << i;
+    }
+
+    private void checkNow(int id, int p) {
+        int limit = typeCount();
+        {
             int info = data.getInt(p + 4);
             BtfKind kind = BtfKind.of((info >>> 24) & 0x1f);
             int vlen = info & 0xffff;
@@ -213,6 +283,34 @@ public final class Btf {
         }
     }
 
+    /** A new flyweight view for walking types without decoding them. */
+    public BtfCursor cursor() {
+        return new BtfCursor(this);
+    }
+
+    /** The Btf (this or a base) that holds the record of type {@code id}. */
+    Btf owner(int id) {
+        Btf b = this;
+        while (id > 0 && id < b.firstId) {
+            b = b.base;
+        }
+        return b;
+    }
+
+    /** The absolute offset of type {@code id}'s record in this Btf's data, its names and references checked. */
+    int checkedRecord(int id) {
+        if (id == 0) {
+            throw new BtfException("BTF type 0 is void and has no record");
+        }
+        int p = recordOffset(id);
+        check(id, p);
+        return p;
+    }
+
+    int raw(int at) {
+        return data.getInt(at);
+    }
+
     /** One more than the highest type id: ids 0 (void) to typeCount() - 1 are valid. */
     public int typeCount() {
         return firstId + offsets.length;
@@ -237,10 +335,26 @@ public final class Btf {
 
     /** The string at {@code offset} in the (base + own) string section. */
     public String string(int offset) {
-        if (offset < baseStrLen) {
+        if (offset < baseStrLen && offset >= 0) {
             return base.string(offset);
         }
+        if (offset < 0 || offset >= baseStrLen + strLen) {
+            throw new BtfException("BTF string offset " + Integer.toUnsignedString(offset)
+                    + " is past the string section (" + (baseStrLen + strLen) + " bytes)");
+        }
         int start = strStart + offset - baseStrLen;
+        if (start == strStart + strLen - 1 || data.get(start) == 0) {
+            return "";
+        }
+        // the section ends in NUL (checked by the index), so the scan stops inside it
+        if (heap != null) {
+            int from = heapOffset + start;
+            int end = from;
+            while (heap[end] != 0) {
+                end++;
+            }
+            return new String(heap, from, end - from, StandardCharsets.UTF_8);
+        }
         int end = start;
         while (data.get(end) != 0) {
             end++;
@@ -250,12 +364,39 @@ public final class Btf {
         return new String(bytes, StandardCharsets.UTF_8);
     }
 
+    /** True when the string at {@code offset} is {@code s} (ASCII compared without decoding). */
+    boolean stringEquals(int offset, String s) {
+        if (offset < baseStrLen && offset >= 0) {
+            return base.stringEquals(offset, s);
+        }
+        if (offset < 0 || offset >= baseStrLen + strLen) {
+            throw new BtfException("BTF string offset " + Integer.toUnsignedString(offset)
+                    + " is past the string section (" + (baseStrLen + strLen) + " bytes)");
+        }
+        int start = strStart + offset - baseStrLen;
+        int n = s.length();
+        if (start + n >= strStart + strLen) {
+            return false;
+        }
+        for (int k = 0; k < n; k++) {
+            char c = s.charAt(k);
+            if (c >= 0x80) {
+                return string(offset).equals(s);
+            }
+            if (data.get(start + k) != (byte) c) {
+                return false;
+            }
+        }
+        return data.get(start + n) == 0;
+    }
+
     private int recordOffset(int id) {
+        if (id < 0 || id >= typeCount()) {
+            throw new BtfException("no BTF type id " + Integer.toUnsignedString(id) + " (last is "
+                    + (typeCount() - 1) + ")");
+        }
         if (id < firstId) {
             throw new IllegalArgumentException("type id " + id + " belongs to the base BTF");
-        }
-        if (id >= typeCount()) {
-            throw new BtfException("no BTF type id " + id + " (last is " + (typeCount() - 1) + ")");
         }
         return typeStart + offsets[id - firstId];
     }
@@ -264,7 +405,7 @@ public final class Btf {
         if (id == 0) {
             return BtfKind.VOID;
         }
-        if (id < firstId) {
+        if (id > 0 && id < firstId) {
             return base.kind(id);
         }
         return BtfKind.of((data.getInt(recordOffset(id) + 4) >>> 24) & 0x1f);
@@ -275,7 +416,7 @@ public final class Btf {
         if (id == 0) {
             return "";
         }
-        if (id < firstId) {
+        if (id > 0 && id < firstId) {
             return base.name(id);
         }
         return string(data.getInt(recordOffset(id)));
@@ -284,12 +425,13 @@ public final class Btf {
     /** Decodes type {@code id}. */
     public BtfType type(int id) {
         if (id == 0) {
-            return new BtfType.Void();
+            return VOID;
         }
-        if (id < firstId) {
+        if (id > 0 && id < firstId) {
             return base.type(id);
         }
         int p = recordOffset(id);
+        check(id, p);
         String name = string(data.getInt(p));
         int info = data.getInt(p + 4);
         BtfKind kind = BtfKind.of((info >>> 24) & 0x1f);
@@ -393,7 +535,7 @@ public final class Btf {
     }
 
     private int data(int id) {
-        if (id < firstId) {
+        if (id > 0 && id < firstId) {
             return base.data(id);
         }
         return data.getInt(recordOffset(id) + 8);

@@ -13,14 +13,25 @@ public final class BtfWriter {
     private final ByteOrder order;
     private final ByteArrayOutputStream strings = new ByteArrayOutputStream();
     private final Map<String, Integer> stringOffsets = new HashMap<>();
+    private final int stringBase;
 
-    private BtfWriter(ByteOrder order) {
+    private BtfWriter(ByteOrder order, int stringBase) {
         this.order = order;
+        this.stringBase = stringBase;
         string("");
+        stringOffsets.put("", 0);
     }
 
     public static byte[] write(List<? extends BtfType> types, ByteOrder order) {
-        return new BtfWriter(order).encode(types);
+        return new BtfWriter(order, 0).encode(types);
+    }
+
+    /**
+     * Writes split BTF over {@code base}: the types get ids from {@code base.typeCount()} on (their
+     * references are taken as they are) and string offsets continue the base's string section.
+     */
+    static byte[] write(List<? extends BtfType> types, ByteOrder order, Btf base) {
+        return new BtfWriter(order, base.stringsLength()).encode(types);
     }
 
     private int string(String s) {
@@ -28,7 +39,7 @@ public final class BtfWriter {
         if (off != null) {
             return off;
         }
-        int at = strings.size();
+        int at = stringBase + strings.size();
         byte[] b = s.getBytes(StandardCharsets.UTF_8);
         strings.write(b, 0, b.length);
         strings.write(0);

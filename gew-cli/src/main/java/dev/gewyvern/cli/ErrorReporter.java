@@ -30,6 +30,11 @@ final class ErrorReporter implements IExecutionExceptionHandler {
             err.flush();
             return EXIT_FAILED;
         }
+        if (ex instanceof dev.gewyvern.session.control.ControlException c) {
+            err.println("gew: " + c.getMessage());
+            err.flush();
+            return EXIT_FAILED;
+        }
         if (ex instanceof BpfException b) {
             err.println("gew: " + b.getMessage());
             printLog(err, b.verifierLog());

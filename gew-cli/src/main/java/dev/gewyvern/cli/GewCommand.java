@@ -3,7 +3,21 @@ package dev.gewyvern.cli;
 import picocli.CommandLine.Command;
 
 @Command(name = "gew", mixinStandardHelpOptions = true, versionProvider = Version.class,
-        description = "gewyvern: a Linux eBPF execution runtime. Sessions of BPF programs, applied as transactions.",
-        subcommands = {RuntimeCommand.class, SessionCommand.class, ObjectCommand.class})
+        description = "gewyvern: a Linux eBPF execution runtime. Sessions of BPF programs, applied as transactions.")
 final class GewCommand {
+    /**
+     * The top-level commands, by name. Main registers only the one a command line names (all of them for
+     * help or a typo), because picocli builds each command's model by reflection and start-up time matters.
+     */
+    static final java.util.Map<String, Class<?>> SUBCOMMANDS = new java.util.LinkedHashMap<>();
+
+    static {
+        SUBCOMMANDS.put("runtime", RuntimeCommand.class);
+        SUBCOMMANDS.put("session", SessionCommand.class);
+        SUBCOMMANDS.put("serve", ServeCommand.class);
+        SUBCOMMANDS.put("pair", PairCommand.class);
+        SUBCOMMANDS.put("unpair", UnpairCommand.class);
+        SUBCOMMANDS.put("btf", BtfCommand.class);
+        SUBCOMMANDS.put("object", ObjectCommand.class);
+    }
 }

@@ -13,6 +13,12 @@ public final class Main {
 
     static int run(String... args) {
         CommandLine cl = new CommandLine(new GewCommand());
+        Class<?> named = args.length > 0 ? GewCommand.SUBCOMMANDS.get(args[0]) : null;
+        if (named != null) {
+            cl.addSubcommand(args[0], named);
+        } else {
+            GewCommand.SUBCOMMANDS.forEach(cl::addSubcommand);
+        }
         cl.setExecutionExceptionHandler(new ErrorReporter());
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         return cl.execute(args);

@@ -1,18 +1,13 @@
 package dev.gewyvern.cli;
 
-import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
 import dev.gewyvern.proto.v1.Pipeline;
-import dev.gewyvern.proto.v1.SessionRecord;
-import dev.gewyvern.session.Engine;
-import dev.gewyvern.session.SessionException;
-import dev.gewyvern.session.SessionView;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -27,8 +22,6 @@ import picocli.CommandLine.Spec;
         description = {"Apply a pipeline as one session (create, stage, verify, attach, commit; rollback on any failure)",
                 "and hold it until Ctrl-C, SIGTERM, SIGHUP, --duration, or `gew session detach ID` from another shell."})
 final class SessionApplyCommand implements Callable<Integer> {
-    private static final long POLL_MS = 100;
-
     @Spec
     CommandSpec spec;
 
@@ -49,88 +42,12 @@ final class SessionApplyCommand implements Callable<Integer> {
     @Option(names = "--name", description = "The session name (with --object); the id adds a random suffix.")
     String name;
 
-    @Option(names = "--duration", converter = Durations.class, paramLabel = "TIME",
-            description = "Detach by itself after this long (e.g. 10s, 5m).")
-    Duration duration;
-
-    @Option(names = "--watch", converter = Durations.class, paramLabel = "INTERVAL",
-            description = "Print the session's maps every INTERVAL while it holds.")
-    Duration watch;
-
-    @Option(names = "--run", paramLabel = "COMMAND",
-            description = "Run COMMAND (with /bin/sh -c) once the session is live, and detach when it exits.")
-    String run;
-
-    @Option(names = {"-v", "--verbose"}, description = "On a verifier refusal, print its full trace (log level 2).")
-    boolean verbose;
+    @Mixin
+    HoldOptions hold;
 
     @Override
-    public Integer call() throws InterruptedException {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
-        Pipeline pipeline = pipeline();
-        Engine engine = Engines.start("session apply", err);
-        Thread hook = new Thread(() -> {
-            engine.close();
-        }, "gew-detach");
-        Runtime.getRuntime().addShutdownHook(hook);
-        SessionRecord rec;
-        try {
-            rec = engine.apply(pipeline, (phase, message) -> {
-                out.printf("%-8s %s%n", phase, message);
-                out.flush();
-            }, verbose ? 2 : 1);
-        } catch (SessionException e) {
-            engine.close();
-            throw e;
-        }
-        String id = rec.getSessionId();
-        out.println("session " + id + " is live; Ctrl-C (or `gew session detach " + id + "`) detaches it"
-                + (duration == null ? "" : ", or it detaches by itself in " + human(duration))
-                + (run == null ? "" : ", or when `" + run + "` exits"));
-        out.flush();
-        long start = System.nanoTime();
-        long nextWatch = watch == null ? Long.MAX_VALUE : start + watch.toNanos();
-        Process child = run == null ? null : startChild(run);
-        String ended;
-        while (true) {
-            long now = System.nanoTime();
-            if (!engine.exists(id)) {
-                out.println("session " + id + " was detached from elsewhere; exiting");
-                out.flush();
-                engine.close();
-                return 0;
-            }
-            if (duration != null && now - start >= duration.toNanos()) {
-                ended = "after " + human(duration);
-                break;
-            }
-            if (child != null && !child.isAlive()) {
-                ended = "after `" + run + "` exited with status " + child.exitValue();
-                break;
-            }
-            if (now >= nextWatch) {
-                printMaps(out, engine.show(id, 20), Duration.ofNanos(now - start));
-                nextWatch += watch.toNanos();
-            }
-            Thread.sleep(POLL_MS);
-        }
-        if (watch != null) {
-            printMaps(out, engine.show(id, 20), Duration.ofNanos(System.nanoTime() - start));
-        }
-        int removed = engine.detach(id);
-        engine.close();
-        out.println("detached session " + id + " " + ended + " (" + removed + " pins removed)");
-        out.flush();
-        return child == null ? 0 : child.exitValue();
-    }
-
-    private static Process startChild(String command) {
-        try {
-            return new ProcessBuilder("/bin/sh", "-c", command).inheritIO().start();
-        } catch (java.io.IOException e) {
-            throw new UserError("--run: cannot start /bin/sh -c '" + command + "': " + e.getMessage());
-        }
+    public Integer call() throws Exception {
+        return SessionHolder.applyAndHold(pipeline(), hold, spec, "session apply");
     }
 
     private Pipeline pipeline() {
@@ -147,18 +64,5 @@ final class SessionApplyCommand implements Callable<Integer> {
             throw new UserError("give a pipeline file (PIPELINE.txtpb) or --object FILE --program NAME --attach TARGET");
         }
         return PipelineFiles.fromFlags(name, object, programs, attach);
-    }
-
-    private static void printMaps(PrintWriter out, SessionView v, Duration at) {
-        out.println("-- " + human(at) + " --");
-        for (SessionView.MapView m : v.maps()) {
-            SessionPrinter.map(out, m);
-        }
-        out.flush();
-    }
-
-    private static String human(Duration d) {
-        long ms = d.toMillis();
-        return String.format("%.1fs", ms / 1000.0);
     }
 }

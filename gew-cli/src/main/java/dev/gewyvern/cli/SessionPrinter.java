@@ -2,6 +2,9 @@ package dev.gewyvern.cli;
 
 import java.io.PrintWriter;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 
@@ -40,19 +43,28 @@ final class SessionPrinter {
         }
         out.println("maps");
         for (SessionView.MapView m : v.maps()) {
-            map(out, m);
+            map(out, m, Integer.MAX_VALUE);
         }
         out.flush();
     }
 
-    static void map(PrintWriter out, SessionView.MapView m) {
+    /** A map and its entries; numeric values are listed largest first, at most {@code top} of them. */
+    static void map(PrintWriter out, SessionView.MapView m, int top) {
+        List<SessionView.Entry> entries = new ArrayList<>(m.entries());
+        if (entries.stream().allMatch(e -> e.value().matches("-?\\d+"))) {
+            entries.sort(Comparator.comparing((SessionView.Entry e) -> Long.parseLong(e.value())).reversed());
+        }
+        if (entries.size() > top) {
+            entries = entries.subList(0, top);
+        }
         out.printf("  %s  %s  key %s  value %s  id %d  %d/%d entries%s%n", m.name(), m.type(), m.keyType(),
-                m.valueType(), m.id(), m.entries().size(), m.maxEntries(), m.truncated() ? " (first shown)" : "");
+                m.valueType(), m.id(), m.totalEntries(), m.maxEntries(),
+                entries.size() < m.totalEntries() ? " (" + entries.size() + " shown)" : "");
         int width = 0;
-        for (SessionView.Entry e : m.entries()) {
+        for (SessionView.Entry e : entries) {
             width = Math.max(width, e.key().length());
         }
-        for (SessionView.Entry e : m.entries()) {
+        for (SessionView.Entry e : entries) {
             out.printf("    %-" + Math.max(1, width) + "s  %s%n", e.key(), e.value());
         }
     }

@@ -53,6 +53,63 @@ final class Gew {
         return runAs(List.of(), args);
     }
 
+    /**
+     * The launcher and the built distribution copied to a folder every uid can read (the repository may
+     * sit in a folder only root can enter), for running gew as another user.
+     */
+    static Path worldReadableCopy() throws IOException {
+        Path dir = Files.createTempDirectory("gew-dist");
+        Path dist = repo().resolve("gew-cli/target/gew");
+        try (var walk = Files.walk(dist)) {
+            for (Path p : walk.toList()) {
+                Path to = dir.resolve("gew-cli/target/gew").resolve(dist.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(to);
+                } else {
+                    Files.createDirectories(to.getParent());
+                    Files.copy(p, to, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
+        }
+        Files.copy(repo().resolve("gew"), dir.resolve("gew"), java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+        try (var walk = Files.walk(dir)) {
+            for (Path p : walk.toList()) {
+                Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString(
+                        Files.isDirectory(p) || p.getFileName().toString().equals("gew") ? "rwxr-xr-x" : "rw-r--r--"));
+            }
+        }
+        return dir;
+    }
+
+    static void deleteTree(Path dir) throws IOException {
+        try (var walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    /** Runs the launcher at {@code launcher} behind {@code prefix}. */
+    static Result runLauncher(Path launcher, List<String> prefix, String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(prefix);
+        cmd.add(launcher.toString());
+        cmd.addAll(List.of(args));
+        Path out = Files.createTempFile("gew-out", ".txt");
+        Path err = Files.createTempFile("gew-err", ".txt");
+        try {
+            Process p = new ProcessBuilder(cmd).directory(launcher.getParent().toFile())
+                    .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+            if (!p.waitFor(120, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                fail(String.join(" ", cmd) + " did not finish in 120 s");
+            }
+            return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
+        } finally {
+            Files.deleteIfExists(out);
+            Files.deleteIfExists(err);
+        }
+    }
+
     /** Runs gew behind {@code prefix} (e.g. setpriv to drop root). */
     static Result runAs(List<String> prefix, String... args) throws IOException, InterruptedException {
         Path out = Files.createTempFile("gew-out", ".txt");

@@ -42,8 +42,14 @@ class GewCommandsIT {
 
     @Test
     void nonRootIsRefusedBeforeAnyKernelCall() throws Exception {
-        Gew.Result r = Gew.runAs(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"),
-                "session", "list");
+        Path copy = Gew.worldReadableCopy();
+        Gew.Result r;
+        try {
+            r = Gew.runLauncher(copy.resolve("gew"), List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"),
+                    "session", "list");
+        } finally {
+            Gew.deleteTree(copy);
+        }
         assertEquals(77, r.exit(), r.toString());
         assertTrue(r.err().contains("needs root (effective uid is 65534)"), r.toString());
         assertFalse(r.err().contains("Exception"), "no stack trace: " + r.err());
@@ -132,6 +138,42 @@ class GewCommandsIT {
         assertTrue(list.err().contains("cleaned session " + id), list.toString());
         assertFalse(list.out().contains(id), "the orphan is not adopted: " + list);
         assertFalse(Files.exists(dir, LinkOption.NOFOLLOW_LINKS));
+    }
+
+    @Test
+    void backgroundHolderLivesAsLongAsItsSessionAndExportReplays() throws Exception {
+        Gew.requireBpf();
+        Gew.Result bg = Gew.run("session", "apply", PIPELINE, "--background");
+        assertEquals(0, bg.exit(), bg.toString());
+        Matcher m = Pattern.compile("session (\\S+) is live, held by process (\\d+)").matcher(bg.out());
+        assertTrue(m.find(), bg.toString());
+        String id = m.group(1);
+        long pid = Long.parseLong(m.group(2));
+        assertTrue(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "the holder runs");
+
+        Gew.Result export = Gew.run("session", "export", id, "--json");
+        assertEquals(0, export.exit(), export.toString());
+        assertTrue(export.out().contains("\"sessionId\": \"" + id + "\""), export.toString());
+        Path json = Files.createTempFile("gew-export", ".json");
+        try {
+            Files.writeString(json, export.out());
+            Gew.Result detach = Gew.run("session", "detach", id);
+            assertEquals(0, detach.exit(), detach.toString());
+            ProcessHandle.of(pid).ifPresent(h -> h.onExit().join());
+            assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "the holder ended with its session");
+
+            Gew.Result replay = Gew.run("session", "replay", json.toString(), "--duration", "300ms");
+            assertEquals(0, replay.exit(), replay.toString());
+            assertTrue(replay.out().contains("program count_exits -> tracepoint:sched:sched_process_exit"), replay.toString());
+            assertTrue(replay.out().contains("(7 pins removed)"), replay.toString());
+
+            Files.writeString(json, "{\"pipeline\": {\"nme\": 1}}");
+            Gew.Result bad = Gew.run("session", "replay", json.toString());
+            assertEquals(1, bad.exit(), bad.toString());
+            assertTrue(bad.err().contains("is not an exported session or a Pipeline in JSON"), bad.toString());
+        } finally {
+            Files.deleteIfExists(json);
+        }
     }
 
     @Test

@@ -34,6 +34,9 @@ public final class Engine implements AutoCloseable {
     private final PinRoot root;
     private final String instanceId;
     private final Set<String> ownSessions = new LinkedHashSet<>();
+    /** Applies hold the read side; close takes the write side, so it waits for applies in flight. */
+    private final java.util.concurrent.locks.ReentrantReadWriteLock lifecycle =
+            new java.util.concurrent.locks.ReentrantReadWriteLock();
     private final List<String> cleaned;
     private boolean closed;
 
@@ -90,16 +93,31 @@ public final class Engine implements AutoCloseable {
         return cleaned;
     }
 
-    /** Applies a pipeline as a new session of this instance; commits it or leaves nothing behind. */
-    public synchronized SessionRecord apply(Pipeline pipeline, PhaseListener listener, int logLevel) {
-        if (instanceId == null || closed) {
-            throw new IllegalStateException("this engine does not own an instance");
+    /**
+     * Applies a pipeline as a new session of this instance; commits it or leaves nothing behind. Sessions
+     * apply concurrently; {@link #close()} waits for the ones in flight.
+     */
+    public SessionRecord apply(Pipeline pipeline, PhaseListener listener, int logLevel) {
+        lifecycle.readLock().lock();
+        try {
+            if (instanceId == null || closed) {
+                throw new IllegalStateException("this engine does not own an instance");
+            }
+            PipelineValidator.validate(pipeline);
+            Transaction tx = new Transaction(root, instanceId, pipeline, listener, logLevel);
+            SessionRecord rec = tx.run();
+            synchronized (this) {
+                ownSessions.add(rec.getSessionId());
+            }
+            return rec;
+        } finally {
+            lifecycle.readLock().unlock();
         }
-        PipelineValidator.validate(pipeline);
-        Transaction tx = new Transaction(root, instanceId, pipeline, listener, logLevel);
-        SessionRecord rec = tx.run();
-        ownSessions.add(rec.getSessionId());
-        return rec;
+    }
+
+    /** The sessions this instance applied and still holds. */
+    public synchronized List<String> ownSessions() {
+        return List.copyOf(ownSessions);
     }
 
     /** Whether a session is still pinned (a holder watches this to notice a detach from elsewhere). */
@@ -218,25 +236,25 @@ public final class Engine implements AutoCloseable {
         String valueType = btf == null ? info.valueSize() + " bytes" : BtfValues.typeName(btf, info.btfValueTypeId());
         List<SessionView.Entry> entries = new ArrayList<>();
         byte[] key = null;
-        boolean truncated = false;
-        while (true) {
+        long total = 0;
+        // count every key (bounded by max_entries), render the first `limit`
+        while (total <= Integer.toUnsignedLong(info.maxEntries())) {
             byte[] next = Bpf.nextKey(fd, key, info.keySize());
             if (next == null) {
                 break;
             }
-            if (entries.size() >= limit) {
-                truncated = true;
-                break;
-            }
-            byte[] value = Bpf.lookup(fd, next, info.valueSize());
-            if (value != null) {
-                entries.add(new SessionView.Entry(render(btf, info.btfKeyTypeId(), next),
-                        render(btf, info.btfValueTypeId(), value)));
+            total++;
+            if (entries.size() < limit) {
+                byte[] value = Bpf.lookup(fd, next, info.valueSize());
+                if (value != null) {
+                    entries.add(new SessionView.Entry(render(btf, info.btfKeyTypeId(), next),
+                            render(btf, info.btfValueTypeId(), value)));
+                }
             }
             key = next;
         }
         return new SessionView.MapView(name, KernelEnums.name("bpf_map_type", "BPF_MAP_TYPE_", info.type()),
-                info.id(), keyType, valueType, info.maxEntries(), entries, truncated);
+                info.id(), keyType, valueType, info.maxEntries(), entries, total);
     }
 
     private static String render(Btf btf, int typeId, byte[] bytes) {
@@ -251,18 +269,31 @@ public final class Engine implements AutoCloseable {
     }
 
     /** Detaches and unpins a session (links, then programs, then maps). Returns the pins removed. */
-    public synchronized int detach(String sessionId) {
+    public int detach(String sessionId) {
         Path dir = find(sessionId);
         if (dir == null) {
             throw new SessionException("detach", "no session '" + sessionId + "' (see gew session list)");
         }
-        ownSessions.remove(sessionId);
+        synchronized (this) {
+            ownSessions.remove(sessionId);
+        }
         return PinRoot.removeSessionFolder(dir);
     }
 
     /** Detaches every session of this instance and removes the instance folder. Safe to call twice. */
     @Override
-    public synchronized void close() {
+    public void close() {
+        lifecycle.writeLock().lock();
+        try {
+            synchronized (this) {
+                closeLocked();
+            }
+        } finally {
+            lifecycle.writeLock().unlock();
+        }
+    }
+
+    private void closeLocked() {
         if (closed) {
             return;
         }
@@ -289,9 +320,11 @@ public final class Engine implements AutoCloseable {
             for (String sid : PinRoot.childFolders(dir)) {
                 n += PinRoot.removeSessionFolder(dir.resolve(sid));
             }
+            // anything else there (a planted symbolic link, say) is unlinked, never followed
+            PinRoot.removeEntries(dir);
             PinRoot.removeIfPresent(dir);
         }
-        PinRoot.removeIfPresent(root.instance(iid).resolve(PinRoot.OWNER));
+        PinRoot.removeEntries(root.instance(iid));
         PinRoot.removeIfPresent(root.instance(iid));
         return n;
     }
@@ -309,16 +342,22 @@ public final class Engine implements AutoCloseable {
                 continue;
             }
             String who = owner == null ? "no owner record" : "owner pid " + owner.getPid() + " is gone";
-            for (String sub : List.of("sessions", "staging")) {
-                for (String sid : PinRoot.childFolders(root.instance(iid).resolve(sub))) {
-                    int n = PinRoot.removeSessionFolder(root.instance(iid).resolve(sub).resolve(sid));
-                    report.add("cleaned " + (sub.equals("staging") ? "uncommitted " : "") + "session " + sid
-                            + " of instance " + iid + " (" + who + "): " + n + " pins");
+            int before = report.size();
+            try {
+                for (String sub : List.of("sessions", "staging")) {
+                    for (String sid : PinRoot.childFolders(root.instance(iid).resolve(sub))) {
+                        int n = PinRoot.removeSessionFolder(root.instance(iid).resolve(sub).resolve(sid));
+                        report.add("cleaned " + (sub.equals("staging") ? "uncommitted " : "") + "session " + sid
+                                + " of instance " + iid + " (" + who + "): " + n + " pins");
+                    }
                 }
-            }
-            removeInstanceFolder(root, iid);
-            if (report.isEmpty() || !report.get(report.size() - 1).contains(iid)) {
-                report.add("cleaned instance " + iid + " (" + who + ")");
+                removeInstanceFolder(root, iid);
+                if (report.size() == before) {
+                    report.add("cleaned instance " + iid + " (" + who + ")");
+                }
+            } catch (SessionException e) {
+                // one damaged instance folder must not keep the others from being cleaned
+                report.add("could not fully clean instance " + iid + " (" + who + "): " + e.getMessage());
             }
         }
         return report;

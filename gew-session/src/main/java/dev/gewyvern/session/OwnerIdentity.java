@@ -29,7 +29,10 @@ final class OwnerIdentity {
         }
     }
 
-    /** Field 22 of /proc/pid/stat, or null when there is no such process. */
+    /**
+     * Field 22 of /proc/pid/stat, or null when there is no such process or it has already died (a zombie
+     * waiting for its parent is dead for our purpose: it holds nothing and will never clean up).
+     */
     static Long startTime(long pid) {
         String stat;
         try {
@@ -46,7 +49,7 @@ final class OwnerIdentity {
         }
         String[] rest = stat.substring(close + 2).split(" ");
         // rest[0] is field 3 (state); field 22 is rest[19]
-        if (rest.length < 20) {
+        if (rest.length < 20 || rest[0].equals("Z") || rest[0].equals("X")) {
             return null;
         }
         try {

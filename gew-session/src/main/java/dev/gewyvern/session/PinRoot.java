@@ -155,7 +155,8 @@ public final class PinRoot {
         return removed;
     }
 
-    private static int removeEntries(Path dir) {
+    /** Unlinks every entry of {@code dir} that is not a folder (pins, records, symbolic links: never followed). */
+    static int removeEntries(Path dir) {
         if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
             return 0;
         }

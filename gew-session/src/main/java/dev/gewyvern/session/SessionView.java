@@ -15,9 +15,12 @@ public record SessionView(SessionRecord record, String pinPath, boolean ownerAli
     public record ProgramView(String name, String type, int id, String tag, int verifiedInsns, long runCount,
                               long runTimeNs) {}
 
-    /** A map with its BTF key and value types and entries rendered as text (at most {@code limit}). */
+    /**
+     * A map with its BTF key and value types, its entries rendered as text (at most the limit asked
+     * for) and how many entries it holds in all.
+     */
     public record MapView(String name, String type, int id, String keyType, String valueType, int maxEntries,
-                          List<Entry> entries, boolean truncated) {
+                          List<Entry> entries, long totalEntries) {
         public MapView {
             entries = List.copyOf(entries);
         }

@@ -44,6 +44,11 @@ public final class Kernel {
         return k;
     }
 
+    /** True once the native layer has been bound in this process (so using it costs nothing more). */
+    static boolean loaded() {
+        return instance != null;
+    }
+
     /** One call's native memory: every buffer the attr points to, kept alive until the call returns. */
     final class Arena implements PointerSpace {
         private final Map<NativeArg, Pointer> buffers = new IdentityHashMap<>();

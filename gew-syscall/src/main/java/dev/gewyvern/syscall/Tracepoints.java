@@ -37,6 +37,12 @@ public final class Tracepoints {
         try (Fd event = Kernel.get().perfEventOpen(PerfEventAttr.tracepoint(id), -1, 0)) {
             return Bpf.createLink(new LinkCreateAttr(prog.value(), event.value(), LinkCreateAttr.BPF_PERF_EVENT, 0,
                     cookie), "tracepoint " + category + ":" + name);
+        } catch (BpfException e) {
+            if (e.errno() == Errno.E2BIG) {
+                throw new BpfException("BPF_LINK_CREATE on tracepoint " + category + ":" + name, Errno.E2BIG,
+                        "too many BPF programs are attached to this tracepoint already (the kernel allows 64)", null);
+            }
+            throw e;
         }
     }
 }

@@ -1,0 +1,27 @@
+package dev.gewyvern.cli;
+
+import java.time.Duration;
+
+import picocli.CommandLine.Option;
+
+/** How a foreground `gew session apply` (or replay) holds its session. */
+final class HoldOptions {
+    @Option(names = "--duration", converter = Durations.class, paramLabel = "TIME",
+            description = "Detach by itself after this long (e.g. 10s, 5m).")
+    Duration duration;
+
+    @Option(names = "--watch", converter = Durations.class, paramLabel = "INTERVAL",
+            description = "Print the session's maps every INTERVAL while it holds.")
+    Duration watch;
+
+    @Option(names = "--run", paramLabel = "COMMAND",
+            description = "Run COMMAND (with /bin/sh -c) once the session is live, and detach when it exits.")
+    String run;
+
+    @Option(names = "--background", description = {"Leave a holder process that lives exactly as long as the session,",
+            "and return once the session is live (detach it with `gew session detach ID`)."})
+    boolean background;
+
+    @Option(names = {"-v", "--verbose"}, description = "On a verifier refusal, print its full trace (log level 2).")
+    boolean verbose;
+}

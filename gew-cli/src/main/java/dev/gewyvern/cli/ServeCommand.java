@@ -1,0 +1,90 @@
+package dev.gewyvern.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.concurrent.Callable;
+
+import dev.gewyvern.session.Engine;
+import dev.gewyvern.session.control.ControlServer;
+import dev.gewyvern.session.control.StateDir;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code gew serve}: the optional background mode (SPEC 3). Serves the paired control plane over gRPC
+ * while it runs, holds the sessions applied through it, and detaches all of them when it exits.
+ */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = {"Serve the paired control plane (leserpent) over gRPC on a Unix socket until SIGINT or SIGTERM;",
+                "every session applied through it is detached when it exits."})
+final class ServeCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--socket", paramLabel = "PATH", description = "The Unix socket (default ${DEFAULT-VALUE}).",
+            defaultValue = "/run/gewyvern/gewyvern.sock")
+    Path socket;
+
+    @Option(names = "--listen", paramLabel = "tcp://HOST:PORT",
+            description = "Serve TLS 1.3 over TCP instead of the Unix socket (plain TCP is never offered).")
+    String listen;
+
+    @Option(names = "--state-dir", paramLabel = "DIR", description = "Keys and pairing (default ${DEFAULT-VALUE}).",
+            defaultValue = "/var/lib/gewyvern")
+    Path stateDir;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        Engine engine = Engines.start("serve", err);
+        StateDir state;
+        ControlServer server;
+        try {
+            state = new StateDir(stateDir).open();
+            java.util.function.Consumer<String> log = line -> {
+                synchronized (err) {
+                    err.println(Instant.now() + " gew serve: " + line);
+                    err.flush();
+                }
+            };
+            if (listen == null) {
+                server = ControlServer.startUnix(socket, engine, state, log);
+            } else {
+                java.net.URI uri = parseListen(listen);
+                server = ControlServer.startTcp(uri.getHost(), uri.getPort(), engine, state, log);
+            }
+        } catch (RuntimeException e) {
+            engine.close();
+            throw e;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            for (String held : engine.ownSessions()) {
+                err.println("gew serve: exiting: detaching session " + held);
+            }
+            err.flush();
+            server.close();
+            engine.close();
+        }, "gew-serve-exit"));
+        out.println("gew serve: listening on " + (listen == null ? server.address() : "tcp://" + parseListen(listen)
+                .getHost() + ":" + server.port() + " (TLS 1.3)") + " (instance " + engine.instanceId() + ")");
+        out.flush();
+        server.awaitTermination();
+        return 0;
+    }
+
+    private static java.net.URI parseListen(String listen) {
+        try {
+            java.net.URI uri = new java.net.URI(listen);
+            if (!"tcp".equals(uri.getScheme()) || uri.getHost() == null || uri.getPort() < 0) {
+                throw new UserError("--listen '" + listen + "': want tcp://HOST:PORT (TLS 1.3; plain TCP is not offered)");
+            }
+            return uri;
+        } catch (java.net.URISyntaxException e) {
+            throw new UserError("--listen '" + listen + "': " + e.getMessage());
+        }
+    }
+}

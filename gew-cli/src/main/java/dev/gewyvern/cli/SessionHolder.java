@@ -1,0 +1,190 @@
+package dev.gewyvern.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import dev.gewyvern.proto.v1.Pipeline;
+import dev.gewyvern.proto.v1.SessionRecord;
+import dev.gewyvern.session.Engine;
+import dev.gewyvern.session.SessionException;
+import dev.gewyvern.session.SessionView;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * Applies a pipeline as a session of this process and holds it: until Ctrl-C, SIGTERM, SIGHUP,
+ * {@code --duration}, the end of {@code --run}, or a detach from another shell. With {@code --background}
+ * the same command is started again as a holder in its own session (setsid), and this process returns as
+ * soon as the holder reports the session live.
+ */
+final class SessionHolder {
+    private static final long POLL_MS = 100;
+    /** How many entries of each map --watch prints (the largest values first). */
+    private static final int WATCH_TOP = 8;
+    private static final Pattern LIVE = Pattern.compile("session (\\S+) is live");
+    static final Path HOLDER_LOGS = Path.of("/run/gewyvern/holders");
+    private static final String HOLDER_LOG_ENV = "GEW_HOLDER_LOG";
+
+    private SessionHolder() {
+    }
+
+    static int applyAndHold(Pipeline pipeline, HoldOptions hold, CommandSpec spec, String command) throws Exception {
+        if (hold.background) {
+            return startHolder(spec, hold);
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        Engine engine = Engines.start(command, err);
+        String holderLog = System.getenv(HOLDER_LOG_ENV);
+        Thread hook = new Thread(() -> {
+            for (String held : engine.ownSessions()) {
+                err.println("gew: exiting: detaching session " + held);
+            }
+            err.flush();
+            engine.close();
+            if (holderLog != null && Path.of(holderLog).startsWith(HOLDER_LOGS)) {
+                try {
+                    Files.deleteIfExists(Path.of(holderLog)); // a background holder's log ends with it
+                } catch (IOException e) {
+                    // /run is cleared at boot anyway
+                }
+            }
+        }, "gew-detach");
+        Runtime.getRuntime().addShutdownHook(hook);
+        SessionRecord rec;
+        try {
+            rec = engine.apply(pipeline, (phase, message) -> {
+                out.printf("%-8s %s%n", phase, message);
+                out.flush();
+            }, hold.verbose ? 2 : 1);
+        } catch (SessionException e) {
+            engine.close();
+            throw e;
+        }
+        String id = rec.getSessionId();
+        out.println("session " + id + " is live; Ctrl-C (or `gew session detach " + id + "`) detaches it"
+                + (hold.duration == null ? "" : ", or it detaches by itself in " + human(hold.duration))
+                + (hold.run == null ? "" : ", or when `" + hold.run + "` exits"));
+        out.flush();
+        long start = System.nanoTime();
+        long nextWatch = hold.watch == null ? Long.MAX_VALUE : start + hold.watch.toNanos();
+        long lastWatch = start;
+        Process child = hold.run == null ? null : startChild(hold.run);
+        String ended;
+        while (true) {
+            long now = System.nanoTime();
+            if (!engine.exists(id)) {
+                out.println("session " + id + " was detached from elsewhere; exiting");
+                out.flush();
+                engine.close();
+                return 0;
+            }
+            if (hold.duration != null && now - start >= hold.duration.toNanos()) {
+                ended = "after " + human(hold.duration);
+                break;
+            }
+            if (child != null && !child.isAlive()) {
+                ended = "after `" + hold.run + "` exited with status " + child.exitValue();
+                break;
+            }
+            if (now >= nextWatch) {
+                printMaps(out, engine.show(id, 1000), Duration.ofNanos(now - start));
+                lastWatch = now;
+                nextWatch += hold.watch.toNanos();
+            }
+            Thread.sleep(POLL_MS);
+        }
+        // a last look at the maps, unless --watch just printed them
+        if (hold.watch != null && System.nanoTime() - lastWatch > hold.watch.toNanos() / 2) {
+            printMaps(out, engine.show(id, 1000), Duration.ofNanos(System.nanoTime() - start));
+        }
+        int removed = engine.detach(id);
+        engine.close();
+        out.println("detached session " + id + " " + ended + " (" + removed + " pins removed)");
+        out.flush();
+        return child == null ? 0 : child.exitValue();
+    }
+
+    /**
+     * Starts this same command line again without --background, in a new session (setsid) so that closing
+     * the terminal does not end it, with its output in a log under /run/gewyvern/holders; waits for it to
+     * report the session live, or to fail.
+     */
+    private static int startHolder(CommandSpec spec, HoldOptions hold) throws IOException, InterruptedException {
+        Root.require("session apply --background");
+        if (hold.run != null || hold.watch != null) {
+            throw new UserError("--background holds the session without a terminal: --run and --watch need one");
+        }
+        ProcessHandle.Info self = ProcessHandle.current().info();
+        Optional<String> java = self.command();
+        Optional<String[]> args = self.arguments();
+        if (java.isEmpty() || args.isEmpty()) {
+            throw new UserError("--background: cannot read this process's command line from /proc");
+        }
+        List<String> cmd = new ArrayList<>();
+        cmd.add("setsid");
+        cmd.add(java.get());
+        for (String a : args.get()) {
+            if (!a.equals("--background")) {
+                cmd.add(a);
+            }
+        }
+        Files.createDirectories(HOLDER_LOGS.getParent());
+        Files.setPosixFilePermissions(HOLDER_LOGS.getParent(), PosixFilePermissions.fromString("rwx------"));
+        Files.createDirectories(HOLDER_LOGS);
+        Path log = Files.createTempFile(HOLDER_LOGS, "holder-", ".log");
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+        pb.environment().put(HOLDER_LOG_ENV, log.toString());
+        Process holder = pb.start();
+        PrintWriter out = spec.commandLine().getOut();
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        while (System.nanoTime() < deadline) {
+            String text = Files.readString(log);
+            Matcher m = LIVE.matcher(text);
+            if (m.find()) {
+                out.println("session " + m.group(1) + " is live, held by process " + holder.pid()
+                        + " (its log: " + log + "); `gew session detach " + m.group(1) + "` ends it");
+                out.flush();
+                return 0;
+            }
+            if (!holder.isAlive()) {
+                spec.commandLine().getErr().print(text);
+                spec.commandLine().getErr().flush();
+                Files.deleteIfExists(log);
+                return holder.exitValue();
+            }
+            Thread.sleep(POLL_MS);
+        }
+        holder.destroy();
+        throw new UserError("the background holder did not report its session live within 120 s (see " + log + ")");
+    }
+
+    private static Process startChild(String command) {
+        try {
+            return new ProcessBuilder("/bin/sh", "-c", command).inheritIO().start();
+        } catch (IOException e) {
+            throw new UserError("--run: cannot start /bin/sh -c '" + command + "': " + e.getMessage());
+        }
+    }
+
+    private static void printMaps(PrintWriter out, SessionView v, Duration at) {
+        out.println("-- " + human(at) + " --");
+        for (SessionView.MapView m : v.maps()) {
+            SessionPrinter.map(out, m, WATCH_TOP);
+        }
+        out.flush();
+    }
+
+    private static String human(Duration d) {
+        return String.format("%.1fs", d.toMillis() / 1000.0);
+    }
+}

@@ -1,0 +1,32 @@
+package dev.gewyvern.cli;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+import dev.gewyvern.session.control.Pairing;
+import dev.gewyvern.session.control.StateDir;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code gew unpair}: forget the paired control plane; a running server refuses it from its next request. */
+@Command(name = "unpair", mixinStandardHelpOptions = true,
+        description = "Forget the paired control plane (effective on its next request, no restart needed).")
+final class UnpairCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--state-dir", paramLabel = "DIR", defaultValue = "/var/lib/gewyvern",
+            description = "Keys and pairing (default ${DEFAULT-VALUE}).")
+    Path stateDir;
+
+    @Override
+    public Integer call() {
+        Root.require("unpair");
+        boolean was = new Pairing(new StateDir(stateDir).open()).unpair();
+        spec.commandLine().getOut().println(was ? "unpaired: the control plane's key is forgotten" : "nothing was paired");
+        spec.commandLine().getOut().flush();
+        return 0;
+    }
+}

@@ -1,0 +1,215 @@
+package dev.gewyvern.client;
+
+import java.nio.file.Path;
+import java.security.InvalidKeyException;
+import java.security.KeyPair;
+import java.security.MessageDigest;
+import java.security.PublicKey;
+import java.security.SecureRandom;
+import java.util.Iterator;
+import java.util.concurrent.TimeUnit;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.MessageLite;
+import dev.gewyvern.proto.v1.ApplySessionRequest;
+import dev.gewyvern.proto.v1.DetachResult;
+import dev.gewyvern.proto.v1.DetachSessionRequest;
+import dev.gewyvern.proto.v1.GetRuntimeInfoRequest;
+import dev.gewyvern.proto.v1.GetSessionRequest;
+import dev.gewyvern.proto.v1.ListSessionsRequest;
+import dev.gewyvern.proto.v1.PairRequest;
+import dev.gewyvern.proto.v1.PairResponse;
+import dev.gewyvern.proto.v1.PairingGrpc;
+import dev.gewyvern.proto.v1.PhaseEvent;
+import dev.gewyvern.proto.v1.Pipeline;
+import dev.gewyvern.proto.v1.RuntimeGrpc;
+import dev.gewyvern.proto.v1.RuntimeInfo;
+import dev.gewyvern.proto.v1.SessionDetail;
+import dev.gewyvern.proto.v1.SessionList;
+import dev.gewyvern.proto.v1.SessionStatus;
+import dev.gewyvern.proto.v1.SignedRequest;
+import dev.gewyvern.proto.v1.WatchSessionRequest;
+import io.grpc.ManagedChannel;
+import io.grpc.MethodDescriptor;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.epoll.EpollDomainSocketChannel;
+import io.grpc.netty.shaded.io.netty.channel.epoll.EpollEventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.unix.DomainSocketAddress;
+
+/**
+ * A control plane's client of one gewyvern runtime: pairs with a one-time token (checking the runtime's
+ * key against the token's fingerprint, so neither side trusts on first use), then signs every call.
+ */
+public final class GewClient implements AutoCloseable {
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final ManagedChannel channel;
+    private final EventLoopGroup group;
+    private final PinningTrustManager tls;
+    private final KeyPair identity;
+    private final byte[] rawPublicKey;
+    private byte[] runtimeKey;
+    private byte[] runtimeId;
+    private byte[] tlsKey;
+
+    private GewClient(ManagedChannel channel, EventLoopGroup group, PinningTrustManager tls, KeyPair identity) {
+        this.channel = channel;
+        this.group = group;
+        this.tls = tls;
+        this.identity = identity;
+        this.rawPublicKey = Ed25519.raw(identity.getPublic());
+    }
+
+    /** A client of the runtime listening on the Unix socket at {@code socket}. */
+    public static GewClient unixSocket(Path socket, KeyPair identity) {
+        EventLoopGroup group = new EpollEventLoopGroup(1);
+        ManagedChannel ch = NettyChannelBuilder.forAddress(new DomainSocketAddress(socket.toString()))
+                .eventLoopGroup(group).channelType(EpollDomainSocketChannel.class).usePlaintext()
+                .maxInboundMessageSize(16 << 20).build();
+        return new GewClient(ch, group, null, identity);
+    }
+
+    /**
+     * A client of the runtime serving TLS 1.3 on {@code host:port}. {@code pinnedTlsKey} is the hash
+     * {@link #tlsKeySha256()} gave at pairing; null only to pair.
+     */
+    public static GewClient tcp(String host, int port, KeyPair identity, byte[] pinnedTlsKey) {
+        PinningTrustManager tm = new PinningTrustManager(pinnedTlsKey);
+        try {
+            var ssl = io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts.configure(
+                            io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder.forClient(),
+                            io.grpc.netty.shaded.io.netty.handler.ssl.SslProvider.JDK)
+                    .protocols("TLSv1.3").trustManager(tm).build();
+            EventLoopGroup group = new EpollEventLoopGroup(1);
+            ManagedChannel ch = NettyChannelBuilder.forAddress(host, port).eventLoopGroup(group)
+                    .channelType(io.grpc.netty.shaded.io.netty.channel.epoll.EpollSocketChannel.class)
+                    .sslContext(ssl).overrideAuthority("gewyvern").maxInboundMessageSize(16 << 20).build();
+            return new GewClient(ch, group, tm, identity);
+        } catch (javax.net.ssl.SSLException e) {
+            throw new IllegalStateException("cannot set up TLS: " + e.getMessage(), e);
+        }
+    }
+
+    /** Over TCP: the SHA-256 of the runtime's TLS key, verified at pairing, to pin for later connections. */
+    public byte[] tlsKeySha256() {
+        return tlsKey == null ? null : tlsKey.clone();
+    }
+
+
+    public ManagedChannel channel() {
+        return channel;
+    }
+
+    public byte[] publicKey() {
+        return rawPublicKey.clone();
+    }
+
+    /** The runtime's raw public key, once paired or trusted. */
+    public byte[] runtimeKey() {
+        return runtimeKey == null ? null : runtimeKey.clone();
+    }
+
+    /** Uses a runtime key pinned at an earlier pairing. */
+    public GewClient trustRuntime(byte[] rawRuntimeKey) {
+        this.runtimeKey = rawRuntimeKey.clone();
+        this.runtimeId = Ed25519.sha256(rawRuntimeKey);
+        return this;
+    }
+
+    /**
+     * Pairs with the runtime using the token `gew pair` printed. Verifies the runtime's answer (its key
+     * against the token's fingerprint, its MAC and its signature) before trusting it.
+     */
+    public byte[] pair(PairingToken token) {
+        byte[] nonce = new byte[16];
+        RANDOM.nextBytes(nonce);
+        byte[] transcript = PairingTranscript.client(token.tokenId(), token.runtimeFingerprint(), rawPublicKey, nonce);
+        PairRequest req = PairRequest.newBuilder().setTokenId(ByteString.copyFrom(token.tokenId()))
+                .setPublicKey(ByteString.copyFrom(rawPublicKey)).setNonce(ByteString.copyFrom(nonce))
+                .setMac(ByteString.copyFrom(PairingTranscript.mac(PairingTranscript.macKey(token.secret()), transcript)))
+                .setSignature(ByteString.copyFrom(Ed25519.sign(identity.getPrivate(), transcript))).build();
+        PairResponse resp = PairingGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS).pair(req);
+        byte[] rk = resp.getRuntimePublicKey().toByteArray();
+        if (!MessageDigest.isEqual(Ed25519.sha256(rk), token.runtimeFingerprint())) {
+            throw new SecurityException("the runtime answered with a key that is not the one in the token");
+        }
+        byte[] tlsHash = resp.getTlsKeySha256().toByteArray();
+        if (tls != null) {
+            byte[] seen = tls.seen();
+            if (seen == null || !MessageDigest.isEqual(seen, tlsHash)) {
+                throw new SecurityException("the TLS key the runtime presented is not the one it signed for");
+            }
+        } else if (tlsHash.length != 0) {
+            throw new SecurityException("the runtime named a TLS key on a Unix socket");
+        }
+        byte[] rt = PairingTranscript.runtime(transcript, rk, resp.getNonce().toByteArray(), tlsHash);
+        if (!MessageDigest.isEqual(PairingTranscript.mac(PairingTranscript.macKey(token.secret()), rt), resp.getMac().toByteArray())) {
+            throw new SecurityException("the runtime's pairing MAC does not verify");
+        }
+        PublicKey pk;
+        try {
+            pk = Ed25519.publicKey(rk);
+        } catch (InvalidKeyException e) {
+            throw new SecurityException("the runtime's key is unusable: " + e.getMessage());
+        }
+        if (!Ed25519.verify(pk, rt, resp.getSignature().toByteArray())) {
+            throw new SecurityException("the runtime's pairing signature does not verify");
+        }
+        trustRuntime(rk);
+        tlsKey = tls == null ? null : tlsHash;
+        return rk.clone();
+    }
+
+    /** Signs a payload for a method of the Runtime service (public for tests that tamper with it). */
+    public SignedRequest sign(MessageLite payload, MethodDescriptor<?, ?> method) {
+        if (runtimeId == null) {
+            throw new IllegalStateException("not paired: call pair(token) or trustRuntime(key) first");
+        }
+        return SignedRequests.sign(payload, method.getFullMethodName(), runtimeId, rawPublicKey,
+                identity.getPrivate(), System.currentTimeMillis());
+    }
+
+    private RuntimeGrpc.RuntimeBlockingStub stub() {
+        return RuntimeGrpc.newBlockingStub(channel).withDeadlineAfter(60, TimeUnit.SECONDS);
+    }
+
+    public RuntimeInfo runtimeInfo() {
+        return stub().getRuntimeInfo(sign(GetRuntimeInfoRequest.getDefaultInstance(), RuntimeGrpc.getGetRuntimeInfoMethod()));
+    }
+
+    public SessionStatus apply(Pipeline pipeline) {
+        return stub().applySession(sign(ApplySessionRequest.newBuilder().setPipeline(pipeline).build(),
+                RuntimeGrpc.getApplySessionMethod()));
+    }
+
+    public DetachResult detach(String sessionId) {
+        return stub().detachSession(sign(DetachSessionRequest.newBuilder().setSessionId(sessionId).build(),
+                RuntimeGrpc.getDetachSessionMethod()));
+    }
+
+    public SessionList list() {
+        return stub().listSessions(sign(ListSessionsRequest.getDefaultInstance(), RuntimeGrpc.getListSessionsMethod()));
+    }
+
+    public SessionDetail get(String sessionId, int mapEntryLimit) {
+        return stub().getSession(sign(GetSessionRequest.newBuilder().setSessionId(sessionId)
+                .setMapEntryLimit(mapEntryLimit).build(), RuntimeGrpc.getGetSessionMethod()));
+    }
+
+    public Iterator<PhaseEvent> watch(String sessionId) {
+        return RuntimeGrpc.newBlockingStub(channel).watchSession(sign(WatchSessionRequest.newBuilder()
+                .setSessionId(sessionId).build(), RuntimeGrpc.getWatchSessionMethod()));
+    }
+
+    @Override
+    public void close() {
+        channel.shutdownNow();
+        try {
+            channel.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+    }
+}

@@ -1,0 +1,227 @@
+package dev.gewyvern.session.control;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+import dev.gewyvern.session.Engine;
+import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
+import io.grpc.netty.shaded.io.netty.channel.epoll.EpollServerSocketChannel;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslProvider;
+import io.grpc.Server;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.epoll.EpollEventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.epoll.EpollServerDomainSocketChannel;
+import io.grpc.netty.shaded.io.netty.channel.unix.DomainSocketAddress;
+
+/**
+ * `gew serve`'s gRPC server on a Unix socket: in a 0700 root folder, socket 0600, SO_PEERCRED gate for
+ * uid 0, one server per socket (a lock file), a stale socket removed only when nothing answers on it and
+ * it really is a socket. HTTP/2 limits are set on message size, metadata and concurrent calls.
+ */
+public final class ControlServer implements AutoCloseable {
+    public static final Path DEFAULT_SOCKET = Path.of("/run/gewyvern/gewyvern.sock");
+    static final int MAX_MESSAGE = 8 << 20;
+    static final int MAX_METADATA = 16 << 10;
+    static final int MAX_CONCURRENT_CALLS = 64;
+
+    private final Server server;
+    private final EventLoopGroup boss;
+    private final EventLoopGroup workers;
+    private final ScheduledExecutorService timer;
+    private final FileChannel lockChannel;
+    private final FileLock lock;
+    private final String address;
+
+    private ControlServer(Server server, EventLoopGroup boss, EventLoopGroup workers, ScheduledExecutorService timer,
+                          FileChannel lockChannel, FileLock lock, String address) {
+        this.server = server;
+        this.boss = boss;
+        this.workers = workers;
+        this.timer = timer;
+        this.lockChannel = lockChannel;
+        this.lock = lock;
+        this.address = address;
+    }
+
+    /** The Unix socket's path, or tcp://HOST:PORT. */
+    public String address() {
+        return address;
+    }
+
+    /** The Unix socket (for a Unix-socket server). */
+    public Path socket() {
+        return Path.of(address);
+    }
+
+    /** The TCP port actually bound (for a TCP server started on port 0). */
+    public int port() {
+        return server.getPort();
+    }
+
+    public static ControlServer startUnix(Path socket, Engine engine, StateDir state, Consumer<String> log) {
+        Path dir = socket.toAbsolutePath().getParent();
+        prepareFolder(dir);
+        FileChannel lockChannel;
+        FileLock lock;
+        try {
+            lockChannel = FileChannel.open(dir.resolve(socket.getFileName() + ".lock"), StandardOpenOption.CREATE,
+                    StandardOpenOption.WRITE);
+        } catch (IOException e) {
+            throw new ControlException("cannot open the lock file beside " + socket + ": " + e.getMessage());
+        }
+        try {
+            lock = lockChannel.tryLock();
+        } catch (java.nio.channels.OverlappingFileLockException | IOException e) {
+            lock = null; // held by this very process, or not to be had
+        }
+        if (lock == null) {
+            closeQuietly(lockChannel);
+            throw new ControlException("another gew serve holds " + socket + " (its lock file is taken)");
+        }
+        try {
+            removeStale(socket);
+            NettyServerBuilder b = NettyServerBuilder.forAddress(new DomainSocketAddress(socket.toString()))
+                    .channelType(EpollServerDomainSocketChannel.class).protocolNegotiator(new RootPeerNegotiator(log));
+            ControlServer server = start(b, engine, state, new byte[0], log, lockChannel, lock, socket.toString());
+            Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
+            return server;
+        } catch (IOException e) {
+            closeQuietly(lockChannel);
+            throw new ControlException("cannot serve on " + socket + ": " + e.getMessage());
+        } catch (RuntimeException e) {
+            closeQuietly(lockChannel);
+            throw e;
+        }
+    }
+
+    /**
+     * Serves on TCP with TLS 1.3 only (never plaintext): the certificate's key is the one the control plane
+     * pins at pairing.
+     */
+    public static ControlServer startTcp(String host, int port, Engine engine, StateDir state, Consumer<String> log) {
+        TlsIdentity tls = TlsIdentity.loadOrCreate(state);
+        try {
+            var ssl = GrpcSslContexts.configure(SslContextBuilder.forServer(tls.key(), tls.certificate()), SslProvider.JDK)
+                    .protocols("TLSv1.3").build();
+            NettyServerBuilder b = NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
+                    .channelType(EpollServerSocketChannel.class).sslContext(ssl);
+            return start(b, engine, state, tls.keySha256(), log, null, null, "tcp://" + host + ":" + port);
+        } catch (IOException e) {
+            throw new ControlException("cannot serve TLS on " + host + ":" + port + ": " + e.getMessage());
+        }
+    }
+
+    private static ControlServer start(NettyServerBuilder b, Engine engine, StateDir state, byte[] tlsKeySha256,
+                                       Consumer<String> log, FileChannel lockChannel, FileLock lock, String address)
+            throws IOException {
+        Identity identity = Identity.loadOrCreate(state);
+        Pairing pairing = new Pairing(state);
+        RequestVerifier verifier = new RequestVerifier(pairing, identity.runtimeId(), System.currentTimeMillis(),
+                100_000, log);
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "gew-watch");
+            t.setDaemon(true);
+            return t;
+        });
+        EventLoopGroup boss = new EpollEventLoopGroup(1);
+        EventLoopGroup workers = new EpollEventLoopGroup(2);
+        Server server = b.bossEventLoopGroup(boss).workerEventLoopGroup(workers)
+                .maxInboundMessageSize(MAX_MESSAGE).maxInboundMetadataSize(MAX_METADATA)
+                .maxConcurrentCallsPerConnection(MAX_CONCURRENT_CALLS)
+                .maxRstFramesPerWindow(100, 10)
+                .addService(new PairingService(pairing, identity, tlsKeySha256, log))
+                .addService(new RuntimeService(engine, verifier, () -> RuntimeFacts.current(identity), timer))
+                .build();
+        try {
+            server.start();
+        } catch (IOException e) {
+            boss.shutdownGracefully();
+            workers.shutdownGracefully();
+            timer.shutdownNow();
+            throw e;
+        }
+        return new ControlServer(server, boss, workers, timer, lockChannel, lock, address);
+    }
+
+    private static void prepareFolder(Path dir) {
+        try {
+            if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+                Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            }
+            if (Files.isSymbolicLink(dir) || !Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+                throw new ControlException(dir + " must be a folder, not a link or a file");
+            }
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+        } catch (IOException e) {
+            throw new ControlException("cannot prepare the socket folder " + dir + ": " + e.getMessage());
+        }
+    }
+
+    /** A socket file left by a dead server is removed; a live one, or anything not a socket, is not. */
+    private static void removeStale(Path socket) throws IOException {
+        if (!Files.exists(socket, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        BasicFileAttributes a = Files.readAttributes(socket, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        if (!a.isOther()) {
+            throw new ControlException(socket + " exists and is not a socket: remove it by hand if it is not needed");
+        }
+        try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            ch.connect(UnixDomainSocketAddress.of(socket));
+            throw new ControlException("a server already answers on " + socket);
+        } catch (java.net.ConnectException e) {
+            Files.delete(socket); // refused: stale
+        }
+    }
+
+    private static void closeQuietly(FileChannel ch) {
+        try {
+            ch.close();
+        } catch (IOException e) {
+            // closing anyway
+        }
+    }
+
+    public void awaitTermination() throws InterruptedException {
+        server.awaitTermination();
+    }
+
+    @Override
+    public void close() {
+        server.shutdownNow();
+        try {
+            server.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        workers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        timer.shutdownNow();
+        if (lock != null) {
+            try {
+                Files.deleteIfExists(Path.of(address));
+                lock.release();
+            } catch (IOException e) {
+                // the next start handles a stale socket
+            }
+            closeQuietly(lockChannel);
+        }
+    }
+}

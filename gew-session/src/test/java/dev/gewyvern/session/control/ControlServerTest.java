@@ -1,0 +1,486 @@
+package dev.gewyvern.session.control;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.KeyPair;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.UnaryOperator;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.Descriptors;
+import dev.gewyvern.client.Ed25519;
+import dev.gewyvern.client.GewClient;
+import dev.gewyvern.client.PairingToken;
+import dev.gewyvern.client.SignedRequests;
+import dev.gewyvern.proto.v1.AttachTarget;
+import dev.gewyvern.proto.v1.BpfObject;
+import dev.gewyvern.proto.v1.Control;
+import dev.gewyvern.proto.v1.GetRuntimeInfoRequest;
+import dev.gewyvern.proto.v1.ListSessionsRequest;
+import dev.gewyvern.proto.v1.PhaseEvent;
+import dev.gewyvern.proto.v1.Pipeline;
+import dev.gewyvern.proto.v1.PipelineOuterClass;
+import dev.gewyvern.proto.v1.Program;
+import dev.gewyvern.proto.v1.RuntimeGrpc;
+import dev.gewyvern.proto.v1.SessionDetail;
+import dev.gewyvern.proto.v1.SessionStatus;
+import dev.gewyvern.proto.v1.SignedRequest;
+import dev.gewyvern.proto.v1.Tracepoint;
+import dev.gewyvern.session.Engine;
+import dev.gewyvern.session.PinRoot;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.protobuf.StatusProto;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The control interface over a real Unix socket, against SECURITY.md's threat list. */
+class ControlServerTest {
+    private Path dir;
+    private StateDir state;
+    private Engine engine;
+    private ControlServer server;
+    private final List<String> log = new CopyOnWriteArrayList<>();
+    private final List<GewClient> clients = new ArrayList<>();
+
+    @BeforeEach
+    void setUp() throws IOException {
+        dev.gewyvern.session.KernelTestSupportAccess.requireBpf();
+        dir = Files.createTempDirectory("gew-control");
+        state = new StateDir(dir.resolve("state")).open();
+        engine = Engine.start(new PinRoot(PinRoot.DEFAULT), "ControlServerTest");
+        server = ControlServer.startUnix(dir.resolve("run/gew.sock"), engine, state, log::add);
+    }
+
+    @AfterEach
+    void tearDown() throws IOException {
+        clients.forEach(GewClient::close);
+        if (server != null) {
+            server.close();
+        }
+        if (engine != null) {
+            engine.close();
+        }
+        try (var walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    private GewClient client(KeyPair keys) {
+        GewClient c = GewClient.unixSocket(server.socket(), keys);
+        clients.add(c);
+        return c;
+    }
+
+    private PairingToken token() {
+        return new Pairing(state).newToken(Identity.loadOrCreate(state), Duration.ofMinutes(10), true);
+    }
+
+    private GewClient paired() {
+        GewClient c = client(Ed25519.generate());
+        c.pair(token());
+        return c;
+    }
+
+    private static Status.Code code(Runnable r) {
+        StatusRuntimeException e = assertThrows(StatusRuntimeException.class, r::run);
+        return e.getStatus().getCode();
+    }
+
+    private static Pipeline execcount() {
+        Path obj = dev.gewyvern.session.KernelTestSupportAccess.testdata("obj/execcount.bpf.o");
+        return Pipeline.newBuilder().setName("grpc")
+                .addObjects(BpfObject.newBuilder().setId("execcount").setPath(obj.toString()))
+                .addPrograms(Program.newBuilder().setObject("execcount").setName("count_execs")
+                        .setAttach(AttachTarget.newBuilder().setTracepoint(Tracepoint.newBuilder()
+                                .setCategory("syscalls").setName("sys_enter_execve")))).build();
+    }
+
+    @Test
+    void pairThenDriveASessionEndToEnd() throws Exception {
+        GewClient c = paired();
+        assertArrayEquals(Identity.loadOrCreate(state).rawPublicKey(), c.runtimeKey());
+        var info = c.runtimeInfo();
+        assertEquals(System.getProperty("os.version"), info.getKernelRelease());
+        assertArrayEquals(Identity.loadOrCreate(state).runtimeId(), info.getRuntimeId().toByteArray());
+
+        SessionStatus applied = c.apply(execcount());
+        String id = applied.getRecord().getSessionId();
+        assertTrue(c.list().getSessionsList().stream().anyMatch(s -> s.getSessionId().equals(id)));
+        new ProcessBuilder("/bin/true").start().waitFor();
+        SessionDetail detail = c.get(id, 10);
+        assertEquals("exec_counts", detail.getMaps(0).getName());
+        assertEquals("char[16]", detail.getMaps(0).getKeyType());
+
+        Iterator<PhaseEvent> watch = c.watch(id);
+        assertEquals(dev.gewyvern.proto.v1.Phase.COMMITTED, watch.next().getPhase());
+        assertEquals(5, c.detach(id).getPinsRemoved());
+        assertFalse(watch.hasNext(), "the watch ends when the session is detached");
+        assertEquals(Status.Code.NOT_FOUND, code(() -> c.detach(id)));
+    }
+
+    @Test
+    void aFailedApplyCarriesStructuredDetails() {
+        GewClient c = paired();
+        Pipeline bad = execcount().toBuilder().setPrograms(0, execcount().getPrograms(0).toBuilder()
+                .setAttach(AttachTarget.newBuilder().setTracepoint(Tracepoint.newBuilder().setCategory("syscalls")
+                        .setName("no_such_event_gew")))).build();
+        StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> c.apply(bad));
+        assertEquals(Status.Code.FAILED_PRECONDITION, e.getStatus().getCode());
+        com.google.rpc.Status details = StatusProto.fromThrowable(e);
+        assertNotNull(details);
+        assertTrue(details.getMessage().startsWith("attach:"), details.getMessage());
+        assertTrue(details.getDetailsList().stream().anyMatch(a -> a.is(com.google.rpc.ErrorInfo.class)));
+        assertEquals(Status.Code.INVALID_ARGUMENT, code(() -> c.apply(Pipeline.newBuilder().setName("Bad Name").build())));
+    }
+
+    @Test
+    void pairingIsRefusedWithoutAPendingToken() {
+        GewClient c = client(Ed25519.generate());
+        PairingToken t = token();
+        new Pairing(state).unpair();
+        assertEquals(Status.Code.FAILED_PRECONDITION, code(() -> c.pair(t)));
+    }
+
+    @Test
+    void aTokenIsSingleUseAndBurnsAfterFiveBadAttempts() {
+        PairingToken t = token();
+        client(Ed25519.generate()).pair(t);
+        assertEquals(Status.Code.FAILED_PRECONDITION, code(() -> client(Ed25519.generate()).pair(t)), "reuse");
+
+        PairingToken t2 = token();
+        PairingToken wrongSecret = new PairingToken(t2.runtimeFingerprint(), t2.tokenId(), new byte[32]);
+        for (int i = 0; i < Pairing.MAX_ATTEMPTS; i++) {
+            assertEquals(Status.Code.UNAUTHENTICATED, code(() -> client(Ed25519.generate()).pair(wrongSecret)));
+        }
+        assertEquals(Status.Code.FAILED_PRECONDITION, code(() -> client(Ed25519.generate()).pair(t2)),
+                "the right secret no longer works: the token burnt");
+    }
+
+    @Test
+    void anExpiredTokenIsRefused() throws Exception {
+        PairingToken t = new Pairing(state).newToken(Identity.loadOrCreate(state), Duration.ofMillis(1), true);
+        Thread.sleep(20);
+        assertEquals(Status.Code.FAILED_PRECONDITION, code(() -> client(Ed25519.generate()).pair(t)));
+    }
+
+    @Test
+    void aTokenForAnotherRuntimeFailsTheMac() {
+        PairingToken t = token();
+        byte[] otherFingerprint = Ed25519.sha256(Ed25519.raw(Ed25519.generate().getPublic()));
+        PairingToken forged = new PairingToken(otherFingerprint, t.tokenId(), t.secret());
+        assertEquals(Status.Code.UNAUTHENTICATED, code(() -> client(Ed25519.generate()).pair(forged)));
+    }
+
+    @Test
+    void signedCallsWork() {
+        GewClient c = paired();
+        assertEquals(RuntimeFacts.VERSION, c.runtimeInfo().getGewyvernVersion());
+    }
+
+    private SignedRequest signed(GewClient c) {
+        return c.sign(GetRuntimeInfoRequest.getDefaultInstance(), RuntimeGrpc.getGetRuntimeInfoMethod());
+    }
+
+    private Status.Code call(GewClient c, SignedRequest r) {
+        return code(() -> RuntimeGrpc.newBlockingStub(c.channel()).getRuntimeInfo(r));
+    }
+
+    private static ByteString flip(ByteString b, int bit) {
+        byte[] x = b.toByteArray();
+        x[bit / 8 % x.length] ^= (byte) (1 << (bit % 8));
+        return ByteString.copyFrom(x);
+    }
+
+    @Test
+    void forgedEnvelopesAreRefusedAlike() {
+        GewClient c = paired();
+        List<UnaryOperator<SignedRequest>> forgeries = List.of(
+                r -> r.toBuilder().setPayload(ByteString.copyFromUtf8("x")).build(),
+                r -> r.toBuilder().setKeyId(flip(r.getKeyId(), 3)).build(),
+                r -> r.toBuilder().setTsUnixMs(r.getTsUnixMs() + 1).build(),
+                r -> r.toBuilder().setNonce(flip(r.getNonce(), 77)).build(),
+                r -> r.toBuilder().setSig(flip(r.getSig(), 5)).build(),
+                r -> r.toBuilder().setSig(flip(r.getSig(), 300)).build(),
+                r -> r.toBuilder().setSig(r.getSig().substring(0, 63)).build(),
+                r -> r.toBuilder().setNonce(r.getNonce().substring(0, 15)).build(),
+                r -> r.toBuilder().setKeyId(r.getKeyId().concat(ByteString.copyFrom(new byte[1]))).build(),
+                r -> r.toBuilder().setSig(ByteString.copyFrom(new byte[64])).build(),
+                r -> r.toBuilder().setSig(sPlusL(r.getSig())).build(),
+                r -> SignedRequest.getDefaultInstance());
+        for (UnaryOperator<SignedRequest> forge : forgeries) {
+            assertEquals(Status.Code.UNAUTHENTICATED, call(c, forge.apply(signed(c))));
+        }
+        assertTrue(log.stream().anyMatch(l -> l.contains("bad signature")));
+        assertTrue(log.stream().anyMatch(l -> l.contains("malformed envelope")));
+    }
+
+    /** The same signature with S replaced by S + L: valid in a malleable verifier, refused by ours. */
+    static ByteString sPlusL(ByteString sig) {
+        byte[] s = sig.toByteArray();
+        byte[] sLe = Arrays.copyOfRange(s, 32, 64);
+        byte[] sBe = new byte[32];
+        for (int i = 0; i < 32; i++) {
+            sBe[i] = sLe[31 - i];
+        }
+        BigInteger l = BigInteger.ONE.shiftLeft(252).add(new BigInteger("27742317777372353535851937790883648493"));
+        byte[] sum = new BigInteger(1, sBe).add(l).toByteArray();
+        byte[] out = Arrays.copyOf(s, 64);
+        for (int i = 0; i < 32; i++) {
+            int from = sum.length - 1 - i;
+            out[32 + i] = from >= 0 ? sum[from] : 0;
+        }
+        return ByteString.copyFrom(out);
+    }
+
+    @Test
+    void replaysAreRefusedOnceAndConcurrently() throws Exception {
+        GewClient c = paired();
+        SignedRequest r = signed(c);
+        RuntimeGrpc.newBlockingStub(c.channel()).getRuntimeInfo(r);
+        assertEquals(Status.Code.UNAUTHENTICATED, call(c, r));
+
+        SignedRequest r2 = signed(c);
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<Boolean>> results = new ArrayList<>();
+            for (int i = 0; i < 16; i++) {
+                results.add(pool.submit(() -> {
+                    try {
+                        RuntimeGrpc.newBlockingStub(c.channel()).getRuntimeInfo(r2);
+                        return true;
+                    } catch (StatusRuntimeException e) {
+                        return false;
+                    }
+                }));
+            }
+            int ok = 0;
+            for (Future<Boolean> f : results) {
+                ok += f.get() ? 1 : 0;
+            }
+            assertEquals(1, ok, "exactly one of 16 concurrent copies is served");
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void staleAndFutureTimestampsAreRefused() {
+        GewClient c = paired();
+        Identity id = Identity.loadOrCreate(state);
+        KeyPair keys = Ed25519.generate();
+        GewClient d = client(keys);
+        d.pair(token());
+        for (long skew : new long[] {-31_000, 31_000, -3_600_000}) {
+            SignedRequest r = SignedRequests.sign(GetRuntimeInfoRequest.getDefaultInstance(),
+                    RuntimeGrpc.getGetRuntimeInfoMethod().getFullMethodName(), id.runtimeId(),
+                    Ed25519.raw(keys.getPublic()), keys.getPrivate(), System.currentTimeMillis() + skew);
+            assertEquals(Status.Code.UNAUTHENTICATED, call(d, r), "skew " + skew);
+        }
+        assertEquals(Status.Code.UNAUTHENTICATED, call(c, signed(c)), "pairing d replaced c");
+    }
+
+    @Test
+    void crossMethodCrossRuntimeAndUnpairedKeysAreRefused() {
+        KeyPair keys = Ed25519.generate();
+        GewClient c = client(keys);
+        c.pair(token());
+        SignedRequest forList = c.sign(ListSessionsRequest.getDefaultInstance(), RuntimeGrpc.getListSessionsMethod());
+        assertEquals(Status.Code.UNAUTHENTICATED, call(c, forList), "signed for another method");
+
+        SignedRequest otherRuntime = SignedRequests.sign(GetRuntimeInfoRequest.getDefaultInstance(),
+                RuntimeGrpc.getGetRuntimeInfoMethod().getFullMethodName(), new byte[32], c.publicKey(),
+                keys.getPrivate(), System.currentTimeMillis());
+        assertEquals(Status.Code.UNAUTHENTICATED, call(c, otherRuntime), "signed for another runtime");
+
+        GewClient stranger = client(Ed25519.generate()).trustRuntime(Identity.loadOrCreate(state).rawPublicKey());
+        assertEquals(Status.Code.UNAUTHENTICATED, call(stranger, signed(stranger)), "unpaired key");
+        assertNotNull(c.runtimeInfo(), "the paired client still works");
+    }
+
+    @Test
+    void unpairTakesEffectOnTheNextRequest() {
+        GewClient c = paired();
+        c.runtimeInfo();
+        new Pairing(state).unpair();
+        assertEquals(Status.Code.UNAUTHENTICATED, code(c::runtimeInfo));
+    }
+
+    @Test
+    void oversizedAndMalformedMessagesAreRefused() {
+        KeyPair keys = Ed25519.generate();
+        GewClient c = client(keys);
+        c.pair(token());
+        byte[] runtimeId = Identity.loadOrCreate(state).runtimeId();
+        SignedRequest huge = signed(c).toBuilder().setPayload(ByteString.copyFrom(new byte[ControlServer.MAX_MESSAGE + 1]))
+                .build();
+        assertEquals(Status.Code.RESOURCE_EXHAUSTED, call(c, huge));
+
+        io.grpc.Metadata md = new io.grpc.Metadata();
+        md.put(io.grpc.Metadata.Key.of("x-big", io.grpc.Metadata.ASCII_STRING_MARSHALLER), "a".repeat(ControlServer.MAX_METADATA));
+        Status.Code big = code(() -> RuntimeGrpc.newBlockingStub(c.channel())
+                .withInterceptors(io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(md)).getRuntimeInfo(signed(c)));
+        assertTrue(big == Status.Code.INTERNAL || big == Status.Code.RESOURCE_EXHAUSTED || big == Status.Code.UNAVAILABLE,
+                "oversized metadata refused: " + big);
+
+        // a payload with an unknown field, correctly signed, is still refused
+        byte[] unknown = {(byte) 0xf8, 0x3f, 0x01};
+        SignedRequest withUnknown = SignedRequests.sign(new RawMessage(unknown), RuntimeGrpc.getGetRuntimeInfoMethod()
+                .getFullMethodName(), runtimeId, c.publicKey(), keys.getPrivate(), System.currentTimeMillis());
+        assertEquals(Status.Code.UNAUTHENTICATED, call(c, withUnknown));
+
+        // deeply nested garbage as a payload
+        byte[] nested = new byte[4000];
+        for (int i = 0; i < nested.length; i += 2) {
+            nested[i] = 0x0a;
+            nested[i + 1] = (byte) 0x7f;
+        }
+        SignedRequest deep = SignedRequests.sign(new RawMessage(nested), RuntimeGrpc.getApplySessionMethod()
+                .getFullMethodName(), runtimeId, c.publicKey(), keys.getPrivate(), System.currentTimeMillis());
+        assertEquals(Status.Code.UNAUTHENTICATED, code(() -> RuntimeGrpc.newBlockingStub(c.channel()).applySession(deep)));
+    }
+
+    @Test
+    void noMessageCanAskForRiskyExecution() {
+        List<Descriptors.FileDescriptor> files = List.of(Control.getDescriptor(), PipelineOuterClass.getDescriptor(), dev.gewyvern.proto.v1.Session.getDescriptor());
+        for (Descriptors.FileDescriptor f : files) {
+            for (Descriptors.Descriptor m : f.getMessageTypes()) {
+                for (Descriptors.FieldDescriptor field : m.getFields()) {
+                    String n = field.getName().toLowerCase(java.util.Locale.ROOT);
+                    assertFalse(n.contains("risk") || n.contains("allow") || n.contains("override") || n.contains("policy"),
+                            m.getFullName() + "." + field.getName() + " could relax the local risk policy");
+                }
+            }
+        }
+    }
+
+    @Test
+    void nonRootPeersAreCutOffEvenWithTheSocketWorldWritable() throws Exception {
+        Files.setPosixFilePermissions(server.socket().getParent(), PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.setPosixFilePermissions(server.socket(), PosixFilePermissions.fromString("rwxrwxrwx"));
+        // the probe runs from a copy its uid can read, whatever folder the repository is in
+        Path probeRoot = Files.createTempDirectory(dir, "probe");
+        Path cls = Path.of(NonRootProbe.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+                .resolve("dev/gewyvern/session/control/NonRootProbe.class");
+        Path copy = probeRoot.resolve("dev/gewyvern/session/control/NonRootProbe.class");
+        Files.createDirectories(copy.getParent());
+        Files.copy(cls, copy);
+        for (Path p = copy; p.startsWith(dir); p = p.getParent()) {
+            Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(Files.isDirectory(p) ? "rwxr-xr-x" : "rw-r--r--"));
+        }
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", java, "-cp",
+                probeRoot.toString(), NonRootProbe.class.getName(), server.socket().toString())
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes()).trim();
+        p.waitFor();
+        assertTrue(out.endsWith("EOF"), "uid 65534 got: " + out);
+        assertTrue(log.stream().anyMatch(l -> l.contains("closed a connection from uid 65534")), log.toString());
+        // root still gets through
+        assertNotNull(paired().runtimeInfo());
+    }
+
+    @Test
+    void tamperedOrLooseKeyFilesAreRefusedByName() throws IOException {
+        Path pub = state.path().resolve(Identity.PUBLIC);
+        byte[] original = Files.readAllBytes(pub);
+        byte[] other = Ed25519.raw(Ed25519.generate().getPublic());
+        state.write(Identity.PUBLIC, other);
+        ControlException tampered = assertThrows(ControlException.class, () -> Identity.loadOrCreate(state));
+        assertTrue(tampered.getMessage().contains("tampered"), tampered.getMessage());
+        state.write(Identity.PUBLIC, original);
+
+        Files.setPosixFilePermissions(pub, PosixFilePermissions.fromString("rw-r--r--"));
+        ControlException loose = assertThrows(ControlException.class, () -> Identity.loadOrCreate(state));
+        assertTrue(loose.getMessage().contains(pub.toString()) && loose.getMessage().contains("group or others"),
+                loose.getMessage());
+        Files.setPosixFilePermissions(pub, PosixFilePermissions.fromString("rw-------"));
+
+        Path link = state.path().resolve(Pairing.PEER);
+        Files.createSymbolicLink(link, pub);
+        ControlException sym = assertThrows(ControlException.class, () -> new Pairing(state).peer());
+        assertTrue(sym.getMessage().contains("symbolic link"), sym.getMessage());
+        Files.delete(link);
+    }
+
+    @Test
+    void aSecondServerOnTheSameSocketIsRefused() {
+        ControlException e = assertThrows(ControlException.class,
+                () -> ControlServer.startUnix(server.socket(), engine, state, log::add));
+        assertTrue(e.getMessage().contains("another gew serve"), e.getMessage());
+    }
+
+    /** Arbitrary bytes as a message, to sign payloads no generated class would produce. */
+    static final class RawMessage extends com.google.protobuf.AbstractMessageLite<RawMessage, RawMessage.B> {
+        private final byte[] bytes;
+
+        RawMessage(byte[] bytes) {
+            this.bytes = bytes;
+        }
+
+        @Override
+        public byte[] toByteArray() {
+            return bytes.clone();
+        }
+
+        @Override
+        public void writeTo(com.google.protobuf.CodedOutputStream output) throws IOException {
+            output.writeRawBytes(bytes);
+        }
+
+        @Override
+        public int getSerializedSize() {
+            return bytes.length;
+        }
+
+        @Override
+        public com.google.protobuf.Parser<RawMessage> getParserForType() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public B newBuilderForType() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public B toBuilder() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public RawMessage getDefaultInstanceForType() {
+            return this;
+        }
+
+        @Override
+        public boolean isInitialized() {
+            return true;
+        }
+
+        abstract static class B extends com.google.protobuf.AbstractMessageLite.Builder<RawMessage, B> {
+        }
+    }
+
+}

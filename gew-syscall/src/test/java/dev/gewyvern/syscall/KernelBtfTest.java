@@ -1,0 +1,150 @@
+package dev.gewyvern.syscall;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import dev.gewyvern.btf.Btf;
+import dev.gewyvern.btf.BtfKind;
+import dev.gewyvern.btf.BtfRawDump;
+import dev.gewyvern.btf.BtfType;
+import dev.gewyvern.btf.BtfWriter;
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The running kernel's own BTF, read and mapped, held against bpftool's reading of the same file.
+ * Under CI=true a missing /sys/kernel/btf/vmlinux or bpftool fails these tests.
+ */
+class KernelBtfTest {
+    private static final String VMLINUX = "/sys/kernel/btf/vmlinux";
+
+    static String bpftool(String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of("bpftool"));
+        cmd.addAll(List.of(args));
+        Process p;
+        try {
+            p = new ProcessBuilder(cmd).redirectErrorStream(false).start();
+        } catch (IOException e) {
+            if (KernelTestSupport.ci()) {
+                Assertions.fail("CI=true but bpftool cannot be run: " + e.getMessage());
+            }
+            Assumptions.abort("bpftool is not installed: " + e.getMessage());
+            throw e;
+        }
+        p.getOutputStream().close();
+        byte[] out = p.getInputStream().readAllBytes();
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), "bpftool " + String.join(" ", args) + ": " + err);
+        return new String(out, StandardCharsets.UTF_8);
+    }
+
+    private static Btf vmlinux() throws IOException {
+        KernelTestSupport.vmlinux(); // fails under CI when the file is missing, aborts otherwise
+        return KernelBtf.shared().vmlinux();
+    }
+
+    @Test
+    void typeCountAndKindHistogramAreBpftools() throws Exception {
+        Btf btf = vmlinux();
+        Map<String, Integer> theirs = new TreeMap<>();
+        int count = 0;
+        for (String line : bpftool("btf", "dump", "file", VMLINUX).split("\n")) {
+            if (line.startsWith("[")) {
+                count++;
+                theirs.merge(line.split(" ")[1], 1, Integer::sum);
+            }
+        }
+        Map<String, Integer> ours = new TreeMap<>();
+        for (int id = 1; id < btf.typeCount(); id++) {
+            ours.merge(btf.kind(id).name(), 1, Integer::sum);
+        }
+        assertTrue(count > 10000, "vmlinux has " + count + " types by bpftool");
+        assertEquals(count, btf.typeCount() - 1);
+        assertEquals(theirs, ours);
+    }
+
+    @Test
+    void rawDumpIsBpftoolsByteForByte() throws Exception {
+        Btf btf = vmlinux();
+        String theirs = bpftool("btf", "dump", "file", VMLINUX);
+        String ours = BtfRawDump.dump(btf);
+        if (!theirs.equals(ours)) {
+            String[] a = theirs.split("\n", -1);
+            String[] b = ours.split("\n", -1);
+            for (int i = 0; i < Math.min(a.length, b.length); i++) {
+                assertEquals(a[i], b[i], "line " + (i + 1) + " of the raw dump");
+            }
+            assertEquals(a.length, b.length, "lines in the raw dump");
+        }
+    }
+
+    @Test
+    void parseMarshalParseIsEqual() throws Exception {
+        Btf btf = vmlinux();
+        btf.validate();
+        List<BtfType> types = new ArrayList<>(btf.typeCount());
+        for (int id = 1; id < btf.typeCount(); id++) {
+            types.add(btf.type(id));
+        }
+        Btf again = Btf.parse(BtfWriter.write(types, ByteOrder.nativeOrder()));
+        assertEquals(btf.typeCount(), again.typeCount());
+        for (int id = 1; id < btf.typeCount(); id++) {
+            assertEquals(types.get(id - 1), again.type(id), "type " + id);
+        }
+    }
+
+    @Test
+    void mappedAndReadBytesAreTheSame() throws Exception {
+        KernelTestSupport.vmlinux();
+        KernelTestSupport.requireBpf(); // binds the native layer, which map needs
+        ByteBuffer read = KernelBtfFiles.read(KernelBtfFiles.path("vmlinux"));
+        assertEquals(read.remaining(), read.array().length, "the heap copy holds the file and nothing more");
+        try (KernelBtfFiles.Mapping m = KernelBtfFiles.map(KernelBtfFiles.path("vmlinux"))) {
+            ByteBuffer mapped = m.bytes();
+            assertTrue(mapped.isDirect());
+            assertEquals(read.remaining(), mapped.remaining());
+            assertEquals(read, mapped);
+            assertEquals(Btf.index(read, null).typeCount(), Btf.index(mapped, null).typeCount());
+        }
+    }
+
+    @Test
+    void oneSharedCopyPerProcess() throws Exception {
+        Btf a = vmlinux();
+        assertSame(a, KernelBtf.shared().vmlinux());
+        assertTrue(KernelBtf.shared().source() != null);
+        int task = a.find(BtfKind.STRUCT, "task_struct");
+        assertTrue(task > 0, "vmlinux has struct task_struct");
+    }
+
+    /** Each module's split BTF over vmlinux, held against bpftool's reading with the same base. */
+    @Test
+    void moduleSplitBtfMatchesBpftool() throws Exception {
+        Btf base = vmlinux();
+        List<String> modules = KernelBtf.shared().modules();
+        Assumptions.assumeFalse(modules.isEmpty(), "this kernel has no module BTF in /sys/kernel/btf");
+        for (String m : modules.subList(0, Math.min(5, modules.size()))) {
+            Btf split = KernelBtf.shared().module(m);
+            assertEquals(base.typeCount(), split.firstTypeId());
+            assertEquals(bpftool("btf", "dump", "file", "/sys/kernel/btf/" + m, "base", VMLINUX),
+                    BtfRawDump.dump(split), "module " + m);
+        }
+    }
+
+    @Test
+    void moduleNamesCannotEscapeTheFolder() {
+        Assertions.assertThrows(IllegalArgumentException.class, () -> KernelBtfFiles.path("../../etc/passwd"));
+        Assertions.assertThrows(IllegalArgumentException.class, () -> KernelBtfFiles.path(""));
+    }
+}
