@@ -44,6 +44,11 @@ class ObjectsKernelTest {
     private static final Set<String> LEGACY_MAPS = Set.of("legacy");
     /** Objects with CO-RE relocations, which bpftool applies and gewyvern does not yet: it refuses to load them. */
     private static final Set<String> CO_RE = Set.of("core");
+    /**
+     * Objects written for gew-btf's parser (testdata/btfkinds: every BTF kind), whose program the
+     * verifier refuses; both loaders must get the verifier's EACCES.
+     */
+    private static final Set<String> VERIFIER_REFUSES = Set.of("btfkinds");
 
     @BeforeEach
     void kernel() {
@@ -179,6 +184,15 @@ class ObjectsKernelTest {
                 for (BpfProgram p : parsed.programs()) {
                     SessionException e = assertThrows(SessionException.class, () -> gew.load(p.name()), p.name());
                     assertTrue(e.getMessage().contains("EPERM"), e.getMessage());
+                }
+                return;
+            }
+            if (VERIFIER_REFUSES.contains(name)) {
+                assertNotEquals(0, bpftool.exit(), "bpftool loaded " + obj + ": " + bpftool.output());
+                assertTrue(bpftool.output().contains("Permission denied"), bpftool.output());
+                for (BpfProgram p : parsed.programs()) {
+                    SessionException e = assertThrows(SessionException.class, () -> gew.load(p.name()), p.name());
+                    assertTrue(e.getMessage().contains("EACCES") && e.verifierLog() != null, e.getMessage());
                 }
                 return;
             }
