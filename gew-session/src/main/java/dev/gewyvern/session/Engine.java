@@ -160,6 +160,11 @@ public final class Engine implements AutoCloseable {
         }
         try (RecordMap m = RecordMap.open(rec.toString())) {
             return m.read(SessionRecord.parser(), rec.toString());
+        } catch (BpfException e) {
+            if (e.errno() == dev.gewyvern.syscall.Errno.ENOENT) {
+                return null; // detached while we looked: it is simply not there any more
+            }
+            throw e;
         }
     }
 
