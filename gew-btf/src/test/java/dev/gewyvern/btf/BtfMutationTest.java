@@ -25,6 +25,7 @@ import net.jqwik.api.constraints.Size;
  */
 class BtfMutationTest {
     private static final List<byte[]> SEEDS = seeds();
+    private static final byte[] VALUE = new byte[96];
 
     private static List<byte[]> seeds() {
         List<byte[]> s = new ArrayList<>();
@@ -68,6 +69,7 @@ class BtfMutationTest {
                 lazy.name(id);
                 BtfType t = lazy.type(id);
                 BtfValues.typeName(lazy, id);
+                BtfValues.format(lazy, id, VALUE, lazy.order());
                 lazy.resolve(id);
                 lazy.sizeOf(id);
                 if (id > 0) {
