@@ -48,9 +48,25 @@ public final class BtfValues {
      * char arrays as quoted strings, structs as {@code {field=value, ...}}, enums by name.
      */
     public static String format(Btf btf, int id, byte[] bytes, ByteOrder order) {
+        long size;
+        try {
+            size = btf.sizeOf(id);
+        } catch (BtfException sizeless) {
+            size = 0; // a FWD, FUNC or void prints as <kind>: nothing to read
+        }
+        if (size > bytes.length) {
+            throw new BtfException("a value of BTF type " + id + " (" + typeName(btf, id) + ") is " + size
+                    + " bytes; only " + bytes.length + " were given");
+        }
         StringBuilder sb = new StringBuilder();
         ByteBuffer b = ByteBuffer.wrap(bytes).order(order);
-        format(btf, id, b, 0, 0, 0, sb, 0);
+        try {
+            format(btf, id, b, 0, 0, 0, sb, 0);
+        } catch (IndexOutOfBoundsException e) {
+            // a member or element placed past the type's own size: BTF no compiler emits
+            throw new BtfException("BTF type " + id + " (" + typeName(btf, id) + ") places a field outside its "
+                    + size + "-byte value");
+        }
         return sb.toString();
     }
 
@@ -110,6 +126,10 @@ public final class BtfValues {
                 b.get(off, s);
                 sb.append('"').append(escape(new String(s, StandardCharsets.UTF_8))).append('"');
                 return;
+            }
+            if (n * Math.max(esize, 1) > b.capacity() - off) {
+                throw new BtfException("BTF type " + id + ": " + n + " elements of " + esize
+                        + " bytes do not fit the value's " + (b.capacity() - off) + " bytes");
             }
             sb.append('[');
             for (long k = 0; k < n; k++) {

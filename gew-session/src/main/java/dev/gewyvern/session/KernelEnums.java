@@ -1,8 +1,5 @@
 package dev.gewyvern.session;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -10,6 +7,7 @@ import java.util.Map;
 import dev.gewyvern.btf.Btf;
 import dev.gewyvern.btf.BtfKind;
 import dev.gewyvern.btf.BtfType;
+import dev.gewyvern.syscall.KernelBtf;
 
 /** Names of the kernel's enum values (map and program types), read from the running kernel's own BTF. */
 public final class KernelEnums {
@@ -22,8 +20,8 @@ public final class KernelEnums {
     private static Btf vmlinux() {
         if (vmlinux == null) {
             try {
-                vmlinux = Btf.parse(Files.readAllBytes(Path.of("/sys/kernel/btf/vmlinux")));
-            } catch (IOException | RuntimeException e) {
+                vmlinux = KernelBtf.shared().vmlinux(); // the instance's one copy, indexed lazily
+            } catch (RuntimeException e) {
                 return null;
             }
         }
