@@ -37,7 +37,7 @@ echo "== JMH (warm: KernelBtfBench; cold: ColdIndexBench)"
 # shellcheck disable=SC2086
 java -cp "$cp" org.openjdk.jmh.Main 'dev\.gewyvern\.bench\.btf\..*' -rf csv -rff "$out/jmh-btf.csv" ${JMH_ARGS:-} \
     | grep -E '^(Benchmark|KernelBtfBench|ColdIndexBench)' || true
-score() { awk -F, -v b="\"dev.gewyvern.bench.btf.$1\"" '$1 == b { print $5 }' "$out/jmh-btf.csv"; }
+score() { awk -F, -v b="\"dev.gewyvern.bench.btf.$1\"" '$1 == b { printf "%.3f", $5 }' "$out/jmh-btf.csv"; }
 
 echo "== retained heap"
 heap=$(java -XX:+UseSerialGC -cp "$cp" dev.gewyvern.bench.btf.IndexHeap)
@@ -50,14 +50,15 @@ hyperfine -N --warmup 3 --runs 20 --export-csv "$out/hyperfine-btf.csv" \
 cmd() { awk -F, -v c="$1" '$1 == c { printf "%.1f", $2 * 1000 }' "$out/hyperfine-btf.csv"; }
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
-row() { printf '%-44s %10s %10s %8s\n' "$1" "$2" "$3" "$4"; }
+row() { printf '%-46s %12s %10s %8s\n' "$1" "$2" "$3" "$4"; }
 echo
 echo "== BTF of $(uname -r), $(field types) types; ms unless marked"
 row "" "gewyvern" "libbpf" "ratio"
 r=$(score KernelBtfBench.readAndIndex); row "read + index (warm)" "$r" "$(field parse_ms)" "$(ratio "$r" "$(field parse_ms)")"
 r=$(score KernelBtfBench.mmapAndIndex); row "mmap + index (warm)" "$r" "$(field parse_ms)" "$(ratio "$r" "$(field parse_ms)")"
-r=$(score KernelBtfBench.cursorWalk); row "walk every type, member, name (warm)" "$r" "$(field walk_ms)" "$(ratio "$r" "$(field walk_ms)")"
+r=$(score KernelBtfBench.cursorWalk); row "walk every type, member, name (warm)*" "$r" "$(field walk_ms)" "$(ratio "$r" "$(field walk_ms)")"
 r=$(score KernelBtfBench.readIndexAndWalk); row "read + index + walk (warm)" "$r" "$(field parse_walk_ms)" "$(ratio "$r" "$(field parse_walk_ms)")"
+r=$(score KernelBtfBench.mmapIndexAndWalk); row "mmap + index + walk (warm)" "$r" "$(field parse_walk_ms)" "$(ratio "$r" "$(field parse_walk_ms)")"
 row "decode every type into records (warm)" "$(score KernelBtfBench.decodeWalk)" "-" "-"
 row "  of which read(2) only" "$(score KernelBtfBench.readOnly)" "-" "-"
 row "  of which index only" "$(score KernelBtfBench.indexOnly)" "-" "-"
@@ -67,3 +68,5 @@ m=$(sed -n 's/index heap, mmap: *\([0-9.]*\).*/\1/p' <<<"$heap")
 row "heap held by one index, MiB (read / mmap)" "$h / $m" "$(field heap_mib)" "$(ratio "$h" "$(field heap_mib)")"
 g=$(cmd './gew btf dump --kernel'); b=$(cmd 'bpftool btf dump file /sys/kernel/btf/vmlinux')
 row "whole command: dump vmlinux raw (vs bpftool)" "$g" "$b" "$(ratio "$g" "$b")"
+echo "* the walk of an index whose types were already checked once; the walks after a fresh index include the checks"
+echo "load average during the run: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) CPUs"

@@ -130,21 +130,16 @@ public final class Btf {
         return new Btf(b, base, typeStart, strStart, (int) strLen, offsets);
     }
 
-    /** Words of the type section copied per bulk read while indexing: 64 KiB, reused. */
-    private static final int CHUNK_WORDS = 16384;
-
     /**
-     * Walks the records' heads to find each one's offset. The words are bulk-copied into a small int
-     * array first (an intrinsic copy, byte-swapped as needed): a fresh process runs this loop
-     * interpreted, where an array load costs a fraction of a ByteBuffer call.
+     * Walks the records' heads to find each one's offset. Over a heap array (bytes read into the
+     * heap: what a fresh process has) the info word is put together from four array loads, which a
+     * not-yet-compiled loop runs several times faster than a ByteBuffer call; over mapped memory the
+     * ByteBuffer reads it.
      */
     private static int[] offsets(ByteBuffer b, int start, int len, int firstId) {
-        java.nio.IntBuffer words = b.duplicate().position(start).limit(start + len).slice().order(b.order())
-                .asIntBuffer();
-        int wordCount = words.limit();
-        int[] chunk = new int[Math.min(CHUNK_WORDS, Math.max(wordCount, 1))];
-        int chunkBase = 0;
-        int chunkLen = 0;
+        byte[] a = b.hasArray() ? b.array() : null;
+        int base = a == null ? 0 : b.arrayOffset() + start;
+        boolean little = b.order() == ByteOrder.LITTLE_ENDIAN;
         // at most one record per 12 bytes: the array can never outgrow the input
         int[] offsets = new int[Math.min(len / RECORD_LEN, 1 << 18)];
         int n = 0;
@@ -153,13 +148,15 @@ public final class Btf {
             if (len - pos < RECORD_LEN) {
                 throw new BtfException("BTF type " + (firstId + n) + " at type offset " + pos + " is truncated");
             }
-            int w = (pos >>> 2) + 1; // the info word
-            if (w >= chunkBase + chunkLen) {
-                chunkBase = w;
-                chunkLen = Math.min(chunk.length, wordCount - w);
-                words.get(w, chunk, 0, chunkLen);
+            int info;
+            if (a != null) {
+                int q = base + pos + 4;
+                info = little
+                        ? (a[q] & 0xff) | (a[q + 1] & 0xff) << 8 | (a[q + 2] & 0xff) << 16 | a[q + 3] << 24
+                        : a[q] << 24 | (a[q + 1] & 0xff) << 16 | (a[q + 2] & 0xff) << 8 | (a[q + 3] & 0xff);
+            } else {
+                info = b.getInt(start + pos + 4);
             }
-            int info = chunk[w - chunkBase];
             int kindNo = (info >>> 24) & 0x1f;
             int vlen = info & 0xffff;
             long size = RECORD_LEN + trailing(kindNo, vlen);

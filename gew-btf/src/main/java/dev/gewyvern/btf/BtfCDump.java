@@ -26,6 +26,9 @@ public final class BtfCDump {
     private final Map<String, Integer> tagNames = new HashMap<>();
     private final Map<String, Integer> identNames = new HashMap<>();
     private final Map<Integer, Integer> alignments = new HashMap<>();
+    /** Characters of C the dump may build: valid BTF inlines each anonymous type once, so it stays linear. */
+    private final long budget;
+    private long built;
 
     private BtfCDump(Btf btf, StringBuilder out) {
         this.btf = btf;
@@ -33,6 +36,22 @@ public final class BtfCDump {
         this.state = new byte[btf.typeCount()];
         this.declared = new boolean[btf.typeCount()];
         this.names = new String[btf.typeCount()];
+        this.budget = 200L * btf.typeCount() + (4 << 20); // vmlinux: about 5 MB of C against a budget of 29
+
+    }
+
+    /** Counts text as it is built; BTF that reuses anonymous types everywhere would grow it without end. */
+    private String spend(String text) {
+        built += text.length();
+        if (built > budget) {
+            throw new BtfException("BTF C dump grows past " + budget + " characters: anonymous types are"
+                    + " shared or nested in a way no compiler emits");
+        }
+        return text;
+    }
+
+    private static void tooDeep(int id) {
+        throw new BtfException("BTF type " + id + ": types nest deeper than " + MAX_DEPTH + " (a cycle?)");
     }
 
     /** The whole header, guarded by {@code guard} (e.g. __VMLINUX_H__). */
@@ -150,7 +169,7 @@ public final class BtfCDump {
                     order(m.type(), false, depth + 1);
                 }
                 if (named) {
-                    out.append(structBody((BtfType.Struct) t, id, 0)).append(";\n\n");
+                    out.append(structBody((BtfType.Struct) t, id, 0, depth)).append(";\n\n");
                     state[id] = DONE;
                 } else {
                     state[id] = DONE; // anonymous: written inline wherever it is used, its needs now met
@@ -204,7 +223,10 @@ public final class BtfCDump {
     }
 
     /** A struct or union definition at indentation {@code level} (its closing brace included, no ';'). */
-    private String structBody(BtfType.Struct s, int id, int level) {
+    private String structBody(BtfType.Struct s, int id, int level, int depth) {
+        if (depth > MAX_DEPTH) {
+            tooDeep(id);
+        }
         StringBuilder sb = new StringBuilder(s.union() ? "union" : "struct");
         if (!s.name().isEmpty()) {
             sb.append(' ').append(name(id));
@@ -218,7 +240,7 @@ public final class BtfCDump {
                 pad(sb, bit, off, level + 1, packed);
             }
             indent(sb, level + 1);
-            sb.append(decl(m.type(), m.name(), level + 1, 0));
+            sb.append(decl(m.type(), m.name(), level + 1, depth + 1));
             if (m.bitfieldSize() != 0) {
                 sb.append(": ").append(m.bitfieldSize());
             }
@@ -240,7 +262,7 @@ public final class BtfCDump {
         if (packed) {
             sb.append(" __attribute__((packed))");
         }
-        return sb.toString();
+        return spend(sb.toString());
     }
 
     /** Where clang would put member {@code m} after bit {@code bit}, given no padding. */
@@ -260,8 +282,9 @@ public final class BtfCDump {
     }
 
     /** Anonymous bitfields from bit {@code from} to {@code to}: long: 64 where aligned, smaller otherwise. */
-    private static void pad(StringBuilder sb, long from, long to, int level, boolean packed) {
+    private void pad(StringBuilder sb, long from, long to, int level, boolean packed) {
         while (from < to) {
+            spend("long: 64;\n"); // a lying size must not pad for ever
             int[] units = {64, 32, 16, 8};
             String[] types = {"long", "int", "short", "char"};
             boolean done = false;
@@ -347,7 +370,7 @@ public final class BtfCDump {
      */
     private String decl(int id, String inner, int level, int depth) {
         if (depth > MAX_DEPTH) {
-            return "void " + inner;
+            tooDeep(id);
         }
         BtfType t = btf.type(id);
         if (t instanceof BtfType.Ptr p) {
@@ -392,7 +415,7 @@ public final class BtfCDump {
             params.append(')');
             return decl(fp.returnType(), inner + params, level, depth + 1);
         }
-        return join(base(id, t, level), inner);
+        return join(base(id, t, level, depth), inner);
     }
 
     private int skipTags(int id) {
@@ -407,14 +430,14 @@ public final class BtfCDump {
     }
 
     /** The type specifier: a name, or an anonymous struct/union/enum written out in full. */
-    private String base(int id, BtfType t, int level) {
+    private String base(int id, BtfType t, int level, int depth) {
         if (t instanceof BtfType.Void) {
             return "void";
         } else if (t instanceof BtfType.Struct s) {
-            return s.name().isEmpty() ? structBody(s, id, level) : (s.union() ? "union " : "struct ") + name(id);
+            return s.name().isEmpty() ? structBody(s, id, level, depth + 1) : (s.union() ? "union " : "struct ") + name(id);
         } else if (t instanceof BtfType.Enum e) {
             if (e.name().isEmpty()) {
-                return enumBody(e, id, "").replace("\n", "\n" + "\t".repeat(level));
+                return spend(enumBody(e, id, "").replace("\n", "\n" + "\t".repeat(level)));
             }
             return "enum " + name(id);
         } else if (t instanceof BtfType.Fwd f) {

@@ -82,12 +82,17 @@ public final class BtfSanitizer {
                 out.add(t);
             }
         }
-        // a tag whose target was rewritten (a FUNC now a TYPEDEF, a VAR now an INT) no longer fits it
-        for (int i = 0; i < types.size(); i++) {
-            if (out.get(i) instanceof BtfType.DeclTag dt) {
-                int target = dt.type() - 1;
-                if (target >= 0 && target < types.size() && out.get(target).kind() != types.get(target).kind()) {
-                    out.set(i, new BtfType.Int("", 1, 0, 0, 8));
+        // a tag whose target was rewritten (a FUNC now a TYPEDEF, a VAR now an INT) no longer fits it; as
+        // that rewrites the tag, a tag on that tag follows, so repeat until nothing changes
+        for (boolean changed = true; changed; ) {
+            changed = false;
+            for (int i = 0; i < types.size(); i++) {
+                if (out.get(i) instanceof BtfType.DeclTag dt) {
+                    int target = dt.type() - 1;
+                    if (target >= 0 && target < types.size() && out.get(target).kind() != types.get(target).kind()) {
+                        out.set(i, new BtfType.Int("", 1, 0, 0, 8));
+                        changed = true;
+                    }
                 }
             }
         }

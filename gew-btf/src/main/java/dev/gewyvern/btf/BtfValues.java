@@ -48,9 +48,25 @@ public final class BtfValues {
      * char arrays as quoted strings, structs as {@code {field=value, ...}}, enums by name.
      */
     public static String format(Btf btf, int id, byte[] bytes, ByteOrder order) {
+        long size;
+        try {
+            size = btf.sizeOf(id);
+        } catch (BtfException sizeless) {
+            size = 0; // a FWD, FUNC or void prints as <kind>: nothing to read
+        }
+        if (size > bytes.length) {
+            throw new BtfException("a value of BTF type " + id + " (" + typeName(btf, id) + ") is " + size
+                    + " bytes; only " + bytes.length + " were given");
+        }
         StringBuilder sb = new StringBuilder();
         ByteBuffer b = ByteBuffer.wrap(bytes).order(order);
-        format(btf, id, b, 0, 0, 0, sb, 0);
+        try {
+            format(btf, id, b, 0, 0, 0, sb, 0);
+        } catch (IndexOutOfBoundsException e) {
+            // a member or element placed past the type's own size: BTF no compiler emits
+            throw new BtfException("BTF type " + id + " (" + typeName(btf, id) + ") places a field outside its "
+                    + size + "-byte value");
+        }
         return sb.toString();
     }
 
@@ -111,6 +127,10 @@ public final class BtfValues {
                 sb.append('"').append(escape(new String(s, StandardCharsets.UTF_8))).append('"');
                 return;
             }
+            if (n * Math.max(esize, 1) > b.capacity() - off) {
+                throw new BtfException("BTF type " + id + ": " + n + " elements of " + esize
+                        + " bytes do not fit the value's " + (b.capacity() - off) + " bytes");
+            }
             sb.append('[');
             for (long k = 0; k < n; k++) {
                 if (k > 0) {
@@ -142,7 +162,19 @@ public final class BtfValues {
                 hex(b, off, f.size(), sb);
             }
         } else if (t instanceof BtfType.Datasec d) {
-            hex(b, off, d.size(), sb);
+            // a global data section's value: its variables by name, like a struct's fields
+            sb.append('{');
+            boolean first = true;
+            for (BtfType.SecInfo si : d.vars()) {
+                if (!(btf.type(si.type()) instanceof BtfType.Var v) || si.offset() < 0
+                        || (long) off + si.offset() + si.size() > b.limit()) {
+                    continue;
+                }
+                sb.append(first ? "" : ", ").append(v.name()).append('=');
+                format(btf, v.type(), b, off + si.offset(), 0, 0, sb, depth + 1);
+                first = false;
+            }
+            sb.append('}');
         } else {
             sb.append("<").append(t.kind().name().toLowerCase()).append(">");
         }

@@ -25,6 +25,7 @@ import net.jqwik.api.constraints.Size;
  */
 class BtfMutationTest {
     private static final List<byte[]> SEEDS = seeds();
+    private static final byte[] VALUE = new byte[96];
 
     private static List<byte[]> seeds() {
         List<byte[]> s = new ArrayList<>();
@@ -68,6 +69,7 @@ class BtfMutationTest {
                 lazy.name(id);
                 BtfType t = lazy.type(id);
                 BtfValues.typeName(lazy, id);
+                BtfValues.format(lazy, id, VALUE, lazy.order());
                 lazy.resolve(id);
                 lazy.sizeOf(id);
                 if (id > 0) {
@@ -87,6 +89,16 @@ class BtfMutationTest {
         try {
             lazy.validate();
             BtfWriter.write(BtfGraphs.all(lazy), lazy.order());
+        } catch (BtfException expected) {
+            assertFalse(expected.getMessage() == null || expected.getMessage().isBlank());
+        }
+        try {
+            BtfRawDump.dump(lazy);
+        } catch (BtfException expected) {
+            assertFalse(expected.getMessage() == null || expected.getMessage().isBlank());
+        }
+        try {
+            BtfCDump.dump(lazy, "G");
         } catch (BtfException expected) {
             assertFalse(expected.getMessage() == null || expected.getMessage().isBlank());
         }
@@ -144,6 +156,20 @@ class BtfMutationTest {
         int typeLen = bb.getInt(12);
         bb.putInt(typeStart + 4 * (position % (typeLen / 4)), value);
         exercise(b);
+    }
+
+    /** A struct that holds itself by value (directly or through an anonymous member) cannot be dumped forever. */
+    @Property(tries = 200)
+    void typeCyclesEndInBtfException(@ForAll @IntRange(min = 1, max = 6) int length, @ForAll boolean anonymous) {
+        List<BtfType> types = new ArrayList<>();
+        for (int i = 1; i <= length; i++) {
+            int next = i == length ? 1 : i + 1;
+            types.add(new BtfType.Struct(anonymous ? "" : "s" + i, 8, false, false,
+                    List.of(new BtfType.Member("m", next, 0, 0))));
+        }
+        types.add(new BtfType.Typedef("loop_t", length + 2));
+        types.add(new BtfType.Typedef("loop2_t", length + 1));
+        exercise(BtfWriter.write(types, ByteOrder.LITTLE_ENDIAN));
     }
 
     @Property(tries = 300)

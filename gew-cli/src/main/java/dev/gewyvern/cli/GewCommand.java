@@ -19,5 +19,6 @@ final class GewCommand {
         SUBCOMMANDS.put("unpair", UnpairCommand.class);
         SUBCOMMANDS.put("btf", BtfCommand.class);
         SUBCOMMANDS.put("probe", ProbeCommand.class);
+        SUBCOMMANDS.put("object", ObjectCommand.class);
     }
 }

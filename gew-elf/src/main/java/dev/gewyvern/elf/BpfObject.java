@@ -26,9 +26,13 @@ public final class BpfObject {
     private final Btf btf;
     private final BtfExt btfExt;
     private final byte[] kernelBtf;
+    private final List<GlobalData> globalData;
+    private final List<Extern> externs;
 
     private BpfObject(ByteOrder order, String license, int kernelVersion, List<BpfMap> maps, List<BpfProgram> programs,
-                      Btf btf, BtfExt btfExt, byte[] kernelBtf) {
+                      Btf btf, BtfExt btfExt, byte[] kernelBtf, List<GlobalData> globalData, List<Extern> externs) {
+        this.globalData = List.copyOf(globalData);
+        this.externs = List.copyOf(externs);
         this.order = order;
         this.license = license;
         this.kernelVersion = kernelVersion;
@@ -62,7 +66,8 @@ public final class BpfObject {
         }
 
         MapDefinitions.Result maps = MapDefinitions.parse(elf, btf);
-        ProgramLinker linker = new ProgramLinker(elf, maps, ext);
+        List<Extern> externs = Extern.read(elf, btf);
+        ProgramLinker linker = new ProgramLinker(elf, maps, ext, externs);
         List<BpfProgram> programs = new ArrayList<>();
         Set<String> names = new HashSet<>();
         for (Function f : linker.programs()) {
@@ -75,12 +80,23 @@ public final class BpfObject {
             String problem = match.isEmpty()
                     ? "unknown section '" + secName + "': no program type is known for it"
                     : match.get().problem().orElse(null);
-            programs.add(new BpfProgram(f.name(), secName, match.orElse(null), problem, linked.insns(),
-                    linked.references(), linked.funcInfo(), linked.lineInfo(), linked.subprograms(), elf.order(), btf));
+            if (problem == null && match.get().kind().target() == ProgramSection.Target.STRUCT_OPS) {
+                problem = "struct_ops programs are attached through the object's .struct_ops map, which gewyvern "
+                        + "does not create yet";
+            }
+            if (problem == null && !linked.coreRelocations().isEmpty()) {
+                problem = "it has " + linked.coreRelocations().size() + " CO-RE relocations (.BTF.ext core_relo), "
+                        + "which gewyvern does not apply yet (loaded as compiled, its field offsets could be wrong)";
+            }
+            BpfProgram program = new BpfProgram(f.name(), secName, match.orElse(null), problem, linked.insns(),
+                    linked.references(), linked.funcInfo(), linked.lineInfo(), linked.subprograms(), elf.order(), btf,
+                    linked.externs(), linked.coreRelocations());
+            program.externs(externs);
+            programs.add(program);
         }
-        byte[] kernelBtf = btf == null ? null : KernelBtf.fixup(btfBytes, btf, elf);
+        byte[] kernelBtf = btf == null ? null : KernelBtf.fixup(btfBytes, btf, elf, externs);
         return new BpfObject(elf.order(), license, version, new ArrayList<>(maps.maps().values()), programs, btf, ext,
-                kernelBtf);
+                kernelBtf, GlobalData.read(elf, btf), externs);
     }
 
     private static String license(ElfFile elf) {
@@ -139,6 +155,72 @@ public final class BpfObject {
 
     public Optional<BpfProgram> program(String name) {
         return programs.stream().filter(p -> p.name().equals(name)).findFirst();
+    }
+
+    /** The object's externs: .kconfig values and .ksyms kernel symbols and kfuncs. */
+    public List<Extern> externs() {
+        return externs;
+    }
+
+    /**
+     * The size of the .kconfig map the loader creates for the object's .kconfig externs (each at its
+     * {@link Extern#offset()}, the same layout the kernel BTF's .kconfig DATASEC describes); 0 when none.
+     */
+    public int kconfigSize() {
+        return Extern.kconfigSize(externs);
+    }
+
+    /**
+     * The .kconfig map's value: every {@code __kconfig} extern from {@code config} (the kernel's
+     * configuration, {@code CONFIG_NAME -> y | n | m | number | "string"}) and the two values the
+     * loader computes. A strong extern the configuration lacks is an ElfException naming it.
+     */
+    public byte[] kconfigValue(java.util.Map<String, String> config, int linuxKernelVersion,
+                               boolean hasSyscallWrapper) {
+        return Kconfig.value(externs, btf, order, config, linuxKernelVersion, hasSyscallWrapper);
+    }
+
+    /** The .kconfig DATASEC's id in the (kernel) BTF: the .kconfig map's value type; 0 when there is none. */
+    public int kconfigDatasecId() {
+        return btf == null ? 0 : Math.max(0, btf.find(dev.gewyvern.btf.BtfKind.DATASEC, Extern.KCONFIG));
+    }
+
+    /** The global data sections (.data, .rodata, .bss and their .name forms) that become array maps. */
+    public List<GlobalData> globalData() {
+        return globalData;
+    }
+
+    /** The global data section {@code section} (e.g. {@code .rodata}), as program map references name it. */
+    public Optional<GlobalData> globalData(String section) {
+        return globalData.stream().filter(g -> g.section().equals(section)).findFirst();
+    }
+
+    /**
+     * Checks values given by variable name before load: every name must be a variable of a
+     * {@code .rodata} or {@code .data} section (a {@code .bss} variable cannot be preset, as with
+     * libbpf) and each value must fit its type. Returns each section's bytes with the values written.
+     */
+    public java.util.Map<String, byte[]> globalDataValues(java.util.Map<String, VariableValue> values) {
+        java.util.Map<String, byte[]> out = new java.util.LinkedHashMap<>();
+        java.util.Set<String> settable = new java.util.TreeSet<>();
+        for (GlobalData g : globalData) {
+            if (g.kind() != GlobalData.Kind.BSS) {
+                g.variables().forEach(v -> settable.add(v.name()));
+            }
+        }
+        for (String name : values.keySet()) {
+            if (!settable.contains(name)) {
+                boolean bss = globalData.stream().anyMatch(g -> g.kind() == GlobalData.Kind.BSS
+                        && g.variable(name).isPresent());
+                throw new ElfException("no variable '" + name + "' to set" + (bss ? " (it is in .bss, which starts "
+                        + "as zeros; make it const volatile to configure it)" : "") + "; settable variables: "
+                        + (settable.isEmpty() ? "none" : String.join(", ", settable)));
+            }
+        }
+        for (GlobalData g : globalData) {
+            out.put(g.section(), g.kind() == GlobalData.Kind.BSS ? g.initialValue() : g.initialValue(values, order));
+        }
+        return out;
     }
 
     /** The object's BTF as clang wrote it, when it has a .BTF section. */

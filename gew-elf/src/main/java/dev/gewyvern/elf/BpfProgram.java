@@ -26,10 +26,17 @@ public final class BpfProgram {
     private final List<String> subprograms;
     private final ByteOrder order;
     private final Btf btf;
+    private final List<ExternReference> externReferences;
+    private final Map<String, Extern> externs;
+    private final List<CoreRelocation> coreRelocations;
 
     BpfProgram(String name, String sectionName, ProgramSection.Match section, String problem, List<Insn> insns,
                List<MapReference> mapReferences, List<FuncInfo> funcInfo, List<LineInfo> lineInfo,
-               List<String> subprograms, ByteOrder order, Btf btf) {
+               List<String> subprograms, ByteOrder order, Btf btf, List<ExternReference> externReferences,
+               List<CoreRelocation> coreRelocations) {
+        this.externReferences = List.copyOf(externReferences);
+        this.coreRelocations = List.copyOf(coreRelocations);
+        this.externs = new HashMap<>();
         this.name = name;
         this.sectionName = sectionName;
         this.section = section;
@@ -71,6 +78,20 @@ public final class BpfProgram {
         return insns;
     }
 
+    void externs(List<Extern> all) {
+        all.forEach(e -> externs.put(e.name(), e));
+    }
+
+    /** The CO-RE relocations of the program and its subprograms, by final instruction index. */
+    public List<CoreRelocation> coreRelocations() {
+        return coreRelocations;
+    }
+
+    /** The instructions that refer to .ksyms externs (kernel variables, kfunc calls). */
+    public List<ExternReference> externReferences() {
+        return externReferences;
+    }
+
     public List<MapReference> mapReferences() {
         return mapReferences;
     }
@@ -101,7 +122,39 @@ public final class BpfProgram {
      * BPF_PSEUDO_MAP_VALUE, imm = fd} and its second slot {@code imm = offset}.
      */
     public byte[] encode(MapFdResolver maps) {
+        return encode(maps, e -> {
+            throw new ElfException("program '" + name + "' uses .ksyms extern '" + e.name()
+                    + "', and no kernel symbols were given to resolve it");
+        });
+    }
+
+    /**
+     * As {@link #encode(MapFdResolver)}, and each .ksyms reference patched with what {@code ksyms}
+     * found: a kfunc call becomes {@code src_reg = BPF_PSEUDO_KFUNC_CALL, imm = kernel BTF id}; a typed
+     * variable's ld_imm64 {@code src_reg = BPF_PSEUDO_BTF_ID, imm = kernel BTF id}; a typeless one's
+     * ld_imm64 loads its address; an absent weak one loads 0.
+     */
+    public byte[] encode(MapFdResolver maps, KsymValue.Resolver ksyms) {
         List<Insn> out = new ArrayList<>(insns);
+        for (ExternReference ref : externReferences) {
+            Extern e = externs.get(ref.name());
+            KsymValue v = ksyms.resolve(e);
+            int i = ref.insnIndex();
+            if (ref.kind() == Extern.Kind.KFUNC) {
+                if (!(v instanceof KsymValue.BtfId id)) {
+                    throw new ElfException("program '" + name + "' calls kfunc '" + ref.name() + "', which this kernel "
+                            + "does not have");
+                }
+                out.set(i, new Insn(out.get(i).opcode(), 0, Insn.PSEUDO_KFUNC_CALL, 0, id.id()));
+            } else if (v instanceof KsymValue.BtfId id) {
+                out.set(i, out.get(i).withSrc(Insn.PSEUDO_BTF_ID).withImm(id.id()));
+                out.set(i + 1, out.get(i + 1).withImm(0));
+            } else {
+                long address = v instanceof KsymValue.Address a ? a.address() : 0;
+                out.set(i, out.get(i).withSrc(0).withImm((int) address));
+                out.set(i + 1, out.get(i + 1).withImm((int) (address >>> 32)));
+            }
+        }
         for (MapReference ref : mapReferences) {
             int fd = maps.fd(ref.map());
             int i = ref.insnIndex();

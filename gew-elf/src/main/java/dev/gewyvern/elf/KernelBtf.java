@@ -26,7 +26,7 @@ final class KernelBtf {
     private KernelBtf() {
     }
 
-    static byte[] fixup(byte[] original, Btf btf, ElfFile elf) {
+    static byte[] fixup(byte[] original, Btf btf, ElfFile elf, List<Extern> externs) {
         byte[] out = original.clone();
         ByteBuffer b = ByteBuffer.wrap(out).order(btf.order());
         long hdrLen = Integer.toUnsignedLong(b.getInt(4));
@@ -40,6 +40,7 @@ final class KernelBtf {
         }
         long p = start;
         int id = 1;
+        Map<Integer, Integer> positions = new HashMap<>();
         while (p < end) {
             if (id >= btf.typeCount() || end > out.length || end - p < RECORD_LEN) {
                 throw new ElfException(".BTF: type records do not match the parsed BTF at type " + id);
@@ -54,13 +55,117 @@ final class KernelBtf {
             if (size > end - p) {
                 throw new ElfException(".BTF: type " + id + " runs past the type section");
             }
-            if (kind == BtfKind.DATASEC) {
+            positions.put(id, (int) p);
+            if (kind == BtfKind.DATASEC && btf.name(id).equals(Extern.KCONFIG)) {
+                kconfig(b, (int) p, id, vlen, btf, externs, positions);
+            } else if (kind == BtfKind.DATASEC) {
                 datasec(b, (int) p, id, vlen, btf, elf, symbols);
             }
             p += size;
             id++;
         }
+        int ksyms = btf.find(BtfKind.DATASEC, Extern.KSYMS);
+        if (ksyms > 0 && positions.containsKey(ksyms)) {
+            ksyms(b, positions.get(ksyms), ksyms, btf, positions);
+        }
         return out;
+    }
+
+    /**
+     * The .kconfig DATASEC gets the layout of the loader's .kconfig map, as libbpf gives it: each VAR
+     * at its extern's offset, the section's size, and every VAR allocated ({@code linkage} 1: the
+     * kernel refuses extern VARs).
+     */
+    private static void kconfig(ByteBuffer b, int p, int id, int vlen, Btf btf, List<Extern> externs,
+                                Map<Integer, Integer> positions) {
+        Map<String, Extern> byName = new HashMap<>();
+        externs.forEach(e -> byName.put(e.name(), e));
+        b.putInt(p + 8, Extern.kconfigSize(externs));
+        for (int m = 0; m < vlen; m++) {
+            int q = p + RECORD_LEN + 12 * m;
+            int varId = b.getInt(q);
+            Extern e = byName.get(btf.name(varId));
+            Integer varPos = positions.get(varId);
+            if (e == null || e.kind() != Extern.Kind.KCONFIG || varPos == null) {
+                throw new ElfException("DATASEC '.kconfig' (BTF type " + id + "): entry " + m + " (type " + varId
+                        + ") is not a .kconfig extern declared before it");
+            }
+            b.putInt(q + 4, e.offset()).putInt(q + 8, e.size());
+            b.putInt(varPos + RECORD_LEN, 1);
+        }
+    }
+
+    /**
+     * The .ksyms DATASEC made loadable, as libbpf makes it: the kernel refuses extern VARs and FUNCs,
+     * so each VAR becomes an allocated 4-byte int, each FUNC a global one (its unnamed parameters
+     * named after it), and each FUNC entry of the DATASEC points at a VAR instead; entries get
+     * consecutive offsets and the section their total size. Programs refer to kernel symbols by the
+     * kernel's own BTF ids, never through these types.
+     */
+    private static void ksyms(ByteBuffer b, int p, int id, Btf btf, Map<Integer, Integer> positions) {
+        int vlen = b.getInt(p + 4) & 0xffff;
+        int intId = -1;
+        for (int t = 1; t < btf.typeCount() && intId < 0; t++) {
+            if (btf.type(t) instanceof BtfType.Int i && i.size() == 4 && i.bits() == 32) {
+                intId = t;
+            }
+        }
+        int dummyVar = -1;
+        for (int m = 0; m < vlen && dummyVar < 0; m++) {
+            int t = b.getInt(p + RECORD_LEN + 12 * m);
+            if (btf.type(t) instanceof BtfType.Var) {
+                dummyVar = t;
+            }
+        }
+        boolean dummyIsKsym = dummyVar > 0;
+        for (int t = 1; t < btf.typeCount() && dummyVar < 0; t++) {
+            if (btf.type(t) instanceof BtfType.Var) {
+                dummyVar = t;
+            }
+        }
+        int offset = 0;
+        for (int m = 0; m < vlen; m++) {
+            int q = p + RECORD_LEN + 12 * m;
+            int t = b.getInt(q);
+            Integer tp = positions.get(t);
+            if (tp == null) {
+                throw new ElfException("DATASEC '.ksyms' (BTF type " + id + "): entry " + m + " (type " + t
+                        + ") is not declared before it");
+            }
+            BtfType type = btf.type(t);
+            int entrySize;
+            if (type instanceof BtfType.Var) {
+                if (intId < 0) {
+                    throw new ElfException("DATASEC '.ksyms': the object's BTF has no 4-byte int to type its variables with");
+                }
+                b.putInt(tp + 8, intId).putInt(tp + RECORD_LEN, 1);
+                entrySize = 4;
+            } else if (type instanceof BtfType.Func f) {
+                int info = b.getInt(tp + 4);
+                b.putInt(tp + 4, (info & ~0xffff) | 1);
+                Integer proto = positions.get(f.type());
+                if (proto != null && btf.type(f.type()) instanceof BtfType.FuncProto fp) {
+                    for (int k = 0; k < fp.params().size(); k++) {
+                        int at = proto + RECORD_LEN + 8 * k;
+                        if (b.getInt(at) == 0 && b.getInt(at + 4) != 0) {
+                            b.putInt(at, b.getInt(tp));
+                        }
+                    }
+                }
+                if (dummyVar < 0) {
+                    throw new ElfException("DATASEC '.ksyms': the object's BTF has no VAR to stand for kfunc '"
+                            + f.name() + "'");
+                }
+                BtfType.Var dv = (BtfType.Var) btf.type(dummyVar);
+                entrySize = dummyIsKsym ? 4 : (int) btf.sizeOf(dv.type());
+                b.putInt(q, dummyVar);
+            } else {
+                throw new ElfException("DATASEC '.ksyms' (BTF type " + id + ") holds a " + type.kind());
+            }
+            b.putInt(q + 4, offset).putInt(q + 8, entrySize);
+            offset += entrySize;
+        }
+        b.putInt(p + 8, offset);
     }
 
     private static long trailing(BtfKind kind, int vlen) {

@@ -68,6 +68,8 @@ final class MapDefinitions {
             throw new ElfException(sec.describe() + " holds BTF-defined maps, but the object's BTF has no DATASEC '.maps'");
         }
         BtfType.Datasec ds = (BtfType.Datasec) btf.type(dsId);
+        Map<String, Def> defs = new HashMap<>();
+        Map<String, ElfSymbol> symbols = new LinkedHashMap<>();
         for (BtfType.SecInfo vi : ds.vars()) {
             BtfType vt = btf.type(vi.type());
             if (!(vt instanceof BtfType.Var)) {
@@ -84,11 +86,95 @@ final class MapDefinitions {
                 throw new ElfException("map '" + name + "' symbol value " + Long.toUnsignedString(sym.value())
                         + " is outside " + sec.describe() + " (" + sec.size() + " bytes)");
             }
-            add(maps, offsets, sec, sym.value(), btfMap(btf, name, var.type()));
+            Def def = btfDef(btf, name, var.type(), 0);
+            add(maps, offsets, sec, sym.value(), def.map());
+            defs.put(name, def);
+            symbols.put(name, sym);
         }
+        initialValues(elf, sec, maps, offsets, defs, symbols);
     }
 
-    private static BpfMap btfMap(Btf btf, String name, int typeId) {
+    /** {@code .rel.maps}: each R_BPF_64_ABS64 in a map's {@code values} array names a map or a program for a slot. */
+    private static void initialValues(ElfFile elf, ElfSection sec, Map<String, BpfMap> maps,
+                                      Map<Integer, Map<Long, String>> offsets, Map<String, Def> defs,
+                                      Map<String, ElfSymbol> symbols) {
+        Map<String, List<BpfMap.Slot>> slots = new LinkedHashMap<>();
+        for (ElfRelocation r : elf.relocations(sec)) {
+            ElfSymbol target = elf.symbol(r.symbol(), sec.describe() + " relocation");
+            String where = ElfRelocation.typeName(r.type()) + " at offset " + r.offset() + " of " + sec.describe()
+                    + " against '" + target.name() + "'";
+            if (r.type() != ElfRelocation.R_BPF_64_ABS64) {
+                throw new ElfException(where + ": only R_BPF_64_ABS64 (values = { &x }) is expected here");
+            }
+            String owner = null;
+            for (Map.Entry<String, ElfSymbol> e : symbols.entrySet()) {
+                ElfSymbol s = e.getValue();
+                if (r.offset() >= s.value() && r.offset() - s.value() < s.size()) {
+                    owner = e.getKey();
+                }
+            }
+            Def def = owner == null ? null : defs.get(owner);
+            if (def == null || def.valuesKind() == null) {
+                throw new ElfException(where + ": it is not inside the 'values' of a map of maps or program array");
+            }
+            long rel = r.offset() - symbols.get(owner).value() - def.valuesOffset();
+            long index = rel / 8;
+            if (rel < 0 || rel % 8 != 0 || index >= Integer.toUnsignedLong(def.map().maxEntries())) {
+                throw new ElfException(where + ": not a slot of map '" + owner + "' (max_entries "
+                        + Integer.toUnsignedString(def.map().maxEntries()) + ")");
+            }
+            String name;
+            if (def.valuesKind() == BpfMap.Slot.Kind.MAP) {
+                Map<Long, String> here = offsets.get(sec.index());
+                name = target.sectionIndex() == sec.index() && here != null ? here.get(target.value()) : null;
+                if (name == null) {
+                    throw new ElfException(where + ": map of maps '" + owner + "' slot " + index
+                            + " must name a map of this object's .maps");
+                }
+            } else {
+                if (!target.isFunction() || !target.inSection()) {
+                    throw new ElfException(where + ": program array '" + owner + "' slot " + index
+                            + " must name a program (a function) of this object");
+                }
+                name = target.name();
+            }
+            slots.computeIfAbsent(owner, k -> new ArrayList<>()).add(new BpfMap.Slot((int) index, name,
+                    def.valuesKind()));
+        }
+        slots.forEach((owner, list) -> {
+            BpfMap m = maps.get(owner);
+            maps.put(owner, new BpfMap(m.name(), m.type(), m.keySize(), m.valueSize(), m.maxEntries(), m.flags(),
+                    m.btfKeyTypeId(), m.btfValueTypeId(), m.numaNode(), m.mapExtra(), m.pinning(), m.inner(), list));
+        });
+    }
+
+
+
+    /** The element of {@code __array(values, T)}: {@code T *values[]}, T a map definition or a function prototype. */
+    private static int valuesElement(Btf btf, String map, BtfType.Member m) {
+        BtfType a = btf.type(btf.resolve(m.type()));
+        if (a instanceof BtfType.Array arr) {
+            BtfType p = btf.type(btf.resolve(arr.elemType()));
+            if (p instanceof BtfType.Ptr ptr) {
+                int id = btf.resolve(ptr.type());
+                BtfType t = btf.type(id);
+                if (t instanceof BtfType.Struct st && !st.union() || t instanceof BtfType.FuncProto) {
+                    return id;
+                }
+            }
+        }
+        throw new ElfException("map '" + map + "' in .maps: attribute 'values' (BTF type " + m.type() + ") is not "
+                + "__array(values, T), i.e. T *values[] with T a map definition (map of maps) or a function "
+                + "prototype (program array)");
+    }
+
+    /** A map's definition with where its {@code values} array sits (-1: none) and what it holds. */
+    private record Def(BpfMap map, long valuesOffset, BpfMap.Slot.Kind valuesKind) {}
+
+    private static Def btfDef(Btf btf, String name, int typeId, int depth) {
+        if (depth > 2) {
+            throw new ElfException("map '" + name + "' in .maps: maps of maps nest deeper than the kernel allows");
+        }
         int sid = btf.resolve(typeId);
         BtfType st = btf.type(sid);
         if (!(st instanceof BtfType.Struct) || ((BtfType.Struct) st).union()) {
@@ -101,6 +187,9 @@ final class MapDefinitions {
         long keyTypeSize = -1;
         long valueTypeSize = -1;
         List<String> seen = new ArrayList<>();
+        long valuesOffset = -1;
+        BpfMap.Slot.Kind valuesKind = null;
+        BpfMap inner = null;
         for (BtfType.Member m : ((BtfType.Struct) st).members()) {
             String attr = m.name();
             if (seen.contains(attr)) {
@@ -127,17 +216,35 @@ final class MapDefinitions {
                     valueTypeSize = size(btf, name, attr, valueType);
                     break;
                 case "values":
-                    throw new ElfException("map '" + name + "' in .maps: attribute 'values' (map-in-map and program "
-                            + "array initial values) is not supported yet");
+                    if (m.bitOffset() % 64 != 0) {
+                        throw new ElfException("map '" + name + "' in .maps: attribute 'values' is not 8-byte aligned");
+                    }
+                    valuesOffset = m.bitOffset() / 8;
+                    int elem = valuesElement(btf, name, m);
+                    if (btf.type(elem) instanceof BtfType.Struct) {
+                        inner = btfDef(btf, name + ".inner", elem, depth + 1).map();
+                        valuesKind = BpfMap.Slot.Kind.MAP;
+                    } else {
+                        valuesKind = BpfMap.Slot.Kind.PROGRAM;
+                    }
+                    break;
                 default:
                     throw new ElfException("map '" + name + "' in .maps: unknown attribute '" + attr + "'");
             }
         }
         long keySize = sizeAttr(name, "key", ints.get("key_size"), keyTypeSize);
         long valueSize = sizeAttr(name, "value", ints.get("value_size"), valueTypeSize);
-        return new BpfMap(name, u32(ints, "type"), (int) keySize, (int) valueSize, u32(ints, "max_entries"),
+        if (valuesKind != null) {
+            if (valueSize != 0 && valueSize != 4) {
+                throw new ElfException("map '" + name + "' in .maps: its values are map or program fds, 4 bytes, not "
+                        + valueSize);
+            }
+            valueSize = 4;
+            keySize = keySize == 0 ? 4 : keySize;
+        }
+        return new Def(new BpfMap(name, u32(ints, "type"), (int) keySize, (int) valueSize, u32(ints, "max_entries"),
                 u32(ints, "map_flags"), keyType, valueType, u32(ints, "numa_node"),
-                ints.getOrDefault("map_extra", 0L), u32(ints, "pinning"));
+                ints.getOrDefault("map_extra", 0L), u32(ints, "pinning"), inner, List.of()), valuesOffset, valuesKind);
     }
 
     private static int u32(Map<String, Long> ints, String attr) {

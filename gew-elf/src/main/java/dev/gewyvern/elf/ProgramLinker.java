@@ -22,18 +22,20 @@ final class ProgramLinker {
     private final ElfFile elf;
     private final MapDefinitions.Result maps;
     private final BtfExt ext;
+    private final Map<String, Extern> externs = new HashMap<>();
     private final Map<Integer, List<Insn>> code = new HashMap<>();
     private final Map<Integer, TreeMap<Integer, Function>> functions = new HashMap<>();
     private final Map<Integer, Map<Integer, ElfRelocation>> relocs = new HashMap<>();
 
     /** One linked program: final instructions, map references and where each function was placed. */
     record Linked(List<Insn> insns, List<MapReference> references, List<FuncInfo> funcInfo, List<LineInfo> lineInfo,
-                  List<String> subprograms) {}
+                  List<String> subprograms, List<ExternReference> externs, List<CoreRelocation> coreRelocations) {}
 
-    ProgramLinker(ElfFile elf, MapDefinitions.Result maps, BtfExt ext) {
+    ProgramLinker(ElfFile elf, MapDefinitions.Result maps, BtfExt ext, List<Extern> externs) {
         this.elf = elf;
         this.maps = maps;
         this.ext = ext;
+        externs.forEach(e -> this.externs.put(e.name(), e));
         for (ElfSection s : elf.sections()) {
             if (s.index() == 0 || !s.executable() || s.size() == 0) {
                 continue;
@@ -153,6 +155,7 @@ final class ProgramLinker {
     Linked link(Function main) {
         List<Insn> out = new ArrayList<>();
         List<MapReference> refs = new ArrayList<>();
+        List<ExternReference> externRefs = new ArrayList<>();
         Map<Function, Integer> placed = new LinkedHashMap<>();
         Deque<Frame> stack = new ArrayDeque<>();
         stack.push(place(main, out, placed));
@@ -179,9 +182,17 @@ final class ProgramLinker {
                     continue;
                 }
                 ElfSymbol sym = elf.symbol(rel.symbol(), where);
+                Extern extern = sym.undefined() ? externs.get(sym.name()) : null;
+                if (extern != null && extern.kind() == Extern.Kind.KCONFIG) {
+                    refs.add(new MapReference(i, Extern.KCONFIG, MapReference.Kind.DATA, extern.offset()));
+                    continue;
+                } else if (extern != null) {
+                    externRefs.add(new ExternReference(i, extern.name(), extern.kind()));
+                    continue;
+                }
                 if (!sym.inSection()) {
                     throw new ElfException(where + ": reference to '" + sym.name() + "', which is "
-                            + (sym.undefined() ? "an extern (not supported yet)" : "not in a section"));
+                            + (sym.undefined() ? "an extern that neither .kconfig nor .ksyms declares" : "not in a section"));
                 }
                 ElfSection target = elf.section(sym.sectionIndex());
                 Map<Long, String> mapsHere = maps.bySectionOffset().get(target.index());
@@ -218,9 +229,14 @@ final class ProgramLinker {
                 long at;
                 if (rel != null) {
                     ElfSymbol sym = elf.symbol(rel.symbol(), where);
+                    Extern extern = sym.undefined() ? externs.get(sym.name()) : null;
+                    if (extern != null && extern.kind() == Extern.Kind.KFUNC) {
+                        externRefs.add(new ExternReference(i, extern.name(), extern.kind()));
+                        continue;
+                    }
                     if (!sym.inSection()) {
                         throw new ElfException(where + ": call to '" + sym.name() + "', which is "
-                                + (sym.undefined() ? "an extern (not supported yet)" : "not in a section"));
+                                + (sym.undefined() ? "an extern that is no __ksym function" : "not in a section"));
                     }
                     target = elf.section(sym.sectionIndex());
                     if (!functions.containsKey(target.index()) || sym.value() < 0 || sym.value() % Insn.SIZE != 0) {
@@ -244,7 +260,8 @@ final class ProgramLinker {
             }
         }
         refs.sort(Comparator.comparingInt(MapReference::insnIndex));
-        return new Linked(List.copyOf(out), List.copyOf(refs), funcInfo(placed), lineInfo(placed), List.copyOf(subprograms));
+        return new Linked(List.copyOf(out), List.copyOf(refs), funcInfo(placed), lineInfo(placed), List.copyOf(subprograms),
+                List.copyOf(externRefs), coreRelocations(placed));
     }
 
     private Frame place(Function f, List<Insn> out, Map<Function, Integer> placed) {
@@ -294,6 +311,23 @@ final class ProgramLinker {
             }
         });
         out.sort(Comparator.comparingInt(FuncInfo::insnIndex));
+        return List.copyOf(out);
+    }
+
+    private List<CoreRelocation> coreRelocations(Map<Function, Integer> placed) {
+        List<CoreRelocation> out = new ArrayList<>();
+        if (ext == null) {
+            return out;
+        }
+        placed.forEach((f, pos) -> {
+            for (BtfExt.CoreRelo r : ext.coreRelos(f.section().name())) {
+                int idx = index(f, pos, r.insnOff(), "core_relo");
+                if (idx >= 0) {
+                    out.add(new CoreRelocation(idx, r.typeId(), r.accessStrOff(), r.kind()));
+                }
+            }
+        });
+        out.sort(Comparator.comparingInt(CoreRelocation::insnIndex));
         return List.copyOf(out);
     }
 

@@ -271,7 +271,26 @@ class BpfObjectTest {
         byte[] values = TestObjects.replaceInSection(TestObjects.subprog(), ".BTF",
                 "pinning\0".getBytes(StandardCharsets.US_ASCII), "values\0\0".getBytes(StandardCharsets.US_ASCII));
         e = assertThrows(ElfException.class, () -> BpfObject.parse(values));
-        assertTrue(e.getMessage().contains("'values'") && e.getMessage().contains("not supported"), e.getMessage());
+        assertTrue(e.getMessage().contains("'values'") && e.getMessage().contains("__array(values, T)"),
+                e.getMessage());
+    }
+
+    @Test
+    void mapOfMapsAndProgramArrayValuesComeFromRelMaps() {
+        for (String name : java.util.List.of("maps.bpf.o", "maps.bpfeb.o")) {
+            BpfObject o = BpfObject.parse(TestObjects.testdata(name));
+            BpfMap outer = o.map("outer").orElseThrow();
+            assertEquals(java.util.List.of(new BpfMap.Slot(0, "inner_a", BpfMap.Slot.Kind.MAP),
+                    new BpfMap.Slot(2, "inner_b", BpfMap.Slot.Kind.MAP)), outer.initialValues());
+            assertEquals(4, outer.valueSize());
+            assertEquals(new BpfMap("outer.inner", 2, 4, 8, 1, 0, outer.inner().btfKeyTypeId(),
+                    outer.inner().btfValueTypeId(), 0, 0, 0), outer.inner());
+            BpfMap jumps = o.map("jumps").orElseThrow();
+            assertEquals(java.util.List.of(new BpfMap.Slot(1, "tail_target", BpfMap.Slot.Kind.PROGRAM)),
+                    jumps.initialValues());
+            assertEquals(null, jumps.inner());
+            assertEquals(0, o.map("events").orElseThrow().maxEntries(), "sized by the loader");
+        }
     }
 
     @Test

@@ -36,6 +36,23 @@ final class TestObjects {
         }
     }
 
+    /** Every testdata object (both byte orders) and this module's resource objects: the fuzzing seeds. */
+    static java.util.List<byte[]> all() {
+        java.util.List<byte[]> out = new java.util.ArrayList<>();
+        Path dir = Path.of(System.getProperty("gew.repo", ".."), "testdata", "obj");
+        try (java.util.stream.Stream<Path> s = Files.list(dir)) {
+            for (Path p : s.sorted().toList()) {
+                out.add(Files.readAllBytes(p));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        out.add(subprog());
+        out.add(subprogBe());
+        out.add(legacy());
+        return java.util.List.copyOf(out);
+    }
+
     static byte[] execcount() {
         return testdata("execcount.bpf.o");
     }

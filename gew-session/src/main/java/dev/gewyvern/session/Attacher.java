@@ -94,30 +94,16 @@ final class Attacher {
     }
 
     /**
-     * The BTF id a program must be loaded against (tp_btf: the kernel's {@code btf_trace_<name>}), or 0 for
-     * kinds whose target is chosen at attach time.
+     * A tp_btf or iter program was loaded against the target its section names (AttachBtf); the pipeline's
+     * target must name the same, or the session would say one thing and do another.
      */
-    static int loadTarget(Program p, ProgramSection.Match match) {
-        boolean tpBtf = match.kind() == ProgramSection.TP_BTF;
-        if (!tpBtf && match.kind() != ProgramSection.ITER) {
-            return 0;
+    private static void sameTarget(Program p, ProgramSection.Match match, String kind, String target) {
+        if (!match.name().equals(target)) {
+            throw new SessionException("attach", "program '" + p.getName() + "' is in section '" + match.section()
+                    + "' but its target is " + kind + " " + target + ": they must name the same "
+                    + (match.name().isEmpty() ? "(give the section its target, e.g. " + match.section() + "/" + target
+                    + ")" : "target"));
         }
-        AttachTarget a = p.getAttach();
-        String name = tpBtf ? (a.hasBtfTracepoint() ? a.getBtfTracepoint().getName() : match.name())
-                : (a.hasIter() ? a.getIter().getTarget() : match.name());
-        String what = tpBtf ? "BTF tracepoint" : "iterator";
-        if (!match.name().isEmpty() && !match.name().equals(name)) {
-            throw new SessionException("verify", "program '" + p.getName() + "' is in section '" + match.section()
-                    + "' but its target is " + what + " " + name + ": they must name the same " + what);
-        }
-        String symbol = (tpBtf ? "btf_trace_" : "bpf_iter_") + name;
-        int id = tpBtf ? KernelTypes.running().typedef(symbol) : KernelTypes.running().function(symbol);
-        if (id <= 0) {
-            throw new SessionException("verify", "program '" + p.getName() + "': this kernel has no " + what + " '"
-                    + name + "' (no " + symbol + " in /sys/kernel/btf/vmlinux); see `gew probe list '"
-                    + (tpBtf ? "tp_btf" : "iter") + ":*'`");
-        }
-        return id;
     }
 
     static Attached attach(Program p, Fd prog, ProgramSection.Match match) {
@@ -137,6 +123,7 @@ final class Attacher {
             }
             case BTF_TRACEPOINT: {
                 need(p, match, "btf_tracepoint", ProgramSection.TP_BTF);
+                sameTarget(p, match, "btf_tracepoint", a.getBtfTracepoint().getName());
                 String target = "tp_btf:" + a.getBtfTracepoint().getName();
                 return new Attached(Links.tracing(prog, target), target);
             }
@@ -190,6 +177,7 @@ final class Attacher {
             }
             case ITER: {
                 need(p, match, "iter", ProgramSection.ITER);
+                sameTarget(p, match, "iter", a.getIter().getTarget());
                 String target = "iter:" + a.getIter().getTarget();
                 return new Attached(Links.iter(prog, target), target);
             }

@@ -160,6 +160,11 @@ public final class Engine implements AutoCloseable {
         }
         try (RecordMap m = RecordMap.open(rec.toString())) {
             return m.read(SessionRecord.parser(), rec.toString());
+        } catch (BpfException e) {
+            if (e.errno() == dev.gewyvern.syscall.Errno.ENOENT) {
+                return null; // detached while we looked: it is simply not there any more
+            }
+            throw e;
         }
     }
 
@@ -230,10 +235,11 @@ public final class Engine implements AutoCloseable {
     private static SessionView.MapView dump(String name, Fd fd, int limit) {
         MapInfo info = Bpf.mapInfo(fd);
         Btf btf = null;
-        if (info.btfId() != 0 && info.btfKeyTypeId() != 0) {
+        if (info.btfId() != 0 && (info.btfKeyTypeId() != 0 || info.btfValueTypeId() != 0)) {
             btf = Btf.parse(Bpf.btf(info.btfId()).btf());
         }
-        String keyType = btf == null ? info.keySize() + " bytes" : BtfValues.typeName(btf, info.btfKeyTypeId());
+        String keyType = btf == null || info.btfKeyTypeId() == 0 ? info.keySize() + " bytes"
+                : BtfValues.typeName(btf, info.btfKeyTypeId());
         String valueType = btf == null ? info.valueSize() + " bytes" : BtfValues.typeName(btf, info.btfValueTypeId());
         List<SessionView.Entry> entries = new ArrayList<>();
         byte[] key = null;

@@ -1,8 +1,5 @@
 package dev.gewyvern.session;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -10,9 +7,10 @@ import java.util.Map;
 import dev.gewyvern.btf.Btf;
 import dev.gewyvern.btf.BtfKind;
 import dev.gewyvern.btf.BtfType;
+import dev.gewyvern.syscall.KernelBtf;
 
 /** Names of the kernel's enum values (map and program types), read from the running kernel's own BTF. */
-final class KernelEnums {
+public final class KernelEnums {
     private static volatile Btf vmlinux;
     private static final Map<String, Map<Long, String>> CACHE = new HashMap<>();
 
@@ -22,8 +20,8 @@ final class KernelEnums {
     private static Btf vmlinux() {
         if (vmlinux == null) {
             try {
-                vmlinux = Btf.parse(Files.readAllBytes(Path.of("/sys/kernel/btf/vmlinux")));
-            } catch (IOException | RuntimeException e) {
+                vmlinux = KernelBtf.shared().vmlinux(); // the instance's one copy, indexed lazily
+            } catch (RuntimeException e) {
                 return null;
             }
         }
@@ -31,7 +29,7 @@ final class KernelEnums {
     }
 
     /** e.g. name("bpf_map_type", "BPF_MAP_TYPE_", 1) is "hash"; an unknown value prints as its number. */
-    static synchronized String name(String enumName, String prefix, long value) {
+    public static synchronized String name(String enumName, String prefix, long value) {
         Map<Long, String> names = CACHE.computeIfAbsent(enumName, n -> {
             Map<Long, String> m = new HashMap<>();
             Btf btf = vmlinux();

@@ -1,8 +1,6 @@
 package dev.gewyvern.session;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -13,13 +11,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import dev.gewyvern.btf.BtfException;
-import dev.gewyvern.elf.BpfMap;
 import dev.gewyvern.elf.BpfObject;
 import dev.gewyvern.elf.BpfProgram;
-import dev.gewyvern.elf.ElfException;
-import dev.gewyvern.elf.FuncInfo;
-import dev.gewyvern.elf.LineInfo;
 import dev.gewyvern.elf.ProgramSection;
 import dev.gewyvern.proto.v1.BpfObject.SourceCase;
 import dev.gewyvern.proto.v1.Phase;
@@ -31,9 +24,6 @@ import dev.gewyvern.syscall.Bpf;
 import dev.gewyvern.syscall.BpfException;
 import dev.gewyvern.syscall.Fd;
 import dev.gewyvern.syscall.LoadedProgram;
-import dev.gewyvern.syscall.MapCreateAttr;
-import dev.gewyvern.syscall.NativeArg;
-import dev.gewyvern.syscall.ProgLoadAttr;
 
 /**
  * One session being applied: create → stage → verify → attach → commit. Until commit every kernel
@@ -50,14 +40,12 @@ final class Transaction {
 
     /** Every fd of the session, in creation order. */
     private final List<Fd> fds = new ArrayList<>();
-    private final Map<String, Loaded> objects = new LinkedHashMap<>();
+    private final Map<String, ObjectLoader.Staged> objects = new LinkedHashMap<>();
     private final List<Pin> pins = new ArrayList<>();
     private final SessionRecord.Builder record;
     private RecordMap recordMap;
     private Path staging;
     private String phase = "create";
-
-    private record Loaded(BpfObject object, Fd btf, Map<String, Fd> maps) {}
 
     private record Pin(String folder, String name, Fd fd, PinnedObject info) {}
 
@@ -116,36 +104,24 @@ final class Transaction {
         recordMap = RecordMap.create("gew_record", pipeline.getSerializedSize() + 1024);
         keep(recordMap.fd());
         for (dev.gewyvern.proto.v1.BpfObject o : pipeline.getObjectsList()) {
-            byte[] bytes = objectBytes(o);
-            BpfObject obj;
-            try {
-                obj = BpfObject.parse(bytes);
-            } catch (ElfException | BtfException e) {
-                throw new SessionException("stage", "object '" + o.getId() + "' (" + describe(o) + ") is not a "
-                        + "usable BPF object: " + e.getMessage());
-            }
-            if (obj.byteOrder() != ByteOrder.nativeOrder()) {
-                throw new SessionException("stage", "object '" + o.getId() + "' is " + obj.byteOrder()
-                        + " but this host is " + ByteOrder.nativeOrder() + ": rebuild it with clang -target bpf");
-            }
-            Fd btf = null;
-            if (obj.kernelBtf().isPresent()) {
-                btf = keep(Bpf.loadBtf(obj.kernelBtf().get(), "object '" + o.getId() + "'"));
-            }
-            Map<String, Fd> maps = new LinkedHashMap<>();
-            for (BpfMap m : obj.maps()) {
-                Ids.checkObjectName("map", m.name());
-                boolean typed = btf != null && m.btfKeyTypeId() != 0 && m.btfValueTypeId() != 0;
-                Fd fd = keep(Bpf.createMap(new MapCreateAttr(m.type(), m.keySize(), m.valueSize(), m.maxEntries(),
-                        m.flags(), 0, m.numaNode(), m.name(), typed ? btf.value() : 0,
-                        typed ? m.btfKeyTypeId() : 0, typed ? m.btfValueTypeId() : 0, m.mapExtra())));
-                maps.put(m.name(), fd);
-                addPin(PinRoot.MAPS, m.name(), fd, PinnedObject.Kind.MAP, Bpf.mapInfo(fd).id(),
-                        "object " + o.getId());
-            }
-            objects.put(o.getId(), new Loaded(obj, btf, maps));
+            BpfObject obj = ObjectLoader.parse(o.getId(), describe(o), objectBytes(o));
+            ObjectLoader.Staged staged = ObjectLoader.stage(o, obj, new ObjectLoader.Sink() {
+                public Fd keep(Fd fd) {
+                    return Transaction.this.keep(fd);
+                }
+
+                public void map(String pinName, Fd fd, int kernelId, String detail) {
+                    addPin(PinRoot.MAPS, pinName, fd, PinnedObject.Kind.MAP, kernelId, detail);
+                }
+
+                public void note(String message) {
+                    listener.event("stage", message);
+                }
+            });
+            objects.put(o.getId(), staged);
             listener.event("stage", "object " + o.getId() + ": " + obj.programs().size() + " programs, "
-                    + obj.maps().size() + " maps created");
+                    + staged.maps().size() + " maps created (" + obj.globalData().size() + " of them global data"
+                    + (obj.kconfigSize() > 0 ? ", 1 .kconfig" : "") + ")");
         }
         phase("stage", Phase.STAGED);
     }
@@ -169,34 +145,11 @@ final class Transaction {
     private void verify() {
         phase = "verify";
         for (Program p : pipeline.getProgramsList()) {
-            Loaded l = objects.get(p.getObject());
-            BpfProgram prog = l.object.program(p.getName()).orElseThrow(() -> new SessionException("verify",
-                    "object '" + p.getObject() + "' has no program '" + p.getName() + "' (it has: "
-                            + String.join(", ", l.object.programs().stream().map(BpfProgram::name).toList()) + ")"));
-            ProgramSection.Match match = prog.section().orElseThrow(() -> new SessionException("verify",
-                    "program '" + p.getName() + "' cannot be loaded: " + prog.problem().orElse("section '"
-                            + prog.sectionName() + "' is not one gewyvern knows")));
-            byte[] insns = prog.encode(name -> {
-                Fd fd = l.maps.get(name);
-                if (fd == null) {
-                    throw new SessionException("verify", "program '" + p.getName() + "' uses map '" + name
-                            + "', which object '" + p.getObject() + "' does not define");
-                }
-                return fd.value();
-            });
-            ProgLoadAttr attr = new ProgLoadAttr(match.kind().progType(), match.kind().attachType(),
-                    new NativeArg.In(insns), l.object.license(), p.getName(), l.object.kernelVersion(), 0, 0, null,
-                    l.btf == null ? 0 : l.btf.value(),
-                    l.btf == null ? null : funcInfo(prog.funcInfo()), l.btf == null ? null : lineInfo(prog.lineInfo()),
-                    Attacher.loadTarget(p, match), 0);
+            ObjectLoader.Staged l = objects.get(p.getObject());
+            BpfProgram prog = ObjectLoader.program(l, p.getName());
+            ProgramSection.Match match = ObjectLoader.section(l, prog);
             sections.put(p, match);
-            LoadedProgram loaded;
-            try {
-                loaded = Bpf.loadProgram(attr, logLevel);
-            } catch (BpfException e) {
-                throw new SessionException("verify", "the kernel refused program '" + p.getName() + "' of object '"
-                        + p.getObject() + "': " + e.getMessage(), e.verifierLog(), e);
-            }
+            LoadedProgram loaded = ObjectLoader.load(l, p.getName(), logLevel);
             Fd fd = keep(loaded.fd());
             programFds.put(p, fd);
             var info = Bpf.progInfo(fd);
@@ -205,23 +158,24 @@ final class Transaction {
             listener.event("verify", "program " + p.getName() + ": verified (" + info.verifiedInsns()
                     + " instructions processed, id " + info.id() + ")");
         }
+        for (ObjectLoader.Staged l : objects.values()) {
+            Map<String, Fd> targets = new LinkedHashMap<>();
+            ObjectLoader.fillProgramArrays(l, name -> targets.computeIfAbsent(name, n -> {
+                for (Map.Entry<Program, Fd> e : programFds.entrySet()) {
+                    if (e.getKey().getObject().equals(l.id()) && e.getKey().getName().equals(name)) {
+                        return e.getValue();
+                    }
+                }
+                // a tail-call target the Pipeline does not attach: loaded and pinned, not attached
+                LoadedProgram loaded = ObjectLoader.load(l, name, logLevel);
+                Fd fd = keep(loaded.fd());
+                addPin(PinRoot.PROGS, name, fd, PinnedObject.Kind.PROGRAM, Bpf.progInfo(fd).id(),
+                        "program array target from " + l.id());
+                listener.event("verify", "program " + name + ": verified (program array target)");
+                return fd;
+            }));
+        }
         phase("verify", Phase.VERIFIED);
-    }
-
-    private static NativeArg.In funcInfo(List<FuncInfo> infos) {
-        ByteBuffer b = ByteBuffer.allocate(infos.size() * ProgLoadAttr.FUNC_INFO_REC_SIZE).order(ByteOrder.nativeOrder());
-        for (FuncInfo f : infos) {
-            b.putInt(f.insnIndex()).putInt(f.typeId());
-        }
-        return new NativeArg.In(b.array());
-    }
-
-    private static NativeArg.In lineInfo(List<LineInfo> infos) {
-        ByteBuffer b = ByteBuffer.allocate(infos.size() * ProgLoadAttr.LINE_INFO_REC_SIZE).order(ByteOrder.nativeOrder());
-        for (LineInfo l : infos) {
-            b.putInt(l.insnIndex()).putInt(l.fileNameOff()).putInt(l.lineOff()).putInt(l.lineCol());
-        }
-        return new NativeArg.In(b.array());
     }
 
     private void attach() {

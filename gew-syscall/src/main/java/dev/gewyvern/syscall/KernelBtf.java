@@ -29,7 +29,8 @@ public final class KernelBtf {
     private boolean mapRefused;
     private final Map<String, Btf> modules = new HashMap<>();
 
-    private KernelBtf() {
+    /** Tests make their own to see the choice of source; everything else uses {@link #shared}. */
+    KernelBtf() {
     }
 
     /** The one instance of this process. */

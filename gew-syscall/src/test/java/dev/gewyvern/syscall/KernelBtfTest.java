@@ -128,6 +128,21 @@ class KernelBtfTest {
         assertTrue(task > 0, "vmlinux has struct task_struct");
     }
 
+    /** Once the native layer is bound (as in every session), vmlinux is mapped, not copied into the heap. */
+    @Test
+    void mapsOnceTheNativeLayerIsBound() throws Exception {
+        KernelTestSupport.vmlinux();
+        KernelTestSupport.requireBpf(); // binds jnr-ffi
+        KernelBtf holder = new KernelBtf();
+        Btf mapped = holder.vmlinux();
+        assertEquals(KernelBtf.Source.MMAP, holder.source());
+        Btf read = Btf.index(KernelBtfFiles.read(KernelBtfFiles.path("vmlinux")), null);
+        assertEquals(read.typeCount(), mapped.typeCount());
+        for (int id = 1; id < read.typeCount(); id += 97) {
+            assertEquals(read.type(id), mapped.type(id), "type " + id);
+        }
+    }
+
     /** Each module's split BTF over vmlinux, held against bpftool's reading with the same base. */
     @Test
     void moduleSplitBtfMatchesBpftool() throws Exception {

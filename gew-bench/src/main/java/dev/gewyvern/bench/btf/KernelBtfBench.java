@@ -104,6 +104,14 @@ public class KernelBtfBench {
         return sum;
     }
 
+    /** Map, index and walk: the way a session (which has bound jnr-ffi already) gets vmlinux. */
+    @Benchmark
+    public long mmapIndexAndWalk() {
+        try (KernelBtfFiles.Mapping m = KernelBtfFiles.map(VMLINUX)) {
+            return walk(Btf.index(m.bytes(), null));
+        }
+    }
+
     /** Index and walk in one: what btf__parse plus the C peer's walk do. */
     @Benchmark
     public long readIndexAndWalk() {

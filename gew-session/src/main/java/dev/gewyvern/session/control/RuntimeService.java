@@ -63,6 +63,9 @@ final class RuntimeService extends RuntimeGrpc.RuntimeImplBase {
         } catch (SessionException e) {
             out.onError(status(e));
             return;
+        } catch (dev.gewyvern.syscall.BpfException e) {
+            out.onError(io.grpc.Status.INTERNAL.withDescription(e.getMessage()).asRuntimeException());
+            return;
         }
         out.onNext(value);
         out.onCompleted();

@@ -1,0 +1,9 @@
+package dev.gewyvern.cli;
+
+import picocli.CommandLine.Command;
+
+@Command(name = "object", mixinStandardHelpOptions = true,
+        description = "Look inside BPF object files (clang -target bpf output) without loading them.",
+        subcommands = {ObjectInspectCommand.class})
+final class ObjectCommand {
+}

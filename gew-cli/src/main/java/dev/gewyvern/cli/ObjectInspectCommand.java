@@ -1,0 +1,142 @@
+package dev.gewyvern.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.util.JsonFormat;
+import dev.gewyvern.btf.BtfException;
+import dev.gewyvern.elf.BpfObject;
+import dev.gewyvern.elf.ElfException;
+import dev.gewyvern.proto.v1.MapReport;
+import dev.gewyvern.proto.v1.ObjectReport;
+import dev.gewyvern.proto.v1.ProgramReport;
+import dev.gewyvern.proto.v1.VariableReport;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(name = "inspect", mixinStandardHelpOptions = true,
+        description = {"List a BPF object's programs (section, type, attach target, instructions), maps, global "
+                + "variables with their initial values and externs. Reads the file only: no kernel, no root."})
+final class ObjectInspectCommand implements Callable<Integer> {
+    enum Output { text, json }
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "FILE", description = "The object file (clang -target bpf or bpfeb).")
+    Path file;
+
+    @Option(names = "--disasm", description = "Also print each program's instructions, with the source lines "
+            + "their line_info names.")
+    boolean disasm;
+
+    @Option(names = {"-o", "--output"}, defaultValue = "text", paramLabel = "FORMAT",
+            description = "text (default) or json (the ObjectReport message of proto/gewyvern/v1/object.proto).")
+    Output output;
+
+    @Override
+    public Integer call() {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new UserError("cannot read " + file + ": " + e.getMessage());
+        }
+        BpfObject o;
+        try {
+            o = BpfObject.parse(bytes);
+        } catch (ElfException | BtfException e) {
+            throw new UserError(file + " is not a usable BPF object: " + e.getMessage());
+        }
+        String name = file.getFileName().toString();
+        int dot = name.indexOf('.');
+        ObjectReport r = ObjectReports.of(file.toString(), dot > 0 ? name.substring(0, dot) : name, o, disasm);
+        PrintWriter out = spec.commandLine().getOut();
+        if (output == Output.json) {
+            try {
+                out.println(JsonFormat.printer().includingDefaultValueFields().print(r));
+            } catch (InvalidProtocolBufferException e) {
+                throw new IllegalStateException(e);
+            }
+        } else {
+            text(r, out);
+        }
+        out.flush();
+        return 0;
+    }
+
+    private static String or(String s, String dflt) {
+        return s.isEmpty() ? dflt : s;
+    }
+
+    static void text(ObjectReport r, PrintWriter out) {
+        out.printf("object %s: %s, license \"%s\", %s%s%n", r.getPath(), r.getByteOrder(), r.getLicense(),
+                r.getBtfTypes() == 0 ? "no BTF" : r.getBtfTypes() + " BTF types",
+                r.getKernelVersion() == 0 ? "" : String.format(", kernel version 0x%x", r.getKernelVersion()));
+        out.println();
+        out.printf("%-24s %-40s %-24s %-34s %-28s %6s%n", "PROGRAM", "SECTION", "TYPE", "EXPECTED ATTACH", "TARGET",
+                "INSNS");
+        for (ProgramReport p : r.getProgramsList()) {
+            out.printf("%-24s %-40s %-24s %-34s %-28s %6d%n", p.getName(), p.getSection(),
+                    or(p.getProgType().replace("BPF_PROG_TYPE_", "").toLowerCase(), "?"),
+                    or(p.getExpectedAttachType(), "-"), or(p.getAttachTarget(), "-"), p.getInstructions());
+            if (!p.getSubprogramsList().isEmpty()) {
+                out.printf("%-24s calls %s%n", "", String.join(", ", p.getSubprogramsList()));
+            }
+            if (!p.getProblem().isEmpty()) {
+                out.printf("%-24s problem: %s%n", "", p.getProblem());
+            }
+        }
+        out.println();
+        if (r.getMapsCount() == 0) {
+            out.println("no maps");
+        } else {
+            out.printf("%-24s %-20s %-24s %-24s %8s %8s %s%n", "MAP", "TYPE", "KEY", "VALUE", "ENTRIES", "FLAGS", "");
+            for (MapReport m : r.getMapsList()) {
+                out.printf("%-24s %-20s %-24s %-24s %8d %8s %s%n", m.getName(), m.getType(),
+                        typed(m.getKeyType(), m.getKeySize()), typed(m.getValueType(), m.getValueSize()),
+                        m.getMaxEntries(), "0x" + Integer.toHexString(m.getFlags()),
+                        m.getSection().isEmpty() ? "" : m.getSection() + (m.getFrozen() ? " (frozen)" : ""));
+                if (!m.getInner().isEmpty()) {
+                    out.printf("%-24s inner %s%n", "", m.getInner());
+                }
+                if (m.getInitialValuesCount() > 0) {
+                    out.printf("%-24s values %s%n", "", String.join(", ", m.getInitialValuesList()));
+                }
+            }
+        }
+        if (r.getVariablesCount() > 0) {
+            out.println();
+            out.printf("%-24s %-12s %6s %5s %-28s %s%n", "VARIABLE", "SECTION", "OFFSET", "SIZE", "TYPE", "VALUE");
+            for (VariableReport v : r.getVariablesList()) {
+                out.printf("%-24s %-12s %6d %5d %-28s %s%n", v.getName() + (v.getGlobal() ? "" : " (static)"),
+                        v.getSection(), v.getOffset(), v.getSize(), v.getType(), v.getValue());
+            }
+        }
+        if (r.getExternsCount() > 0) {
+            out.println();
+            out.printf("%-32s %-10s %-5s %s%n", "EXTERN", "SECTION", "WEAK", "TYPE");
+            for (var e : r.getExternsList()) {
+                out.printf("%-32s %-10s %-5s %s%n", e.getName(), e.getSection(), e.getWeak() ? "yes" : "no", e.getType());
+            }
+        }
+        for (ProgramReport p : r.getProgramsList()) {
+            if (p.getDisassemblyCount() > 0) {
+                out.println();
+                out.println(p.getName() + " (" + p.getSection() + "):");
+                p.getDisassemblyList().forEach(l -> out.println("  " + l));
+            }
+        }
+    }
+
+    private static String typed(String type, int size) {
+        return type.isEmpty() ? size + " bytes" : type + " (" + size + ")";
+    }
+}

@@ -1,0 +1,104 @@
+package dev.gewyvern.cli;
+
+import java.nio.ByteOrder;
+import java.util.Optional;
+
+import dev.gewyvern.btf.Btf;
+import dev.gewyvern.btf.BtfValues;
+import dev.gewyvern.elf.BpfMap;
+import dev.gewyvern.elf.BpfObject;
+import dev.gewyvern.elf.BpfProgram;
+import dev.gewyvern.elf.Extern;
+import dev.gewyvern.elf.GlobalData;
+import dev.gewyvern.elf.GlobalVariable;
+import dev.gewyvern.elf.ProgramSection;
+import dev.gewyvern.proto.v1.ExternReport;
+import dev.gewyvern.proto.v1.MapReport;
+import dev.gewyvern.proto.v1.ObjectReport;
+import dev.gewyvern.proto.v1.ProgramReport;
+import dev.gewyvern.proto.v1.VariableReport;
+import dev.gewyvern.session.KernelEnums;
+
+/** Builds the ObjectReport of a parsed object: the one model both output forms of inspect print. */
+final class ObjectReports {
+    private static final int BPF_MAP_TYPE_ARRAY = 2;
+
+    private ObjectReports() {
+    }
+
+    /** {@code objectName} names global data maps as libbpf does (the file name up to its first '.'). */
+    static ObjectReport of(String path, String objectName, BpfObject o, boolean disasm) {
+        Optional<Btf> btf = o.btf();
+        ObjectReport.Builder r = ObjectReport.newBuilder().setPath(path)
+                .setByteOrder(o.byteOrder() == ByteOrder.LITTLE_ENDIAN ? "little-endian" : "big-endian")
+                .setLicense(o.license()).setKernelVersion(o.kernelVersion())
+                .setBtfTypes(btf.map(b -> b.typeCount() - 1).orElse(0));
+        for (BpfProgram p : o.programs()) {
+            ProgramReport.Builder pr = ProgramReport.newBuilder().setName(p.name()).setSection(p.sectionName())
+                    .setInstructions(p.insns().size()).addAllSubprograms(p.subprograms())
+                    .setProblem(p.problem().orElse(""));
+            if (p.section().isPresent()) {
+                ProgramSection.Match m = p.section().get();
+                pr.setProgType(m.kind().progTypeName()).setExpectedAttachType(m.kind().attachTypeName().orElse(""))
+                        .setAttachTarget(m.target()).setSleepable(m.kind().sleepable());
+            }
+            if (disasm) {
+                pr.addAllDisassembly(p.disassemble());
+            }
+            r.addPrograms(pr);
+        }
+        for (BpfMap m : o.maps()) {
+            MapReport.Builder mr = MapReport.newBuilder().setName(m.name()).setType(mapType(m.type()))
+                    .setKeySize(m.keySize()).setValueSize(m.valueSize()).setMaxEntries(m.maxEntries())
+                    .setFlags(m.flags()).setKeyType(typeName(btf, m.btfKeyTypeId()))
+                    .setValueType(typeName(btf, m.btfValueTypeId()));
+            m.initialValues().forEach(v -> mr.addInitialValues(v.index() + "=" + v.target()));
+            if (m.inner() != null) {
+                BpfMap in = m.inner();
+                mr.setInner(mapType(in.type()) + " key " + in.keySize() + " value " + in.valueSize() + " max_entries "
+                        + Integer.toUnsignedString(in.maxEntries()));
+            }
+            r.addMaps(mr);
+        }
+        for (GlobalData g : o.globalData()) {
+            r.addMaps(MapReport.newBuilder().setName(g.mapName(objectName)).setType(mapType(BPF_MAP_TYPE_ARRAY))
+                    .setKeySize(4).setValueSize(g.size()).setMaxEntries(1).setFlags(g.mapFlags())
+                    .setValueType(g.btfDatasecId() == 0 ? "" : "datasec " + g.section()).setSection(g.section())
+                    .setFrozen(g.frozen()));
+            byte[] image = g.initialValue();
+            for (GlobalVariable v : g.variables()) {
+                r.addVariables(VariableReport.newBuilder().setName(v.name()).setSection(g.section())
+                        .setOffset(v.offset()).setSize(v.size()).setType(g.typeName(v))
+                        .setValue(g.render(v, image, o.byteOrder())).setGlobal(v.global())
+                        .setSettable(g.kind() != GlobalData.Kind.BSS));
+            }
+        }
+        if (o.kconfigSize() > 0) {
+            r.addMaps(MapReport.newBuilder().setName(GlobalData.internalMapName(objectName, Extern.KCONFIG))
+                    .setType(mapType(BPF_MAP_TYPE_ARRAY)).setKeySize(4).setValueSize(o.kconfigSize()).setMaxEntries(1)
+                    .setFlags(GlobalData.F_RDONLY_PROG | GlobalData.F_MMAPABLE)
+                    .setValueType(o.kconfigDatasecId() == 0 ? "" : "datasec .kconfig").setSection(Extern.KCONFIG)
+                    .setFrozen(true));
+        }
+        for (Extern e : o.externs()) {
+            r.addExterns(ExternReport.newBuilder().setName(e.name()).setSection(e.section())
+                    .setType(e.kind() == Extern.Kind.KFUNC ? "kfunc" : typeName(btf, e.btfTypeId())).setWeak(e.weak()));
+        }
+        return r.build();
+    }
+
+    private static String mapType(int type) {
+        return KernelEnums.name("bpf_map_type", "BPF_MAP_TYPE_", type);
+    }
+
+    private static String typeName(Optional<Btf> btf, int id) {
+        if (btf.isEmpty() || id == 0) {
+            return "";
+        }
+        try {
+            return BtfValues.typeName(btf.get(), id);
+        } catch (RuntimeException e) {
+            return "type " + id;
+        }
+    }
+}

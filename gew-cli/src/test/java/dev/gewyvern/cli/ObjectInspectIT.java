@@ -1,0 +1,73 @@
+package dev.gewyvern.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+
+import com.google.protobuf.util.JsonFormat;
+import dev.gewyvern.proto.v1.ObjectReport;
+import dev.gewyvern.proto.v1.ProgramReport;
+import dev.gewyvern.proto.v1.VariableReport;
+import org.junit.jupiter.api.Test;
+
+/** {@code gew object inspect} through the launcher: text, JSON that parses back, disassembly, mistakes. */
+class ObjectInspectIT {
+    private static final String GLOBALS = "testdata/obj/globals.bpf.o";
+
+    @Test
+    void textListsProgramsMapsAndVariables() throws Exception {
+        Gew.Result r = Gew.run("object", "inspect", GLOBALS);
+        assertEquals(0, r.exit(), r.toString());
+        assertTrue(r.out().contains("little-endian, license \"GPL\""), r.toString());
+        assertTrue(r.out().matches("(?s).*on_getppid +tracepoint/syscalls/sys_enter_getppid +tracepoint +- +"
+                + "syscalls/sys_enter_getppid +\\d+\\n.*"), r.toString());
+        assertTrue(r.out().contains("calls add_hit, scaled, count_loop"), r.toString());
+        assertTrue(r.out().matches("(?s).*globals\\.rodata +array .*\\.rodata \\(frozen\\).*"), r.toString());
+        assertTrue(r.out().matches("(?s).*tag +\\.rodata +12 +8 const volatile char\\[8\\] +\"gew\".*"), r.toString());
+        assertTrue(r.out().matches("(?s).*last_pid \\(static\\) +\\.bss .*"), r.toString());
+        assertTrue(r.err().isEmpty(), r.err());
+    }
+
+    @Test
+    void jsonIsTheObjectReportMessage() throws Exception {
+        Gew.Result r = Gew.run("object", "inspect", "--disasm", "--output", "json", GLOBALS);
+        assertEquals(0, r.exit(), r.toString());
+        ObjectReport.Builder b = ObjectReport.newBuilder();
+        JsonFormat.parser().merge(r.out(), b);
+        ObjectReport report = b.build();
+        assertEquals(List.of("on_getppid", "on_getppid_too"),
+                report.getProgramsList().stream().map(ProgramReport::getName).toList());
+        ProgramReport p = report.getPrograms(0);
+        assertEquals("BPF_PROG_TYPE_TRACEPOINT", p.getProgType());
+        assertEquals(p.getInstructions(), p.getDisassemblyList().stream().filter(l -> !l.startsWith(";"))
+                .mapToInt(l -> l.contains("(18)") ? 2 : 1).sum(), "every instruction slot is listed once");
+        assertTrue(p.getDisassemblyList().stream().anyMatch(l -> l.startsWith("; ") && l.contains("globals.bpf.c:")));
+        VariableReport bias = report.getVariablesList().stream().filter(v -> v.getName().equals("bias")).findFirst()
+                .orElseThrow();
+        assertEquals("-3", bias.getValue());
+        assertTrue(bias.getSettable());
+    }
+
+    @Test
+    void bigEndianObjectsAndEverySectionKindAreListed() throws Exception {
+        Gew.Result r = Gew.run("object", "inspect", "testdata/obj/sections.bpfeb.o");
+        assertEquals(0, r.exit(), r.toString());
+        assertTrue(r.out().contains("big-endian"), r.toString());
+        assertTrue(r.out().matches("(?s).*s_xdp_frags +xdp\\.frags +xdp +BPF_XDP .*"), r.toString());
+        assertTrue(r.out().matches("(?s).*s_tp_btf +tp_btf/sched_switch +tracing +BPF_TRACE_RAW_TP +sched_switch.*"),
+                r.toString());
+    }
+
+    @Test
+    void aFileThatIsNoObjectIsOneClearLine() throws Exception {
+        Gew.Result r = Gew.run("object", "inspect", "pom.xml");
+        assertEquals(1, r.exit(), r.toString());
+        assertTrue(r.err().contains("pom.xml is not a usable BPF object: not an ELF file"), r.toString());
+        assertFalse(r.err().contains("Exception"), r.toString());
+        r = Gew.run("object", "inspect", "no/such/file.o");
+        assertEquals(1, r.exit(), r.toString());
+        assertTrue(r.err().contains("cannot read no/such/file.o"), r.toString());
+    }
+}

@@ -1,0 +1,138 @@
+package dev.gewyvern.elf;
+
+import dev.gewyvern.btf.Btf;
+import dev.gewyvern.btf.BtfException;
+import dev.gewyvern.btf.BtfKind;
+import dev.gewyvern.btf.BtfType;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An extern of an object: a {@code .kconfig} value the loader supplies (LINUX_KERNEL_VERSION,
+ * LINUX_HAS_SYSCALL_WRAPPER, CONFIG_*), or a {@code .ksyms} kernel symbol or kfunc. A weak extern
+ * the kernel lacks is zero; a strong one is an error.
+ *
+ * @param btfTypeId the VAR's type (a FUNC's own id for a kfunc) in the object's BTF
+ * @param size      bytes the value takes in the .kconfig map (0 for .ksyms)
+ * @param offset    where the loader places it in the .kconfig map (0 for .ksyms)
+ */
+public record Extern(String name, Kind kind, int btfTypeId, int size, int offset, boolean weak) {
+    public static final String KCONFIG = ".kconfig";
+    public static final String KSYMS = ".ksyms";
+
+    public enum Kind {
+        /** A {@code __kconfig} value, read from the kernel's configuration. */
+        KCONFIG,
+        /** A {@code __ksym} variable (typed, or typeless {@code const void}). */
+        KSYM,
+        /** A {@code __ksym} function: a kernel function the program calls (kfunc). */
+        KFUNC
+    }
+
+    /** The section the extern's DATASEC is named for. */
+    public String section() {
+        return kind == Kind.KCONFIG ? KCONFIG : KSYMS;
+    }
+
+    /** Reads the externs: undefined ELF symbols described by BTF DATASECs .kconfig and .ksyms. */
+    static List<Extern> read(ElfFile elf, Btf btf) {
+        Map<String, ElfSymbol> undefined = new HashMap<>();
+        for (ElfSymbol s : elf.symbols()) {
+            if (s.undefined() && !s.name().isEmpty() && s.isGlobal()) {
+                undefined.putIfAbsent(s.name(), s);
+            }
+        }
+        List<Extern> out = new ArrayList<>();
+        if (undefined.isEmpty()) {
+            return out;
+        }
+        if (btf == null) {
+            throw new ElfException("the object has externs (" + String.join(", ", undefined.keySet())
+                    + ") but no .BTF section to describe them");
+        }
+        int offset = 0;
+        for (String sec : List.of(KCONFIG, KSYMS)) {
+            int ds = btf.find(BtfKind.DATASEC, sec);
+            if (ds <= 0) {
+                continue;
+            }
+            for (BtfType.SecInfo si : ((BtfType.Datasec) btf.type(ds)).vars()) {
+                BtfType t = btf.type(si.type());
+                ElfSymbol sym = undefined.get(t.name());
+                if (sym == null) {
+                    throw new ElfException("DATASEC '" + sec + "' (BTF type " + ds + ") names '" + t.name()
+                            + "', which is no undefined symbol of the object");
+                }
+                boolean weak = sym.bind() == ElfSymbol.STB_WEAK;
+                if (t instanceof BtfType.Func f && sec.equals(KSYMS)) {
+                    out.add(new Extern(f.name(), Kind.KFUNC, si.type(), 0, 0, weak));
+                } else if (t instanceof BtfType.Var v) {
+                    if (sec.equals(KSYMS)) {
+                        out.add(new Extern(v.name(), Kind.KSYM, v.type(), 0, 0, weak));
+                        continue;
+                    }
+                    long size;
+                    long align;
+                    try {
+                        size = btf.sizeOf(v.type());
+                        align = alignOf(btf, v.type(), 0);
+                    } catch (BtfException e) {
+                        throw new ElfException(".kconfig extern '" + v.name() + "': its type has no size: "
+                                + e.getMessage());
+                    }
+                    if (size <= 0 || size > 4096) {
+                        throw new ElfException(".kconfig extern '" + v.name() + "' is " + size + " bytes");
+                    }
+                    offset = (int) ((offset + align - 1) / align * align);
+                    out.add(new Extern(v.name(), Kind.KCONFIG, v.type(), (int) size, offset, weak));
+                    offset += (int) size;
+                } else {
+                    throw new ElfException("DATASEC '" + sec + "' (BTF type " + ds + ") holds a " + t.kind()
+                            + " '" + t.name() + "' rather than a VAR" + (sec.equals(KSYMS) ? " or FUNC" : ""));
+                }
+            }
+        }
+        // kfuncs declared without a DATASEC entry (clang puts them there, but be sure) are FUNCs of extern linkage
+        for (ElfSymbol s : undefined.values()) {
+            if (out.stream().noneMatch(e -> e.name().equals(s.name()))) {
+                int id = btf.find(BtfKind.FUNC, s.name());
+                if (id <= 0) {
+                    throw new ElfException("extern '" + s.name() + "' is neither in the .kconfig nor the .ksyms "
+                            + "DATASEC of the object's BTF; declare it __kconfig or __ksym");
+                }
+                out.add(new Extern(s.name(), Kind.KFUNC, id, 0, 0, s.bind() == ElfSymbol.STB_WEAK));
+            }
+        }
+        return out;
+    }
+
+    private static long alignOf(Btf btf, int id, int depth) {
+        if (depth > 32) {
+            throw new ElfException("a .kconfig extern's type nests too deep");
+        }
+        BtfType t = btf.type(btf.resolve(id));
+        if (t instanceof BtfType.Array a) {
+            return alignOf(btf, a.elemType(), depth + 1);
+        }
+        long size = btf.sizeOf(id);
+        long align = 1;
+        while (align < size && align < 8) {
+            align <<= 1;
+        }
+        return align;
+    }
+
+    /** The total size of the .kconfig map's value for these externs (0 when there are none). */
+    static int kconfigSize(List<Extern> externs) {
+        int end = 0;
+        for (Extern e : externs) {
+            if (e.kind == Kind.KCONFIG) {
+                end = Math.max(end, e.offset + e.size);
+            }
+        }
+        return end;
+    }
+}

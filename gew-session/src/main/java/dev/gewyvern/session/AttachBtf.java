@@ -1,0 +1,65 @@
+package dev.gewyvern.session;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import dev.gewyvern.btf.Btf;
+import dev.gewyvern.btf.BtfKind;
+import dev.gewyvern.elf.ProgramSection;
+
+/**
+ * The kernel BTF id a BTF-attached program (tp_btf, fentry, fexit, fmod_ret, lsm, iter) names at
+ * load time ({@code attach_btf_id}), found by name in the running kernel's vmlinux BTF as libbpf finds
+ * it: {@code btf_trace_<tp>} typedefs for tp_btf, {@code bpf_lsm_<hook>} and {@code bpf_iter_<name>}
+ * functions for LSM and iterators, the function itself for the others.
+ */
+final class AttachBtf {
+    private static final Path VMLINUX = Path.of("/sys/kernel/btf/vmlinux");
+    private static Btf vmlinux;
+
+    private AttachBtf() {
+    }
+
+    static synchronized Btf vmlinux() {
+        if (vmlinux == null) {
+            try {
+                vmlinux = Btf.parse(Files.readAllBytes(VMLINUX));
+            } catch (IOException | RuntimeException e) {
+                throw new SessionException("verify", "cannot read the kernel's BTF at " + VMLINUX + " (" + e.getMessage()
+                        + "): BTF-attached programs (tp_btf, fentry, lsm, iter) need it");
+            }
+        }
+        return vmlinux;
+    }
+
+    /** The attach_btf_id for a program of section {@code m}, or 0 when its type takes none. */
+    static int id(String program, ProgramSection.Match m) {
+        if (m.kind().target() != ProgramSection.Target.BTF) {
+            return 0;
+        }
+        String pattern = m.kind().pattern();
+        String base = pattern.substring(0, pattern.length() - (pattern.endsWith("+") ? 1 : 0));
+        if (base.startsWith("freplace")) {
+            throw new SessionException("verify", "program '" + program + "' (section '" + m.section() + "') replaces a "
+                    + "function of another loaded program; freplace targets are not supported yet");
+        }
+        BtfKind kind = BtfKind.FUNC;
+        String name = m.name();
+        if (base.startsWith("tp_btf")) {
+            kind = BtfKind.TYPEDEF;
+            name = "btf_trace_" + name;
+        } else if (base.startsWith("lsm")) {
+            name = "bpf_lsm_" + name;
+        } else if (base.startsWith("iter")) {
+            name = "bpf_iter_" + name;
+        }
+        int id = vmlinux().find(kind, name);
+        if (id <= 0) {
+            throw new SessionException("verify", "program '" + program + "' (section '" + m.section() + "') attaches to '"
+                    + m.name() + "', but the kernel's BTF has no " + kind.name().toLowerCase() + " '" + name
+                    + "' (modules' BTF is not searched yet)");
+        }
+        return id;
+    }
+}

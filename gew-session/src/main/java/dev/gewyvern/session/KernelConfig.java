@@ -1,0 +1,93 @@
+package dev.gewyvern.session;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.zip.GZIPInputStream;
+
+import dev.gewyvern.btf.BtfKind;
+
+/**
+ * What .kconfig externs read: the running kernel's configuration (/proc/config.gz, else
+ * /boot/config-$(uname -r), as libbpf looks), its version as KERNEL_VERSION(a, b, c), and whether
+ * system calls go through arch wrappers (the kernel's BTF has {@code __<arch>_sys_bpf}).
+ */
+final class KernelConfig {
+    private static final Pattern SET = Pattern.compile("^(CONFIG_[A-Za-z0-9_]+)=(.*)$");
+    private static final Pattern UNSET = Pattern.compile("^# (CONFIG_[A-Za-z0-9_]+) is not set$");
+    private static Map<String, String> config;
+
+    private KernelConfig() {
+    }
+
+    static synchronized Map<String, String> config() {
+        if (config != null) {
+            return config;
+        }
+        String release = System.getProperty("os.version");
+        List<Path> places = List.of(Path.of("/proc/config.gz"), Path.of("/boot/config-" + release));
+        for (Path p : places) {
+            if (!Files.isReadable(p)) {
+                continue;
+            }
+            try (InputStream raw = Files.newInputStream(p);
+                 InputStream in = p.toString().endsWith(".gz") ? new GZIPInputStream(raw) : raw) {
+                config = parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+                return config;
+            } catch (IOException e) {
+                throw new SessionException("stage", "cannot read the kernel configuration at " + p + ": " + e.getMessage());
+            }
+        }
+        throw new SessionException("stage", "the object reads CONFIG_* values (.kconfig externs) but neither "
+                + places.get(0) + " nor " + places.get(1) + " exists; enable CONFIG_IKCONFIG_PROC or install the "
+                + "kernel's config file");
+    }
+
+    static Map<String, String> parse(String text) {
+        Map<String, String> out = new HashMap<>();
+        for (String line : text.split("\n")) {
+            Matcher m = SET.matcher(line.strip());
+            if (m.matches()) {
+                out.put(m.group(1), m.group(2));
+                continue;
+            }
+            m = UNSET.matcher(line.strip());
+            if (m.matches()) {
+                out.put(m.group(1), "n");
+            }
+        }
+        return out;
+    }
+
+    /** KERNEL_VERSION(a, b, c) of the running kernel's release ("6.18.44-fc" is 6.18.44; c is capped at 255). */
+    static int version() {
+        String release = System.getProperty("os.version");
+        Matcher m = Pattern.compile("^(\\d+)\\.(\\d+)(?:\\.(\\d+))?").matcher(release);
+        if (!m.find()) {
+            throw new SessionException("stage", "cannot read a version from the kernel release '" + release + "'");
+        }
+        int c = m.group(3) == null ? 0 : Math.min(255, Integer.parseInt(m.group(3)));
+        return (Integer.parseInt(m.group(1)) << 16) + (Integer.parseInt(m.group(2)) << 8) + c;
+    }
+
+    /** Whether the kernel's syscalls are wrapped (__x64_sys_bpf and its kind exist in vmlinux BTF). */
+    static boolean hasSyscallWrapper() {
+        String prefix;
+        switch (System.getProperty("os.arch")) {
+            case "amd64": case "x86_64": prefix = "__x64_"; break;
+            case "aarch64": prefix = "__arm64_"; break;
+            case "s390x": prefix = "__s390x_"; break;
+            case "riscv64": prefix = "__riscv_"; break;
+            case "ppc64le": case "ppc64": prefix = "__powerpc_"; break;
+            default: return false;
+        }
+        return AttachBtf.vmlinux().find(BtfKind.FUNC, prefix + "sys_bpf") > 0;
+    }
+}

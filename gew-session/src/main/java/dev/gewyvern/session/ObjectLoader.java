@@ -1,0 +1,261 @@
+package dev.gewyvern.session;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.gewyvern.btf.BtfException;
+import dev.gewyvern.elf.BpfMap;
+import dev.gewyvern.elf.BpfObject;
+import dev.gewyvern.elf.BpfProgram;
+import dev.gewyvern.elf.ElfException;
+import dev.gewyvern.elf.Extern;
+import dev.gewyvern.elf.FuncInfo;
+import dev.gewyvern.elf.GlobalData;
+import dev.gewyvern.elf.LineInfo;
+import dev.gewyvern.elf.ProgramSection;
+import dev.gewyvern.syscall.Bpf;
+import dev.gewyvern.syscall.BpfException;
+import dev.gewyvern.syscall.Fd;
+import dev.gewyvern.syscall.LoadedProgram;
+import dev.gewyvern.syscall.MapCreateAttr;
+import dev.gewyvern.syscall.NativeArg;
+import dev.gewyvern.syscall.ProgLoadAttr;
+
+/**
+ * Loads one object's parts as libbpf would: its BTF, its maps (sized from the Pipeline), its global
+ * data maps (filled, .rodata frozen) and then any of its programs. Every fd goes through the
+ * {@link Sink}, which owns it (the Transaction keeps them for rollback and pins them at commit).
+ */
+final class ObjectLoader {
+    private static final int BPF_MAP_TYPE_ARRAY = 2;
+
+    /** Where the loader's kernel objects go. */
+    interface Sink {
+        /** Takes ownership of {@code fd} and returns it. */
+        Fd keep(Fd fd);
+
+        /** A map was created: pin it (at commit) as {@code pinName}. */
+        void map(String pinName, Fd fd, int kernelId, String detail);
+
+        /** Something the user should know about how the object was loaded. */
+        default void note(String message) {
+        }
+    }
+
+    /** An object whose BTF and maps exist in the kernel: map fds by map name, global data by section name. */
+    record Staged(String id, BpfObject object, Fd btf, Map<String, Fd> maps) {}
+
+    private ObjectLoader() {
+    }
+
+    /** Parses an object; a broken or foreign-endian object is a stage error naming the object. */
+    static BpfObject parse(String id, String describe, byte[] bytes) {
+        BpfObject obj;
+        try {
+            obj = BpfObject.parse(bytes);
+        } catch (ElfException | BtfException e) {
+            throw new SessionException("stage", "object '" + id + "' (" + describe + ") is not a usable BPF object: "
+                    + e.getMessage());
+        }
+        if (obj.byteOrder() != ByteOrder.nativeOrder()) {
+            throw new SessionException("stage", "object '" + id + "' is " + obj.byteOrder() + " but this host is "
+                    + ByteOrder.nativeOrder() + ": rebuild it with clang -target "
+                    + (ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN ? "bpf (or bpfel)" : "bpfeb"));
+        }
+        return obj;
+    }
+
+    /** Loads the object's BTF and creates its maps and global data maps. */
+    static Staged stage(dev.gewyvern.proto.v1.BpfObject o, BpfObject obj, Sink sink) {
+        Fd btf = null;
+        if (obj.kernelBtf().isPresent()) {
+            btf = sink.keep(Bpf.loadBtf(obj.kernelBtf().get(), "object '" + o.getId() + "'"));
+        }
+        Map<String, Fd> maps = new LinkedHashMap<>();
+        ObjectSettings.checkMapNames(o, obj);
+        Map<String, byte[]> globals = ObjectSettings.globalData(o, obj);
+        for (BpfMap declared : obj.maps()) {
+            BpfMap m = ObjectSettings.sized(o, declared);
+            Ids.checkObjectName("map", m.name());
+            boolean typed = btf != null && m.btfKeyTypeId() != 0 && m.btfValueTypeId() != 0;
+            int innerFd = 0;
+            if (m.inner() != null) {
+                // a template for the kernel to check inner maps against; closed with the session's fds, not pinned
+                BpfMap in = m.inner();
+                boolean innerTyped = btf != null && in.btfKeyTypeId() != 0 && in.btfValueTypeId() != 0;
+                innerFd = sink.keep(Bpf.createMap(new MapCreateAttr(in.type(), in.keySize(), in.valueSize(),
+                        in.maxEntries(), in.flags(), 0, in.numaNode(), "", innerTyped ? btf.value() : 0,
+                        innerTyped ? in.btfKeyTypeId() : 0, innerTyped ? in.btfValueTypeId() : 0,
+                        in.mapExtra()))).value();
+            }
+            Fd fd = sink.keep(Bpf.createMap(new MapCreateAttr(m.type(), m.keySize(), m.valueSize(), m.maxEntries(),
+                    m.flags(), innerFd, m.numaNode(), m.name(), typed ? btf.value() : 0,
+                    typed ? m.btfKeyTypeId() : 0, typed ? m.btfValueTypeId() : 0, m.mapExtra())));
+            maps.put(m.name(), fd);
+            sink.map(m.name(), fd, Bpf.mapInfo(fd).id(), "object " + o.getId());
+            if (m.pinning() != BpfMap.PIN_NONE) {
+                sink.note("map " + m.name() + " asks to be pinned by name (LIBBPF_PIN_BY_NAME); gewyvern pins it in "
+                        + "the session's own folder only and never shares or reuses a map pinned elsewhere");
+            }
+        }
+        for (BpfMap m : obj.maps()) {
+            for (BpfMap.Slot slot : m.initialValues()) {
+                if (slot.kind() == BpfMap.Slot.Kind.MAP) {
+                    setSlot(o.getId(), m, maps.get(m.name()), slot, maps.get(slot.target()));
+                }
+            }
+        }
+        for (GlobalData g : obj.globalData()) {
+            maps.put(g.section(), globalData(o.getId(), g, globals.get(g.section()), btf, sink));
+        }
+        if (obj.kconfigSize() > 0) {
+            maps.put(Extern.KCONFIG, kconfig(o.getId(), obj, btf, sink));
+        }
+        return new Staged(o.getId(), obj, btf, maps);
+    }
+
+    /**
+     * Fills the program arrays' {@code values}: each slot gets the fd of the program it names, which
+     * {@code program} loads when the Pipeline did not (libbpf loads every program of an object; a
+     * tail-call target needs no attach target of its own).
+     */
+    static void fillProgramArrays(Staged s, java.util.function.Function<String, Fd> program) {
+        for (BpfMap m : s.object().maps()) {
+            for (BpfMap.Slot slot : m.initialValues()) {
+                if (slot.kind() == BpfMap.Slot.Kind.PROGRAM) {
+                    setSlot(s.id(), m, s.maps().get(m.name()), slot, program.apply(slot.target()));
+                }
+            }
+        }
+    }
+
+    private static void setSlot(String objectId, BpfMap m, Fd map, BpfMap.Slot slot, Fd value) {
+        if (m.keySize() != 4) {
+            throw new SessionException("stage", "object '" + objectId + "': map '" + m.name() + "' has " + m.keySize()
+                    + "-byte keys; initial values need 4-byte (u32) keys");
+        }
+        byte[] key = ByteBuffer.allocate(4).order(ByteOrder.nativeOrder()).putInt(slot.index()).array();
+        byte[] fd = ByteBuffer.allocate(4).order(ByteOrder.nativeOrder()).putInt(value.value()).array();
+        Bpf.update(map, key, fd, 0);
+    }
+
+    /** The pin name of a global data map: {@code <object>_<section>}, as bpftool makes it (bpffs refuses '.'). */
+    static String globalDataPinName(String objectId, GlobalData g) {
+        return (Character.isDigit(objectId.charAt(0)) ? "_" : "")
+                + (objectId + g.section()).replace('-', '_').replace('.', '_');
+    }
+
+    /**
+     * A global data section as libbpf makes it: a one-element array whose value is the section (typed
+     * by its DATASEC when the object has BTF), filled with the section's bytes and the Pipeline's
+     * values, and frozen when it is .rodata.
+     */
+    private static Fd globalData(String objectId, GlobalData g, byte[] value, Fd btf, Sink sink) {
+        boolean typed = btf != null && g.btfDatasecId() != 0;
+        Fd fd = sink.keep(Bpf.createMap(new MapCreateAttr(BPF_MAP_TYPE_ARRAY, 4, g.size(), 1, g.mapFlags(), 0, 0,
+                g.mapName(objectId), typed ? btf.value() : 0, 0, typed ? g.btfDatasecId() : 0, 0)));
+        Bpf.update(fd, new byte[4], value, 0);
+        if (g.frozen()) {
+            Bpf.freeze(fd);
+        }
+        sink.map(Ids.checkObjectName("map", globalDataPinName(objectId, g)), fd, Bpf.mapInfo(fd).id(),
+                "object " + objectId + " " + g.section() + (g.frozen() ? " (frozen)" : ""));
+        return fd;
+    }
+
+    /** The .kconfig map as libbpf makes it: read-only for programs, filled from the kernel's configuration, frozen. */
+    private static Fd kconfig(String objectId, BpfObject obj, Fd btf, Sink sink) {
+        boolean needsConfig = obj.externs().stream().anyMatch(e -> e.kind() == Extern.Kind.KCONFIG
+                && e.name().startsWith("CONFIG_"));
+        byte[] value;
+        try {
+            value = obj.kconfigValue(needsConfig ? KernelConfig.config() : Map.of(), KernelConfig.version(),
+                    obj.externs().stream().anyMatch(e -> e.name().equals("LINUX_HAS_SYSCALL_WRAPPER"))
+                            && KernelConfig.hasSyscallWrapper());
+        } catch (ElfException e) {
+            throw new SessionException("stage", "object '" + objectId + "': " + e.getMessage());
+        }
+        int datasec = obj.kconfigDatasecId();
+        boolean typed = btf != null && datasec != 0;
+        Fd fd = sink.keep(Bpf.createMap(new MapCreateAttr(BPF_MAP_TYPE_ARRAY, 4, value.length, 1,
+                GlobalData.F_RDONLY_PROG | GlobalData.F_MMAPABLE, 0, 0,
+                GlobalData.internalMapName(objectId, Extern.KCONFIG), typed ? btf.value() : 0, 0,
+                typed ? datasec : 0, 0)));
+        Bpf.update(fd, new byte[4], value, 0);
+        Bpf.freeze(fd);
+        String pin = (Character.isDigit(objectId.charAt(0)) ? "_" : "") + objectId.replace('-', '_') + "_kconfig";
+        sink.map(Ids.checkObjectName("map", pin), fd, Bpf.mapInfo(fd).id(), "object " + objectId + " .kconfig (frozen)");
+        return fd;
+    }
+
+    /** BPF_PROG_LOAD of one program of a staged object; the verifier's refusal is a verify error with its log. */
+    static LoadedProgram load(Staged s, String name, int logLevel) {
+        BpfProgram prog = program(s, name);
+        ProgramSection.Match match = section(s, prog);
+        if (!prog.coreRelocations().isEmpty()) {
+            throw new SessionException("verify", "program '" + name + "' of object '" + s.id() + "' cannot be loaded: "
+                    + prog.problem().orElse("it has CO-RE relocations gewyvern does not apply yet"));
+        }
+        byte[] insns;
+        try {
+            insns = encode(s, name, prog);
+        } catch (ElfException e) {
+            throw new SessionException("verify", "object '" + s.id() + "': " + e.getMessage());
+        }
+        Fd btf = s.btf();
+        ProgLoadAttr attr = new ProgLoadAttr(match.kind().progType(), match.kind().attachType(),
+                new NativeArg.In(insns), s.object().license(), name, s.object().kernelVersion(),
+                match.kind().progFlags(), 0, null, btf == null ? 0 : btf.value(),
+                btf == null ? null : funcInfo(prog.funcInfo()), btf == null ? null : lineInfo(prog.lineInfo()),
+                AttachBtf.id(name, match), 0);
+        try {
+            return Bpf.loadProgram(attr, logLevel);
+        } catch (BpfException e) {
+            throw new SessionException("verify", "the kernel refused program '" + name + "' of object '" + s.id()
+                    + "' (" + match.kind().progTypeName() + ", section '" + prog.sectionName() + "'): "
+                    + e.getMessage(), e.verifierLog(), e);
+        }
+    }
+
+    private static byte[] encode(Staged s, String name, BpfProgram prog) {
+        return prog.encode(map -> {
+            Fd fd = s.maps().get(map);
+            if (fd == null) {
+                throw new SessionException("verify", "program '" + name + "' uses map '" + map + "', which object '"
+                        + s.id() + "' does not define");
+            }
+            return fd.value();
+        }, new KernelSymbols(s.id(), s.object()));
+    }
+
+    static BpfProgram program(Staged s, String name) {
+        return s.object().program(name).orElseThrow(() -> new SessionException("verify", "object '" + s.id()
+                + "' has no program '" + name + "' (it has: "
+                + String.join(", ", s.object().programs().stream().map(BpfProgram::name).toList()) + ")"));
+    }
+
+    static ProgramSection.Match section(Staged s, BpfProgram prog) {
+        return prog.section().orElseThrow(() -> new SessionException("verify", "program '" + prog.name()
+                + "' cannot be loaded: " + prog.problem().orElse("section '" + prog.sectionName()
+                + "' is not one gewyvern knows")));
+    }
+
+    private static NativeArg.In funcInfo(List<FuncInfo> infos) {
+        ByteBuffer b = ByteBuffer.allocate(infos.size() * ProgLoadAttr.FUNC_INFO_REC_SIZE).order(ByteOrder.nativeOrder());
+        for (FuncInfo f : infos) {
+            b.putInt(f.insnIndex()).putInt(f.typeId());
+        }
+        return new NativeArg.In(b.array());
+    }
+
+    private static NativeArg.In lineInfo(List<LineInfo> infos) {
+        ByteBuffer b = ByteBuffer.allocate(infos.size() * ProgLoadAttr.LINE_INFO_REC_SIZE).order(ByteOrder.nativeOrder());
+        for (LineInfo l : infos) {
+            b.putInt(l.insnIndex()).putInt(l.fileNameOff()).putInt(l.lineOff()).putInt(l.lineCol());
+        }
+        return new NativeArg.In(b.array());
+    }
+}

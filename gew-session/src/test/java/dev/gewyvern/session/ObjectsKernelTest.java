@@ -1,0 +1,263 @@
+package dev.gewyvern.session;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+
+import dev.gewyvern.elf.BpfMap;
+import dev.gewyvern.elf.BpfObject;
+import dev.gewyvern.elf.BpfProgram;
+import dev.gewyvern.elf.GlobalData;
+import dev.gewyvern.syscall.Fd;
+import dev.gewyvern.syscall.LoadedProgram;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * Every testdata object, loaded for real by gewyvern's loader and by {@code bpftool prog loadall}
+ * (a test may use bpftool to look): both load the same programs and maps, by the names bpftool pins
+ * them. Objects bpftool cannot load (sections its libbpf 1.1 does not know; programs this kernel
+ * refuses by policy) are checked for exactly that refusal, and gewyvern's own result is asserted.
+ * Each test works in its own folder /sys/fs/bpf/gwo-objects-<pid>-<name> and removes exactly it.
+ */
+class ObjectsKernelTest {
+    /** Objects whose every program this kernel refuses with EPERM (fentry/fexit/fmod_ret/LSM policy). */
+    private static final Set<String> REFUSED_BY_POLICY = Set.of("tracing");
+    /** Objects with sections newer than the bpftool here: bpftool refuses the object, gewyvern loads it. */
+    private static final Set<String> NEWER_THAN_BPFTOOL = Set.of("sections_new", "attachkinds");
+    /** Objects with a legacy "maps" section, which libbpf 1.0+ (and so bpftool) refuses and gewyvern loads. */
+    private static final Set<String> LEGACY_MAPS = Set.of("legacy");
+    /** Objects with CO-RE relocations, which bpftool applies and gewyvern does not yet: it refuses to load them. */
+    private static final Set<String> CO_RE = Set.of("core");
+    /**
+     * Objects written for gew-btf's parser (testdata/btfkinds: every BTF kind), whose program the
+     * verifier refuses; both loaders must get the verifier's EACCES.
+     */
+    private static final Set<String> VERIFIER_REFUSES = Set.of("btfkinds");
+
+    @BeforeEach
+    void kernel() {
+        KernelTestSupport.requireBpf();
+    }
+
+    static List<Path> objects() throws IOException {
+        try (Stream<Path> s = Files.list(KernelTestSupport.testdata("obj"))) {
+            return s.filter(p -> p.getFileName().toString().endsWith(".bpf.o")).sorted().toList();
+        }
+    }
+
+    /** libbpf's object name: the file name up to its first '.'. */
+    static String libbpfName(Path p) {
+        String f = p.getFileName().toString();
+        return f.substring(0, f.indexOf('.'));
+    }
+
+    /** Program and map names as bpftool pins them ('.' is not allowed in bpffs names: it becomes '_'). */
+    static Set<String> gewPrograms(BpfObject o) {
+        Set<String> out = new TreeSet<>();
+        o.programs().forEach(p -> out.add(p.name()));
+        return out;
+    }
+
+    static Set<String> gewMaps(BpfObject o, String objectName) {
+        Set<String> out = new TreeSet<>();
+        o.maps().forEach(m -> out.add(m.name()));
+        for (GlobalData g : o.globalData()) {
+            out.add(g.mapName(objectName).replace('.', '_'));
+        }
+        if (o.kconfigSize() > 0) {
+            out.add(GlobalData.internalMapName(objectName, ".kconfig").replace('.', '_'));
+        }
+        return out;
+    }
+
+    record Bpftool(int exit, String output, Set<String> programs, Set<String> maps) {}
+
+    static Bpftool loadall(Path obj, Path dir) throws Exception {
+        Path maps = dir.resolve("maps");
+        Process p = new ProcessBuilder("bpftool", "prog", "loadall", obj.toString(), dir.toString(), "pinmaps",
+                maps.toString()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        int exit = p.waitFor();
+        Set<String> progs = new TreeSet<>();
+        Set<String> mapNames = new TreeSet<>();
+        if (Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+            try (Stream<Path> s = Files.list(dir)) {
+                s.filter(f -> !f.equals(maps)).forEach(f -> progs.add(f.getFileName().toString()));
+            }
+        }
+        if (Files.isDirectory(maps, LinkOption.NOFOLLOW_LINKS)) {
+            try (Stream<Path> s = Files.list(maps)) {
+                s.forEach(f -> mapNames.add(f.getFileName().toString()));
+            }
+        }
+        return new Bpftool(exit, out, progs, mapNames);
+    }
+
+    /** Removes the test's own folder: the pins bpftool made there and nothing else. */
+    static void remove(Path dir) throws IOException {
+        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+
+    /** gewyvern's loader on one object: stage (BTF, maps, global data), then load each program. */
+    static final class GewLoad implements AutoCloseable {
+        final List<Fd> fds = new ArrayList<>();
+        final List<String> mapPins = new ArrayList<>();
+        final ObjectLoader.Staged staged;
+
+        GewLoad(Path obj, String id) throws IOException {
+            BpfObject o = ObjectLoader.parse(id, obj.toString(), Files.readAllBytes(obj));
+            staged = ObjectLoader.stage(dev.gewyvern.proto.v1.BpfObject.newBuilder().setId(id)
+                    .setPath(obj.toString()).build(), o, new ObjectLoader.Sink() {
+                        public Fd keep(Fd fd) {
+                            fds.add(fd);
+                            return fd;
+                        }
+
+                        public void map(String pinName, Fd fd, int kernelId, String detail) {
+                            mapPins.add(pinName);
+                        }
+                    });
+        }
+
+        LoadedProgram load(String program) {
+            LoadedProgram p = ObjectLoader.load(staged, program, 1);
+            fds.add(p.fd());
+            return p;
+        }
+
+        @Override
+        public void close() {
+            for (int i = fds.size() - 1; i >= 0; i--) {
+                fds.get(i).close();
+            }
+        }
+    }
+
+    @TestFactory
+    List<DynamicTest> gewLoadsWhatBpftoolLoads() throws IOException {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (Path obj : objects()) {
+            String name = libbpfName(obj);
+            tests.add(DynamicTest.dynamicTest(obj.getFileName().toString(), () -> compare(obj, name)));
+        }
+        assertTrue(tests.size() >= 5, "testdata objects: " + objects());
+        return tests;
+    }
+
+    private static void compare(Path obj, String name) throws Exception {
+        BpfObject parsed = BpfObject.parse(Files.readAllBytes(obj));
+        Path dir = Path.of("/sys/fs/bpf", "gwo-objects-" + ProcessHandle.current().pid() + "-" + name);
+        remove(dir);
+        Bpftool bpftool;
+        try {
+            bpftool = loadall(obj, dir);
+        } finally {
+            remove(dir);
+        }
+        try (GewLoad gew = new GewLoad(obj, name)) {
+            if (REFUSED_BY_POLICY.contains(name)) {
+                assertNotEquals(0, bpftool.exit(), "bpftool loaded " + obj + ": " + bpftool.output());
+                assertTrue(bpftool.output().contains("Operation not permitted"), bpftool.output());
+                for (BpfProgram p : parsed.programs()) {
+                    SessionException e = assertThrows(SessionException.class, () -> gew.load(p.name()), p.name());
+                    assertTrue(e.getMessage().contains("EPERM"), e.getMessage());
+                }
+                return;
+            }
+            if (VERIFIER_REFUSES.contains(name)) {
+                assertNotEquals(0, bpftool.exit(), "bpftool loaded " + obj + ": " + bpftool.output());
+                assertTrue(bpftool.output().contains("Permission denied"), bpftool.output());
+                for (BpfProgram p : parsed.programs()) {
+                    SessionException e = assertThrows(SessionException.class, () -> gew.load(p.name()), p.name());
+                    assertTrue(e.getMessage().contains("EACCES") && e.verifierLog() != null, e.getMessage());
+                }
+                return;
+            }
+            if (CO_RE.contains(name)) {
+                assertEquals(0, bpftool.exit(), bpftool.output());
+                assertEquals(bpftool.programs(), gewPrograms(parsed), "programs of " + obj);
+                assertEquals(bpftool.maps(), gewMaps(parsed, name), "maps of " + obj);
+                for (BpfProgram p : parsed.programs()) {
+                    SessionException e = assertThrows(SessionException.class, () -> gew.load(p.name()), p.name());
+                    assertTrue(e.getMessage().contains("CO-RE relocations"), e.getMessage());
+                }
+                return;
+            }
+            if (NEWER_THAN_BPFTOOL.contains(name)) {
+                assertNotEquals(0, bpftool.exit(), "bpftool loaded " + obj + ": " + bpftool.output());
+                assertTrue(bpftool.output().contains("failed to guess program type"), bpftool.output());
+            } else if (LEGACY_MAPS.contains(name)) {
+                assertNotEquals(0, bpftool.exit(), "bpftool loaded " + obj + ": " + bpftool.output());
+                assertTrue(bpftool.output().contains("legacy map definitions"), bpftool.output());
+            } else {
+                assertEquals(0, bpftool.exit(), bpftool.output());
+                assertEquals(bpftool.programs(), gewPrograms(parsed), "programs of " + obj);
+                assertEquals(bpftool.maps(), gewMaps(parsed, name), "maps of " + obj);
+            }
+            java.util.Map<String, Fd> progs = new java.util.HashMap<>();
+            for (BpfProgram p : parsed.programs()) {
+                LoadedProgram loaded = gew.load(p.name());
+                assertTrue(loaded.fd().value() > 0, p.name());
+                progs.put(p.name(), loaded.fd());
+            }
+            ObjectLoader.fillProgramArrays(gew.staged, progs::get);
+            for (BpfMap m : parsed.maps()) {
+                for (BpfMap.Slot slot : m.initialValues()) {
+                    byte[] key = java.nio.ByteBuffer.allocate(4).order(java.nio.ByteOrder.nativeOrder())
+                            .putInt(slot.index()).array();
+                    int id = java.nio.ByteBuffer.wrap(dev.gewyvern.syscall.Bpf.lookup(gew.staged.maps().get(m.name()),
+                            key, 4)).order(java.nio.ByteOrder.nativeOrder()).getInt();
+                    int expected = slot.kind() == BpfMap.Slot.Kind.MAP
+                            ? dev.gewyvern.syscall.Bpf.mapInfo(gew.staged.maps().get(slot.target())).id()
+                            : dev.gewyvern.syscall.Bpf.progInfo(progs.get(slot.target())).id();
+                    assertEquals(expected, id, m.name() + "[" + slot.index() + "] holds " + slot.target());
+                }
+            }
+            assertEquals(parsed.maps().size() + parsed.globalData().size() + (parsed.kconfigSize() > 0 ? 1 : 0),
+                    gew.mapPins.size());
+        }
+        assertFalse(Files.exists(dir, LinkOption.NOFOLLOW_LINKS));
+    }
+
+    @org.junit.jupiter.api.Test
+    void aBigEndianObjectIsRefusedAtStageByName() throws IOException {
+        Path be = KernelTestSupport.testdata("obj/globals.bpfeb.o");
+        SessionException e = org.junit.jupiter.api.Assertions.assertThrows(SessionException.class,
+                () -> ObjectLoader.parse("globals", be.toString(), Files.readAllBytes(be)));
+        assertEquals("stage", e.phase());
+        assertTrue(e.getMessage().contains("object 'globals' is BIG_ENDIAN but this host is LITTLE_ENDIAN: rebuild it "
+                + "with clang -target bpf"), e.getMessage());
+    }
+
+    @org.junit.jupiter.api.Test
+    void perfEventArrayDefaultsToThePossibleCpus() {
+        BpfMap m = new BpfMap("events", ObjectSettings.BPF_MAP_TYPE_PERF_EVENT_ARRAY, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+        BpfMap sized = ObjectSettings.sized(dev.gewyvern.proto.v1.BpfObject.newBuilder().setId("x").build(), m);
+        assertEquals(Runtime.getRuntime().availableProcessors() <= sized.maxEntries(), true);
+        assertEquals(4, sized.keySize());
+        assertEquals(4, sized.valueSize());
+    }
+}
