@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 
 import dev.gewyvern.session.Engine;
 import dev.gewyvern.session.PinRoot;
+import dev.gewyvern.session.RiskPolicy;
 
 /** Opens the engine for a command, after the root check, and says what start-up cleanup did. */
 final class Engines {
@@ -11,8 +12,13 @@ final class Engines {
     }
 
     static Engine start(String command, PrintWriter err) {
+        return start(command, err, RiskPolicy.DEFAULT);
+    }
+
+    /** An instance whose risk policy is this command line's {@code --allow-risky}. */
+    static Engine start(String command, PrintWriter err, RiskPolicy policy) {
         Root.require(command);
-        Engine e = Engine.start(new PinRoot(PinRoot.DEFAULT), "gew " + command);
+        Engine e = Engine.start(new PinRoot(PinRoot.DEFAULT), "gew " + command, policy);
         report(e, err);
         return e;
     }

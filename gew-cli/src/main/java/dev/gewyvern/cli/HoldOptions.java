@@ -22,6 +22,14 @@ final class HoldOptions {
             "and return once the session is live (detach it with `gew session detach ID`)."})
     boolean background;
 
+    @Option(names = "--allow-risky", description = {"Allow requirements classified as risky (programs that can drop",
+            "packets or deny operations, helpers that write user memory or send signals). Local only."})
+    boolean allowRisky;
+
+    @Option(names = "--dry-run", description = "Print what the pipeline needs from this kernel, each requirement "
+            + "classified, and stop: nothing is loaded.")
+    boolean dryRun;
+
     @Option(names = {"-v", "--verbose"}, description = "On a verifier refusal, print its full trace (log level 2).")
     boolean verbose;
 }

@@ -32,6 +32,10 @@ final class ServeCommand implements Callable<Integer> {
             description = "Serve TLS 1.3 over TCP instead of the Unix socket (plain TCP is never offered).")
     String listen;
 
+    @Option(names = "--allow-risky", description = {"Let the control plane apply pipelines with risky requirements.",
+            "This is the runtime owner's local decision; no request can ask for it."})
+    boolean allowRisky;
+
     @Option(names = "--state-dir", paramLabel = "DIR", description = "Keys and pairing (default ${DEFAULT-VALUE}).",
             defaultValue = "/var/lib/gewyvern")
     Path stateDir;
@@ -40,7 +44,7 @@ final class ServeCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        Engine engine = Engines.start("serve", err);
+        Engine engine = Engines.start("serve", err, dev.gewyvern.session.RiskPolicy.fromLocalCommandLine(allowRisky));
         StateDir state;
         ControlServer server;
         try {

@@ -15,6 +15,8 @@ import java.util.regex.Pattern;
 import dev.gewyvern.proto.v1.Pipeline;
 import dev.gewyvern.proto.v1.SessionRecord;
 import dev.gewyvern.session.Engine;
+import dev.gewyvern.session.Requirement;
+import dev.gewyvern.session.RiskPolicy;
 import dev.gewyvern.session.SessionException;
 import dev.gewyvern.session.SessionView;
 import picocli.CommandLine.Model.CommandSpec;
@@ -42,7 +44,14 @@ final class SessionHolder {
         }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        Engine engine = Engines.start(command, err);
+        Engine engine = Engines.start(command, err, RiskPolicy.fromLocalCommandLine(hold.allowRisky));
+        if (hold.dryRun) {
+            try {
+                return printCompatibility(out, engine.verifyCompatibility(pipeline), hold.allowRisky);
+            } finally {
+                engine.close();
+            }
+        }
         String holderLog = System.getenv(HOLDER_LOG_ENV);
         Thread hook = new Thread(() -> {
             for (String held : engine.ownSessions()) {
@@ -166,6 +175,26 @@ final class SessionHolder {
         }
         holder.destroy();
         throw new UserError("the background holder did not report its session live within 120 s (see " + log + ")");
+    }
+
+    /** The dry run's report: one line per requirement; exit 0 when the session would be admitted. */
+    static int printCompatibility(PrintWriter out, List<Requirement> reqs, boolean allowRisky) {
+        boolean ok = true;
+        out.printf("%-16s %-15s %-24s %-28s %s%n", "LEVEL", "KIND", "NAME", "NEEDED BY", "REASON");
+        for (Requirement r : reqs) {
+            String level = switch (r.level()) {
+                case FULLY_SUPPORTED -> "supported";
+                case RISKY -> "risky";
+                case NOT_SUPPORTED -> "not supported";
+            };
+            ok &= r.level() == Requirement.Level.FULLY_SUPPORTED || r.level() == Requirement.Level.RISKY && allowRisky;
+            out.printf("%-16s %-15s %-24s %-28s %s%n", level, r.kind(), r.name(), r.neededBy(), r.reason());
+        }
+        out.println(ok ? "would apply: every requirement is admitted" + (allowRisky ? " (--allow-risky)" : "")
+                : "would be refused: " + (reqs.stream().anyMatch(r -> r.level() == Requirement.Level.NOT_SUPPORTED)
+                ? "a requirement is not supported here" : "a risky requirement needs --allow-risky"));
+        out.flush();
+        return ok ? 0 : 1;
     }
 
     private static Process startChild(String command) {

@@ -178,6 +178,16 @@ public final class GewClient implements AutoCloseable {
         return stub().getRuntimeInfo(sign(GetRuntimeInfoRequest.getDefaultInstance(), RuntimeGrpc.getGetRuntimeInfoMethod()));
     }
 
+    public dev.gewyvern.proto.v1.CapabilityReport capabilities() {
+        return stub().getCapabilities(sign(dev.gewyvern.proto.v1.GetCapabilitiesRequest.getDefaultInstance(),
+                RuntimeGrpc.getGetCapabilitiesMethod()));
+    }
+
+    public dev.gewyvern.proto.v1.CompatibilityReport verifyCompatibility(Pipeline pipeline) {
+        return stub().verifyCompatibility(sign(dev.gewyvern.proto.v1.VerifyCompatibilityRequest.newBuilder()
+                .setPipeline(pipeline).build(), RuntimeGrpc.getVerifyCompatibilityMethod()));
+    }
+
     public SessionStatus apply(Pipeline pipeline) {
         return stub().applySession(sign(ApplySessionRequest.newBuilder().setPipeline(pipeline).build(),
                 RuntimeGrpc.getApplySessionMethod()));

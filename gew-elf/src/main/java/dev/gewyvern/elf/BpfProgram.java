@@ -107,6 +107,18 @@ public final class BpfProgram {
     }
 
     /** The names of the appended subprograms, in the order they were appended. */
+    /** The helpers the program calls (after linking), by the kernel's name without {@code bpf_}, in first-call order. */
+    public List<String> helpers() {
+        java.util.LinkedHashSet<String> names = new java.util.LinkedHashSet<>();
+        for (Insn i : insns) {
+            if (i.isCall() && i.src() == 0) {
+                String n = HelperNames.name(i.imm());
+                names.add(n.startsWith("bpf_") ? n.substring(4) : "helper#" + i.imm());
+            }
+        }
+        return List.copyOf(names);
+    }
+
     public List<String> subprograms() {
         return subprograms;
     }

@@ -40,10 +40,13 @@ public final class Engine implements AutoCloseable {
     private final List<String> cleaned;
     private boolean closed;
 
-    private Engine(PinRoot root, String instanceId, List<String> cleaned) {
+    private final RiskPolicy policy;
+
+    private Engine(PinRoot root, String instanceId, List<String> cleaned, RiskPolicy policy) {
         this.root = root;
         this.instanceId = instanceId;
         this.cleaned = cleaned;
+        this.policy = policy;
     }
 
     /**
@@ -51,6 +54,11 @@ public final class Engine implements AutoCloseable {
      * process as the owner of a new instance folder.
      */
     public static Engine start(PinRoot root, String command) {
+        return start(root, command, RiskPolicy.DEFAULT);
+    }
+
+    /** As {@link #start(PinRoot, String)}, with the risk policy of the local command line. */
+    public static Engine start(PinRoot root, String command, RiskPolicy policy) {
         root.prepare();
         List<String> cleaned = cleanOrphans(root);
         String id = Ids.instanceId();
@@ -75,13 +83,13 @@ public final class Engine implements AutoCloseable {
             removeInstanceFolder(root, id);
             throw e;
         }
-        return new Engine(root, id, cleaned);
+        return new Engine(root, id, cleaned, policy);
     }
 
     /** An engine that only looks (list, show) and detaches; it still cleans dead owners' sessions first. */
     public static Engine observe(PinRoot root) {
         root.prepare();
-        return new Engine(root, null, cleanOrphans(root));
+        return new Engine(root, null, cleanOrphans(root), RiskPolicy.DEFAULT);
     }
 
     public String instanceId() {
@@ -104,6 +112,7 @@ public final class Engine implements AutoCloseable {
                 throw new IllegalStateException("this engine does not own an instance");
             }
             PipelineValidator.validate(pipeline);
+            admit(verifyCompatibility(pipeline));
             Transaction tx = new Transaction(root, instanceId, pipeline, listener, logLevel);
             SessionRecord rec = tx.run();
             synchronized (this) {
@@ -113,6 +122,35 @@ public final class Engine implements AutoCloseable {
         } finally {
             lifecycle.readLock().unlock();
         }
+    }
+
+    /**
+     * VerifyCompatibility: what the pipeline needs from this kernel, each requirement classified. Makes no
+     * kernel object of the session (the capability probes make and close their own, once per process).
+     */
+    public List<Requirement> verifyCompatibility(Pipeline pipeline) {
+        PipelineValidator.validate(pipeline);
+        return Compatibility.of(pipeline, dev.gewyvern.syscall.Capabilities.withoutHelpers());
+    }
+
+    /** Refuses, before any kernel call of the session, what is not supported, and what is risky unless allowed. */
+    private void admit(List<Requirement> requirements) {
+        for (Requirement r : requirements) {
+            if (r.level() == Requirement.Level.NOT_SUPPORTED) {
+                throw SessionException.refused(r, r.label() + " (needed by " + r.neededBy() + ") is not supported "
+                        + "on this kernel: " + r.reason());
+            }
+        }
+        for (Requirement r : requirements) {
+            if (r.level() == Requirement.Level.RISKY && !policy.allowsRisky()) {
+                throw SessionException.refused(r, r.label() + " (needed by " + r.neededBy() + ") is risky: it "
+                        + r.reason() + ". Only the local command line can allow it: gew session apply --allow-risky");
+            }
+        }
+    }
+
+    public RiskPolicy policy() {
+        return policy;
     }
 
     /** The sessions this instance applied and still holds. */

@@ -9,11 +9,27 @@ public final class SessionException extends RuntimeException {
 
     private final String phase;
     private final String verifierLog;
+    private final transient Requirement requirement;
 
     public SessionException(String phase, String message, String verifierLog, Throwable cause) {
+        this(phase, message, verifierLog, cause, null);
+    }
+
+    private SessionException(String phase, String message, String verifierLog, Throwable cause, Requirement requirement) {
         super(message, cause);
         this.phase = phase;
         this.verifierLog = verifierLog;
+        this.requirement = requirement;
+    }
+
+    /** A pipeline refused for a requirement: not supported here, or risky without --allow-risky. */
+    static SessionException refused(Requirement r, String message) {
+        return new SessionException("compatibility", message, null, null, r);
+    }
+
+    /** The requirement the session was refused for, or null. */
+    public Requirement requirement() {
+        return requirement;
     }
 
     public SessionException(String phase, String message) {

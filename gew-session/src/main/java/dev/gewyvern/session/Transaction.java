@@ -235,11 +235,11 @@ final class Transaction {
                 + "; nothing of it is left in the kernel");
     }
 
-    private static String describe(dev.gewyvern.proto.v1.BpfObject o) {
+    static String describe(dev.gewyvern.proto.v1.BpfObject o) {
         return o.getSourceCase() == SourceCase.PATH ? o.getPath() : o.getContent().size() + " bytes inline";
     }
 
-    private static byte[] objectBytes(dev.gewyvern.proto.v1.BpfObject o) {
+    static byte[] objectBytes(dev.gewyvern.proto.v1.BpfObject o) {
         byte[] bytes;
         if (o.getSourceCase() == SourceCase.PATH) {
             try {

@@ -50,7 +50,8 @@ class AttachKindsKernelTest {
     @BeforeEach
     void setUp() throws Exception {
         KernelTestSupport.requireBpf();
-        engine = Engine.start(root, "AttachKindsKernelTest");
+        // these kinds can drop packets or deny operations: a local user applies them with --allow-risky
+        engine = Engine.start(root, "AttachKindsKernelTest", RiskPolicy.fromLocalCommandLine(true));
         String tag = Long.toString(ProcessHandle.current().pid() % 100000, 36) + Long.toString(System.nanoTime() % 1000000, 36);
         cgroup = Path.of("/sys/fs/cgroup/unified", "gwa-" + tag);
         Files.createDirectory(cgroup);

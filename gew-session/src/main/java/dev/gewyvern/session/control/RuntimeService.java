@@ -74,7 +74,12 @@ final class RuntimeService extends RuntimeGrpc.RuntimeImplBase {
     /** A session failure as a gRPC status with structured details: what failed, where, and the verifier log. */
     static StatusRuntimeException status(SessionException e) {
         Code code;
-        if (e.phase().equals("create")) {
+        dev.gewyvern.session.Requirement r = e.requirement();
+        if (r != null) {
+            // a risky requirement without the local flag is a permission matter; one this kernel lacks is not
+            code = r.level() == dev.gewyvern.session.Requirement.Level.RISKY ? Code.PERMISSION_DENIED
+                    : Code.FAILED_PRECONDITION;
+        } else if (e.phase().equals("create")) {
             code = Code.INVALID_ARGUMENT;
         } else if (e.getMessage().startsWith("no session")) {
             code = Code.NOT_FOUND;
@@ -86,7 +91,10 @@ final class RuntimeService extends RuntimeGrpc.RuntimeImplBase {
         com.google.rpc.Status.Builder s = com.google.rpc.Status.newBuilder().setCode(code.getNumber())
                 .setMessage(e.phase() + ": " + e.getMessage())
                 .addDetails(Any.pack(ErrorInfo.newBuilder().setDomain("gewyvern.dev").setReason("SESSION_" + e.phase()
-                        .toUpperCase(java.util.Locale.ROOT)).putMetadata("phase", e.phase()).build()));
+                        .toUpperCase(java.util.Locale.ROOT)).putMetadata("phase", e.phase())
+                        .putAllMetadata(r == null ? java.util.Map.of() : java.util.Map.of("requirement", r.label(),
+                                "level", r.level().name(), "reason", r.reason(), "needed_by", r.neededBy()))
+                        .build()));
         if (e.verifierLog() != null) {
             s.addDetails(Any.pack(DebugInfo.newBuilder().setDetail(e.verifierLog()).build()));
         }
@@ -98,6 +106,43 @@ final class RuntimeService extends RuntimeGrpc.RuntimeImplBase {
         reply(out, () -> {
             verifier.open(req, RuntimeGrpc.getGetRuntimeInfoMethod().getFullMethodName(), GetRuntimeInfoRequest.parser());
             return info.get();
+        });
+    }
+
+    @Override
+    public void getCapabilities(SignedRequest req, StreamObserver<dev.gewyvern.proto.v1.CapabilityReport> out) {
+        reply(out, () -> {
+            verifier.open(req, RuntimeGrpc.getGetCapabilitiesMethod().getFullMethodName(),
+                    dev.gewyvern.proto.v1.GetCapabilitiesRequest.parser());
+            var b = dev.gewyvern.proto.v1.CapabilityReport.newBuilder();
+            for (dev.gewyvern.syscall.Capability c : dev.gewyvern.syscall.Capabilities.running().all()) {
+                b.addCapabilities(dev.gewyvern.proto.v1.CapabilityEntry.newBuilder().setCategory(c.category().text())
+                        .setScope(c.scope()).setName(c.name()).setState(c.support().state())
+                        .setReason(c.support().toString()));
+            }
+            return b.build();
+        });
+    }
+
+    @Override
+    public void verifyCompatibility(SignedRequest req, StreamObserver<dev.gewyvern.proto.v1.CompatibilityReport> out) {
+        reply(out, () -> {
+            var r = verifier.open(req, RuntimeGrpc.getVerifyCompatibilityMethod().getFullMethodName(),
+                    dev.gewyvern.proto.v1.VerifyCompatibilityRequest.parser());
+            var b = dev.gewyvern.proto.v1.CompatibilityReport.newBuilder();
+            boolean admissible = true;
+            for (dev.gewyvern.session.Requirement q : engine.verifyCompatibility(r.getPipeline())) {
+                dev.gewyvern.proto.v1.RequirementLevel level = switch (q.level()) {
+                    case FULLY_SUPPORTED -> dev.gewyvern.proto.v1.RequirementLevel.FULLY_SUPPORTED;
+                    case RISKY -> dev.gewyvern.proto.v1.RequirementLevel.SUPPORTED_BUT_RISKY;
+                    case NOT_SUPPORTED -> dev.gewyvern.proto.v1.RequirementLevel.NOT_SUPPORTED;
+                };
+                admissible &= q.level() == dev.gewyvern.session.Requirement.Level.FULLY_SUPPORTED
+                        || q.level() == dev.gewyvern.session.Requirement.Level.RISKY && engine.policy().allowsRisky();
+                b.addRequirements(dev.gewyvern.proto.v1.RequirementEntry.newBuilder().setKind(q.kind()).setName(q.name())
+                        .setLevel(level).setReason(q.reason()).setNeededBy(q.neededBy()));
+            }
+            return b.setAdmissible(admissible).build();
         });
     }
 

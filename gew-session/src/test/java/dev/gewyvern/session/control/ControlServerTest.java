@@ -156,6 +156,40 @@ class ControlServerTest {
     }
 
     @Test
+    void capabilitiesAndCompatibilityThenARiskyPipelineIsDenied() throws IOException {
+        GewClient c = paired();
+        var caps = c.capabilities();
+        assertTrue(caps.getCapabilitiesList().stream().anyMatch(e -> e.getCategory().equals("attach kind")
+                && e.getName().equals("fentry") && e.getState().equals("not supported")), "fentry reported");
+        var ok = c.verifyCompatibility(execcount());
+        assertTrue(ok.getAdmissible(), ok.toString());
+
+        Path cgroup = Path.of("/sys/fs/cgroup/unified", "gew-grpc-" + ProcessHandle.current().pid());
+        Files.createDirectory(cgroup);
+        try {
+            Pipeline risky = Pipeline.newBuilder().setName("risky")
+                    .addObjects(BpfObject.newBuilder().setId("attachkinds").setPath(
+                            dev.gewyvern.session.KernelTestSupportAccess.testdata("obj/attachkinds.bpf.o").toString()))
+                    .addPrograms(Program.newBuilder().setObject("attachkinds").setName("count_egress")
+                            .setAttach(AttachTarget.newBuilder().setCgroup(dev.gewyvern.proto.v1.Cgroup.newBuilder()
+                                    .setPath(cgroup.toString())))).build();
+            var report = c.verifyCompatibility(risky);
+            assertFalse(report.getAdmissible());
+            assertTrue(report.getRequirementsList().stream().anyMatch(r -> r.getName().equals("cgroup_skb")
+                    && r.getLevel() == dev.gewyvern.proto.v1.RequirementLevel.SUPPORTED_BUT_RISKY), report.toString());
+            StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> c.apply(risky));
+            assertEquals(Status.Code.PERMISSION_DENIED, e.getStatus().getCode());
+            com.google.rpc.ErrorInfo info = StatusProto.fromThrowable(e).getDetailsList().stream()
+                    .filter(a -> a.is(com.google.rpc.ErrorInfo.class)).findFirst().orElseThrow()
+                    .unpack(com.google.rpc.ErrorInfo.class);
+            assertEquals("program type cgroup_skb", info.getMetadataOrThrow("requirement"));
+            assertTrue(c.list().getSessionsList().stream().noneMatch(r -> r.getSessionId().startsWith("risky-")));
+        } finally {
+            Files.deleteIfExists(cgroup);
+        }
+    }
+
+    @Test
     void pairingIsRefusedWithoutAPendingToken() {
         GewClient c = client(Ed25519.generate());
         PairingToken t = token();

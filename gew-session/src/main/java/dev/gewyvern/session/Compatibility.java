@@ -1,0 +1,136 @@
+package dev.gewyvern.session;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import dev.gewyvern.elf.BpfMap;
+import dev.gewyvern.elf.BpfObject;
+import dev.gewyvern.elf.BpfProgram;
+import dev.gewyvern.elf.ProgramSection;
+import dev.gewyvern.proto.v1.AttachTarget;
+import dev.gewyvern.proto.v1.Pipeline;
+import dev.gewyvern.proto.v1.Program;
+import dev.gewyvern.syscall.Capabilities;
+import dev.gewyvern.syscall.Capability;
+import dev.gewyvern.syscall.Support;
+
+/**
+ * VerifyCompatibility (SPEC 8): every requirement a Pipeline has (program types, attach kinds, helpers,
+ * map types), classified from the capability probes and the {@link RiskTable} as fully supported,
+ * supported but risky, or not supported, with the reason. Reads the objects; creates nothing in the
+ * kernel but the probes' own throwaway objects.
+ */
+final class Compatibility {
+    private Compatibility() {
+    }
+
+    static List<Requirement> of(Pipeline pipeline, Capabilities caps) {
+        Map<String, BpfObject> objects = new LinkedHashMap<>();
+        for (dev.gewyvern.proto.v1.BpfObject o : pipeline.getObjectsList()) {
+            objects.put(o.getId(), ObjectLoader.parse(o.getId(), Transaction.describe(o), Transaction.objectBytes(o)));
+        }
+        Map<String, Requirement> out = new LinkedHashMap<>();
+        for (Program p : pipeline.getProgramsList()) {
+            BpfObject obj = objects.get(p.getObject());
+            BpfProgram prog = obj == null ? null : obj.program(p.getName()).orElse(null);
+            String who = p.getObject() + "/" + p.getName();
+            if (prog == null) {
+                continue; // the transaction names a missing program with what the object has
+            }
+            if (prog.section().isEmpty()) {
+                add(out, new Requirement("program section", prog.sectionName(), Requirement.Level.NOT_SUPPORTED,
+                        prog.problem().orElse("a section gewyvern does not know"), who));
+                continue;
+            }
+            ProgramSection.Match match = prog.section().get();
+            String type = strip(match.kind().progTypeName(), "BPF_PROG_TYPE_");
+            if (!type.equals("tracing")) {
+                // a tracing program's support depends on its attach type (tp_btf and iter load here while
+                // fentry is refused): its attach kind below carries the answer
+                add(out, classify("program type", type, caps.find(Capability.Category.PROGRAM_TYPE, type)
+                        .map(Capability::support).orElse(null), RiskTable.programType(type).orElse(null), who));
+            }
+            String kind = attachKind(match, p.getAttach());
+            add(out, classify("attach kind", kind, caps.find(Capability.Category.ATTACH_KIND, kind)
+                    .map(Capability::support).orElse(null), null, who));
+            for (String helper : prog.helpers()) {
+                Support s = caps.hasHelpers() ? caps.helper(type, helper).map(Capability::support).orElse(null) : null;
+                add(out, classify("helper", helper, s, RiskTable.helper(helper).orElse(null), who));
+            }
+        }
+        for (Map.Entry<String, BpfObject> e : objects.entrySet()) {
+            for (BpfMap m : e.getValue().maps()) {
+                String type = KernelEnums.name("bpf_map_type", "BPF_MAP_TYPE_", Integer.toUnsignedLong(m.type()));
+                add(out, classify("map type", type, caps.find(Capability.Category.MAP_TYPE, type)
+                        .map(Capability::support).orElse(null), null, e.getKey() + "/" + m.name()));
+            }
+        }
+        return new ArrayList<>(out.values());
+    }
+
+    private static void add(Map<String, Requirement> out, Requirement r) {
+        out.merge(r.label(), r, (a, b) -> new Requirement(a.kind(), a.name(), a.level(), a.reason(),
+                a.neededBy().contains(b.neededBy()) ? a.neededBy() : a.neededBy() + ", " + b.neededBy()));
+    }
+
+    /** Not supported wins over risky, risky over supported; a probe that was not conclusive does not block. */
+    private static Requirement classify(String kind, String name, Support support, String risk, String who) {
+        if (support instanceof Support.NotSupported ns) {
+            return new Requirement(kind, name, Requirement.Level.NOT_SUPPORTED, ns.toString(), who);
+        }
+        if (risk != null) {
+            return new Requirement(kind, name, Requirement.Level.RISKY, risk, who);
+        }
+        if (support instanceof Support.Inconclusive in) {
+            return new Requirement(kind, name, Requirement.Level.FULLY_SUPPORTED,
+                    "probe inconclusive (" + in + "); the kernel decides at load", who);
+        }
+        return new Requirement(kind, name, Requirement.Level.FULLY_SUPPORTED,
+                support == null ? "not probed; the verifier decides at load" : support.toString(), who);
+    }
+
+    /** The capability report's name for how a program of this section attaches to this target. */
+    static String attachKind(ProgramSection.Match match, AttachTarget target) {
+        String type = strip(match.kind().progTypeName(), "BPF_PROG_TYPE_");
+        String pattern = match.kind().pattern();
+        if (target.hasUprobe()) {
+            return pattern.startsWith("uretprobe") ? "uretprobe" : "uprobe";
+        }
+        switch (type) {
+            case "tracepoint":
+                return "tracepoint";
+            case "raw_tracepoint":
+            case "raw_tracepoint_writable":
+                return "raw_tp";
+            case "tracing": {
+                String at = match.kind().attachTypeName().orElse("");
+                switch (at) {
+                    case "BPF_TRACE_RAW_TP": return "tp_btf";
+                    case "BPF_TRACE_FENTRY": return "fentry";
+                    case "BPF_TRACE_FEXIT": return "fexit";
+                    case "BPF_MODIFY_RETURN": return "fmod_ret";
+                    case "BPF_TRACE_ITER": return "iter";
+                    default: return "tracing";
+                }
+            }
+            case "kprobe":
+                return pattern.startsWith("kretprobe") ? "kretprobe" : pattern.startsWith("kprobe.multi")
+                        || pattern.startsWith("kretprobe.multi") ? "kprobe.multi" : "kprobe";
+            case "cgroup_device":
+                return "cgroup_dev";
+            case "sched_cls":
+                return pattern.startsWith("netkit") ? "netkit" : "tcx";
+            case "ext":
+                return "freplace";
+            default:
+                return type;
+        }
+    }
+
+    private static String strip(String name, String prefix) {
+        return (name.startsWith(prefix) ? name.substring(prefix.length()) : name).toLowerCase(Locale.ROOT);
+    }
+}

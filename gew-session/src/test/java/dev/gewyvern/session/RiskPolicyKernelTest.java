@@ -1,0 +1,97 @@
+package dev.gewyvern.session;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import dev.gewyvern.proto.v1.AttachTarget;
+import dev.gewyvern.proto.v1.BpfObject;
+import dev.gewyvern.proto.v1.BtfTracepoint;
+import dev.gewyvern.proto.v1.Cgroup;
+import dev.gewyvern.proto.v1.Phase;
+import dev.gewyvern.proto.v1.Pipeline;
+import dev.gewyvern.proto.v1.Program;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** SPEC 9 on the real kernel: risky refused without the local flag and applied with it; not supported refused. */
+class RiskPolicyKernelTest {
+    private final PinRoot root = new PinRoot(PinRoot.DEFAULT);
+    private Path cgroup;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        KernelTestSupport.requireBpf();
+        cgroup = Path.of("/sys/fs/cgroup/unified", "gew-risk-" + ProcessHandle.current().pid());
+        Files.createDirectory(cgroup);
+    }
+
+    @AfterEach
+    void tearDown() throws IOException {
+        Files.deleteIfExists(cgroup);
+    }
+
+    private Pipeline cgroupEgress() {
+        return Pipeline.newBuilder().setName("risky")
+                .addObjects(BpfObject.newBuilder().setId("attachkinds")
+                        .setPath(KernelTestSupport.testdata("obj/attachkinds.bpf.o").toString()))
+                .addPrograms(Program.newBuilder().setObject("attachkinds").setName("count_egress")
+                        .setAttach(AttachTarget.newBuilder().setCgroup(Cgroup.newBuilder().setPath(cgroup.toString()))))
+                .build();
+    }
+
+    @Test
+    void aRiskyPipelineIsRefusedWithoutTheLocalFlagAndAppliedWithIt() {
+        try (Engine strict = Engine.start(root, "RiskPolicyKernelTest")) {
+            List<Requirement> reqs = strict.verifyCompatibility(cgroupEgress());
+            Requirement type = reqs.stream().filter(r -> r.label().equals("program type cgroup_skb")).findFirst().orElseThrow();
+            assertEquals(Requirement.Level.RISKY, type.level());
+            assertTrue(type.reason().contains("drop"), type.reason());
+            SessionException e = assertThrows(SessionException.class,
+                    () -> strict.apply(cgroupEgress(), PhaseListener.SILENT, 1));
+            assertEquals("compatibility", e.phase());
+            assertEquals(type.label(), e.requirement().label());
+            assertTrue(e.getMessage().contains("--allow-risky"), e.getMessage());
+            assertTrue(PinRoot.childFolders(root.sessions(strict.instanceId())).isEmpty(), "nothing was applied");
+            assertTrue(PinRoot.childFolders(root.instance(strict.instanceId()).resolve("staging")).isEmpty());
+        }
+        try (Engine allowing = Engine.start(root, "RiskPolicyKernelTest", RiskPolicy.fromLocalCommandLine(true))) {
+            var rec = allowing.apply(cgroupEgress(), PhaseListener.SILENT, 1);
+            assertEquals(Phase.COMMITTED, rec.getPhase());
+            allowing.detach(rec.getSessionId());
+        }
+    }
+
+    @Test
+    void aRequirementThisKernelRefusesIsNamedBeforeAnythingLoads() {
+        Pipeline fentry = Pipeline.newBuilder().setName("fentry")
+                .addObjects(BpfObject.newBuilder().setId("tracing")
+                        .setPath(KernelTestSupport.testdata("obj/tracing.bpf.o").toString()))
+                .addPrograms(Program.newBuilder().setObject("tracing").setName("t_fentry")
+                        .setAttach(AttachTarget.newBuilder().setBtfTracepoint(BtfTracepoint.newBuilder().setName("do_unlinkat"))))
+                .build();
+        try (Engine e = Engine.start(root, "RiskPolicyKernelTest", RiskPolicy.fromLocalCommandLine(true))) {
+            SessionException ex = assertThrows(SessionException.class, () -> e.apply(fentry, PhaseListener.SILENT, 1));
+            assertEquals(Requirement.Level.NOT_SUPPORTED, ex.requirement().level());
+            assertEquals("attach kind fentry", ex.requirement().label());
+            assertTrue(ex.getMessage().contains("refused by policy"), ex.getMessage());
+            assertTrue(PinRoot.childFolders(root.sessions(e.instanceId())).isEmpty());
+        }
+    }
+
+    @Test
+    void riskyHelpersAndProgramTypesComeFromTheDocumentedTable() {
+        assertTrue(RiskTable.helper("probe_write_user").isPresent());
+        assertTrue(RiskTable.helper("send_signal").isPresent());
+        assertTrue(RiskTable.helper("override_return").isPresent());
+        assertTrue(RiskTable.helper("map_lookup_elem").isEmpty());
+        assertTrue(RiskTable.programType("xdp").isPresent());
+        assertTrue(RiskTable.programType("tracepoint").isEmpty());
+    }
+}
