@@ -18,12 +18,10 @@ final class HoldOptions {
             description = "Run COMMAND (with /bin/sh -c) once the session is live, and detach when it exits.")
     String run;
 
-    @Option(names = "--background", description = {"Leave a holder process that lives exactly as long as the session,",
-            "and return once the session is live (detach it with `gew session detach ID`)."})
+    @Option(names = "--background", description = "Leave a holder process that lives exactly as long as the session, and return once the session is live (detach it with `gew session detach ID`).")
     boolean background;
 
-    @Option(names = "--allow-risky", description = {"Allow requirements classified as risky (programs that can drop",
-            "packets or deny operations, helpers that write user memory or send signals). Local only."})
+    @Option(names = "--allow-risky", description = "Allow requirements classified as risky (programs that can drop packets or deny operations, helpers that write user memory or send signals). Local only.")
     boolean allowRisky;
 
     @Option(names = "--dry-run", description = "Print what the pipeline needs from this kernel, each requirement "

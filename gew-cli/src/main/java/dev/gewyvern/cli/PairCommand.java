@@ -19,8 +19,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code gew pair}: a one-time token for the control plane, or {@code --status} of the pairing. */
 @Command(name = "pair", mixinStandardHelpOptions = true,
-        description = {"Print a one-time pairing token for the control plane (leserpent) to present to `gew serve`,",
-                "or with --status show the paired control plane."})
+        description = "Print a one-time pairing token for the control plane (leserpent) to present to `gew serve`, or with --status show the paired control plane.")
 final class PairCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -18,8 +18,7 @@ import picocli.CommandLine.Spec;
  * while it runs, holds the sessions applied through it, and detaches all of them when it exits.
  */
 @Command(name = "serve", mixinStandardHelpOptions = true,
-        description = {"Serve the paired control plane (leserpent) over gRPC on a Unix socket until SIGINT or SIGTERM;",
-                "every session applied through it is detached when it exits."})
+        description = "Serve the paired control plane (leserpent) over gRPC on a Unix socket until SIGINT or SIGTERM; every session applied through it is detached when it exits.")
 final class ServeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -32,8 +31,7 @@ final class ServeCommand implements Callable<Integer> {
             description = "Serve TLS 1.3 over TCP instead of the Unix socket (plain TCP is never offered).")
     String listen;
 
-    @Option(names = "--allow-risky", description = {"Let the control plane apply pipelines with risky requirements.",
-            "This is the runtime owner's local decision; no request can ask for it."})
+    @Option(names = "--allow-risky", description = "Let the control plane apply pipelines with risky requirements. This is the runtime owner's local decision; no request can ask for it.")
     boolean allowRisky;
 
     @Option(names = "--state-dir", paramLabel = "DIR", description = "Keys and pairing (default ${DEFAULT-VALUE}).",

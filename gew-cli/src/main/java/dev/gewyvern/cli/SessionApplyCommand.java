@@ -19,8 +19,7 @@ import picocli.CommandLine.Spec;
  * way out detaches and unpins the session.
  */
 @Command(name = "apply", mixinStandardHelpOptions = true,
-        description = {"Apply a pipeline as one session (create, stage, verify, attach, commit; rollback on any failure)",
-                "and hold it until Ctrl-C, SIGTERM, SIGHUP, --duration, or `gew session detach ID` from another shell."})
+        description = "Apply a pipeline as one session (create, stage, verify, attach, commit; rollback on any failure) and hold it until Ctrl-C, SIGTERM, SIGHUP, --duration, or `gew session detach ID` from another shell.")
 final class SessionApplyCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
