@@ -11,6 +11,13 @@ public final class KernelTestSupportAccess {
         KernelTestSupport.requireBpf();
     }
 
+    /** Whether the instance holds no session, committed or staged. */
+    public static boolean holdsNothing(String instanceId) {
+        PinRoot root = new PinRoot(PinRoot.DEFAULT);
+        return PinRoot.childFolders(root.sessions(instanceId)).isEmpty()
+                && PinRoot.childFolders(root.instance(instanceId).resolve("staging")).isEmpty();
+    }
+
     public static Path testdata(String relative) {
         return KernelTestSupport.testdata(relative);
     }

@@ -68,7 +68,31 @@ class ControlServerTest {
         dir = Files.createTempDirectory("gew-control");
         state = new StateDir(dir.resolve("state")).open();
         engine = Engine.start(new PinRoot(PinRoot.DEFAULT), "ControlServerTest");
-        server = ControlServer.startUnix(dir.resolve("run/gew.sock"), engine, state, log::add);
+        server = tcp() ? ControlServer.startTcp("127.0.0.1", 0, engine, state, log::add)
+                : ControlServer.startUnix(dir.resolve("run/gew.sock"), engine, state, log::add);
+    }
+
+    protected int serverPort() {
+        return server.port();
+    }
+
+    protected Engine engineForTest() {
+        return engine;
+    }
+
+    protected StateDir stateForTest() {
+        return state;
+    }
+
+    /** The same threats run over the Unix socket here, and over TLS on loopback in the subclass. */
+    protected boolean tcp() {
+        return false;
+    }
+
+    /** No session came of it: nothing of the refused requests reached the kernel. */
+    protected void assertNothingApplied() {
+        assertTrue(engine.ownSessions().isEmpty(), "no session was applied");
+        assertTrue(dev.gewyvern.session.KernelTestSupportAccess.holdsNothing(engine.instanceId()), "nothing pinned");
     }
 
     @AfterEach
@@ -87,8 +111,9 @@ class ControlServerTest {
         }
     }
 
-    private GewClient client(KeyPair keys) {
-        GewClient c = GewClient.unixSocket(server.socket(), keys);
+    protected GewClient client(KeyPair keys) {
+        GewClient c = tcp() ? GewClient.tcp("127.0.0.1", server.port(), keys, TlsIdentity.loadOrCreate(state).keySha256())
+                : GewClient.unixSocket(server.socket(), keys);
         clients.add(c);
         return c;
     }
@@ -97,7 +122,7 @@ class ControlServerTest {
         return new Pairing(state).newToken(Identity.loadOrCreate(state), Duration.ofMinutes(10), true);
     }
 
-    private GewClient paired() {
+    protected GewClient paired() {
         GewClient c = client(Ed25519.generate());
         c.pair(token());
         return c;
@@ -190,6 +215,17 @@ class ControlServerTest {
     }
 
     @Test
+    void pairingIsRateLimited() {
+        PairingToken t = token();
+        PairingToken wrong = new PairingToken(t.runtimeFingerprint(), new byte[16], t.secret());
+        List<Status.Code> codes = new ArrayList<>();
+        for (int i = 0; i < PairingService.RATE_LIMIT + 2; i++) {
+            codes.add(code(() -> client(Ed25519.generate()).pair(wrong)));
+        }
+        assertTrue(codes.contains(Status.Code.RESOURCE_EXHAUSTED), codes.toString());
+    }
+
+    @Test
     void pairingIsRefusedWithoutAPendingToken() {
         GewClient c = client(Ed25519.generate());
         PairingToken t = token();
@@ -265,7 +301,12 @@ class ControlServerTest {
                 r -> SignedRequest.getDefaultInstance());
         for (UnaryOperator<SignedRequest> forge : forgeries) {
             assertEquals(Status.Code.UNAUTHENTICATED, call(c, forge.apply(signed(c))));
+            SignedRequest apply = c.sign(dev.gewyvern.proto.v1.ApplySessionRequest.newBuilder().setPipeline(execcount())
+                    .build(), RuntimeGrpc.getApplySessionMethod());
+            assertEquals(Status.Code.UNAUTHENTICATED, code(() -> RuntimeGrpc.newBlockingStub(c.channel())
+                    .applySession(forge.apply(apply))));
         }
+        assertNothingApplied();
         assertTrue(log.stream().anyMatch(l -> l.contains("bad signature")));
         assertTrue(log.stream().anyMatch(l -> l.contains("malformed envelope")));
     }
@@ -350,6 +391,8 @@ class ControlServerTest {
 
         GewClient stranger = client(Ed25519.generate()).trustRuntime(Identity.loadOrCreate(state).rawPublicKey());
         assertEquals(Status.Code.UNAUTHENTICATED, call(stranger, signed(stranger)), "unpaired key");
+        assertEquals(Status.Code.UNAUTHENTICATED, code(() -> stranger.apply(execcount())), "unpaired key applying");
+        assertNothingApplied();
         assertNotNull(c.runtimeInfo(), "the paired client still works");
     }
 
@@ -411,6 +454,10 @@ class ControlServerTest {
 
     @Test
     void nonRootPeersAreCutOffEvenWithTheSocketWorldWritable() throws Exception {
+        nonRootPeers();
+    }
+
+    protected void nonRootPeers() throws Exception {
         Files.setPosixFilePermissions(server.socket().getParent(), PosixFilePermissions.fromString("rwxr-xr-x"));
         Files.setPosixFilePermissions(server.socket(), PosixFilePermissions.fromString("rwxrwxrwx"));
         // the probe runs from a copy its uid can read, whatever folder the repository is in
@@ -460,6 +507,10 @@ class ControlServerTest {
 
     @Test
     void aSecondServerOnTheSameSocketIsRefused() {
+        secondServer();
+    }
+
+    protected void secondServer() {
         ControlException e = assertThrows(ControlException.class,
                 () -> ControlServer.startUnix(server.socket(), engine, state, log::add));
         assertTrue(e.getMessage().contains("another gew serve"), e.getMessage());
