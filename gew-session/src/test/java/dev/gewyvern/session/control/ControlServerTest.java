@@ -510,6 +510,31 @@ class ControlServerTest {
         secondServer();
     }
 
+    @Test
+    void aStaleSocketIsReplacedButNotAFileOrALiveServer() throws Exception {
+        if (tcp()) {
+            secondServer(); // over TCP the port is the only thing to take
+            return;
+        }
+        Path stale = dir.resolve("stale/gew.sock");
+        Files.createDirectories(stale.getParent());
+        try (var ch = java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
+            ch.bind(java.net.UnixDomainSocketAddress.of(stale)); // closed without unlinking: a dead server's socket
+        }
+        assertTrue(Files.exists(stale));
+        try (ControlServer s = ControlServer.startUnix(stale, engine, state, log::add)) {
+            try (GewClient c = GewClient.unixSocket(s.socket(), Ed25519.generate())) {
+                c.pair(token());
+                assertNotNull(c.runtimeInfo());
+            }
+        }
+        Path file = dir.resolve("file/gew.sock");
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, "not a socket");
+        ControlException e = assertThrows(ControlException.class, () -> ControlServer.startUnix(file, engine, state, log::add));
+        assertTrue(e.getMessage().contains("is not a socket"), e.getMessage());
+    }
+
     protected void secondServer() {
         ControlException e = assertThrows(ControlException.class,
                 () -> ControlServer.startUnix(server.socket(), engine, state, log::add));
