@@ -45,6 +45,8 @@ final class Transaction {
     private final SessionRecord.Builder record;
     private RecordMap recordMap;
     private Path staging;
+    /** The session's folder once the commit's rename is done. */
+    private Path committed;
     private String phase = "create";
 
     private record Pin(String folder, String name, Fd fd, PinnedObject info) {}
@@ -208,6 +210,7 @@ final class Transaction {
         Path dest = root.session(instanceId, sessionId);
         root.commit(staging, dest);
         staging = null;
+        committed = dest;
         // committed: from now on the pins hold the objects, not this process
         closeAll();
         listener.event("commit", "pinned at " + dest);
@@ -224,15 +227,27 @@ final class Transaction {
     private void rollback() {
         String failed = phase;
         closeAll();
-        if (staging != null) {
-            try {
-                PinRoot.removeSessionFolder(staging);
-            } catch (SessionException e) {
-                listener.event("rollback", "could not remove " + staging + ": " + e.getMessage());
+        // a failure after the rename (the last step of commit) undoes the commit too
+        for (Path folder : new Path[] {staging, committed}) {
+            if (folder != null) {
+                try {
+                    PinRoot.removeSessionFolder(folder);
+                } catch (SessionException e) {
+                    tell("rollback", "could not remove " + folder + ": " + e.getMessage());
+                }
             }
         }
-        listener.event("rollback", "session " + sessionId + " rolled back after a failure in " + failed
+        tell("rollback", "session " + sessionId + " rolled back after a failure in " + failed
                 + "; nothing of it is left in the kernel");
+    }
+
+    /** Tells the listener, which must not turn a rollback into a second failure. */
+    private void tell(String phase, String message) {
+        try {
+            listener.event(phase, message);
+        } catch (RuntimeException e) {
+            // the rollback goes on regardless
+        }
     }
 
     static String describe(dev.gewyvern.proto.v1.BpfObject o) {
