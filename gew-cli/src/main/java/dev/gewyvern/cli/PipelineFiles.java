@@ -57,6 +57,33 @@ final class PipelineFiles {
     }
 
     /** A one-object pipeline from {@code --object F --program P --attach T} (programs and targets pair up in order). */
+    /**
+     * Every program of {@code object} loaded and pinned in one session, none attached (as `bpftool prog
+     * loadall` loads them). Programs in a section gewyvern does not know are left out, and said so.
+     */
+    static Pipeline loadOnly(String name, Path object, java.io.PrintWriter err) {
+        dev.gewyvern.elf.BpfObject obj;
+        try {
+            obj = dev.gewyvern.elf.BpfObject.parse(Files.readAllBytes(object));
+        } catch (IOException e) {
+            throw new UserError("cannot read " + object + ": " + e.getMessage());
+        } catch (RuntimeException e) {
+            throw new UserError(object + " is not a usable BPF object: " + e.getMessage());
+        }
+        List<String> programs = new java.util.ArrayList<>();
+        for (dev.gewyvern.elf.BpfProgram p : obj.programs()) {
+            if (p.section().isPresent()) {
+                programs.add(p.name());
+            } else {
+                err.println("gew: leaving out program " + p.name() + ": " + p.problem().orElse("unknown section"));
+            }
+        }
+        if (programs.isEmpty()) {
+            throw new UserError(object + " has no program gewyvern can load");
+        }
+        return fromFlags(name, object, programs, java.util.Collections.nCopies(programs.size(), "none"));
+    }
+
     static Pipeline fromFlags(String name, Path object, List<String> programs, List<String> attach) {
         if (programs.isEmpty()) {
             throw new UserError("--object needs at least one --program NAME");
@@ -77,7 +104,7 @@ final class PipelineFiles {
     static final String FORMS = "tracepoint:CATEGORY:NAME, raw_tp:NAME, tp_btf:NAME, "
             + "perf_event:SOFTWARE_EVENT[:CPU[:PERIOD]], cgroup:PATH, xdp:IFNAME[@NETNS], tcx:IFNAME[@NETNS], "
             + "sk_lookup:NETNS, flow_dissector:NETNS, uprobe:BINARY:SYMBOL, uretprobe:BINARY:SYMBOL or "
-            + "netfilter:ipv4|ipv6:HOOK:PRIORITY[@NETNS] or iter:TARGET";
+            + "netfilter:ipv4|ipv6:HOOK:PRIORITY[@NETNS], iter:TARGET, or none (loaded and pinned, not attached)";
 
     /** One {@code --attach} target; see {@link #FORMS}. NETNS is a name under /run/netns or a path. */
     static AttachTarget target(String spec) {
@@ -86,6 +113,11 @@ final class PipelineFiles {
         String rest = colon < 0 ? "" : spec.substring(colon + 1);
         AttachTarget.Builder b = AttachTarget.newBuilder();
         switch (kind) {
+            case "none":
+                if (rest.isEmpty()) {
+                    return b.setLoadOnly(dev.gewyvern.proto.v1.LoadOnly.getDefaultInstance()).build();
+                }
+                break;
             case "tracepoint":
             case "tp": {
                 String[] f = rest.split(":", -1);

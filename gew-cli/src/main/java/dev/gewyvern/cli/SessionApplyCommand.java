@@ -44,6 +44,10 @@ final class SessionApplyCommand implements Callable<Integer> {
     @Option(names = "--name", description = "The session name (with --object); the id adds a random suffix.")
     String name;
 
+    @Option(names = "--load-only", description = "With --object: load and pin every program of the object in "
+            + "one session, attach none (a load check, as bpftool prog loadall does).")
+    boolean loadOnly;
+
     @Mixin
     HoldOptions hold;
 
@@ -64,6 +68,12 @@ final class SessionApplyCommand implements Callable<Integer> {
         }
         if (object == null) {
             throw new UserError("give a pipeline file (PIPELINE.txtpb) or --object FILE --program NAME --attach TARGET");
+        }
+        if (loadOnly) {
+            if (!programs.isEmpty() || !attach.isEmpty()) {
+                throw new UserError("--load-only loads every program of --object: leave out --program and --attach");
+            }
+            return PipelineFiles.loadOnly(name, object, spec.commandLine().getErr());
         }
         return PipelineFiles.fromFlags(name, object, programs, attach);
     }

@@ -77,6 +77,13 @@ class GewCommandsIT {
         assertEquals(0, r.exit(), r.toString());
         assertTrue(r.out().contains("create   session execcount-"), r.toString());
         assertTrue(r.out().contains("(5 pins removed)"), "record, both maps, one program, one link: " + r);
+
+        Gew.Result loadOnly = Gew.run("session", "apply", "--object", "testdata/obj/execcount.bpf.o", "--load-only",
+                "--duration", "200ms");
+        assertEquals(0, loadOnly.exit(), loadOnly.toString());
+        assertTrue(loadOnly.out().contains("verify   program count_exits: verified"), loadOnly.toString());
+        assertFalse(loadOnly.out().contains("attach "), "nothing attached: " + loadOnly);
+        assertTrue(loadOnly.out().contains("(5 pins removed)"), "record, both maps, both programs: " + loadOnly);
     }
 
     @Test

@@ -53,9 +53,11 @@ final class Compatibility {
                 add(out, classify("program type", type, caps.find(Capability.Category.PROGRAM_TYPE, type)
                         .map(Capability::support).orElse(null), RiskTable.programType(type).orElse(null), who));
             }
-            String kind = attachKind(match, p.getAttach());
-            add(out, classify("attach kind", kind, caps.find(Capability.Category.ATTACH_KIND, kind)
-                    .map(Capability::support).orElse(null), null, who));
+            if (!p.getAttach().hasLoadOnly()) {
+                String kind = attachKind(match, p.getAttach());
+                add(out, classify("attach kind", kind, caps.find(Capability.Category.ATTACH_KIND, kind)
+                        .map(Capability::support).orElse(null), null, who));
+            }
             for (String helper : prog.helpers()) {
                 Support s = caps.hasHelpers() ? caps.helper(type, helper).map(Capability::support).orElse(null) : null;
                 add(out, classify("helper", helper, s, RiskTable.helper(helper).orElse(null), who));

@@ -83,6 +83,7 @@ final class PipelineValidator {
                                 + "' is not a tracefs event name");
                     }
                 }
+                case LOAD_ONLY -> { }
                 default -> Attacher.validate(f + ".attach", a);
             }
         }

@@ -184,6 +184,9 @@ final class Transaction {
         phase = "attach";
         for (Map.Entry<Program, Fd> e : programFds.entrySet()) {
             Program p = e.getKey();
+            if (p.getAttach().hasLoadOnly()) {
+                continue; // loaded and pinned, attached to nothing
+            }
             Attacher.Attached attached = Attacher.attach(p, e.getValue(), sections.get(p));
             Fd link = keep(attached.link());
             String target = attached.target();
