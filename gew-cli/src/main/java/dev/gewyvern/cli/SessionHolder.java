@@ -44,14 +44,25 @@ final class SessionHolder {
         }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        Engine engine = Engines.start(command, err, RiskPolicy.fromLocalCommandLine(hold.allowRisky));
         if (hold.dryRun) {
+            // a dry run makes no instance either: it only looks
+            Engine engine = Engines.observe(command + " --dry-run", err);
             try {
-                return printCompatibility(out, engine.verifyCompatibility(pipeline), hold.allowRisky);
+                int verdict = printCompatibility(out, engine.verifyCompatibility(pipeline), hold.allowRisky);
+                out.println();
+                out.println("plan: the kernel calls applying it makes, in order (file descriptors are placeholders"
+                        + " from 1000000; pinning and the commit's rename follow):");
+                List<String> calls = engine.plan(pipeline);
+                for (int i = 0; i < calls.size(); i++) {
+                    out.printf("%3d  %s%n", i + 1, calls.get(i));
+                }
+                out.flush();
+                return verdict;
             } finally {
                 engine.close();
             }
         }
+        Engine engine = Engines.start(command, err, RiskPolicy.fromLocalCommandLine(hold.allowRisky));
         String holderLog = System.getenv(HOLDER_LOG_ENV);
         Thread hook = new Thread(() -> {
             for (String held : engine.ownSessions()) {

@@ -184,6 +184,19 @@ class GewCommandsIT {
     }
 
     @Test
+    void dryRunPrintsTheReportAndThePlanAndMakesNothing() throws Exception {
+        Gew.requireBpf();
+        Gew.Result r = Gew.run("session", "apply", PIPELINE, "--dry-run");
+        assertEquals(0, r.exit(), r.toString());
+        assertTrue(r.out().contains("would apply: every requirement is admitted"), r.toString());
+        assertTrue(r.out().contains("BPF_PROG_LOAD ProgLoadAttr[progType=5"), r.toString());
+        assertTrue(r.out().contains("BPF_LINK_CREATE LinkCreateAttr[progFd=1000"), r.toString());
+        assertFalse(r.out().contains("pinned at"), r.toString());
+        Gew.Result list = Gew.run("session", "list");
+        assertFalse(list.out().contains("execcount-"), "a dry run leaves no session: " + list);
+    }
+
+    @Test
     void userMistakesAreOneClearLine() throws Exception {
         Gew.Result missing = Gew.run("session", "apply", "testdata/pipelines/nope.txtpb");
         assertEquals(1, missing.exit(), missing.toString());

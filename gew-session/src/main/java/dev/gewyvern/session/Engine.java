@@ -133,6 +133,17 @@ public final class Engine implements AutoCloseable {
         return Compatibility.of(pipeline, dev.gewyvern.syscall.Capabilities.withoutHelpers());
     }
 
+    /**
+     * The dry run's plan: every bpf(2) and perf_event_open call applying the pipeline would make, in order,
+     * as decoded attr values (file descriptors are placeholders). Makes none of them.
+     */
+    public List<String> plan(Pipeline pipeline) {
+        PipelineValidator.validate(pipeline);
+        // an observing engine has no instance: the plan needs only a name, since nothing is pinned
+        return new Transaction(root, instanceId == null ? "dry-run" : instanceId, pipeline, PhaseListener.SILENT, 1)
+                .plan();
+    }
+
     /** Refuses, before any kernel call of the session, what is not supported, and what is risky unless allowed. */
     private void admit(List<Requirement> requirements) {
         for (Requirement r : requirements) {

@@ -88,6 +88,25 @@ final class Transaction {
         }
     }
 
+    /**
+     * The dry run: stage, verify and attach with every kernel call written down instead of made (see
+     * {@link dev.gewyvern.syscall.DryRun}); nothing is pinned, committed or left behind.
+     */
+    List<String> plan() {
+        try {
+            return dev.gewyvern.syscall.DryRun.record(() -> {
+                stage();
+                verify();
+                attach();
+                return null;
+            });
+        } catch (BpfException e) {
+            throw new SessionException(phase, e.getMessage(), e.verifierLog(), e);
+        } finally {
+            closeAll(); // placeholders close to nothing; real files the attach step opened are closed
+        }
+    }
+
     private Fd keep(Fd fd) {
         fds.add(fd);
         return fd;

@@ -87,6 +87,10 @@ public final class Kernel {
 
     /** Issues bpf(cmd, attr, size); a negative value carries the errno. */
     public Result bpf(BpfAttr attr) {
+        DryRun dry = DryRun.active();
+        if (dry != null) {
+            return dry.bpf(attr);
+        }
         Arena arena = new Arena();
         byte[] bytes = attr.encode(arena);
         Pointer a = Memory.allocateDirect(runtime, bytes.length, true);
@@ -106,6 +110,10 @@ public final class Kernel {
 
     /** perf_event_open(attr, pid, cpu, -1, CLOEXEC). */
     public Fd perfEventOpen(PerfEventAttr attr, int pid, int cpu) {
+        DryRun dry = DryRun.active();
+        if (dry != null) {
+            return dry.perfEvent(attr + " pid " + pid + " cpu " + cpu);
+        }
         byte[] bytes = attr.encode();
         Pointer a = Memory.allocateDirect(runtime, bytes.length, true);
         a.put(0, bytes, 0, bytes.length);
@@ -123,6 +131,11 @@ public final class Kernel {
      * process ({@code pid} -1) or one.
      */
     public Fd uprobeOpen(String binary, long offset, boolean retprobe, int pid) {
+        DryRun dry = DryRun.active();
+        if (dry != null) {
+            return dry.perfEvent((retprobe ? "uretprobe " : "uprobe ") + binary + "+0x" + Long.toHexString(offset)
+                    + " pid " + pid);
+        }
         java.nio.file.Path typeFile = java.nio.file.Path.of("/sys/bus/event_source/devices/uprobe/type");
         int pmu;
         try {
@@ -148,6 +161,9 @@ public final class Kernel {
     }
 
     void close(int fd) {
+        if (DryRun.placeholder(fd)) {
+            return; // a dry run's placeholder: there is nothing to close
+        }
         libc.close(fd);
     }
 
