@@ -96,6 +96,7 @@ final class ObjectLoader {
                     typed ? m.btfKeyTypeId() : 0, typed ? m.btfValueTypeId() : 0, m.mapExtra())));
             maps.put(m.name(), fd);
             sink.map(m.name(), fd, Bpf.mapInfo(fd).id(), "object " + o.getId());
+            ObjectSettings.fill(o, m, fd);
             if (m.pinning() != BpfMap.PIN_NONE) {
                 sink.note("map " + m.name() + " asks to be pinned by name (LIBBPF_PIN_BY_NAME); gewyvern pins it in "
                         + "the session's own folder only and never shares or reuses a map pinned elsewhere");

@@ -93,6 +93,35 @@ final class ObjectSettings {
                         + "' to size; its maps: " + (names.isEmpty() ? "none" : String.join(", ", new java.util.TreeSet<>(names))));
             }
         }
+        for (dev.gewyvern.proto.v1.MapValues v : o.getMapValuesList()) {
+            if (!names.contains(v.getMap())) {
+                throw new SessionException("stage", "object '" + o.getId() + "' has no map '" + v.getMap()
+                        + "' to fill; its maps: " + (names.isEmpty() ? "none" : String.join(", ", new java.util.TreeSet<>(names))));
+            }
+        }
+    }
+
+    /** Writes the Pipeline's initial entries into a created map, each checked against its key and value size. */
+    static void fill(dev.gewyvern.proto.v1.BpfObject o, BpfMap m, dev.gewyvern.syscall.Fd fd) {
+        for (dev.gewyvern.proto.v1.MapValues v : o.getMapValuesList()) {
+            if (!v.getMap().equals(m.name())) {
+                continue;
+            }
+            for (int i = 0; i < v.getEntriesCount(); i++) {
+                var e = v.getEntries(i);
+                String field = "objects['" + o.getId() + "'].map_values['" + m.name() + "'].entries[" + i + "]";
+                if (e.getKey().size() != m.keySize() || e.getValue().size() != m.valueSize()) {
+                    throw new SessionException("stage", field + ": key is " + e.getKey().size() + " bytes and value "
+                            + e.getValue().size() + "; map '" + m.name() + "' takes " + m.keySize() + "-byte keys and "
+                            + m.valueSize() + "-byte values");
+                }
+                try {
+                    dev.gewyvern.syscall.Bpf.update(fd, e.getKey().toByteArray(), e.getValue().toByteArray(), 0);
+                } catch (dev.gewyvern.syscall.BpfException x) {
+                    throw new SessionException("stage", field + ": " + x.getMessage(), null, x);
+                }
+            }
+        }
     }
 
     /** The number of possible CPUs (/sys/devices/system/cpu/possible, e.g. "0-7"), as libbpf counts them. */

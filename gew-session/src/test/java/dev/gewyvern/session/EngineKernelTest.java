@@ -166,6 +166,32 @@ class EngineKernelTest {
     }
 
     @Test
+    void initialMapValuesFromThePipelineAreWrittenBeforeProgramsLoad() {
+        byte[] key = java.util.Arrays.copyOf("seeded".getBytes(java.nio.charset.StandardCharsets.US_ASCII), 16);
+        byte[] value = java.nio.ByteBuffer.allocate(8).order(java.nio.ByteOrder.nativeOrder()).putLong(42).array();
+        Pipeline p = execcount().setObjects(0, execcount().getObjects(0).toBuilder()
+                .addMapValues(dev.gewyvern.proto.v1.MapValues.newBuilder().setMap("exit_counts")
+                        .addEntries(dev.gewyvern.proto.v1.MapEntryValue.newBuilder()
+                                .setKey(com.google.protobuf.ByteString.copyFrom(key))
+                                .setValue(com.google.protobuf.ByteString.copyFrom(value))))).build();
+        SessionRecord rec = engine.apply(p, PhaseListener.SILENT, 1);
+        SessionView.MapView exits = engine.show(rec.getSessionId(), 1000).maps().stream()
+                .filter(m -> m.name().equals("exit_counts")).findFirst().orElseThrow();
+        assertTrue(exits.entries().stream().anyMatch(e -> e.key().equals("\"seeded\"") && e.value().equals("42")),
+                exits.entries().toString());
+        engine.detach(rec.getSessionId());
+
+        Pipeline wrong = execcount().setObjects(0, execcount().getObjects(0).toBuilder()
+                .addMapValues(dev.gewyvern.proto.v1.MapValues.newBuilder().setMap("exit_counts")
+                        .addEntries(dev.gewyvern.proto.v1.MapEntryValue.newBuilder()
+                                .setKey(com.google.protobuf.ByteString.copyFrom(new byte[3]))
+                                .setValue(com.google.protobuf.ByteString.copyFrom(value))))).build();
+        SessionException e = assertThrows(SessionException.class, () -> engine.apply(wrong, PhaseListener.SILENT, 1));
+        assertTrue(e.getMessage().contains("map_values['exit_counts'].entries[0]: key is 3 bytes"), e.getMessage());
+        assertTrue(PinRoot.childFolders(root.sessions(engine.instanceId())).isEmpty());
+    }
+
+    @Test
     void aWrongSha256IsRefusedBeforeTheKernelIsTouched() {
         Pipeline p = execcount().setObjects(0, execcount().getObjects(0).toBuilder().setSha256("0".repeat(64))).build();
         SessionException e = assertThrows(SessionException.class, () -> engine.apply(p, PhaseListener.SILENT, 1));
