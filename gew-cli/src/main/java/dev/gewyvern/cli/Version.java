@@ -3,7 +3,7 @@ package dev.gewyvern.cli;
 import picocli.CommandLine.IVersionProvider;
 
 final class Version implements IVersionProvider {
-    static final String VERSION = "0.1.0";
+    static final String VERSION = dev.gewyvern.session.Engine.VERSION;
 
     @Override
     public String[] getVersion() {

@@ -124,6 +124,30 @@ public final class Engine implements AutoCloseable {
         }
     }
 
+    /** GetRuntimeInfo (SPEC 8): this runtime and kernel, read from /proc and /sys. */
+    public dev.gewyvern.proto.v1.RuntimeInfo runtimeInfo() {
+        return dev.gewyvern.proto.v1.RuntimeInfo.newBuilder().setGewyvernVersion(VERSION)
+                .setKernelRelease(readTrimmed("/proc/sys/kernel/osrelease")).setArch(System.getProperty("os.arch"))
+                .setBtf(Files.isReadable(Path.of("/sys/kernel/btf/vmlinux")))
+                .setBpffs(dev.gewyvern.syscall.Filesystems.isBpffs(dev.gewyvern.syscall.Filesystems.BPFFS))
+                .setPinRoot(root.path().toString()).build();
+    }
+
+    /** GetCapabilities (SPEC 8): every capability of this kernel, probed once per process. */
+    public dev.gewyvern.syscall.Capabilities capabilities() {
+        return dev.gewyvern.syscall.Capabilities.running();
+    }
+
+    public static final String VERSION = "0.1.0";
+
+    private static String readTrimmed(String p) {
+        try {
+            return Files.readString(Path.of(p)).trim();
+        } catch (java.io.IOException e) {
+            return "";
+        }
+    }
+
     /**
      * VerifyCompatibility: what the pipeline needs from this kernel, each requirement classified. Makes no
      * kernel object of the session (the capability probes make and close their own, once per process).

@@ -147,7 +147,7 @@ public final class ControlServer implements AutoCloseable {
                 .maxConcurrentCallsPerConnection(MAX_CONCURRENT_CALLS)
                 .maxRstFramesPerWindow(100, 10)
                 .addService(new PairingService(pairing, identity, tlsKeySha256, log))
-                .addService(new RuntimeService(engine, verifier, () -> RuntimeFacts.current(identity), timer))
+                .addService(new RuntimeService(engine, verifier, () -> RuntimeFacts.current(engine, identity), timer))
                 .build();
         try {
             server.start();

@@ -115,7 +115,7 @@ final class RuntimeService extends RuntimeGrpc.RuntimeImplBase {
             verifier.open(req, RuntimeGrpc.getGetCapabilitiesMethod().getFullMethodName(),
                     dev.gewyvern.proto.v1.GetCapabilitiesRequest.parser());
             var b = dev.gewyvern.proto.v1.CapabilityReport.newBuilder();
-            for (dev.gewyvern.syscall.Capability c : dev.gewyvern.syscall.Capabilities.running().all()) {
+            for (dev.gewyvern.syscall.Capability c : engine.capabilities().all()) {
                 b.addCapabilities(dev.gewyvern.proto.v1.CapabilityEntry.newBuilder().setCategory(c.category().text())
                         .setScope(c.scope()).setName(c.name()).setState(c.support().state())
                         .setReason(c.support().toString()));
