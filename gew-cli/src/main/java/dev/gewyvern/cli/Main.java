@@ -16,8 +16,8 @@ public final class Main {
         Class<?> named = args.length > 0 ? GewCommand.SUBCOMMANDS.get(args[0]) : null;
         if (named != null) {
             cl.addSubcommand(args[0], named);
-        } else {
-            GewCommand.SUBCOMMANDS.forEach(cl::addSubcommand);
+        } else if (!(args.length == 1 && (args[0].equals("-V") || args[0].equals("--version")))) {
+            GewCommand.SUBCOMMANDS.forEach(cl::addSubcommand); // help, or a typo to suggest a command for
         }
         cl.setExecutionExceptionHandler(new ErrorReporter());
         cl.setCaseInsensitiveEnumValuesAllowed(true);
