@@ -17,7 +17,6 @@ import dev.gewyvern.proto.v1.MapReport;
 import dev.gewyvern.proto.v1.ObjectReport;
 import dev.gewyvern.proto.v1.ProgramReport;
 import dev.gewyvern.proto.v1.VariableReport;
-import dev.gewyvern.session.KernelEnums;
 
 /** Builds the ObjectReport of a parsed object: the one model both output forms of inspect print. */
 final class ObjectReports {
@@ -88,7 +87,7 @@ final class ObjectReports {
     }
 
     private static String mapType(int type) {
-        return KernelEnums.name("bpf_map_type", "BPF_MAP_TYPE_", type);
+        return dev.gewyvern.syscall.KernelTypes.nameOf("bpf_map_type", "BPF_MAP_TYPE_", type);
     }
 
     private static String typeName(Optional<Btf> btf, int id) {

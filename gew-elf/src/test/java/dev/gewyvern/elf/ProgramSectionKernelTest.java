@@ -56,6 +56,18 @@ class ProgramSectionKernelTest {
         return out;
     }
 
+    /** The helper names the disassembler prints and helpers() reports are the kernel's enum bpf_func_id. */
+    @Test
+    void helperNamesAreTheKernels() {
+        Map<String, Long> funcs = enumValues(vmlinux(), "bpf_func_id");
+        funcs.remove("__BPF_FUNC_MAX_ID");
+        assertEquals(funcs.size(), HelperNames.count(), "as many helpers as the kernel has");
+        for (int id = 0; id < HelperNames.count(); id++) {
+            String name = "BPF_FUNC_" + HelperNames.name(id).substring("bpf_".length());
+            assertEquals((long) id, funcs.get(name), name);
+        }
+    }
+
     @Test
     void numbersAreTheKernels() {
         Btf btf = vmlinux();

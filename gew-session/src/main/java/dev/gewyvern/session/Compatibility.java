@@ -65,7 +65,7 @@ final class Compatibility {
         }
         for (Map.Entry<String, BpfObject> e : objects.entrySet()) {
             for (BpfMap m : e.getValue().maps()) {
-                String type = KernelEnums.name("bpf_map_type", "BPF_MAP_TYPE_", Integer.toUnsignedLong(m.type()));
+                String type = dev.gewyvern.syscall.KernelTypes.nameOf("bpf_map_type", "BPF_MAP_TYPE_", Integer.toUnsignedLong(m.type()));
                 add(out, classify("map type", type, caps.find(Capability.Category.MAP_TYPE, type)
                         .map(Capability::support).orElse(null), null, e.getKey() + "/" + m.name()));
             }

@@ -272,7 +272,7 @@ public final class Engine implements AutoCloseable {
         for (String name : pinNames(dir.resolve(PinRoot.PROGS))) {
             try (Fd fd = Bpf.get(dir.resolve(PinRoot.PROGS).resolve(name).toString(), "prog")) {
                 ProgInfo i = Bpf.progInfo(fd);
-                progs.add(new SessionView.ProgramView(name, KernelEnums.name("bpf_prog_type", "BPF_PROG_TYPE_", i.type()),
+                progs.add(new SessionView.ProgramView(name, dev.gewyvern.syscall.KernelTypes.nameOf("bpf_prog_type", "BPF_PROG_TYPE_", i.type()),
                         i.id(), i.tag(), i.verifiedInsns(), i.runCount(), i.runTimeNs(),
                         java.util.Arrays.stream(i.mapIds()).boxed().toList()));
             }
@@ -333,7 +333,7 @@ public final class Engine implements AutoCloseable {
             }
             key = next;
         }
-        return new SessionView.MapView(name, KernelEnums.name("bpf_map_type", "BPF_MAP_TYPE_", info.type()),
+        return new SessionView.MapView(name, dev.gewyvern.syscall.KernelTypes.nameOf("bpf_map_type", "BPF_MAP_TYPE_", info.type()),
                 info.id(), keyType, valueType, info.maxEntries(), entries, total);
     }
 

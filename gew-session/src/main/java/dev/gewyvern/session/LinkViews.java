@@ -21,7 +21,7 @@ final class LinkViews {
         StringBuilder sb = new StringBuilder();
         while (m.find()) {
             m.appendReplacement(sb, "attach type "
-                    + KernelEnums.name("bpf_attach_type", "BPF_", Long.parseLong(m.group(1))));
+                    + dev.gewyvern.syscall.KernelTypes.nameOf("bpf_attach_type", "BPF_", Long.parseLong(m.group(1))));
         }
         m.appendTail(sb);
         return sb.toString();
@@ -32,7 +32,7 @@ final class LinkViews {
         for (String name : names) {
             try (Fd fd = Bpf.get(folder.resolve(name).toString(), "link")) {
                 LinkInfo i = Bpf.linkInfo(fd);
-                String type = KernelEnums.name("bpf_link_type", "BPF_LINK_TYPE_", i.type());
+                String type = dev.gewyvern.syscall.KernelTypes.nameOf("bpf_link_type", "BPF_LINK_TYPE_", i.type());
                 out.add(new SessionView.LinkView(name, type, i.id(), i.progId(), attachTypeNames(i.target(type))));
             }
         }

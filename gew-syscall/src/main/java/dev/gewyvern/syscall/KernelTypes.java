@@ -44,6 +44,33 @@ public final class KernelTypes {
         return btf;
     }
 
+    private final Map<String, Map<Long, String>> names = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * The name of {@code value} in the running kernel's {@code enum enumName}, without {@code prefix}, in
+     * lower case (e.g. {@code nameOf("bpf_map_type", "BPF_MAP_TYPE_", 1)} is {@code hash}); the number itself
+     * when the kernel has no such value or no BTF. For printing what the kernel reports of our objects.
+     */
+    public static String nameOf(String enumName, String prefix, long value) {
+        if (!Files.isReadable(VMLINUX)) {
+            return Long.toString(value);
+        }
+        String n = running().names.computeIfAbsent(enumName, e -> {
+            Map<Long, String> m = new java.util.HashMap<>();
+            int id = running().btf.find(BtfKind.ENUM, e);
+            if (id > 0) {
+                for (BtfType.EnumValue v : ((BtfType.Enum) running().btf.type(id)).values()) {
+                    m.putIfAbsent(v.value(), v.name());
+                }
+            }
+            return m;
+        }).get(value);
+        if (n == null) {
+            return Long.toString(value);
+        }
+        return (n.startsWith(prefix) ? n.substring(prefix.length()) : n).toLowerCase(Locale.ROOT);
+    }
+
     /**
      * The values of {@code enum enumName} whose names start with {@code prefix}, in kernel order, keyed by
      * the lower-case rest of the name; internal markers ({@code __MAX_...}) are left out.
