@@ -3,7 +3,7 @@
 # testdata/Makefile (deterministic output, instruction set pinned to v3); DWARF is stripped to keep
 # the committed objects small (.BTF and .BTF.ext stay). testdata/obj/execcount.* keep their DWARF.
 #   subprog.bpf.o / subprog.bpfeb.o   bpf-to-bpf calls, a callback, global data, map attributes
-#   legacy.bpf.o                      legacy "maps" section and "version" section
+#   (the legacy "maps" section object is testdata/obj/legacy.bpf.o)
 set -eu
 cd "$(dirname "$0")"
 build() { # src target out
@@ -13,4 +13,3 @@ build() { # src target out
 }
 build subprog.bpf.c bpf subprog.bpf.o
 build subprog.bpf.c bpfeb subprog.bpfeb.o
-build legacy.bpf.c bpf legacy.bpf.o

@@ -70,7 +70,7 @@ final class TestObjects {
     }
 
     static byte[] legacy() {
-        return resource("legacy.bpf.o");
+        return testdata("legacy.bpf.o");
     }
 
     /** Byte offset of section {@code name}'s data in {@code elf}. */
