@@ -216,10 +216,6 @@ final class ElfFile {
         return Optional.empty();
     }
 
-    Optional<ElfSection> symbolTable() {
-        return Optional.ofNullable(symtab);
-    }
-
     List<ElfSymbol> symbols() {
         return symbols;
     }
