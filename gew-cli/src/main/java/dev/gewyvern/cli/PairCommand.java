@@ -1,7 +1,6 @@
 package dev.gewyvern.cli;
 
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.concurrent.Callable;
@@ -34,15 +33,14 @@ final class PairCommand implements Callable<Integer> {
     @Option(names = "--status", description = "Show the paired control plane instead.")
     boolean status;
 
-    @Option(names = "--state-dir", paramLabel = "DIR", defaultValue = "/var/lib/gewyvern",
-            description = "Keys and pairing (default ${DEFAULT-VALUE}).")
-    Path stateDir;
+    @picocli.CommandLine.Mixin
+    StateDirOption stateDir;
 
     @Override
     public Integer call() {
         Root.require("pair");
         PrintWriter out = spec.commandLine().getOut();
-        StateDir state = new StateDir(stateDir).open();
+        StateDir state = stateDir.open();
         Identity identity = Identity.loadOrCreate(state);
         Pairing pairing = new Pairing(state);
         String fingerprint = HexFormat.of().formatHex(identity.runtimeId());

@@ -34,9 +34,8 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--allow-risky", description = "Let the control plane apply pipelines with risky requirements. This is the runtime owner's local decision; no request can ask for it.")
     boolean allowRisky;
 
-    @Option(names = "--state-dir", paramLabel = "DIR", description = "Keys and pairing (default ${DEFAULT-VALUE}).",
-            defaultValue = "/var/lib/gewyvern")
-    Path stateDir;
+    @picocli.CommandLine.Mixin
+    StateDirOption stateDir;
 
     @Override
     public Integer call() throws InterruptedException {
@@ -46,7 +45,7 @@ final class ServeCommand implements Callable<Integer> {
         StateDir state;
         ControlServer server;
         try {
-            state = new StateDir(stateDir).open();
+            state = stateDir.open();
             java.util.function.Consumer<String> log = line -> {
                 synchronized (err) {
                     err.println(Instant.now() + " gew serve: " + line);

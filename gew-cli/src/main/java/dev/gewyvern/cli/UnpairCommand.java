@@ -1,10 +1,8 @@
 package dev.gewyvern.cli;
 
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 import dev.gewyvern.session.control.Pairing;
-import dev.gewyvern.session.control.StateDir;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -17,14 +15,13 @@ final class UnpairCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--state-dir", paramLabel = "DIR", defaultValue = "/var/lib/gewyvern",
-            description = "Keys and pairing (default ${DEFAULT-VALUE}).")
-    Path stateDir;
+    @picocli.CommandLine.Mixin
+    StateDirOption stateDir;
 
     @Override
     public Integer call() {
         Root.require("unpair");
-        boolean was = new Pairing(new StateDir(stateDir).open()).unpair();
+        boolean was = new Pairing(stateDir.open()).unpair();
         spec.commandLine().getOut().println(was ? "unpaired: the control plane's key is forgotten" : "nothing was paired");
         spec.commandLine().getOut().flush();
         return 0;
