@@ -8,6 +8,11 @@ import java.util.List;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.TextFormat;
 import dev.gewyvern.proto.v1.AttachTarget;
+import dev.gewyvern.proto.v1.Freplace;
+import dev.gewyvern.proto.v1.Kprobe;
+import dev.gewyvern.proto.v1.KprobeMulti;
+import dev.gewyvern.proto.v1.StructOps;
+import dev.gewyvern.proto.v1.Tracing;
 import dev.gewyvern.proto.v1.BpfObject;
 import dev.gewyvern.proto.v1.Pipeline;
 import dev.gewyvern.proto.v1.Program;
@@ -104,7 +109,10 @@ final class PipelineFiles {
     static final String FORMS = "tracepoint:CATEGORY:NAME, raw_tp:NAME, tp_btf:NAME, "
             + "perf_event:SOFTWARE_EVENT[:CPU[:PERIOD]], cgroup:PATH, xdp:IFNAME[@NETNS], tcx:IFNAME[@NETNS], "
             + "sk_lookup:NETNS, flow_dissector:NETNS, uprobe:BINARY:SYMBOL, uretprobe:BINARY:SYMBOL or "
-            + "netfilter:ipv4|ipv6:HOOK:PRIORITY[@NETNS], iter:TARGET, or none (loaded and pinned, not attached)";
+            + "netfilter:ipv4|ipv6:HOOK:PRIORITY[@NETNS], iter:TARGET, fentry|fexit|fmod_ret:FUNCTION, lsm:HOOK, "
+            + "kprobe:FUNCTION[+OFFSET], kretprobe:FUNCTION, kprobe.multi|kretprobe.multi:F1,F2,...|GLOB, "
+            + "freplace:PROGRAM|/PINNED/PROGRAM, struct_ops (--program names the struct_ops map), "
+            + "or none (loaded and pinned, not attached)";
 
     /** One {@code --attach} target; see {@link #FORMS}. NETNS is a name under /run/netns or a path. */
     static AttachTarget target(String spec) {
@@ -214,14 +222,52 @@ final class PipelineFiles {
                 }
                 break;
             }
-            case "kprobe":
-            case "kretprobe":
             case "fentry":
             case "fexit":
             case "fmod_ret":
             case "lsm":
-                throw new UserError("--attach '" + spec + "': " + kind + " targets are not yet attachable by gewyvern "
-                        + "(`gew runtime info --verbose` says whether this kernel allows them); want " + FORMS);
+                if (!rest.isEmpty() && !rest.contains(":")) {
+                    return b.setTracing(Tracing.newBuilder().setFunction(rest)).build();
+                }
+                break;
+            case "kprobe":
+            case "kretprobe": {
+                int plus = rest.indexOf('+');
+                String function = plus < 0 ? rest : rest.substring(0, plus);
+                if (!function.isEmpty() && !rest.contains(":")) {
+                    try {
+                        return b.setKprobe(Kprobe.newBuilder().setFunction(function)
+                                .setOffset(plus < 0 ? 0 : Long.decode(rest.substring(plus + 1)))).build();
+                    } catch (NumberFormatException e) {
+                        throw new UserError("--attach '" + spec + "': OFFSET is a number, e.g. kprobe:do_unlinkat+0x10");
+                    }
+                }
+                break;
+            }
+            case "kprobe.multi":
+            case "kretprobe.multi":
+                if (!rest.isEmpty() && !rest.contains(":")) {
+                    KprobeMulti.Builder km = KprobeMulti.newBuilder();
+                    if (rest.contains("*") || rest.contains("?")) {
+                        km.setPattern(rest);
+                    } else {
+                        km.addAllSymbols(java.util.List.of(rest.split(",")));
+                    }
+                    return b.setKprobeMulti(km).build();
+                }
+                break;
+            case "freplace":
+                if (!rest.isEmpty() && !rest.contains(":")) {
+                    return b.setFreplace(rest.contains("/") ? Freplace.newBuilder().setPinned(
+                            Path.of(rest).toAbsolutePath().normalize().toString())
+                            : Freplace.newBuilder().setProgram(rest)).build();
+                }
+                break;
+            case "struct_ops":
+                if (rest.isEmpty()) {
+                    return b.setStructOps(StructOps.getDefaultInstance()).build();
+                }
+                break;
             default:
                 break;
         }

@@ -22,6 +22,14 @@ final class TargetText {
                     + a.getNetfilter().getPriority()
                     + (a.getNetfilter().getNetns().isEmpty() ? "" : "@" + a.getNetfilter().getNetns());
             case ITER: return "iter:" + a.getIter().getTarget();
+            case TRACING: return "tracing:" + a.getTracing().getFunction();
+            case KPROBE: return "kprobe:" + a.getKprobe().getFunction()
+                    + (a.getKprobe().getOffset() == 0 ? "" : "+" + a.getKprobe().getOffset());
+            case KPROBE_MULTI: return "kprobe.multi:" + (a.getKprobeMulti().getPattern().isEmpty()
+                    ? String.join(",", a.getKprobeMulti().getSymbolsList()) : a.getKprobeMulti().getPattern());
+            case FREPLACE: return "freplace:" + (a.getFreplace().hasPinned() ? a.getFreplace().getPinned()
+                    : a.getFreplace().getProgram());
+            case STRUCT_OPS: return "struct_ops";
             default: return "";
         }
     }

@@ -28,9 +28,12 @@ public final class BpfObject {
     private final byte[] kernelBtf;
     private final List<GlobalData> globalData;
     private final List<Extern> externs;
+    private final List<StructOpsMap> structOps;
 
     private BpfObject(ByteOrder order, String license, int kernelVersion, List<BpfMap> maps, List<BpfProgram> programs,
-                      Btf btf, BtfExt btfExt, byte[] kernelBtf, List<GlobalData> globalData, List<Extern> externs) {
+                      Btf btf, BtfExt btfExt, byte[] kernelBtf, List<GlobalData> globalData, List<Extern> externs,
+                      List<StructOpsMap> structOps) {
+        this.structOps = List.copyOf(structOps);
         this.globalData = List.copyOf(globalData);
         this.externs = List.copyOf(externs);
         this.order = order;
@@ -80,10 +83,6 @@ public final class BpfObject {
             String problem = match.isEmpty()
                     ? "unknown section '" + secName + "': no program type is known for it"
                     : match.get().problem().orElse(null);
-            if (problem == null && match.get().kind().target() == ProgramSection.Target.STRUCT_OPS) {
-                problem = "struct_ops programs are attached through the object's .struct_ops map, which gewyvern "
-                        + "does not create yet";
-            }
             if (problem == null && !linked.coreRelocations().isEmpty()) {
                 problem = "it has " + linked.coreRelocations().size() + " CO-RE relocations (.BTF.ext core_relo), "
                         + "which gewyvern does not apply yet (loaded as compiled, its field offsets could be wrong)";
@@ -96,7 +95,7 @@ public final class BpfObject {
         }
         byte[] kernelBtf = btf == null ? null : KernelBtf.fixup(btfBytes, btf, elf, externs);
         return new BpfObject(elf.order(), license, version, new ArrayList<>(maps.maps().values()), programs, btf, ext,
-                kernelBtf, GlobalData.read(elf, btf), externs);
+                kernelBtf, GlobalData.read(elf, btf), externs, StructOpsSections.read(elf, btf));
     }
 
     private static String license(ElfFile elf) {
@@ -155,6 +154,15 @@ public final class BpfObject {
 
     public Optional<BpfProgram> program(String name) {
         return programs.stream().filter(p -> p.name().equals(name)).findFirst();
+    }
+
+    /** The object's struct_ops maps ({@code .struct_ops} and {@code .struct_ops.link} variables). */
+    public List<StructOpsMap> structOps() {
+        return structOps;
+    }
+
+    public Optional<StructOpsMap> structOps(String name) {
+        return structOps.stream().filter(m -> m.name().equals(name)).findFirst();
     }
 
     /** The object's externs: .kconfig values and .ksyms kernel symbols and kfuncs. */

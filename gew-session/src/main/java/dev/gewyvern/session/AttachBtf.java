@@ -42,7 +42,8 @@ final class AttachBtf {
         String base = pattern.substring(0, pattern.length() - (pattern.endsWith("+") ? 1 : 0));
         if (base.startsWith("freplace")) {
             throw new SessionException("verify", "program '" + program + "' (section '" + m.section() + "') replaces a "
-                    + "function of another loaded program; freplace targets are not supported yet");
+                    + "function of another BPF program: give it a freplace target (a program of this session, or a "
+                    + "pinned program's path)");
         }
         BtfKind kind = BtfKind.FUNC;
         String name = m.name();

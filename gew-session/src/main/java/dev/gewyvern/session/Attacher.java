@@ -23,6 +23,7 @@ final class Attacher {
     private static final Pattern IFNAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.:@-]{0,14}");
     private static final Pattern SOFTWARE = Pattern.compile("[a-z][a-z-]{1,40}");
     private static final Pattern SYMBOL = Pattern.compile("[A-Za-z_.$][A-Za-z0-9_.$@]{0,255}");
+    private static final Pattern GLOB = Pattern.compile("[A-Za-z0-9_.*?]{1,256}");
     private static final java.util.List<String> HOOKS = java.util.List.of("prerouting", "local_in", "forward",
             "local_out", "postrouting");
 
@@ -72,8 +73,46 @@ final class Attacher {
                     absolute(field + ".netfilter.netns", nf.getNetns());
                 }
             }
+            case TRACING -> name(field + ".tracing.function", a.getTracing().getFunction());
+            case KPROBE -> {
+                if (!SYMBOL.matcher(a.getKprobe().getFunction()).matches()) {
+                    throw bad(field + ".kprobe.function", "'" + a.getKprobe().getFunction() + "' is not a function name");
+                }
+            }
+            case KPROBE_MULTI -> {
+                var km = a.getKprobeMulti();
+                if (km.getSymbolsCount() == 0 == km.getPattern().isEmpty()) {
+                    throw bad(field + ".kprobe_multi", "give either symbols or a pattern, not " + (km.getSymbolsCount()
+                            == 0 ? "neither" : "both"));
+                }
+                for (int i = 0; i < km.getSymbolsCount(); i++) {
+                    if (!SYMBOL.matcher(km.getSymbols(i)).matches()) {
+                        throw bad(field + ".kprobe_multi.symbols[" + i + "]", "'" + km.getSymbols(i)
+                                + "' is not a function name");
+                    }
+                }
+                if (!km.getPattern().isEmpty() && !GLOB.matcher(km.getPattern()).matches()) {
+                    throw bad(field + ".kprobe_multi.pattern", "'" + km.getPattern() + "' is not a glob of function "
+                            + "names (letters, digits, _, * and ?)");
+                }
+            }
+            case FREPLACE -> {
+                var f = a.getFreplace();
+                switch (f.getTargetCase()) {
+                    case PROGRAM -> {
+                        if (!Ids.OBJECT_NAME.matcher(f.getProgram()).matches()) {
+                            throw bad(field + ".freplace.program", "'" + f.getProgram() + "' must be a C identifier");
+                        }
+                    }
+                    case PINNED -> absolute(field + ".freplace.pinned", f.getPinned());
+                    default -> throw bad(field + ".freplace", "name the target: a program of this session, or the "
+                            + "path of a pinned program");
+                }
+            }
+            case STRUCT_OPS -> { }
             default -> throw bad(field, "an attach target is needed (tracepoint, raw_tracepoint, btf_tracepoint, "
-                    + "perf_event, cgroup, netdev, netns, uprobe, netfilter or iter)");
+                    + "perf_event, cgroup, netdev, netns, uprobe, netfilter, iter, tracing, kprobe, kprobe_multi, "
+                    + "freplace or struct_ops)");
         }
     }
 
@@ -98,7 +137,12 @@ final class Attacher {
      * target must name the same, or the session would say one thing and do another.
      */
     private static void sameTarget(Program p, ProgramSection.Match match, String kind, String target) {
-        if (!match.name().equals(target)) {
+        sameTarget(p, match, match.name(), kind, target);
+    }
+
+    /** As above, against {@code named}: what the section names (a kprobe's function with its +offset). */
+    private static void sameTarget(Program p, ProgramSection.Match match, String named, String kind, String target) {
+        if (!named.equals(target)) {
             throw new SessionException("attach", "program '" + p.getName() + "' is in section '" + match.section()
                     + "' but its target is " + kind + " " + target + ": they must name the same "
                     + (match.name().isEmpty() ? "(give the section its target, e.g. " + match.section() + "/" + target
@@ -198,6 +242,51 @@ final class Attacher {
                 }
                 return new Attached(Kernel.get().inNetns(nf.getNetns(),
                         () -> Links.netfilter(prog, pf, hook, nf.getPriority())), target);
+            }
+            case TRACING: {
+                need(p, match, "tracing", ProgramSection.FENTRY, ProgramSection.FEXIT, ProgramSection.FMOD_RET,
+                        ProgramSection.FENTRY_S, ProgramSection.FEXIT_S, ProgramSection.FMOD_RET_S, ProgramSection.LSM,
+                        ProgramSection.LSM_S);
+                sameTarget(p, match, "tracing", a.getTracing().getFunction());
+                String type = kind.attachTypeName().orElseThrow();
+                String target = match.section().substring(0, match.section().indexOf('/')) + ":"
+                        + a.getTracing().getFunction();
+                return new Attached(Links.btfLink(prog, type, target), target);
+            }
+            case KPROBE: {
+                need(p, match, "kprobe", ProgramSection.KPROBE, ProgramSection.KRETPROBE);
+                boolean ret = kind == ProgramSection.KRETPROBE;
+                var kp = a.getKprobe();
+                if (!match.target().isEmpty()) {
+                    sameTarget(p, match, match.target(), "kprobe", kp.getFunction()
+                            + (kp.getOffset() == 0 ? "" : "+" + kp.getOffset()));
+                }
+                if (ret && kp.getOffset() != 0) {
+                    throw new SessionException("attach", "program '" + p.getName() + "' is a kretprobe: it takes no "
+                            + "offset (it runs when " + kp.getFunction() + " returns)");
+                }
+                String target = (ret ? "kretprobe:" : "kprobe:") + kp.getFunction()
+                        + (kp.getOffset() == 0 ? "" : "+" + kp.getOffset());
+                return new Attached(Links.kprobe(prog, kp.getFunction(), kp.getOffset(), ret), target);
+            }
+            case KPROBE_MULTI: {
+                need(p, match, "kprobe_multi", ProgramSection.KPROBE_MULTI, ProgramSection.KRETPROBE_MULTI);
+                boolean ret = kind == ProgramSection.KRETPROBE_MULTI;
+                var km = a.getKprobeMulti();
+                String spec = km.getPattern().isEmpty() ? String.join(",", km.getSymbolsList()) : km.getPattern();
+                if (!match.name().isEmpty()) {
+                    sameTarget(p, match, "kprobe_multi", spec);
+                }
+                java.util.List<String> functions = km.getPattern().isEmpty() ? km.getSymbolsList()
+                        : dev.gewyvern.syscall.KernelFunctions.matching(km.getPattern());
+                String target = (ret ? "kretprobe.multi:" : "kprobe.multi:") + spec;
+                return new Attached(Links.kprobeMulti(prog, functions, ret), target);
+            }
+            case FREPLACE: {
+                need(p, match, "freplace", ProgramSection.FREPLACE);
+                var f = a.getFreplace();
+                String target = "freplace:" + (f.hasPinned() ? f.getPinned() : f.getProgram()) + ":" + match.name();
+                return new Attached(Links.freplace(prog, target), target);
             }
             default:
                 throw new SessionException("attach", "program '" + p.getName() + "' has no attach target");

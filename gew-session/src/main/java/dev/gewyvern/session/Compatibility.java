@@ -35,8 +35,12 @@ final class Compatibility {
         Map<String, Requirement> out = new LinkedHashMap<>();
         for (Program p : pipeline.getProgramsList()) {
             BpfObject obj = objects.get(p.getObject());
-            BpfProgram prog = obj == null ? null : obj.program(p.getName()).orElse(null);
             String who = p.getObject() + "/" + p.getName();
+            if (p.getAttach().hasStructOps() && obj != null) {
+                structOps(out, caps, obj, p.getName(), who);
+                continue;
+            }
+            BpfProgram prog = obj == null ? null : obj.program(p.getName()).orElse(null);
             if (prog == null) {
                 continue; // the transaction names a missing program with what the object has
             }
@@ -71,6 +75,25 @@ final class Compatibility {
             }
         }
         return new ArrayList<>(out.values());
+    }
+
+    /** A struct_ops map: its program type, the struct_ops link, its map type, and its programs' helpers. */
+    private static void structOps(Map<String, Requirement> out, Capabilities caps, BpfObject obj, String map,
+                                  String who) {
+        add(out, classify("program type", "struct_ops", caps.find(Capability.Category.PROGRAM_TYPE, "struct_ops")
+                .map(Capability::support).orElse(null), RiskTable.programType("struct_ops").orElse(null), who));
+        add(out, classify("attach kind", "struct_ops", caps.find(Capability.Category.ATTACH_KIND, "struct_ops")
+                .map(Capability::support).orElse(null), null, who));
+        add(out, classify("map type", "struct_ops", caps.find(Capability.Category.MAP_TYPE, "struct_ops")
+                .map(Capability::support).orElse(null), null, who));
+        for (String name : obj.structOps(map).map(dev.gewyvern.elf.StructOpsMap::programs).orElse(List.of())) {
+            BpfProgram prog = obj.program(name).orElse(null);
+            for (String helper : prog == null ? List.<String>of() : prog.helpers()) {
+                Support s = caps.hasHelpers() ? caps.helper("struct_ops", helper).map(Capability::support).orElse(null)
+                        : null;
+                add(out, classify("helper", helper, s, RiskTable.helper(helper).orElse(null), who));
+            }
+        }
     }
 
     private static void add(Map<String, Requirement> out, Requirement r) {

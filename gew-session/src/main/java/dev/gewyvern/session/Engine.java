@@ -172,8 +172,11 @@ public final class Engine implements AutoCloseable {
     private void admit(List<Requirement> requirements) {
         for (Requirement r : requirements) {
             if (r.level() == Requirement.Level.NOT_SUPPORTED) {
+                // reason: "not supported: <why> (<evidence>)", as the capability report words it
+                String why = r.reason().startsWith("not supported: ") ? r.reason().substring("not supported: ".length())
+                        : r.reason();
                 throw SessionException.refused(r, r.label() + " (needed by " + r.neededBy() + ") is not supported "
-                        + "on this kernel: " + r.reason());
+                        + "here: " + why + "; `gew runtime info --verbose` lists what this kernel allows");
             }
         }
         for (Requirement r : requirements) {

@@ -192,10 +192,29 @@ final class ObjectLoader {
         return fd;
     }
 
+    /**
+     * What a program is loaded against when its section alone does not say: a struct_ops member (expected
+     * attach type = the member's index, attach_btf_id = the kernel struct) or a freplace target (attach_btf_id
+     * = the function in the target program's BTF, {@code attachProgFd} = the target program).
+     */
+    record LoadTarget(int expectedAttachType, int attachBtfId, int attachProgFd, String describe) {}
+
     /** BPF_PROG_LOAD of one program of a staged object; the verifier's refusal is a verify error with its log. */
     static LoadedProgram load(Staged s, String name, int logLevel) {
+        return load(s, name, logLevel, null);
+    }
+
+    /** As {@link #load(Staged, String, int)}, against {@code target} when it is not null. */
+    static LoadedProgram load(Staged s, String name, int logLevel, LoadTarget target) {
         BpfProgram prog = program(s, name);
         ProgramSection.Match match = section(s, prog);
+        if (target == null && match.kind().target() == ProgramSection.Target.STRUCT_OPS) {
+            throw new SessionException("verify", "program '" + name + "' is a struct_ops program (section '"
+                    + prog.sectionName() + "'): it is loaded with the struct_ops map that points to it; give that "
+                    + "map a struct_ops target instead (struct_ops maps of object '" + s.id() + "': "
+                    + (s.object().structOps().isEmpty() ? "none" : String.join(", ", s.object().structOps().stream()
+                    .map(dev.gewyvern.elf.StructOpsMap::name).toList())) + ")");
+        }
         if (!prog.coreRelocations().isEmpty()) {
             throw new SessionException("verify", "program '" + name + "' of object '" + s.id() + "' cannot be loaded: "
                     + prog.problem().orElse("it has CO-RE relocations gewyvern does not apply yet"));
@@ -207,16 +226,19 @@ final class ObjectLoader {
             throw new SessionException("verify", "object '" + s.id() + "': " + e.getMessage());
         }
         Fd btf = s.btf();
-        ProgLoadAttr attr = new ProgLoadAttr(match.kind().progType(), match.kind().attachType(),
+        ProgLoadAttr attr = new ProgLoadAttr(match.kind().progType(),
+                target == null ? match.kind().attachType() : target.expectedAttachType(),
                 new NativeArg.In(insns), s.object().license(), name, s.object().kernelVersion(),
                 match.kind().progFlags(), 0, null, btf == null ? 0 : btf.value(),
                 btf == null ? null : funcInfo(prog.funcInfo()), btf == null ? null : lineInfo(prog.lineInfo()),
-                AttachBtf.id(name, match), 0);
+                target == null ? AttachBtf.id(name, match) : target.attachBtfId(),
+                target == null ? 0 : target.attachProgFd());
         try {
             return Bpf.loadProgram(attr, logLevel);
         } catch (BpfException e) {
             throw new SessionException("verify", "the kernel refused program '" + name + "' of object '" + s.id()
-                    + "' (" + match.kind().progTypeName() + ", section '" + prog.sectionName() + "'): "
+                    + "' (" + match.kind().progTypeName() + ", section '" + prog.sectionName() + "'"
+                    + (target == null ? "" : ", " + target.describe()) + "): "
                     + e.getMessage(), e.verifierLog(), e);
         }
     }

@@ -163,14 +163,22 @@ final class Transaction {
     private final Map<Program, Fd> programFds = new LinkedHashMap<>();
     private final Map<Program, ProgramSection.Match> sections = new LinkedHashMap<>();
 
+    /** The struct_ops maps of the Pipeline's struct_ops targets, filled and waiting for their link. */
+    private final Map<Program, StructOpsLoader.Prepared> structOps = new LinkedHashMap<>();
+
     private void verify() {
         phase = "verify";
         for (Program p : pipeline.getProgramsList()) {
             ObjectLoader.Staged l = objects.get(p.getObject());
+            if (p.getAttach().hasStructOps()) {
+                prepareStructOps(p, l);
+                continue;
+            }
             BpfProgram prog = ObjectLoader.program(l, p.getName());
             ProgramSection.Match match = ObjectLoader.section(l, prog);
             sections.put(p, match);
-            LoadedProgram loaded = ObjectLoader.load(l, p.getName(), logLevel);
+            LoadedProgram loaded = ObjectLoader.load(l, p.getName(), logLevel,
+                    p.getAttach().hasFreplace() ? freplaceTarget(p, l, match) : null);
             Fd fd = keep(loaded.fd());
             programFds.put(p, fd);
             var info = Bpf.progInfo(fd);
@@ -199,8 +207,87 @@ final class Transaction {
         phase("verify", Phase.VERIFIED);
     }
 
+    /** Loads the programs of a struct_ops map, then creates the map and writes its value (registered at attach). */
+    private void prepareStructOps(Program p, ObjectLoader.Staged l) {
+        StructOpsLoader.Prepared prepared = StructOpsLoader.prepare(l, p.getName(), (name, target) -> {
+            LoadedProgram loaded = ObjectLoader.load(l, name, logLevel, target);
+            Fd fd = keep(loaded.fd());
+            var info = Bpf.progInfo(fd);
+            addPin(PinRoot.PROGS, name, fd, PinnedObject.Kind.PROGRAM, info.id(), "BPF_PROG_TYPE_STRUCT_OPS from "
+                    + p.getObject() + " for " + target.describe());
+            listener.event("verify", "program " + name + ": verified (" + info.verifiedInsns()
+                    + " instructions processed, id " + info.id() + ", " + target.describe() + ")");
+            return fd;
+        }, this::keep);
+        addPin(PinRoot.MAPS, p.getName(), prepared.map(), PinnedObject.Kind.MAP, Bpf.mapInfo(prepared.map()).id(),
+                "struct_ops " + prepared.typeName() + " of object " + p.getObject());
+        structOps.put(p, prepared);
+        listener.event("verify", "struct_ops map " + p.getName() + ": a " + prepared.typeName() + " of "
+                + prepared.programs().size() + " programs, value written");
+    }
+
+    /**
+     * A freplace program's load target: the program it replaces a function of (one of this session's, loaded
+     * earlier, or a pinned one) and that function's id in the target program's BTF, found by the name the
+     * section gives, as libbpf finds it.
+     */
+    private ObjectLoader.LoadTarget freplaceTarget(Program p, ObjectLoader.Staged l, ProgramSection.Match match) {
+        if (match.kind() != ProgramSection.FREPLACE) {
+            throw new SessionException("verify", "program '" + p.getName() + "' is a " + match.kind().progTypeName()
+                    + " program (section '" + match.section() + "'); a freplace target needs a freplace/<function> "
+                    + "section");
+        }
+        String function = match.name();
+        if (function.isEmpty()) {
+            throw new SessionException("verify", "program '" + p.getName() + "' (section '" + match.section()
+                    + "') must name the function it replaces: freplace/<function>");
+        }
+        var f = p.getAttach().getFreplace();
+        Fd target;
+        dev.gewyvern.btf.Btf btf;
+        String describe;
+        if (f.hasPinned()) {
+            target = keep(Bpf.get(f.getPinned(), "program"));
+            int btfId = Bpf.progInfo(target).btfId();
+            if (btfId == 0) {
+                throw new SessionException("verify", "program '" + p.getName() + "': the pinned program " + f.getPinned()
+                        + " has no BTF, so no function of it can be replaced");
+            }
+            btf = dev.gewyvern.btf.Btf.parse(Bpf.btf(btfId).btf());
+            describe = "freplace of " + function + " in " + f.getPinned();
+        } else {
+            Map.Entry<Program, Fd> found = null;
+            for (Map.Entry<Program, Fd> e : programFds.entrySet()) {
+                if (e.getKey().getName().equals(f.getProgram())) {
+                    found = e;
+                }
+            }
+            if (found == null) {
+                throw new SessionException("verify", "program '" + p.getName() + "' replaces a function of program '"
+                        + f.getProgram() + "', which is not a program listed before it in this pipeline");
+            }
+            target = found.getValue();
+            btf = objects.get(found.getKey().getObject()).object().btf().orElseThrow(() -> new SessionException(
+                    "verify", "program '" + f.getProgram() + "' has no BTF, so no function of it can be replaced"));
+            describe = "freplace of " + function + " in program " + f.getProgram();
+        }
+        int id = btf.find(dev.gewyvern.btf.BtfKind.FUNC, function);
+        if (id < 0) {
+            throw new SessionException("verify", "program '" + p.getName() + "': the target program's BTF has no "
+                    + "function '" + function + "' (only global, non-inlined functions can be replaced)");
+        }
+        return new ObjectLoader.LoadTarget(0, id, target.value(), describe);
+    }
+
     private void attach() {
         phase = "attach";
+        for (Map.Entry<Program, StructOpsLoader.Prepared> e : structOps.entrySet()) {
+            String name = e.getKey().getName();
+            Fd link = keep(dev.gewyvern.syscall.Links.structOps(e.getValue().map(), name));
+            String target = "struct_ops:" + name + " (" + e.getValue().typeName() + ")";
+            addPin(PinRoot.LINKS, name, link, PinnedObject.Kind.LINK, Bpf.linkInfo(link).id(), name + " -> " + target);
+            listener.event("attach", "struct_ops map " + name + " -> registered as a " + e.getValue().typeName());
+        }
         for (Map.Entry<Program, Fd> e : programFds.entrySet()) {
             Program p = e.getKey();
             if (p.getAttach().hasLoadOnly()) {

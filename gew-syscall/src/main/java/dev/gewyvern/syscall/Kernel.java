@@ -114,16 +114,8 @@ public final class Kernel {
         if (dry != null) {
             return dry.perfEvent(attr + " pid " + pid + " cpu " + cpu);
         }
-        byte[] bytes = attr.encode();
-        Pointer a = Memory.allocateDirect(runtime, bytes.length, true);
-        a.put(0, bytes, 0, bytes.length);
-        long r = libc.syscall(SYS_PERF_EVENT_OPEN, a, pid, cpu, -1, PERF_FLAG_FD_CLOEXEC);
-        if (r < 0) {
-            int errno = runtime.getLastError();
-            throw new BpfException("perf_event_open(type " + attr.type() + ", config " + attr.config() + ")", errno,
-                    errno == Errno.ENOENT || errno == Errno.EINVAL ? "the kernel has no such event" : null, null);
-        }
-        return new Fd((int) r, "perf_event");
+        return openEvent(attr.encode(), pid, cpu, "perf_event_open(type " + attr.type() + ", config " + attr.config()
+                + ")", "the kernel has no such event");
     }
 
     /**
@@ -144,18 +136,47 @@ public final class Kernel {
             throw new BpfException("reading " + typeFile, Errno.ENOENT,
                     "this kernel has no uprobe PMU (CONFIG_UPROBE_EVENTS off)", null);
         }
-        byte[] path = java.util.Arrays.copyOf(binary.getBytes(java.nio.charset.StandardCharsets.UTF_8),
-                binary.getBytes(java.nio.charset.StandardCharsets.UTF_8).length + 1);
-        Pointer p = Memory.allocateDirect(runtime, path.length, true);
-        p.put(0, path, 0, path.length);
-        byte[] bytes = PerfEventAttr.uprobe(pmu, retprobe, p.address(), offset);
-        Pointer a = Memory.allocateDirect(runtime, bytes.length, true);
-        a.put(0, bytes, 0, bytes.length);
-        long r = libc.syscall(SYS_PERF_EVENT_OPEN, a, pid, pid == -1 ? 0 : -1, -1, PERF_FLAG_FD_CLOEXEC);
+        Pointer path = cString(binary);
+        try {
+            return openEvent(PerfEventAttr.uprobe(pmu, retprobe, path.address(), offset), pid, pid == -1 ? 0 : -1,
+                    "perf_event_open(" + (retprobe ? "uretprobe " : "uprobe ") + binary + "+0x"
+                            + Long.toHexString(offset) + ")", null);
+        } finally {
+            java.lang.ref.Reference.reachabilityFence(path); // the kernel reads it during the call
+        }
+    }
+
+    /** perf_event_open of a kprobe (or kretprobe) event, for every process on one CPU (as libbpf opens it). */
+    public Fd kprobeOpen(KprobeEventAttr event, int pid, int cpu) {
+        DryRun dry = DryRun.active();
+        if (dry != null) {
+            return dry.perfEvent(event + " pid " + pid + " cpu " + cpu);
+        }
+        Pointer name = cString(event.function());
+        try {
+            return openEvent(event.encode(name.address()), pid, cpu, "perf_event_open(kprobe " + event.function() + "+"
+                    + event.offset() + ")", "no such kernel function, or it cannot be probed");
+        } finally {
+            java.lang.ref.Reference.reachabilityFence(name); // the kernel reads it during the call
+        }
+    }
+
+    /** A NUL-terminated copy of {@code s} in native memory, alive while the returned pointer is. */
+    private Pointer cString(String s) {
+        byte[] b = s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        Pointer p = Memory.allocateDirect(runtime, b.length + 1, true);
+        p.put(0, b, 0, b.length);
+        return p;
+    }
+
+    /** perf_event_open(attr, pid, cpu, -1, CLOEXEC); {@code hint} explains ENOENT and EINVAL when not null. */
+    private Fd openEvent(byte[] attr, int pid, int cpu, String what, String hint) {
+        Pointer a = Memory.allocateDirect(runtime, attr.length, true);
+        a.put(0, attr, 0, attr.length);
+        long r = libc.syscall(SYS_PERF_EVENT_OPEN, a, pid, cpu, -1, PERF_FLAG_FD_CLOEXEC);
         if (r < 0) {
             int errno = runtime.getLastError();
-            throw new BpfException("perf_event_open(" + (retprobe ? "uretprobe " : "uprobe ") + binary + "+0x"
-                    + Long.toHexString(offset) + ")", errno, null, null);
+            throw new BpfException(what, errno, errno == Errno.ENOENT || errno == Errno.EINVAL ? hint : null, null);
         }
         return new Fd((int) r, "perf_event");
     }

@@ -47,6 +47,61 @@ public final class Links {
                 "BPF_RAW_TRACEPOINT_OPEN", target);
     }
 
+    /**
+     * fentry, fexit, fmod_ret and lsm: a tracing link (BPF_LINK_CREATE with the program's own
+     * {@code attachType}, e.g. BPF_TRACE_FENTRY); the target was fixed when the program was loaded.
+     */
+    public static Fd btfLink(Fd prog, String attachType, String target) {
+        return link(Kernel.get().bpf(new TracingLinkAttr(prog.value(), 0, attachType(attachType), 0, 0)),
+                "BPF_LINK_CREATE", target);
+    }
+
+    /**
+     * freplace: links an extension program in place of the function it was loaded against (attach_prog_fd
+     * and attach_btf_id at load: target fd and target_btf_id 0 here). Its attach type is its expected attach
+     * type, 0, as libbpf's bpf_program__attach_freplace passes it.
+     */
+    public static Fd freplace(Fd prog, String describe) {
+        return link(Kernel.get().bpf(new TracingLinkAttr(prog.value(), 0, 0, 0, 0)), "BPF_LINK_CREATE", describe);
+    }
+
+    /**
+     * kprobe / kretprobe: a kprobe PMU perf event on kernel function {@code function} at {@code offset}
+     * bytes into it, linked with BPF_LINK_CREATE; the link keeps the event.
+     */
+    public static Fd kprobe(Fd prog, String function, long offset, boolean retprobe) {
+        KprobeEventAttr event = KprobeEventAttr.of(function, offset, retprobe);
+        String target = (retprobe ? "kretprobe " : "kprobe ") + function + (offset == 0 ? "" : "+" + offset);
+        try (Fd ev = Kernel.get().kprobeOpen(event, -1, 0)) {
+            return link(Kernel.get().bpf(new LinkCreateAttr(prog.value(), ev.value(), attachType("BPF_PERF_EVENT"), 0,
+                    0)), "BPF_LINK_CREATE", target);
+        }
+    }
+
+    /**
+     * kprobe.multi: one link with kprobes (or, {@code retprobe}, kretprobes) on every kernel function of
+     * {@code functions}. The program must have been loaded with expected attach type BPF_TRACE_KPROBE_MULTI.
+     */
+    public static Fd kprobeMulti(Fd prog, List<String> functions, boolean retprobe) {
+        int flags = retprobe ? KernelTypes.running().constant("BPF_F_KPROBE_MULTI_RETURN") : 0;
+        if (flags < 0) {
+            throw new BpfException("kretprobe.multi", Errno.EINVAL,
+                    "this kernel's BTF has no BPF_F_KPROBE_MULTI_RETURN (too old for kretprobe.multi)", null);
+        }
+        return link(Kernel.get().bpf(new KprobeMultiLinkAttr(prog.value(), attachType("BPF_TRACE_KPROBE_MULTI"), flags,
+                functions)), "BPF_LINK_CREATE", (retprobe ? "kretprobe.multi " : "kprobe.multi ")
+                + String.join(",", functions));
+    }
+
+    /**
+     * struct_ops: registers the struct_ops map {@code map} (created with BPF_F_LINK, its value written)
+     * through a link; closing the link (with no pin left) unregisters it.
+     */
+    public static Fd structOps(Fd map, String name) {
+        return link(Kernel.get().bpf(new StructOpsLinkAttr(map.value(), attachType("BPF_STRUCT_OPS"))),
+                "BPF_LINK_CREATE", "struct_ops map " + name);
+    }
+
     /** perf_event: a perf event opened for {@code pid} on {@code cpu}; the link keeps the event. */
     public static Fd perfEvent(Fd prog, PerfEventAttr event, int pid, int cpu, long cookie) {
         try (Fd ev = Kernel.get().perfEventOpen(event, pid, cpu)) {

@@ -1,0 +1,187 @@
+package dev.gewyvern.session;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.gewyvern.proto.v1.AttachTarget;
+import dev.gewyvern.proto.v1.BpfObject;
+import dev.gewyvern.proto.v1.Phase;
+import dev.gewyvern.proto.v1.PinnedObject;
+import dev.gewyvern.proto.v1.Pipeline;
+import dev.gewyvern.proto.v1.Program;
+import dev.gewyvern.proto.v1.SessionRecord;
+import dev.gewyvern.proto.v1.StructOps;
+import dev.gewyvern.syscall.Kernel;
+import dev.gewyvern.syscall.Links;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * struct_ops for real: testdata/src/struct_ops.bpf.c's TCP congestion control "gew_test_ca" registered by
+ * a session, chosen as the default of a network namespace the test creates, used by a loopback TCP
+ * connection there (its callbacks count into a map), and gone from the kernel's list after detach.
+ */
+class StructOpsKernelTest {
+    private static final Path AVAILABLE = Path.of("/proc/sys/net/ipv4/tcp_available_congestion_control");
+    private final PinRoot root = new PinRoot(PinRoot.DEFAULT);
+    private Engine engine;
+    private String ns;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        KernelTestSupport.requireBpf();
+        // a congestion control replaces kernel behaviour: a local user applies it with --allow-risky
+        engine = Engine.start(root, "StructOpsKernelTest", RiskPolicy.fromLocalCommandLine(true));
+        ns = "gws" + Long.toString(ProcessHandle.current().pid() % 100000, 36)
+                + Long.toString(System.nanoTime() % 1000000, 36);
+        run("ip", "netns", "add", ns);
+        run("ip", "-n", ns, "link", "set", "lo", "up");
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        if (ns != null) {
+            new ProcessBuilder("ip", "netns", "del", ns).start().waitFor();
+            assertFalse(Files.exists(Path.of("/run/netns", ns)), ns + " is removed");
+        }
+        if (engine != null) {
+            engine.close();
+        }
+    }
+
+    private static String run(String... cmd) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), String.join(" ", cmd) + ":\n" + out);
+        return out;
+    }
+
+    private static List<String> available() throws IOException {
+        return List.of(Files.readString(AVAILABLE).trim().split("\\s+"));
+    }
+
+    static Pipeline pipeline(String map) {
+        return Pipeline.newBuilder().setName("structops")
+                .addObjects(BpfObject.newBuilder().setId("struct_ops")
+                        .setPath(KernelTestSupport.testdata("obj/struct_ops.bpf.o").toString()))
+                .addPrograms(Program.newBuilder().setObject("struct_ops").setName(map)
+                        .setAttach(AttachTarget.newBuilder().setStructOps(StructOps.getDefaultInstance())))
+                .build();
+    }
+
+    /** A loopback TCP connection in the test's namespace: {@code bytes} sent one way and read to the end. */
+    private long transfer(int bytes) {
+        return Kernel.get().inNetns("/run/netns/" + ns, () -> {
+            try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+                 Socket client = new Socket(InetAddress.getLoopbackAddress(), server.getLocalPort());
+                 Socket accepted = server.accept()) {
+                Thread writer = new Thread(() -> {
+                    try (OutputStream out = client.getOutputStream()) {
+                        byte[] chunk = new byte[64 * 1024];
+                        for (int sent = 0; sent < bytes; sent += chunk.length) {
+                            out.write(chunk, 0, Math.min(chunk.length, bytes - sent));
+                        }
+                    } catch (IOException e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+                writer.start();
+                long got = 0;
+                try (InputStream in = accepted.getInputStream()) {
+                    byte[] buf = new byte[64 * 1024];
+                    for (int n; (n = in.read(buf)) > 0; ) {
+                        got += n;
+                    }
+                }
+                writer.join();
+                return got;
+            } catch (IOException | InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
+    @Test
+    void aSessionRegistersTheCongestionControlItsCallbacksCountAndDetachUnregistersIt() throws Exception {
+        assertFalse(available().contains("gew_test_ca"), "gew_test_ca is registered before the test: " + available());
+        String hostDefault = Files.readString(Path.of("/proc/sys/net/ipv4/tcp_congestion_control")).trim();
+        List<String> events = new ArrayList<>();
+        SessionRecord rec = engine.apply(pipeline("gew_test_ca"), (phase, msg) -> events.add(phase + " " + msg), 1);
+        assertEquals(Phase.COMMITTED, rec.getPhase(), events.toString());
+        assertTrue(events.contains("attach struct_ops map gew_test_ca -> registered as a tcp_congestion_ops"),
+                events.toString());
+        for (String p : List.of("gew_ssthresh", "gew_cong_avoid", "gew_undo_cwnd", "gew_init")) {
+            assertTrue(events.stream().anyMatch(e -> e.startsWith("verify program " + p + ": verified")), events.toString());
+        }
+        assertTrue(available().contains("gew_test_ca"), "registered: " + available());
+
+        run("ip", "netns", "exec", ns, "sysctl", "-q", "-w", "net.ipv4.tcp_congestion_control=gew_test_ca");
+        assertEquals("gew_test_ca", run("ip", "netns", "exec", ns, "sysctl", "-n",
+                "net.ipv4.tcp_congestion_control").trim());
+        assertEquals(4 << 20, transfer(4 << 20));
+        // back to a built-in one before the namespace goes, so nothing there still names ours
+        run("ip", "netns", "exec", ns, "sysctl", "-q", "-w", "net.ipv4.tcp_congestion_control=reno");
+        assertEquals(hostDefault, Files.readString(Path.of("/proc/sys/net/ipv4/tcp_congestion_control")).trim(),
+                "the host's own default is untouched");
+
+        SessionView view = engine.show(rec.getSessionId(), 10);
+        Map<String, Long> calls = new LinkedHashMap<>();
+        view.maps().stream().filter(m -> m.name().equals("calls")).findFirst().orElseThrow().entries()
+                .forEach(e -> calls.put(e.key(), Long.parseLong(e.value())));
+        assertTrue(calls.get("0") >= 2, "init runs for both ends of the connection: " + calls);
+        assertTrue(calls.get("1") >= 1, "cong_avoid runs as ACKs arrive: " + calls);
+        SessionView.LinkView link = view.links().stream().filter(l -> l.name().equals("gew_test_ca")).findFirst()
+                .orElseThrow();
+        assertEquals("struct_ops", link.type());
+        assertEquals(List.of("gew_cong_avoid", "gew_init", "gew_ssthresh", "gew_undo_cwnd"),
+                view.programs().stream().map(SessionView.ProgramView::name).sorted().toList());
+
+        int linkId = rec.getObjectsList().stream().filter(o -> o.getKind() == PinnedObject.Kind.LINK)
+                .findFirst().orElseThrow().getKernelId();
+        assertTrue(Links.exists(linkId));
+        engine.detach(rec.getSessionId());
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while ((available().contains("gew_test_ca") || Links.exists(linkId)) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertFalse(Links.exists(linkId), "the struct_ops link is gone");
+        assertFalse(available().contains("gew_test_ca"), "unregistered: " + available());
+    }
+
+    @Test
+    void aStructOpsProgramNamedAloneIsRefusedNamingItsMap() {
+        Pipeline alone = Pipeline.newBuilder().setName("structops")
+                .addObjects(BpfObject.newBuilder().setId("struct_ops")
+                        .setPath(KernelTestSupport.testdata("obj/struct_ops.bpf.o").toString()))
+                .addPrograms(Program.newBuilder().setObject("struct_ops").setName("gew_init")
+                        .setAttach(AttachTarget.newBuilder().setLoadOnly(dev.gewyvern.proto.v1.LoadOnly.getDefaultInstance())))
+                .build();
+        SessionException e = assertThrows(SessionException.class, () -> engine.apply(alone, PhaseListener.SILENT, 1));
+        assertEquals("verify", e.phase());
+        assertTrue(e.getMessage().contains("program 'gew_init' is a struct_ops program (section 'struct_ops/init'): it "
+                + "is loaded with the struct_ops map that points to it; give that map a struct_ops target instead "
+                + "(struct_ops maps of object 'struct_ops': gew_test_ca)"), e.getMessage());
+        SessionException missing = assertThrows(SessionException.class,
+                () -> engine.apply(pipeline("no_such_ops"), PhaseListener.SILENT, 1));
+        assertTrue(missing.getMessage().contains("object 'struct_ops' has no struct_ops map 'no_such_ops' (its "
+                + ".struct_ops and .struct_ops.link variables: gew_test_ca)"), missing.getMessage());
+        assertTrue(PinRoot.childFolders(root.sessions(engine.instanceId())).isEmpty(), "nothing committed");
+    }
+}
