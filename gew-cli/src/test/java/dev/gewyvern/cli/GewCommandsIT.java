@@ -204,7 +204,7 @@ class GewCommandsIT {
         assertFalse(missing.err().contains("\tat "), "no stack trace: " + missing);
 
         Gew.Result badAttach = Gew.run("session", "apply", "--object", "testdata/obj/execcount.bpf.o",
-                "--program", "count_execs", "--attach", "kprobe:do_sys_open");
+                "--program", "count_execs", "--attach", "kprobes:do_sys_open");
         assertEquals(1, badAttach.exit(), badAttach.toString());
         assertTrue(badAttach.err().contains("want tracepoint:CATEGORY:NAME"), badAttach.toString());
 

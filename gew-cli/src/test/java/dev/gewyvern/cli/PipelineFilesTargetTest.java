@@ -43,12 +43,10 @@ class PipelineFilesTargetTest {
     @Test
     void malformedAndUnattachableFormsSayWhatIsWanted() {
         for (String bad : new String[] {"raw_tp:", "tracepoint:x", "perf_event:cpu-clock:one", "xdp:@ns", "nope:x",
-            "cgroup:", "kprobe:do_sys_open", "fentry:vfs_read", "uprobe:nosymbol", "netfilter:ipv4:local_in:x"}) {
+            "cgroup:", "kprobe:", "fentry:", "uprobe:nosymbol", "netfilter:ipv4:local_in:x"}) {
             UserError e = assertThrows(UserError.class, () -> PipelineFiles.target(bad), bad);
             assertTrue(e.getMessage().startsWith("--attach '" + bad + "'"), e.getMessage());
         }
-        assertTrue(assertThrows(UserError.class, () -> PipelineFiles.target("fentry:vfs_read")).getMessage()
-                .contains("gew runtime info --verbose"));
     }
 
     @Property

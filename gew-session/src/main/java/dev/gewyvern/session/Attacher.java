@@ -277,9 +277,13 @@ final class Attacher {
                 if (!match.name().isEmpty()) {
                     sameTarget(p, match, "kprobe_multi", spec);
                 }
-                java.util.List<String> functions = km.getPattern().isEmpty() ? km.getSymbolsList()
-                        : dev.gewyvern.syscall.KernelFunctions.matching(km.getPattern());
                 String target = (ret ? "kretprobe.multi:" : "kprobe.multi:") + spec;
+                java.util.List<String> functions = km.getSymbolsList();
+                if (!km.getPattern().isEmpty()) {
+                    var resolved = dev.gewyvern.syscall.KernelFunctions.matching(km.getPattern());
+                    functions = resolved.functions();
+                    target += " (" + functions.size() + " functions of " + resolved.source() + ")";
+                }
                 return new Attached(Links.kprobeMulti(prog, functions, ret), target);
             }
             case FREPLACE: {

@@ -142,8 +142,8 @@ final class Compatibility {
                 }
             }
             case "kprobe":
-                return pattern.startsWith("kretprobe") ? "kretprobe" : pattern.startsWith("kprobe.multi")
-                        || pattern.startsWith("kretprobe.multi") ? "kprobe.multi" : "kprobe";
+                return pattern.startsWith("kprobe.multi") || pattern.startsWith("kretprobe.multi") ? "kprobe.multi"
+                        : pattern.startsWith("kretprobe") ? "kretprobe" : "kprobe";
             case "cgroup_device":
                 return "cgroup_dev";
             case "sched_cls":

@@ -1,0 +1,312 @@
+package dev.gewyvern.session;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import dev.gewyvern.btf.BtfKind;
+import dev.gewyvern.elf.BpfObject;
+import dev.gewyvern.proto.v1.AttachTarget;
+import dev.gewyvern.proto.v1.Freplace;
+import dev.gewyvern.proto.v1.Kprobe;
+import dev.gewyvern.proto.v1.KprobeMulti;
+import dev.gewyvern.proto.v1.Phase;
+import dev.gewyvern.proto.v1.Pipeline;
+import dev.gewyvern.proto.v1.Program;
+import dev.gewyvern.proto.v1.RawTracepoint;
+import dev.gewyvern.proto.v1.SessionRecord;
+import dev.gewyvern.proto.v1.Tracing;
+import dev.gewyvern.syscall.Capabilities;
+import dev.gewyvern.syscall.Capability;
+import dev.gewyvern.syscall.Fd;
+import dev.gewyvern.syscall.KernelTypes;
+import dev.gewyvern.syscall.Support;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * fentry, fexit, fmod_ret, lsm, kprobe, kretprobe, kprobe.multi and freplace through the engine, with
+ * testdata/src/tracing_kinds.bpf.c. What the kernel allows is first observed directly (the program loaded
+ * by itself, the kprobe PMU looked for); the capability report must say the same, and a session needing
+ * what is refused must fail before touching the kernel, with the report's reason, leaving nothing. The
+ * dry run's plan shows every attr these kinds are made of, decoded.
+ */
+class TracingKindsKernelTest {
+    private static final Path OBJECT = KernelTestSupport.testdata("obj/tracing_kinds.bpf.o");
+    private static final boolean KPROBE_PMU = Files.isDirectory(Path.of("/sys/bus/event_source/devices/kprobe"));
+    private final PinRoot root = new PinRoot(PinRoot.DEFAULT);
+    private Engine engine;
+
+    @BeforeEach
+    void setUp() {
+        KernelTestSupport.requireBpf();
+        engine = Engine.start(root, "TracingKindsKernelTest", RiskPolicy.fromLocalCommandLine(true));
+    }
+
+    @AfterEach
+    void tearDown() {
+        if (engine != null) {
+            engine.close();
+        }
+    }
+
+    private static Program prog(String name, AttachTarget.Builder target) {
+        return Program.newBuilder().setObject("tracing_kinds").setName(name).setAttach(target).build();
+    }
+
+    private static Pipeline pipeline(Program... programs) {
+        return Pipeline.newBuilder().setName("tracingkinds")
+                .addObjects(dev.gewyvern.proto.v1.BpfObject.newBuilder().setId("tracing_kinds").setPath(OBJECT.toString()))
+                .addAllPrograms(List.of(programs)).build();
+    }
+
+    private static AttachTarget.Builder tracing(String function) {
+        return AttachTarget.newBuilder().setTracing(Tracing.newBuilder().setFunction(function));
+    }
+
+    private static AttachTarget.Builder kprobe(String function, long offset) {
+        return AttachTarget.newBuilder().setKprobe(Kprobe.newBuilder().setFunction(function).setOffset(offset));
+    }
+
+    /** The kernel's own answer: the program loaded by itself, against its section's target. */
+    private static String directLoad(String program) throws IOException {
+        try (ObjectsKernelTest.GewLoad gew = new ObjectsKernelTest.GewLoad(OBJECT, "tracing_kinds")) {
+            gew.load(program);
+            return "loaded";
+        } catch (SessionException e) {
+            return e.getMessage().contains("EPERM") ? "EPERM" : e.getMessage();
+        }
+    }
+
+    /** Applying {@code p} fails at the compatibility check, before any kernel call of the session, leaving nothing. */
+    private SessionException refusedBeforeTheKernel(Pipeline p) {
+        List<String> events = new ArrayList<>();
+        SessionException e = assertThrows(SessionException.class,
+                () -> engine.apply(p, (phase, msg) -> events.add(phase + " " + msg), 1));
+        assertEquals("compatibility", e.phase(), e.getMessage());
+        assertTrue(events.isEmpty(), "no phase began: " + events);
+        assertTrue(PinRoot.childFolders(root.sessions(engine.instanceId())).isEmpty(), "nothing committed");
+        assertTrue(PinRoot.childFolders(root.instance(engine.instanceId()).resolve("staging")).isEmpty(),
+                "nothing staged");
+        return e;
+    }
+
+    @Test
+    void fentryFexitFmodRetAndLsmAreReportedAsTheKernelAnswersAndRefusedSessionsLeaveNothing() throws Exception {
+        Capabilities caps = Capabilities.withoutHelpers();
+        String[][] kinds = {
+            {"fentry", "on_unlink_entry", "do_unlinkat"},
+            {"fexit", "on_unlink_exit", "do_unlinkat"},
+            {"fmod_ret", "on_modify_return", "bpf_modify_return_test"},
+            {"lsm", "on_file_open", "file_open"},
+        };
+        for (String[] k : kinds) {
+            String observed = directLoad(k[1]);
+            Support reported = caps.support(Capability.Category.ATTACH_KIND, k[0]);
+            Pipeline p = pipeline(prog(k[1], tracing(k[2])));
+            if (observed.equals("EPERM")) {
+                assertTrue(reported instanceof Support.NotSupported ns && ns.why() == Support.Why.REFUSED_BY_POLICY,
+                        k[0] + " loads get EPERM here, the report says: " + reported);
+                SessionException e = refusedBeforeTheKernel(p);
+                assertTrue(e.getMessage().contains("is not supported here: refused by policy ("), e.getMessage());
+                assertTrue(e.getMessage().contains("(needed by tracing_kinds/" + k[1] + ")"), e.getMessage());
+                assertEquals(Requirement.Level.NOT_SUPPORTED, e.requirement().level());
+            } else {
+                assertEquals("loaded", observed, k[0]);
+                assertTrue(reported.isSupported(), k[0] + " loads here, the report says: " + reported);
+                SessionRecord rec = engine.apply(p, PhaseListener.SILENT, 1);
+                assertEquals(Phase.COMMITTED, rec.getPhase());
+                engine.detach(rec.getSessionId());
+            }
+        }
+    }
+
+    @Test
+    void kprobesAreRefusedBeforeTheKernelWhereThereAreNone() throws Exception {
+        Capabilities caps = Capabilities.withoutHelpers();
+        Pipeline[] pipelines = {
+            pipeline(prog("kp_unlink", kprobe("do_unlinkat", 0))),
+            pipeline(prog("kp_unlink_ret", kprobe("do_unlinkat", 0))),
+            pipeline(prog("kp_multi", AttachTarget.newBuilder().setKprobeMulti(
+                    KprobeMulti.newBuilder().addSymbols("do_unlinkat").addSymbols("do_rmdir")))),
+        };
+        String[] kinds = {"kprobe", "kretprobe", "kprobe.multi"};
+        for (int i = 0; i < kinds.length; i++) {
+            Support reported = caps.support(Capability.Category.ATTACH_KIND, kinds[i]);
+            if (!KPROBE_PMU) {
+                assertTrue(reported instanceof Support.NotSupported ns && ns.why() == Support.Why.CONFIG_MISSING,
+                        kinds[i] + " without a kprobe PMU is reported as: " + reported);
+                SessionException e = refusedBeforeTheKernel(pipelines[i]);
+                assertTrue(e.getMessage().contains("attach kind " + kinds[i] + " (needed by tracing_kinds/")
+                        && e.getMessage().contains("is not supported here: config missing (CONFIG_KPROBES off"),
+                        e.getMessage());
+            } else {
+                assertTrue(reported.isSupported(), kinds[i] + " with a kprobe PMU is reported as: " + reported);
+                SessionRecord rec = engine.apply(pipelines[i], PhaseListener.SILENT, 1);
+                assertEquals(Phase.COMMITTED, rec.getPhase());
+                engine.detach(rec.getSessionId());
+            }
+        }
+    }
+
+    /** The fd the dry run handed out for the call at {@code index}: placeholders count up from 1000000. */
+    private static int placeholder(List<String> plan, String prefix) {
+        for (int i = 0; i < plan.size(); i++) {
+            if (plan.get(i).startsWith(prefix)) {
+                return 1_000_000 + i;
+            }
+        }
+        throw new AssertionError("no call " + prefix + " in " + plan);
+    }
+
+    private static void planHas(List<String> plan, String text) {
+        assertTrue(plan.stream().anyMatch(c -> c.contains(text)), "the plan has " + text + ":\n" + String.join("\n", plan));
+    }
+
+    @Test
+    void theDryRunPlanShowsEveryAttrDecoded() throws Exception {
+        Pipeline p = pipeline(
+                prog("kp_unlink", kprobe("do_unlinkat", 0)),
+                prog("kp_unlink_ret", kprobe("do_unlinkat", 0)),
+                prog("kp_any", kprobe("vfs_read", 16)),
+                prog("kp_multi", AttachTarget.newBuilder().setKprobeMulti(
+                        KprobeMulti.newBuilder().addSymbols("do_unlinkat").addSymbols("do_rmdir"))),
+                prog("kp_multi_ret", AttachTarget.newBuilder().setKprobeMulti(
+                        KprobeMulti.newBuilder().setPattern("do_unlinkat*"))),
+                prog("on_unlink_entry", tracing("do_unlinkat")),
+                prog("on_file_open", tracing("file_open")),
+                prog("on_sys_enter", AttachTarget.newBuilder().setRawTracepoint(RawTracepoint.newBuilder()
+                        .setName("sys_enter"))),
+                prog("new_answer", AttachTarget.newBuilder().setFreplace(Freplace.newBuilder().setProgram("on_sys_enter"))));
+        List<String> plan = engine.plan(p);
+        KernelTypes k = KernelTypes.running();
+
+        // kprobes: a kprobe PMU event (its type and retprobe bit read from sysfs) linked as a perf event
+        String pmu = KPROBE_PMU ? Files.readString(Path.of("/sys/bus/event_source/devices/kprobe/type")).trim()
+                : "none (no kprobe PMU here)";
+        long retBit = KPROBE_PMU ? 1L << Integer.parseInt(Files.readString(
+                Path.of("/sys/bus/event_source/devices/kprobe/format/retprobe")).trim().substring("config:".length())) : 0;
+        planHas(plan, "perf_event_open KprobeEventAttr[type=" + pmu + ", config=0, config1=&\"do_unlinkat\", config2=0]"
+                + " pid -1 cpu 0");
+        planHas(plan, "perf_event_open KprobeEventAttr[type=" + pmu + ", config=" + retBit
+                + ", config1=&\"do_unlinkat\", config2=0] pid -1 cpu 0");
+        planHas(plan, "perf_event_open KprobeEventAttr[type=" + pmu + ", config=0, config1=&\"vfs_read\", config2=16]");
+        int perfEvent = k.attachType("BPF_PERF_EVENT");
+        int event = placeholder(plan, "perf_event_open KprobeEventAttr");
+        planHas(plan, "BPF_LINK_CREATE LinkCreateAttr[progFd=" + placeholder(plan, "BPF_PROG_LOAD ProgLoadAttr[progType=2, "
+                + "expectedAttachType=0, insns=<") + ", targetFd=" + event + ", attachType=" + perfEvent);
+
+        // kprobe.multi: the symbols as given, or the pattern resolved from available_filter_functions
+        int multi = k.attachType("BPF_TRACE_KPROBE_MULTI");
+        planHas(plan, "BPF_PROG_LOAD ProgLoadAttr[progType=2, expectedAttachType=" + multi);
+        planHas(plan, "BPF_LINK_CREATE KprobeMultiLinkAttr[progFd=");
+        planHas(plan, ", attachType=" + multi + ", flags=0, symbols=[do_unlinkat, do_rmdir]]");
+        // available_filter_functions where it can be read (this sandbox answers EPERM), else kallsyms' text symbols
+        List<String> matching = new ArrayList<>();
+        List<String> lines;
+        int column = 0;
+        try {
+            lines = Files.readAllLines(Path.of("/sys/kernel/tracing/available_filter_functions"));
+        } catch (IOException e) {
+            lines = Files.readAllLines(Path.of("/proc/kallsyms"));
+            column = 2;
+        }
+        for (String line : lines) {
+            String[] f = line.trim().split("\\s+");
+            String name = f[column];
+            boolean text = column == 0 || f[1].equalsIgnoreCase("t");
+            if (text && name.startsWith("do_unlinkat") && !name.contains(".") && !matching.contains(name)) {
+                matching.add(name);
+            }
+        }
+        assertTrue(matching.contains("do_unlinkat"), matching.toString());
+        planHas(plan, ", attachType=" + multi + ", flags=" + k.constant("BPF_F_KPROBE_MULTI_RETURN") + ", symbols="
+                + matching + "]");
+
+        // fentry and lsm: loaded against the function's (the hook's) id in vmlinux BTF, linked as tracing links
+        int fentry = k.attachType("BPF_TRACE_FENTRY");
+        int lsm = k.attachType("BPF_LSM_MAC");
+        planHas(plan, "expectedAttachType=" + fentry + ", insns=<");
+        planHas(plan, "name=on_unlink_entry, kernVersion=0, progFlags=0, logLevel=0, log=null, progBtfFd=");
+        planHas(plan, "attachBtfId=" + k.function("do_unlinkat") + ", attachBtfObjFd=0]");
+        planHas(plan, "attachBtfId=" + k.function("bpf_lsm_file_open") + ", attachBtfObjFd=0]");
+        planHas(plan, ", targetFd=0, attachType=" + fentry + ", targetBtfId=0, cookie=0]");
+        planHas(plan, ", targetFd=0, attachType=" + lsm + ", targetBtfId=0, cookie=0]");
+
+        // freplace: loaded against gew_answer of on_sys_enter (its fd, and the function's id in its BTF)
+        BpfObject obj = BpfObject.parse(Files.readAllBytes(OBJECT));
+        int answer = obj.btf().orElseThrow().find(BtfKind.FUNC, "gew_answer");
+        assertTrue(answer > 0);
+        int target = placeholder(plan, "BPF_PROG_LOAD ProgLoadAttr[progType=17, ");
+        planHas(plan, "BPF_PROG_LOAD ProgLoadAttr[progType=" + k.value("bpf_prog_type", "BPF_PROG_TYPE_EXT"));
+        planHas(plan, "attachBtfId=" + answer + ", attachBtfObjFd=" + target + "]");
+        planHas(plan, "BPF_LINK_CREATE TracingLinkAttr[progFd=" + placeholder(plan, "BPF_PROG_LOAD ProgLoadAttr[progType="
+                + k.value("bpf_prog_type", "BPF_PROG_TYPE_EXT")) + ", targetFd=0, attachType=0, targetBtfId=0, cookie=0]");
+        assertTrue(PinRoot.childFolders(root.sessions(engine.instanceId())).isEmpty(), "a dry run makes nothing");
+    }
+
+    @Test
+    void freplaceIsReportedAsTheKernelAnswersAndARefusedSessionLeavesNothing() throws Exception {
+        String observed;
+        try (ObjectsKernelTest.GewLoad gew = new ObjectsKernelTest.GewLoad(OBJECT, "tracing_kinds")) {
+            Fd target = gew.load("on_sys_enter").fd();
+            int answer = gew.staged.object().btf().orElseThrow().find(BtfKind.FUNC, "gew_answer");
+            try {
+                gew.fds.add(ObjectLoader.load(gew.staged, "new_answer", 1, new ObjectLoader.LoadTarget(0, answer,
+                        target.value(), "freplace of gew_answer")).fd());
+                observed = "loaded";
+            } catch (SessionException e) {
+                observed = e.getMessage().contains("EPERM") ? "EPERM" : e.getMessage();
+            }
+        }
+        Capabilities caps = Capabilities.withoutHelpers();
+        Support reported = caps.support(Capability.Category.ATTACH_KIND, "freplace");
+        Pipeline p = pipeline(
+                prog("on_sys_enter", AttachTarget.newBuilder().setRawTracepoint(RawTracepoint.newBuilder()
+                        .setName("sys_enter"))),
+                prog("new_answer", AttachTarget.newBuilder().setFreplace(Freplace.newBuilder().setProgram("on_sys_enter"))));
+        if (observed.equals("EPERM")) {
+            assertTrue(reported instanceof Support.NotSupported ns && ns.why() == Support.Why.REFUSED_BY_POLICY,
+                    "EXT loads get EPERM here, the report says: " + reported);
+            SessionException e = refusedBeforeTheKernel(p);
+            assertTrue(e.getMessage().contains("(needed by tracing_kinds/new_answer) is not supported here: refused by "
+                    + "policy ("), e.getMessage());
+            return;
+        }
+        assertEquals("loaded", observed);
+        assertTrue(reported.isSupported(), "EXT loads here, the report says: " + reported);
+        SessionRecord rec = engine.apply(p, PhaseListener.SILENT, 1);
+        Thread.sleep(50);
+        SessionView view = engine.show(rec.getSessionId(), 16);
+        String nine = view.maps().stream().filter(m -> m.name().equals("counts")).findFirst().orElseThrow().entries()
+                .stream().filter(e -> e.key().equals("9")).findFirst().orElseThrow().value();
+        assertEquals("42", nine, "gew_answer returns 42 once replaced");
+        engine.detach(rec.getSessionId());
+    }
+
+    @Test
+    void aTargetThatDisagreesWithTheSectionIsRefusedByName() {
+        Pipeline p = pipeline(prog("kp_multi_ret", AttachTarget.newBuilder().setKprobeMulti(
+                KprobeMulti.newBuilder().setPattern("do_rmdir*"))));
+        SessionException e = assertThrows(SessionException.class, () -> engine.plan(p));
+        assertTrue(e.getMessage().contains("program 'kp_multi_ret' is in section 'kretprobe.multi/do_unlinkat*' but "
+                + "its target is kprobe_multi do_rmdir*: they must name the same target"), e.getMessage());
+        Pipeline q = pipeline(prog("on_unlink_entry", tracing("vfs_read")));
+        SessionException f = assertThrows(SessionException.class, () -> engine.plan(q));
+        assertTrue(f.getMessage().contains("program 'on_unlink_entry' is in section 'fentry/do_unlinkat' but its target "
+                + "is tracing vfs_read: they must name the same target"), f.getMessage());
+        Pipeline r = pipeline(prog("on_sys_enter", tracing("do_unlinkat")));
+        SessionException g = assertThrows(SessionException.class, () -> engine.plan(r));
+        assertTrue(g.getMessage().contains("program 'on_sys_enter' is a BPF_PROG_TYPE_RAW_TRACEPOINT program (section "
+                + "'raw_tp/sys_enter'); a tracing target needs a fentry/... or fexit/... or fmod_ret/..."), g.getMessage());
+    }
+}
