@@ -247,6 +247,11 @@ final class Transaction {
         dev.gewyvern.btf.Btf btf;
         String describe;
         if (f.hasPinned()) {
+            if (dev.gewyvern.syscall.DryRun.recording()) {
+                throw new SessionException("verify", "program '" + p.getName() + "': a dry run cannot plan the "
+                        + "replacement of a function of the pinned program " + f.getPinned() + ": finding the function "
+                        + "needs that program's BTF, read with bpf(2) calls a dry run does not make");
+            }
             target = keep(Bpf.get(f.getPinned(), "program"));
             int btfId = Bpf.progInfo(target).btfId();
             if (btfId == 0) {

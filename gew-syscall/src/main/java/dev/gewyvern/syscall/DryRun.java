@@ -39,6 +39,11 @@ public final class DryRun {
         return List.copyOf(d.calls);
     }
 
+    /** Whether a dry run is recording on this thread (what is read from the kernel then is placeholders). */
+    public static boolean recording() {
+        return ACTIVE.get() != null;
+    }
+
     static DryRun active() {
         return ACTIVE.get();
     }
