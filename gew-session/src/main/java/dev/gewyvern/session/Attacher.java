@@ -73,12 +73,8 @@ final class Attacher {
                     absolute(field + ".netfilter.netns", nf.getNetns());
                 }
             }
-            case TRACING -> name(field + ".tracing.function", a.getTracing().getFunction());
-            case KPROBE -> {
-                if (!SYMBOL.matcher(a.getKprobe().getFunction()).matches()) {
-                    throw bad(field + ".kprobe.function", "'" + a.getKprobe().getFunction() + "' is not a function name");
-                }
-            }
+            case TRACING -> function(field + ".tracing.function", a.getTracing().getFunction());
+            case KPROBE -> function(field + ".kprobe.function", a.getKprobe().getFunction());
             case KPROBE_MULTI -> {
                 var km = a.getKprobeMulti();
                 if (km.getSymbolsCount() == 0 == km.getPattern().isEmpty()) {
@@ -86,10 +82,7 @@ final class Attacher {
                             == 0 ? "neither" : "both"));
                 }
                 for (int i = 0; i < km.getSymbolsCount(); i++) {
-                    if (!SYMBOL.matcher(km.getSymbols(i)).matches()) {
-                        throw bad(field + ".kprobe_multi.symbols[" + i + "]", "'" + km.getSymbols(i)
-                                + "' is not a function name");
-                    }
+                    function(field + ".kprobe_multi.symbols[" + i + "]", km.getSymbols(i));
                 }
                 if (!km.getPattern().isEmpty() && !GLOB.matcher(km.getPattern()).matches()) {
                     throw bad(field + ".kprobe_multi.pattern", "'" + km.getPattern() + "' is not a glob of function "
@@ -119,6 +112,12 @@ final class Attacher {
     private static void name(String field, String v) {
         if (!NAME.matcher(v).matches()) {
             throw bad(field, "'" + v + "' is not a tracepoint name");
+        }
+    }
+
+    private static void function(String field, String v) {
+        if (!SYMBOL.matcher(v).matches()) {
+            throw bad(field, "'" + v + "' is not a function name");
         }
     }
 
