@@ -80,4 +80,37 @@ struct tcp_congestion_ops gew_test_ca = {
 	.flags = TCP_CONG_NON_RESTRICTED,
 };
 
+/*
+ * The same in plain .struct_ops, which libbpf registers by writing the map's value (no link);
+ * gewyvern creates it with BPF_F_LINK too and registers it through a link. Its own programs count
+ * into the same slots.
+ */
+SEC("struct_ops/ssthresh")
+__u32 gew_plain_ssthresh(unsigned long long *ctx)
+{
+	count(2);
+	return 10;
+}
+
+SEC("struct_ops/cong_avoid")
+void gew_plain_cong_avoid(unsigned long long *ctx)
+{
+	count(1);
+}
+
+SEC("struct_ops/undo_cwnd")
+__u32 gew_plain_undo_cwnd(unsigned long long *ctx)
+{
+	count(3);
+	return 10;
+}
+
+SEC(".struct_ops")
+struct tcp_congestion_ops gew_test_ca_plain = {
+	.ssthresh = (void *)gew_plain_ssthresh,
+	.cong_avoid = (void *)gew_plain_cong_avoid,
+	.undo_cwnd = (void *)gew_plain_undo_cwnd,
+	.name = "gew_test_ca2",
+};
+
 char LICENSE[] SEC("license") = "GPL";

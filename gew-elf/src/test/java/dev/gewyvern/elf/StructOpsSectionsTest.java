@@ -17,7 +17,12 @@ class StructOpsSectionsTest {
     void theCongestionControlVariableNamesItsProgramsByMember() {
         for (String file : List.of("struct_ops.bpf.o", "struct_ops.bpfeb.o")) {
             BpfObject o = BpfObject.parse(TestObjects.testdata(file));
-            assertEquals(1, o.structOps().size(), file);
+            assertEquals(List.of("gew_test_ca_plain", "gew_test_ca"), o.structOps().stream().map(StructOpsMap::name)
+                    .toList(), file);
+            StructOpsMap plain = o.structOps("gew_test_ca_plain").orElseThrow();
+            assertEquals(StructOpsMap.SECTION, plain.section());
+            assertFalse(plain.link());
+            assertEquals(List.of("gew_plain_ssthresh", "gew_plain_cong_avoid", "gew_plain_undo_cwnd"), plain.programs());
             StructOpsMap m = o.structOps("gew_test_ca").orElseThrow();
             assertEquals(StructOpsMap.LINK_SECTION, m.section());
             assertTrue(m.link());

@@ -166,6 +166,28 @@ class StructOpsKernelTest {
     }
 
     @Test
+    void aPlainStructOpsVariableIsRegisteredThroughALinkToo() throws Exception {
+        assertFalse(available().contains("gew_test_ca2"), "gew_test_ca2 is registered before the test: " + available());
+        List<String> events = new ArrayList<>();
+        SessionRecord rec = engine.apply(pipeline("gew_test_ca_plain"), (phase, msg) -> events.add(phase + " " + msg), 1);
+        assertTrue(available().contains("gew_test_ca2"), "registered: " + available());
+        SessionView view = engine.show(rec.getSessionId(), 10);
+        assertEquals(List.of("struct_ops"), view.links().stream().map(SessionView.LinkView::type).toList(),
+                "one link holds the registration: " + view.links());
+        assertEquals(List.of("gew_plain_cong_avoid", "gew_plain_ssthresh", "gew_plain_undo_cwnd"),
+                view.programs().stream().map(SessionView.ProgramView::name).sorted().toList(), events.toString());
+        int linkId = rec.getObjectsList().stream().filter(o -> o.getKind() == PinnedObject.Kind.LINK)
+                .findFirst().orElseThrow().getKernelId();
+        engine.detach(rec.getSessionId());
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while ((available().contains("gew_test_ca2") || Links.exists(linkId)) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertFalse(Links.exists(linkId), "the struct_ops link is gone");
+        assertFalse(available().contains("gew_test_ca2"), "unregistered with its link: " + available());
+    }
+
+    @Test
     void aStructOpsProgramNamedAloneIsRefusedNamingItsMap() {
         Pipeline alone = Pipeline.newBuilder().setName("structops")
                 .addObjects(BpfObject.newBuilder().setId("struct_ops")
@@ -177,11 +199,11 @@ class StructOpsKernelTest {
         assertEquals("verify", e.phase());
         assertTrue(e.getMessage().contains("program 'gew_init' is a struct_ops program (section 'struct_ops/init'): it "
                 + "is loaded with the struct_ops map that points to it; give that map a struct_ops target instead "
-                + "(struct_ops maps of object 'struct_ops': gew_test_ca)"), e.getMessage());
+                + "(struct_ops maps of object 'struct_ops': gew_test_ca_plain, gew_test_ca)"), e.getMessage());
         SessionException missing = assertThrows(SessionException.class,
                 () -> engine.apply(pipeline("no_such_ops"), PhaseListener.SILENT, 1));
         assertTrue(missing.getMessage().contains("object 'struct_ops' has no struct_ops map 'no_such_ops' (its "
-                + ".struct_ops and .struct_ops.link variables: gew_test_ca)"), missing.getMessage());
+                + ".struct_ops and .struct_ops.link variables: gew_test_ca_plain, gew_test_ca)"), missing.getMessage());
         assertTrue(PinRoot.childFolders(root.sessions(engine.instanceId())).isEmpty(), "nothing committed");
     }
 }
