@@ -85,7 +85,7 @@ final class StructOpsSections {
                     .put((int) (r.offset() - spans.get(owner)[0]), target.name());
         }
         for (Pending p : pending) {
-            Map<Integer, String> progs = programs.getOrDefault(p.name, Map.of());
+            Map<Integer, String> progs = new LinkedHashMap<>(programs.getOrDefault(p.name, Map.of()));
             List<StructOpsMap.Member> members = new ArrayList<>();
             for (BtfType.Member m : p.type.members()) {
                 if (m.bitfieldSize() != 0 || m.bitOffset() % 8 != 0) {
