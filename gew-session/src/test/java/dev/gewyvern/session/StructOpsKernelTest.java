@@ -150,6 +150,8 @@ class StructOpsKernelTest {
         SessionView.LinkView link = view.links().stream().filter(l -> l.name().equals("gew_test_ca")).findFirst()
                 .orElseThrow();
         assertEquals("struct_ops", link.type());
+        assertEquals("struct_ops map id " + view.maps().stream().filter(m -> m.name().equals("gew_test_ca"))
+                .findFirst().orElseThrow().id(), link.target(), "the link holds the session's own map");
         assertEquals(List.of("gew_cong_avoid", "gew_init", "gew_ssthresh", "gew_undo_cwnd"),
                 view.programs().stream().map(SessionView.ProgramView::name).sorted().toList());
 

@@ -22,9 +22,10 @@ public record LinkInfo(int type, int id, int progId, byte[] union) {
     static final AttrField NF_PF = f("netfilter.pf", 16, 4);
     static final AttrField NF_HOOKNUM = f("netfilter.hooknum", 20, 4);
     static final AttrField NF_PRIORITY = f("netfilter.priority", 24, 4);
+    static final AttrField STRUCT_OPS_MAP_ID = f("struct_ops.map_id", 16, 4);
     static final AttrLayout LAYOUT = new AttrLayout("bpf_link_info", null, List.of(TYPE, ID, PROG_ID, CGROUP_ID,
             CGROUP_ATTACH_TYPE, NETNS_INO, NETNS_ATTACH_TYPE, XDP_IFINDEX, TRACING_ATTACH_TYPE, TRACING_TARGET_BTF_ID,
-            NF_PF, NF_HOOKNUM, NF_PRIORITY));
+            NF_PF, NF_HOOKNUM, NF_PRIORITY, STRUCT_OPS_MAP_ID));
 
     public LinkInfo {
         union = union.clone();
@@ -55,6 +56,8 @@ public record LinkInfo(int type, int id, int progId, byte[] union) {
                 return "attach type " + r.u32(TRACING_ATTACH_TYPE) + ", BTF id " + r.u32(TRACING_TARGET_BTF_ID);
             case "netfilter":
                 return "pf " + r.u32(NF_PF) + ", hook " + r.u32(NF_HOOKNUM) + ", priority " + r.u32(NF_PRIORITY);
+            case "struct_ops":
+                return "struct_ops map id " + r.u32(STRUCT_OPS_MAP_ID);
             default:
                 return "";
         }
