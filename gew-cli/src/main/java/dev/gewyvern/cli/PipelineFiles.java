@@ -249,8 +249,12 @@ final class PipelineFiles {
         for (int i = 0; i < b.getObjectsCount(); i++) {
             BpfObject o = b.getObjects(i);
             if (o.getSourceCase() == BpfObject.SourceCase.PATH && !o.getPath().startsWith("/")) {
-                b.setObjects(i, o.toBuilder().setPath(base.resolve(o.getPath()).normalize().toString()));
+                o = o.toBuilder().setPath(base.resolve(o.getPath()).normalize().toString()).build();
             }
+            if (!o.getTargetBtf().isEmpty() && !o.getTargetBtf().startsWith("/")) {
+                o = o.toBuilder().setTargetBtf(base.resolve(o.getTargetBtf()).normalize().toString()).build();
+            }
+            b.setObjects(i, o);
         }
         return b;
     }

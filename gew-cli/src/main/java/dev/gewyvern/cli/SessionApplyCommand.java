@@ -48,6 +48,10 @@ final class SessionApplyCommand implements Callable<Integer> {
             + "one session, attach none (a load check, as bpftool prog loadall does).")
     boolean loadOnly;
 
+    @Option(names = "--target-btf", paramLabel = "FILE", description = "With --object: apply the object's CO-RE "
+            + "relocations against this BTF (raw, or an ELF object's .BTF) instead of the running kernel's.")
+    Path targetBtf;
+
     @Mixin
     HoldOptions hold;
 
@@ -61,20 +65,28 @@ final class SessionApplyCommand implements Callable<Integer> {
             throw new UserError("give a pipeline file or --object, not both");
         }
         if (pipelineFile != null) {
-            if (!programs.isEmpty() || !attach.isEmpty()) {
-                throw new UserError("--program and --attach go with --object, not with a pipeline file");
+            if (!programs.isEmpty() || !attach.isEmpty() || targetBtf != null) {
+                throw new UserError("--program, --attach and --target-btf go with --object, not with a pipeline file "
+                        + "(give the object a target_btf in the file)");
             }
             return PipelineFiles.read(pipelineFile);
         }
         if (object == null) {
             throw new UserError("give a pipeline file (PIPELINE.txtpb) or --object FILE --program NAME --attach TARGET");
         }
+        Pipeline p;
         if (loadOnly) {
             if (!programs.isEmpty() || !attach.isEmpty()) {
                 throw new UserError("--load-only loads every program of --object: leave out --program and --attach");
             }
-            return PipelineFiles.loadOnly(name, object, spec.commandLine().getErr());
+            p = PipelineFiles.loadOnly(name, object, spec.commandLine().getErr());
+        } else {
+            p = PipelineFiles.fromFlags(name, object, programs, attach);
         }
-        return PipelineFiles.fromFlags(name, object, programs, attach);
+        if (targetBtf == null) {
+            return p;
+        }
+        return p.toBuilder().setObjects(0, p.getObjects(0).toBuilder()
+                .setTargetBtf(targetBtf.toAbsolutePath().normalize().toString())).build();
     }
 }
