@@ -74,22 +74,15 @@ class AttachKindsKernelTest {
         if (engine != null) {
             engine.close();
         }
-        for (String ns : new String[] {nsA, nsB}) {
-            if (ns != null) {
-                new ProcessBuilder("ip", "netns", "del", ns).start().waitFor();
-                assertFalse(Files.exists(Path.of("/run/netns", ns)), ns + " is removed");
-            }
-        }
+        TestCommands.deleteNetns(nsA);
+        TestCommands.deleteNetns(nsB);
         if (cgroup != null) {
             Files.deleteIfExists(cgroup);
         }
     }
 
     private static String run(String... cmd) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, p.waitFor(), String.join(" ", cmd) + ":\n" + out);
-        return out;
+        return TestCommands.run(cmd);
     }
 
     private static Program prog(String name, AttachTarget.Builder target) {
