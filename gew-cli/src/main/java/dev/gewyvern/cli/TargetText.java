@@ -22,6 +22,9 @@ final class TargetText {
                     + a.getNetfilter().getPriority()
                     + (a.getNetfilter().getNetns().isEmpty() ? "" : "@" + a.getNetfilter().getNetns());
             case ITER: return "iter:" + a.getIter().getTarget();
+            case UPROBE_MULTI: return "uprobe.multi:" + a.getUprobeMulti().getBinary() + ":"
+                    + (a.getUprobeMulti().getPattern().isEmpty() ? String.join(",", a.getUprobeMulti().getSymbolsList())
+                    : a.getUprobeMulti().getPattern());
             default: return "";
         }
     }

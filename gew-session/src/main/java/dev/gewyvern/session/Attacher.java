@@ -60,6 +60,7 @@ final class Attacher {
                 }
             }
             case ITER -> name(field + ".iter.target", a.getIter().getTarget());
+            case UPROBE_MULTI -> UprobeMultiTarget.validate(field + ".uprobe_multi", a.getUprobeMulti());
             case NETFILTER -> {
                 var nf = a.getNetfilter();
                 if (!nf.getFamily().equals("ipv4") && !nf.getFamily().equals("ipv6")) {
@@ -73,7 +74,7 @@ final class Attacher {
                 }
             }
             default -> throw bad(field, "an attach target is needed (tracepoint, raw_tracepoint, btf_tracepoint, "
-                    + "perf_event, cgroup, netdev, netns, uprobe, netfilter or iter)");
+                    + "perf_event, cgroup, netdev, netns, uprobe, uprobe_multi, netfilter or iter)");
         }
     }
 
@@ -83,13 +84,13 @@ final class Attacher {
         }
     }
 
-    private static void absolute(String field, String v) {
+    static void absolute(String field, String v) {
         if (!v.startsWith("/") || v.contains("/../") || v.endsWith("/..")) {
             throw bad(field, "'" + v + "' must be an absolute path without '..'");
         }
     }
 
-    private static SessionException bad(String field, String rule) {
+    static SessionException bad(String field, String rule) {
         return new SessionException("create", "invalid pipeline: " + field + ": " + rule);
     }
 
@@ -199,6 +200,8 @@ final class Attacher {
                 return new Attached(Kernel.get().inNetns(nf.getNetns(),
                         () -> Links.netfilter(prog, pf, hook, nf.getPriority())), target);
             }
+            case UPROBE_MULTI:
+                return UprobeMultiTarget.attach(p, prog, match);
             default:
                 throw new SessionException("attach", "program '" + p.getName() + "' has no attach target");
         }
@@ -218,7 +221,7 @@ final class Attacher {
         return idx;
     }
 
-    private static void need(Program p, ProgramSection.Match match, String target, ProgramSection... kinds) {
+    static void need(Program p, ProgramSection.Match match, String target, ProgramSection... kinds) {
         for (ProgramSection k : kinds) {
             if (match.kind() == k) {
                 return;

@@ -98,7 +98,11 @@ final class Compatibility {
     static String attachKind(ProgramSection.Match match, AttachTarget target) {
         String type = strip(match.kind().progTypeName(), "BPF_PROG_TYPE_");
         String pattern = match.kind().pattern();
-        if (target.hasUprobe()) {
+        if (pattern.startsWith("uprobe.multi") || pattern.startsWith("uretprobe.multi")) {
+            return "uprobe.multi";
+        }
+        // a uprobe section is a uprobe whatever the target (a wrong target is the attacher's to name)
+        if (target.hasUprobe() || pattern.startsWith("uprobe") || pattern.startsWith("uretprobe")) {
             return pattern.startsWith("uretprobe") ? "uretprobe" : "uprobe";
         }
         switch (type) {

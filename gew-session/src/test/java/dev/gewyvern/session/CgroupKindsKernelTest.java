@@ -2,11 +2,8 @@ package dev.gewyvern.session;
 
 import static dev.gewyvern.session.TestCommands.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -17,13 +14,11 @@ import dev.gewyvern.proto.v1.AttachTarget;
 import dev.gewyvern.proto.v1.BpfObject;
 import dev.gewyvern.proto.v1.Cgroup;
 import dev.gewyvern.proto.v1.Phase;
-import dev.gewyvern.proto.v1.PinnedObject;
 import dev.gewyvern.proto.v1.Pipeline;
 import dev.gewyvern.proto.v1.Program;
 import dev.gewyvern.proto.v1.SessionRecord;
 import dev.gewyvern.syscall.Bpf;
 import dev.gewyvern.syscall.Fd;
-import dev.gewyvern.syscall.Links;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -93,15 +88,6 @@ class CgroupKindsKernelTest {
                 + netns + " perl -e \"$0\"", SOCKETS);
     }
 
-    private static long[] counts(Fd map) {
-        long[] out = new long[SLOTS.length];
-        for (int slot = 0; slot < out.length; slot++) {
-            byte[] key = ByteBuffer.allocate(4).order(ByteOrder.nativeOrder()).putInt(slot).array();
-            out[slot] = ByteBuffer.wrap(Bpf.lookup(map, key, 8)).order(ByteOrder.nativeOrder()).getLong();
-        }
-        return out;
-    }
-
     @Test
     void eachCgroupHookCountsExactlyItsEventsAndDetachRemovesEveryLink() throws Exception {
         Pipeline.Builder pipeline = Pipeline.newBuilder().setName("cgroupkinds")
@@ -123,14 +109,14 @@ class CgroupKindsKernelTest {
                 .resolve("cgroup_counts");
         // held open by the test, the map outlives the session: the counts after detach can be read
         try (Fd map = Bpf.get(mapPin.toString(), "map")) {
-            assertEquals(List.of(0L, 0L, 0L, 0L, 0L), List.of(box(counts(map))), "nothing counted before the event");
+            assertEquals(List.of(0L, 0L, 0L, 0L, 0L), ArrayCounts.read(map, SLOTS.length), "nothing counted before the event");
             socketsInTheCgroup();
-            assertEquals(List.of(3L, 2L, 2L, 2L, 1L), List.of(box(counts(map))),
+            assertEquals(List.of(3L, 2L, 2L, 2L, 1L), ArrayCounts.read(map, SLOTS.length),
                     "ingress datagrams, sockets created, sockets released, setsockopt(), getsockopt() in the cgroup");
 
             // the same script outside the cgroup is not counted
             run("ip", "netns", "exec", netns, "perl", "-e", SOCKETS);
-            assertEquals(List.of(3L, 2L, 2L, 2L, 1L), List.of(box(counts(map))), "events outside the cgroup");
+            assertEquals(List.of(3L, 2L, 2L, 2L, 1L), ArrayCounts.read(map, SLOTS.length), "events outside the cgroup");
 
             Map<String, SessionView.LinkView> links = new LinkedHashMap<>();
             for (SessionView.LinkView l : engine.show(rec.getSessionId(), 10).links()) {
@@ -146,27 +132,9 @@ class CgroupKindsKernelTest {
                         links.get(name).target(), name);
             }
 
-            List<Integer> linkIds = rec.getObjectsList().stream().filter(o -> o.getKind() == PinnedObject.Kind.LINK)
-                    .map(PinnedObject::getKernelId).toList();
-            assertEquals(SLOTS.length, linkIds.size(), rec.getObjectsList().toString());
-            engine.detach(rec.getSessionId());
-            for (int id : linkIds) {
-                long deadline = System.nanoTime() + 2_000_000_000L;
-                while (Links.exists(id) && System.nanoTime() < deadline) {
-                    Thread.sleep(20);
-                }
-                assertFalse(Links.exists(id), "link " + id + " is gone after detach");
-            }
+            SessionLinks.detachAndCheckGone(engine, rec, SLOTS.length);
             socketsInTheCgroup();
-            assertEquals(List.of(3L, 2L, 2L, 2L, 1L), List.of(box(counts(map))), "nothing counted after detach");
+            assertEquals(List.of(3L, 2L, 2L, 2L, 1L), ArrayCounts.read(map, SLOTS.length), "nothing counted after detach");
         }
-    }
-
-    private static Long[] box(long[] v) {
-        Long[] out = new Long[v.length];
-        for (int i = 0; i < v.length; i++) {
-            out[i] = v[i];
-        }
-        return out;
     }
 }

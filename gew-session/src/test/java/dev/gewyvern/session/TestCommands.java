@@ -28,4 +28,18 @@ final class TestCommands {
             assertFalse(Files.exists(Path.of("/run/netns", name)), name + " is removed");
         }
     }
+
+    /** testdata/uprobe/target.c compiled for this host into {@code dir}: gew_uprobe_target() and gew_uprobe_other(). */
+    static Path uprobeTarget(Path dir) throws Exception {
+        Path bin = dir.resolve("gew_uprobe_target");
+        try {
+            run("clang-19", "-O1", "-g0", "-o", bin.toString(), KernelTestSupport.testdata("uprobe/target.c").toString());
+        } catch (IOException e) {
+            if ("true".equals(System.getenv("CI"))) {
+                throw new AssertionError("CI=true but clang-19 is missing: " + e.getMessage());
+            }
+            org.junit.jupiter.api.Assumptions.abort("clang-19 is missing: " + e.getMessage());
+        }
+        return bin;
+    }
 }
