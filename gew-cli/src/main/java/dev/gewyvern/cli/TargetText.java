@@ -12,7 +12,8 @@ final class TargetText {
             case TRACEPOINT: return "tracepoint:" + a.getTracepoint().getCategory() + ":" + a.getTracepoint().getName();
             case RAW_TRACEPOINT: return "raw_tp:" + a.getRawTracepoint().getName();
             case BTF_TRACEPOINT: return "tp_btf:" + a.getBtfTracepoint().getName();
-            case PERF_EVENT: return "perf_event:" + a.getPerfEvent().getSoftware() + ":" + a.getPerfEvent().getCpu();
+            case PERF_EVENT: return "perf_event:" + a.getPerfEvent().getSoftware() + a.getPerfEvent().getHardware() + ":"
+                    + a.getPerfEvent().getCpu();
             case CGROUP: return "cgroup:" + a.getCgroup().getPath();
             case NETDEV: return "netdev:" + a.getNetdev().getName()
                     + (a.getNetdev().getNetns().isEmpty() ? "" : "@" + a.getNetdev().getNetns());

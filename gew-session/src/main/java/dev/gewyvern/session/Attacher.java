@@ -11,7 +11,6 @@ import dev.gewyvern.syscall.Fd;
 import dev.gewyvern.syscall.Kernel;
 import dev.gewyvern.syscall.KernelTypes;
 import dev.gewyvern.syscall.Links;
-import dev.gewyvern.syscall.PerfEventAttr;
 import dev.gewyvern.syscall.Tracepoints;
 
 /**
@@ -21,7 +20,6 @@ import dev.gewyvern.syscall.Tracepoints;
 final class Attacher {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}");
     private static final Pattern IFNAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.:@-]{0,14}");
-    private static final Pattern SOFTWARE = Pattern.compile("[a-z][a-z-]{1,40}");
     private static final Pattern SYMBOL = Pattern.compile("[A-Za-z_.$][A-Za-z0-9_.$@]{0,255}");
     private static final java.util.List<String> HOOKS = java.util.List.of("prerouting", "local_in", "forward",
             "local_out", "postrouting");
@@ -37,12 +35,7 @@ final class Attacher {
         switch (a.getKindCase()) {
             case RAW_TRACEPOINT -> name(field + ".raw_tracepoint.name", a.getRawTracepoint().getName());
             case BTF_TRACEPOINT -> name(field + ".btf_tracepoint.name", a.getBtfTracepoint().getName());
-            case PERF_EVENT -> {
-                if (!SOFTWARE.matcher(a.getPerfEvent().getSoftware()).matches()) {
-                    throw bad(field + ".perf_event.software", "'" + a.getPerfEvent().getSoftware()
-                            + "' is not a software event name such as cpu-clock or page-faults");
-                }
-            }
+            case PERF_EVENT -> PerfEvents.validate(field + ".perf_event", a.getPerfEvent());
             case CGROUP -> absolute(field + ".cgroup.path", a.getCgroup().getPath());
             case NETDEV -> {
                 if (!IFNAME.matcher(a.getNetdev().getName()).matches()) {
@@ -128,19 +121,8 @@ final class Attacher {
                 String target = "tp_btf:" + a.getBtfTracepoint().getName();
                 return new Attached(Links.tracing(prog, target), target);
             }
-            case PERF_EVENT: {
-                need(p, match, "perf_event", ProgramSection.PERF_EVENT);
-                var pe = a.getPerfEvent();
-                String constant = "PERF_COUNT_SW_" + pe.getSoftware().toUpperCase(Locale.ROOT).replace('-', '_');
-                int config = KernelTypes.running().value("perf_sw_ids", constant);
-                if (config < 0) {
-                    throw new SessionException("attach", "program '" + p.getName() + "': '" + pe.getSoftware()
-                            + "' is not a software perf event of this kernel (no " + constant + " in enum perf_sw_ids)");
-                }
-                long period = pe.getSamplePeriod() == 0 ? 1_000_000 : pe.getSamplePeriod();
-                return new Attached(Links.perfEvent(prog, new PerfEventAttr(PerfEventAttr.PERF_TYPE_SOFTWARE, config,
-                        period, 1), -1, pe.getCpu(), 0), "perf_event:" + pe.getSoftware() + ":cpu" + pe.getCpu());
-            }
+            case PERF_EVENT:
+                return PerfEvents.attach(p, prog, match);
             case CGROUP: {
                 String type = kind.attachTypeName().orElse("");
                 if (!type.startsWith("BPF_CGROUP_")) {

@@ -127,6 +127,9 @@ final class Compatibility {
                         || pattern.startsWith("kretprobe.multi") ? "kprobe.multi" : "kprobe";
             case "cgroup_device":
                 return "cgroup_dev";
+            case "perf_event":
+                return target.hasPerfEvent() && PerfEvents.hardware(target.getPerfEvent()) ? "perf_event.hardware"
+                        : "perf_event";
             case "sched_cls":
                 return pattern.startsWith("netkit") ? "netkit" : "tcx";
             case "ext":
