@@ -134,16 +134,19 @@ final class Attacher {
                 return new Attached(Links.cgroup(prog, cg, type), "cgroup:" + cg + ":" + attachName(type));
             }
             case NETDEV: {
-                need(p, match, "netdev", ProgramSection.XDP, ProgramSection.TCX_INGRESS, ProgramSection.TCX_EGRESS);
+                need(p, match, "netdev", ProgramSection.XDP, ProgramSection.TCX_INGRESS, ProgramSection.TCX_EGRESS,
+                        ProgramSection.NETKIT_PRIMARY, ProgramSection.NETKIT_PEER);
                 var nd = a.getNetdev();
                 String type = kind.attachTypeName().orElseThrow();
-                String target = (kind == ProgramSection.XDP ? "xdp:" : "tcx:") + nd.getName() + ":"
+                boolean netkit = kind == ProgramSection.NETKIT_PRIMARY || kind == ProgramSection.NETKIT_PEER;
+                String target = (kind == ProgramSection.XDP ? "xdp:" : netkit ? "netkit:" : "tcx:") + nd.getName() + ":"
                         + attachName(type) + (nd.getNetns().isEmpty() ? "" : "@" + nd.getNetns());
+                java.util.function.Supplier<Fd> link = () -> netkit ? Links.netkit(prog, ifindex(p, nd.getName()), type)
+                        : Links.netdev(prog, ifindex(p, nd.getName()), type);
                 if (nd.getNetns().isEmpty()) {
-                    return new Attached(Links.netdev(prog, ifindex(p, nd.getName()), type), target);
+                    return new Attached(link.get(), target);
                 }
-                Fd link = Kernel.get().inNetns(nd.getNetns(), () -> Links.netdev(prog, ifindex(p, nd.getName()), type));
-                return new Attached(link, target);
+                return new Attached(Kernel.get().inNetns(nd.getNetns(), link), target);
             }
             case NETNS: {
                 need(p, match, "netns", ProgramSection.SK_LOOKUP, ProgramSection.FLOW_DISSECTOR);

@@ -128,6 +128,15 @@ public final class Links {
                 "BPF_LINK_CREATE", attachType + " of interface " + ifindex);
     }
 
+    /**
+     * netkit: the primary or peer device (BPF_NETKIT_PRIMARY, BPF_NETKIT_PEER) of the netkit pair whose primary
+     * is {@code ifindex} in the calling thread's network namespace, after the programs already there.
+     */
+    public static Fd netkit(Fd prog, int ifindex, String attachType) {
+        return link(Kernel.get().bpf(new NetkitLinkAttr(prog.value(), ifindex, attachType(attachType), 0, 0, 0)),
+                "BPF_LINK_CREATE", attachType + " of netkit interface " + ifindex);
+    }
+
     /** sk_lookup and flow_dissector: the network namespace file {@code netns} (/proc/PID/ns/net, /run/netns/NAME). */
     public static Fd netns(Fd prog, Path netns, String attachType) {
         try (Fd ns = Kernel.get().open(netns.toString(), "network namespace")) {
