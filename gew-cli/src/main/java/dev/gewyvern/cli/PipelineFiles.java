@@ -103,7 +103,7 @@ final class PipelineFiles {
 
     static final String FORMS = "tracepoint:CATEGORY:NAME, raw_tp:NAME, tp_btf:NAME, "
             + "perf_event:EVENT[:CPU[:PERIOD]] (a software or hardware event), cgroup:PATH, xdp:IFNAME[@NETNS], "
-            + "tcx:IFNAME[@NETNS], "
+            + "tcx:IFNAME[@NETNS], netkit:IFNAME[@NETNS], "
             + "sk_lookup:NETNS, flow_dissector:NETNS, uprobe:BINARY:SYMBOL, uretprobe:BINARY:SYMBOL, "
             + "uprobe.multi:BINARY:SYMBOL,...|GLOB, uretprobe.multi:BINARY:SYMBOL,...|GLOB or "
             + "netfilter:ipv4|ipv6:HOOK:PRIORITY[@NETNS], iter:TARGET, or none (loaded and pinned, not attached)";
@@ -171,6 +171,7 @@ final class PipelineFiles {
                 break;
             case "xdp":
             case "tcx":
+            case "netkit":
             case "netdev": {
                 int at = rest.indexOf('@');
                 String dev = at < 0 ? rest : rest.substring(0, at);

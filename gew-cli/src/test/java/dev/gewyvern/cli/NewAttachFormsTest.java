@@ -22,6 +22,13 @@ class NewAttachFormsTest {
     }
 
     @Test
+    void netkitIsANetdevTarget() {
+        AttachTarget nk = PipelineFiles.target("netkit:nk0@blue");
+        assertEquals("nk0", nk.getNetdev().getName());
+        assertEquals("/run/netns/blue", nk.getNetdev().getNetns());
+    }
+
+    @Test
     void uprobeMultiTakesSymbolsOrAGlob() {
         AttachTarget named = PipelineFiles.target("uprobe.multi:/bin/x:f,g");
         assertEquals("/bin/x", named.getUprobeMulti().getBinary());
