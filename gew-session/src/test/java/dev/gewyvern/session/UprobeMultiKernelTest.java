@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * uprobe.multi targets through the engine (testdata/src/uprobemulti.bpf.c on a binary compiled from
  * testdata/uprobe/target.c, which calls gew_uprobe_target() and gew_uprobe_other() N times each): calls
  * counted per function by the cookie each symbol got, returns from every function a glob matches, and a
- * link limited to one process that is not the one calling. Detach removes every link.
+ * link limited to one process, which sees that process's calls only. Detach removes every link.
  */
 class UprobeMultiKernelTest {
     private final PinRoot root = new PinRoot(PinRoot.DEFAULT);
@@ -59,42 +59,52 @@ class UprobeMultiKernelTest {
     @Test
     void cookiesTellTheFunctionsApartAPatternMatchesBothAndAPidLimits(@TempDir Path tmp) throws Exception {
         Path bin = TestCommands.uprobeTarget(tmp);
-        int jvm = (int) ProcessHandle.current().pid();
-        Pipeline pipeline = pipeline(
-                prog("count_calls", UprobeMulti.newBuilder().setBinary(bin.toString())
-                        .addSymbols("gew_uprobe_target").addSymbols("gew_uprobe_other").addCookies(1).addCookies(2)),
-                prog("count_returns", UprobeMulti.newBuilder().setBinary(bin.toString()).setPattern("gew_uprobe_*")),
-                // only this JVM, which never runs the binary: nothing to count
-                prog("count_pid", UprobeMulti.newBuilder().setBinary(bin.toString()).addSymbols("gew_uprobe_target")
-                        .addCookies(3).setPid(jvm)));
-        List<Requirement> needs = engine.verifyCompatibility(pipeline);
-        assertTrue(needs.stream().anyMatch(r -> r.label().equals("attach kind uprobe.multi")
-                && r.level() == Requirement.Level.FULLY_SUPPORTED), needs.toString());
+        // a process that waits for a line on stdin, then becomes the target binary (same pid) and calls each
+        // function 3 times: the pid the count_pid link is limited to
+        Process waiting = new ProcessBuilder("bash", "-c", "read -r _; exec " + bin + " 3").start();
+        int pid = (int) waiting.pid();
+        try {
+            Pipeline pipeline = pipeline(
+                    prog("count_calls", UprobeMulti.newBuilder().setBinary(bin.toString())
+                            .addSymbols("gew_uprobe_target").addSymbols("gew_uprobe_other").addCookies(1).addCookies(2)),
+                    prog("count_returns", UprobeMulti.newBuilder().setBinary(bin.toString()).setPattern("gew_uprobe_*")),
+                    prog("count_pid", UprobeMulti.newBuilder().setBinary(bin.toString()).addSymbols("gew_uprobe_target")
+                            .addCookies(3).setPid(pid)));
+            List<Requirement> needs = engine.verifyCompatibility(pipeline);
+            assertTrue(needs.stream().anyMatch(r -> r.label().equals("attach kind uprobe.multi")
+                    && r.level() == Requirement.Level.FULLY_SUPPORTED), needs.toString());
 
-        List<String> events = new java.util.ArrayList<>();
-        SessionRecord rec = engine.apply(pipeline, (phase, msg) -> events.add(phase + " " + msg), 1);
-        assertEquals(Phase.COMMITTED, rec.getPhase(), events.toString());
-        assertTrue(events.contains("attach program count_returns -> uretprobe.multi:" + bin
-                + ":gew_uprobe_* (2 functions)"), events.toString());
-        assertTrue(events.contains("attach program count_calls -> uprobe.multi:" + bin
-                + ":gew_uprobe_target,gew_uprobe_other"), events.toString());
-        assertTrue(events.contains("attach program count_pid -> uprobe.multi:" + bin + ":gew_uprobe_target@pid" + jvm),
-                events.toString());
+            List<String> events = new java.util.ArrayList<>();
+            SessionRecord rec = engine.apply(pipeline, (phase, msg) -> events.add(phase + " " + msg), 1);
+            assertEquals(Phase.COMMITTED, rec.getPhase(), events.toString());
+            assertTrue(events.contains("attach program count_returns -> uretprobe.multi:" + bin
+                    + ":gew_uprobe_* (2 functions)"), events.toString());
+            assertTrue(events.contains("attach program count_calls -> uprobe.multi:" + bin
+                    + ":gew_uprobe_target,gew_uprobe_other"), events.toString());
+            assertTrue(events.contains("attach program count_pid -> uprobe.multi:" + bin + ":gew_uprobe_target@pid" + pid),
+                    events.toString());
 
-        SessionView view = engine.show(rec.getSessionId(), 16);
-        assertEquals(3, view.links().size(), view.links().toString());
-        for (SessionView.LinkView l : view.links()) {
-            assertEquals("uprobe_multi", l.type(), l.toString());
-        }
-        Path mapPin = root.session(engine.instanceId(), rec.getSessionId()).resolve(PinRoot.MAPS).resolve("calls");
-        try (Fd map = Bpf.get(mapPin.toString(), "map")) {
-            run(bin.toString(), "3");
-            // slot 0: returns of both functions (no cookies); 1 and 2: calls by cookie; 3: the other pid's link
-            assertEquals(List.of(6L, 3L, 3L, 0L), ArrayCounts.read(map, 4), "calls and returns, by cookie");
+            SessionView view = engine.show(rec.getSessionId(), 16);
+            assertEquals(3, view.links().size(), view.links().toString());
+            for (SessionView.LinkView l : view.links()) {
+                assertEquals("uprobe_multi", l.type(), l.toString());
+            }
+            Path mapPin = root.session(engine.instanceId(), rec.getSessionId()).resolve(PinRoot.MAPS).resolve("calls");
+            try (Fd map = Bpf.get(mapPin.toString(), "map")) {
+                run(bin.toString(), "3");
+                // slot 0: returns of both functions (no cookies); 1 and 2: calls by cookie; 3: the link of another pid
+                assertEquals(List.of(6L, 3L, 3L, 0L), ArrayCounts.read(map, 4), "calls and returns, by cookie");
+                waiting.getOutputStream().write('\n');
+                waiting.getOutputStream().close();
+                assertEquals(0, waiting.waitFor(), "the waiting process ran the binary");
+                assertEquals(List.of(12L, 6L, 6L, 3L), ArrayCounts.read(map, 4), "the limited link saw its pid's 3 calls");
 
-            SessionLinks.detachAndCheckGone(engine, rec, 3);
-            run(bin.toString(), "2");
-            assertEquals(List.of(6L, 3L, 3L, 0L), ArrayCounts.read(map, 4), "nothing counted after detach");
+                SessionLinks.detachAndCheckGone(engine, rec, 3);
+                run(bin.toString(), "2");
+                assertEquals(List.of(12L, 6L, 6L, 3L), ArrayCounts.read(map, 4), "nothing counted after detach");
+            }
+        } finally {
+            waiting.destroyForcibly();
         }
     }
 
