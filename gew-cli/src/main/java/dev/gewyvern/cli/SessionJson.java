@@ -35,6 +35,7 @@ final class SessionJson {
             m.put("verified_insns", p.verifiedInsns());
             m.put("map_ids", p.mapIds());
             m.put("loaded_at_unix_ms", p.loadedAtUnixMs());
+            m.put("btf_id", p.btfId());
             m.put("run_count", p.runCount());
             m.put("run_time_ns", p.runTimeNs());
             Map<String, Object> ver = null;
@@ -61,6 +62,7 @@ final class SessionJson {
             m.put("value_size", mv.valueSize());
             m.put("max_entries", mv.maxEntries());
             m.put("flags", mv.flags());
+            m.put("btf_id", mv.btfId());
             m.put("entries", mv.totalEntries());
             List<Object> shown = new ArrayList<>();
             for (SessionView.Entry e : mv.entries()) {

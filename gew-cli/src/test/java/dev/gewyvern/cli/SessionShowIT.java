@@ -73,6 +73,7 @@ class SessionShowIT {
                 assertTrue(holder.out.toString().contains("verify   program " + name + ": verified (" + verified
                         + " instructions processed, id " + ours.get("id").getAsInt() + ")"), holder.out.toString());
                 assertEquals(ints(theirs.getAsJsonArray("map_ids")), ints(ours.getAsJsonArray("map_ids")), name);
+                assertEquals(theirs.get("btf_id").getAsInt(), ours.get("btf_id").getAsInt(), name);
                 // bpftool gives whole seconds; ours are milliseconds from /proc/uptime (10 ms steps)
                 long loadedAt = ours.get("loaded_at_unix_ms").getAsLong();
                 assertTrue(Math.abs(loadedAt / 1000.0 - theirs.get("loaded_at").getAsLong()) <= 1.5,
@@ -82,6 +83,8 @@ class SessionShowIT {
                 assertTrue(ver.get("load_call_ns").getAsLong() > 0, name + ": " + ver);
                 assertTrue(text.out().contains("xlated " + ours.get("xlated_bytes").getAsInt() + " B  jited "
                         + ours.get("jited_bytes").getAsInt() + " B  loaded "), text.toString());
+                assertTrue(text.out().contains("  btf id " + ours.get("btf_id").getAsInt() + "  verifier "),
+                        text.toString());
                 assertTrue(text.out().contains("verifier " + ver.get("processed_insns").getAsInt()
                         + " insns processed, load call "), text.toString());
             }
@@ -94,8 +97,9 @@ class SessionShowIT {
             assertEquals(bpfMap.get("bytes_value").getAsInt(), map.get("value_size").getAsInt());
             assertEquals(bpfMap.get("max_entries").getAsInt(), map.get("max_entries").getAsInt());
             assertEquals(bpfMap.get("flags").getAsInt(), map.get("flags").getAsInt());
+            assertEquals(bpfMap.get("btf_id").getAsInt(), map.get("btf_id").getAsInt());
             assertTrue(text.out().contains("counts  array  key __u32  value __u64  id " + map.get("id").getAsInt()
-                    + "  16/16 entries  (key 4 B, value 8 B)"), text.toString());
+                    + "  16/16 entries  (key 4 B, value 8 B, btf id " + map.get("btf_id").getAsInt() + ")"), text.toString());
 
             assertEquals(2, doc.getAsJsonArray("links").size(), json.out());
             for (JsonElement e : doc.getAsJsonArray("links")) {

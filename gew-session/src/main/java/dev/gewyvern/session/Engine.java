@@ -281,7 +281,7 @@ public final class Engine implements AutoCloseable {
                 progs.add(new SessionView.ProgramView(name, dev.gewyvern.syscall.KernelTypes.nameOf("bpf_prog_type", "BPF_PROG_TYPE_", i.type()),
                         i.id(), i.tag(), i.verifiedInsns(), i.runCount(), i.runTimeNs(),
                         java.util.Arrays.stream(i.mapIds()).boxed().toList(), i.xlatedLen(), i.jitedLen(),
-                        BootClock.unixMillis(i.loadTimeNs()), verified.get(name)));
+                        BootClock.unixMillis(i.loadTimeNs()), i.btfId(), verified.get(name)));
             }
         }
         List<SessionView.MapView> maps = new ArrayList<>();
@@ -342,7 +342,7 @@ public final class Engine implements AutoCloseable {
         }
         return new SessionView.MapView(name, dev.gewyvern.syscall.KernelTypes.nameOf("bpf_map_type", "BPF_MAP_TYPE_", info.type()),
                 info.id(), keyType, valueType, info.maxEntries(), entries, total, info.keySize(), info.valueSize(),
-                info.flags());
+                info.flags(), info.btfId());
     }
 
     private static String render(Btf btf, int typeId, byte[] bytes) {
