@@ -42,8 +42,6 @@ class ObjectsKernelTest {
     private static final Set<String> NEWER_THAN_BPFTOOL = Set.of("sections_new", "attachkinds", "netkit", "uprobemulti");
     /** Objects with a legacy "maps" section, which libbpf 1.0+ (and so bpftool) refuses and gewyvern loads. */
     private static final Set<String> LEGACY_MAPS = Set.of("legacy");
-    /** Objects with CO-RE relocations, which bpftool applies and gewyvern does not yet: it refuses to load them. */
-    private static final Set<String> CO_RE = Set.of("core");
     /**
      * Objects written for gew-btf's parser (testdata/btfkinds: every BTF kind), whose program the
      * verifier refuses; both loaders must get the verifier's EACCES.
@@ -193,16 +191,6 @@ class ObjectsKernelTest {
                 for (BpfProgram p : parsed.programs()) {
                     SessionException e = assertThrows(SessionException.class, () -> gew.load(p.name()), p.name());
                     assertTrue(e.getMessage().contains("EACCES") && e.verifierLog() != null, e.getMessage());
-                }
-                return;
-            }
-            if (CO_RE.contains(name)) {
-                assertEquals(0, bpftool.exit(), bpftool.output());
-                assertEquals(bpftool.programs(), gewPrograms(parsed), "programs of " + obj);
-                assertEquals(bpftool.maps(), gewMaps(parsed, name), "maps of " + obj);
-                for (BpfProgram p : parsed.programs()) {
-                    SessionException e = assertThrows(SessionException.class, () -> gew.load(p.name()), p.name());
-                    assertTrue(e.getMessage().contains("CO-RE relocations"), e.getMessage());
                 }
                 return;
             }
