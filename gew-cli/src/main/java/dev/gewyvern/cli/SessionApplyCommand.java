@@ -38,7 +38,8 @@ final class SessionApplyCommand implements Callable<Integer> {
             description = "Where the matching --program attaches (repeatable, in order): tracepoint:CATEGORY:NAME, "
                     + "raw_tp:NAME, tp_btf:NAME, perf_event:EVENT[:CPU[:PERIOD]], cgroup:PATH, xdp:IF[@NETNS], "
                     + "tcx:IF[@NETNS], sk_lookup:NETNS, flow_dissector:NETNS, uprobe:BINARY:SYMBOL, "
-                    + "uretprobe:BINARY:SYMBOL, netfilter:ipv4|ipv6:HOOK:PRIORITY[@NETNS], iter:TARGET.")
+                    + "uretprobe:BINARY:SYMBOL, uprobe.multi:BINARY:SYMBOL,...|GLOB (uretprobe.multi: the same), "
+                    + "netfilter:ipv4|ipv6:HOOK:PRIORITY[@NETNS], iter:TARGET.")
     List<String> attach = new ArrayList<>();
 
     @Option(names = "--name", description = "The session name (with --object); the id adds a random suffix.")
