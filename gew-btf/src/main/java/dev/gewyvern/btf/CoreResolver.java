@@ -80,7 +80,22 @@ public final class CoreResolver {
             narrowed.put(typeId, kept);
             return result;
         }
-        return result(kind, localSpec, null, localValue, CoreCalc.of(kind, null, order));
+        CoreRelocationResult none = result(kind, localSpec, null, localValue, CoreCalc.of(kind, null, order));
+        if (!none.poison()) {
+            return none;
+        }
+        String type = CoreSpec.btfName(local, typeId);
+        String in = candidates.main().name() + "'s BTF";
+        String why;
+        if (cands.isEmpty()) {
+            why = "no type named " + CoreNames.essential(local.name(typeId)) + " in " + in;
+        } else if (kind.enumvalBased()) {
+            why = type + " has no enumerator " + localSpec.accessors().get(0).name() + " in " + in;
+        } else {
+            why = type + " has no field " + localSpec.fieldPath().substring(1) + " (of a compatible type) in " + in;
+        }
+        return new CoreRelocationResult(kind, localSpec, Optional.empty(), none.localValue(), 0, none.validate(),
+                none.localSize(), 0, true, false, why);
     }
 
     private static String describe(CoreCandidates.Candidate c, CoreSpec spec) {
@@ -91,10 +106,8 @@ public final class CoreResolver {
                                         CoreCalc.Value tv) {
         Optional<CoreSpec> t = Optional.ofNullable(target);
         if (tv.missing()) {
-            String what = kind.enumvalBased() ? "enumerator " + localSpec.accessors().get(0).name()
-                    : "field " + localSpec.describe();
             return new CoreRelocationResult(kind, localSpec, t, lv.value(), 0, lv.validate(), lv.size(), 0, true,
-                    false, "no " + what + " in any candidate of " + candidates.main().name() + "'s BTF");
+                    false, "");
         }
         if (lv.size() != tv.size()) {
             BtfType lt = local.type(lv.typeId());

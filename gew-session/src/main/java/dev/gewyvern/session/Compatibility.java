@@ -121,7 +121,11 @@ final class Compatibility {
     static String attachKind(ProgramSection.Match match, AttachTarget target) {
         String type = strip(match.kind().progTypeName(), "BPF_PROG_TYPE_");
         String pattern = match.kind().pattern();
-        if (target.hasUprobe()) {
+        if (pattern.startsWith("uprobe.multi") || pattern.startsWith("uretprobe.multi")) {
+            return "uprobe.multi";
+        }
+        // a uprobe section is a uprobe whatever the target (a wrong target is the attacher's to name)
+        if (target.hasUprobe() || pattern.startsWith("uprobe") || pattern.startsWith("uretprobe")) {
             return pattern.startsWith("uretprobe") ? "uretprobe" : "uprobe";
         }
         switch (type) {
@@ -146,6 +150,9 @@ final class Compatibility {
                         : pattern.startsWith("kretprobe") ? "kretprobe" : "kprobe";
             case "cgroup_device":
                 return "cgroup_dev";
+            case "perf_event":
+                return target.hasPerfEvent() && PerfEvents.hardware(target.getPerfEvent()) ? "perf_event.hardware"
+                        : "perf_event";
             case "sched_cls":
                 return pattern.startsWith("netkit") ? "netkit" : "tcx";
             case "ext":
