@@ -38,4 +38,18 @@ class CoreApplyIT {
         assertEquals(1, wrong.exit(), wrong.toString());
         assertTrue(wrong.err().contains("cannot read target BTF /nonexistent/btf"), wrong.toString());
     }
+
+    @Test
+    void theCompatibilityReportResolvesRelocationsWithoutLoading() throws Exception {
+        Gew.requireBpf();
+        Gew.Result r = Gew.run("session", "apply", "--object", CORE, "--load-only", "--dry-run");
+        assertEquals(0, r.exit(), r.toString());
+        assertTrue(r.out().matches("(?s).*supported +CO-RE +relocations of core/read_tgid .*1 resolved against "
+                + "vmlinux's BTF\n.*"), r.toString());
+        Gew.Result poisoned = Gew.run("session", "apply", "--object", CORE, "--load-only", "--dry-run",
+                "--target-btf", "testdata/obj/globals.bpf.o");
+        assertEquals(0, poisoned.exit(), poisoned.toString());
+        assertTrue(poisoned.out().contains("1 poisoned, which the verifier refuses unless the program guards them: "
+                + "CO-RE relocation #0 at insn 1"), poisoned.toString());
+    }
 }
