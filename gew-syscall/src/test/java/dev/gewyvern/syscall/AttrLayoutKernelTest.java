@@ -26,7 +26,7 @@ class AttrLayoutKernelTest {
                 BtfLoadAttr.LAYOUT, LinkCreateAttr.LAYOUT, ObjInfoAttr.LAYOUT, GetFdByIdAttr.LAYOUT,
                 MapFreezeAttr.LAYOUT, PerfEventAttr.LAYOUT, MapInfo.LAYOUT, ProgInfo.LAYOUT, LinkInfo.LAYOUT,
                 BtfInfo.LAYOUT, TokenCreateAttr.LAYOUT, RawTracepointOpenAttr.LAYOUT,
-                IterCreateAttr.LAYOUT, NetfilterLinkAttr.LAYOUT, UprobeMultiLinkAttr.LAYOUT);
+                IterCreateAttr.LAYOUT, NetfilterLinkAttr.LAYOUT, UprobeMultiLinkAttr.LAYOUT, ProgTestRunAttr.LAYOUT);
     }
 
     /** Field name (dotted through named members) to {offset, size}, anonymous members flattened. */
