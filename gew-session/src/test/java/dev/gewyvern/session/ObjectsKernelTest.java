@@ -43,7 +43,12 @@ class ObjectsKernelTest {
     /** Objects with a legacy "maps" section, which libbpf 1.0+ (and so bpftool) refuses and gewyvern loads. */
     private static final Set<String> LEGACY_MAPS = Set.of("legacy");
     /** Objects with CO-RE relocations, which bpftool applies and gewyvern does not yet: it refuses to load them. */
-    private static final Set<String> CO_RE = Set.of("core");
+    private static final Set<String> CO_RE = Set.of("core", "core_kernel", "core_reloc");
+    /**
+     * CO-RE objects written against the target BTFs of testdata/core (CoreRelocKernelTest), not the running
+     * kernel: libbpf finds no candidate for their fields here, poisons the reads, and the verifier refuses.
+     */
+    private static final Set<String> TARGET_BTF_ONLY = Set.of("core_reloc");
     /**
      * Objects written for gew-btf's parser (testdata/btfkinds: every BTF kind), whose program the
      * verifier refuses; both loaders must get the verifier's EACCES.
@@ -229,31 +234,25 @@ class ObjectsKernelTest {
         }
         try (LibbpfLoad l = libbpf; GewLoad gew = new GewLoad(obj, name)) {
             if (REFUSED_BY_POLICY.contains(name)) {
-                assertNotEquals(0, bpftool.exit(), "bpftool loaded " + obj + ": " + bpftool.output());
-                assertTrue(bpftool.output().contains("Operation not permitted"), bpftool.output());
-                for (BpfProgram p : parsed.programs()) {
-                    SessionException e = assertThrows(SessionException.class, () -> gew.load(p.name()), p.name());
-                    assertTrue(e.getMessage().contains("EPERM"), e.getMessage());
-                }
+                bpftoolRefuses(obj, bpftool, "Operation not permitted");
+                gewRefusesEach(parsed, gew, e -> e.getMessage().contains("EPERM"));
                 return;
             }
             if (VERIFIER_REFUSES.contains(name)) {
-                assertNotEquals(0, bpftool.exit(), "bpftool loaded " + obj + ": " + bpftool.output());
-                assertTrue(bpftool.output().contains("Permission denied"), bpftool.output());
-                for (BpfProgram p : parsed.programs()) {
-                    SessionException e = assertThrows(SessionException.class, () -> gew.load(p.name()), p.name());
-                    assertTrue(e.getMessage().contains("EACCES") && e.verifierLog() != null, e.getMessage());
-                }
+                bpftoolRefuses(obj, bpftool, "Permission denied");
+                gewRefusesEach(parsed, gew, e -> e.getMessage().contains("EACCES") && e.verifierLog() != null);
+                return;
+            }
+            if (TARGET_BTF_ONLY.contains(name)) {
+                bpftoolRefuses(obj, bpftool, "failed to resolve CO-RE relocation");
+                gewRefusesEach(parsed, gew, e -> e.getMessage().contains("CO-RE relocations"));
                 return;
             }
             if (CO_RE.contains(name)) {
                 assertEquals(0, bpftool.exit(), bpftool.output());
                 assertEquals(bpftool.programs(), gewPrograms(parsed), "programs of " + obj);
                 assertEquals(bpftool.maps(), gewMaps(parsed, name), "maps of " + obj);
-                for (BpfProgram p : parsed.programs()) {
-                    SessionException e = assertThrows(SessionException.class, () -> gew.load(p.name()), p.name());
-                    assertTrue(e.getMessage().contains("CO-RE relocations"), e.getMessage());
-                }
+                gewRefusesEach(parsed, gew, e -> e.getMessage().contains("CO-RE relocations"));
                 return;
             }
             if (NEWER_THAN_BPFTOOL.contains(name)) {
@@ -293,6 +292,19 @@ class ObjectsKernelTest {
                     gew.mapPins.size());
         }
         assertFalse(Files.exists(dir, LinkOption.NOFOLLOW_LINKS));
+    }
+
+    private static void bpftoolRefuses(Path obj, Bpftool bpftool, String saying) {
+        assertNotEquals(0, bpftool.exit(), "bpftool loaded " + obj + ": " + bpftool.output());
+        assertTrue(bpftool.output().contains(saying), bpftool.output());
+    }
+
+    private static void gewRefusesEach(BpfObject parsed, GewLoad gew,
+                                       java.util.function.Predicate<SessionException> refusal) {
+        for (BpfProgram p : parsed.programs()) {
+            SessionException e = assertThrows(SessionException.class, () -> gew.load(p.name()), p.name());
+            assertTrue(refusal.test(e), e.getMessage());
+        }
     }
 
     @org.junit.jupiter.api.Test
