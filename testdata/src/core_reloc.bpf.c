@@ -16,6 +16,7 @@
  *   read_types      TYPE_EXISTS, TYPE_SIZE, TYPE_MATCHES, TYPE_ID_LOCAL, TYPE_ID_TARGET of a struct, a
  *                   union, a typedef, an enum, and a type no target has
  *   read_gone       must fail where the target lacks the field: an unguarded read of it is poisoned
+ *   write_fields    relocated stores (immediate and register, one whose size the relocation changes)
  *
  * Programs are raw_tp: loaded only, and run by BPF_PROG_TEST_RUN. Built by testdata/Makefile into
  * obj/core_reloc.bpf.o and obj/core_reloc.bpfeb.o.
@@ -125,6 +126,18 @@ int read_gone(void *ctx)
 	struct core_reloc_fields *in = (void *)core_reloc_in;
 
 	gone_out = BPF_CORE_READ(in, gone);
+	return 0;
+}
+
+/* Writes through relocated stores: the test reads core_reloc_in back, laid out as the target. */
+SEC("raw_tp/sys_enter")
+int write_fields(void *ctx)
+{
+	struct core_reloc_fields *in = (void *)core_reloc_in;
+
+	in->a = 0x5a5a5a5a;
+	in->b = 0x7777; /* a store whose size follows the target's */
+	in->nested.y = fields_out.y + 0x6b6b6b6b; /* a register store (fields_out is zero here) */
 	return 0;
 }
 

@@ -91,10 +91,17 @@ class CoreRelocKernelTest {
 
     /**
      * One run: {@code program} of {@code object} relocated against {@code target} (a testdata/core object,
-     * or null for the running kernel), with the target's global {@code input} (or nothing) as input.
+     * or null for the running kernel), with the target's global {@code input} (or nothing) as input. The
+     * result is the .bss global {@code output}, or (output null) the object's .data read back as the
+     * target's type {@code dataAs}.
      */
     record Case(String name, String object, String program, String target, String input, String output,
-                Expected expected) {
+                String dataAs, Expected expected) {
+        Case(String name, String object, String program, String target, String input, String output,
+             Expected expected) {
+            this(name, object, program, target, input, output, null, expected);
+        }
+
         Path targetPath() {
             return target == null ? null : CoreRelocKernelTest.target(target);
         }
@@ -121,6 +128,20 @@ class CoreRelocKernelTest {
                         "d_size", 16, "arr_size", 60, "a_signed", 0, "b_signed", 0, "nested_exists", 1)),
                 new Case("unguarded read of a present field", OBJECT, "read_gone", "moved", "fields_input", "gone_out",
                         () -> values("gone_out", 77)),
+                new Case("stores to fields moved", OBJECT, "write_fields", "moved", "fields_input", null,
+                        "core_reloc_fields___moved", () -> values("pad0", -1, "flex_pad", -1, "td", 0xdeadbeefL,
+                        "u2", 0x44, "u1", 0x41424344, "nested.y", 0x6b6b6b6b, "nested.pad", -1, "nested.x", 31,
+                        "b", 0x7777, "a", 0x5a5a5a5a, "ptr", 0x123456789aL, "arr[0].d[0]", -1, "arr[0].d[1]", -1,
+                        "arr[0].d[2]", -1, "arr[0].c", -1, "arr[1].d[0]", 60, "arr[1].d[1]", 61, "arr[1].d[2]", 62,
+                        "arr[1].c", 51, "gone", 77)),
+                // the 2-byte store to b becomes a 4-byte one: 0x12345678 is all overwritten
+                new Case("stores to fields resized", OBJECT, "write_fields", "resized", "fields_input", null,
+                        "core_reloc_fields___resized", () -> values("a", 0x5a5a5a5a, "nested.x", 41,
+                        "nested.y", 0x6b6b6b6b, "b", 0x7777, "arr[0].c", -1, "arr[0].d[0]", -1, "arr[0].d[1]", -1,
+                        "arr[0].d[2]", -1, "arr[0].d[3]", -1, "arr[1].c", 51, "arr[1].d[0]", 60, "arr[1].d[1]", 61,
+                        "arr[1].d[2]", 62, "arr[1].d[3]", 63, "arr[2].c", -1, "arr[2].d[0]", -1, "arr[2].d[1]", -1,
+                        "arr[2].d[2]", -1, "arr[2].d[3]", -1, "u1", 0x51525354, "u2", 0x51525354L, "td", 7,
+                        "ptr", 0xfedcba98L)),
                 new Case("bitfields of other widths and units", OBJECT, "read_bitfields", "bitfields",
                         "bitfields_input", "bitfields_out", () -> values("ub1", 5, "ub2", 0xabcde, "ub7", 1,
                         "sb4", -300, "sb20", -200000000, "u32", 0xbeef, "s32", -5000000000L, "direct_ub2", 0xabcde,
@@ -301,7 +322,11 @@ class CoreRelocKernelTest {
         try (Fd prog = Bpf.get(session.resolve(PinRoot.PROGS).resolve(c.program()).toString(), "prog");
              Fd map = Bpf.get(session.resolve(PinRoot.MAPS).resolve(ObjectLoader.globalDataPinName(c.object(), bss))
                      .toString(), "map")) {
-            return outcome(local, c.output(), prog, map, mapNames);
+            Fd data = c.dataAs() == null ? null : Bpf.get(session.resolve(PinRoot.MAPS).resolve(
+                    ObjectLoader.globalDataPinName(c.object(), local.globalData(".data").orElseThrow())).toString(), "map");
+            try (Fd d = data) {
+                return outcome(local, c, prog, map, d, mapNames);
+            }
         } finally {
             engine.detach(rec.getSessionId());
         }
@@ -311,7 +336,8 @@ class CoreRelocKernelTest {
     private static Outcome libbpf(Case c) throws IOException {
         try (Libbpf l = new Libbpf(obj(c.object()), c.targetPath(), c.program(), data(c), libbpfPins())) {
             assertEquals(0, l.loadResult(), () -> "libbpf could not load " + c + ":\n" + l.log());
-            return outcome(parse(obj(c.object())), c.output(), l.program(c.program()), l.map(".bss"), l.mapNamesById());
+            return outcome(parse(obj(c.object())), c, l.program(c.program()), l.map(".bss"), l.map(".data"),
+                    l.mapNamesById());
         }
     }
 
@@ -319,14 +345,23 @@ class CoreRelocKernelTest {
         return Path.of("/sys/fs/bpf", "gwo-corereloc-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
     }
 
-    private static Outcome outcome(dev.gewyvern.elf.BpfObject local, String output, Fd prog, Fd bssMap,
-                                   Map<Integer, String> mapNames) {
+    /** Runs the program once and reads what it left: the case's .bss output, or .data as the target's type. */
+    private static Outcome outcome(dev.gewyvern.elf.BpfObject local, Case c, Fd prog, Fd bssMap, Fd dataMap,
+                                   Map<Integer, String> mapNames) throws IOException {
         assertEquals(0, Bpf.testRun(ProgTestRunAttr.withContext(prog.value(), null)).retval());
-        GlobalData bss = local.globalData(".bss").orElseThrow();
-        byte[] image = Bpf.lookup(bssMap, new byte[4], bss.size());
-        GlobalVariable v = bss.variable(output).orElseThrow();
-        Map<String, Long> values = OutputGlobal.decode(local.btf().orElseThrow(), v,
-                ByteBuffer.wrap(image, v.offset(), v.size()).slice().order(ByteOrder.nativeOrder()));
+        Map<String, Long> values;
+        if (c.dataAs() != null) {
+            Btf target = parse(c.targetPath()).btf().orElseThrow();
+            byte[] image = Bpf.lookup(dataMap, new byte[4], local.globalData(".data").orElseThrow().size());
+            values = OutputGlobal.decode(target, typeId(c.targetPath(), BtfKind.STRUCT, c.dataAs()), c.dataAs(),
+                    ByteBuffer.wrap(image).order(ByteOrder.nativeOrder()));
+        } else {
+            GlobalData bss = local.globalData(".bss").orElseThrow();
+            byte[] image = Bpf.lookup(bssMap, new byte[4], bss.size());
+            GlobalVariable v = bss.variable(c.output()).orElseThrow();
+            values = OutputGlobal.decode(local.btf().orElseThrow(), v.btfTypeId(), v.name(),
+                    ByteBuffer.wrap(image, v.offset(), v.size()).slice().order(ByteOrder.nativeOrder()));
+        }
         return new Outcome(values, XlatedProgram.lines(Bpf.xlatedInsns(prog), mapNames));
     }
 

@@ -6,35 +6,44 @@ import java.util.Map;
 
 import dev.gewyvern.btf.Btf;
 import dev.gewyvern.btf.BtfType;
-import dev.gewyvern.elf.GlobalVariable;
 
 /**
- * A program's output global read back through the object's own BTF: each member of a struct by name
- * (each element of an array as {@code name[i]}), a scalar global by its own name; integers and enums
- * sign-extended where their type is signed, pointers as unsigned 64-bit values.
+ * A value read back through BTF: each member of a struct or union by name (nested ones as
+ * {@code outer.inner}, members of anonymous ones by their own names, array elements as {@code name[i]}),
+ * a scalar by the name given; integers and enums sign-extended where their type is signed, pointers as
+ * unsigned 64-bit values.
  */
 final class OutputGlobal {
     private OutputGlobal() {
     }
 
-    static Map<String, Long> decode(Btf btf, GlobalVariable v, ByteBuffer value) {
+    /** The value of type {@code typeId} at the start of {@code value}; {@code name} names it if it is a scalar. */
+    static Map<String, Long> decode(Btf btf, int typeId, String name, ByteBuffer value) {
         Map<String, Long> out = new LinkedHashMap<>();
-        int type = btf.resolve(v.btfTypeId());
-        if (btf.type(type) instanceof BtfType.Struct s) {
-            for (BtfType.Member m : s.members()) {
-                if (m.bitfieldSize() != 0) {
-                    throw new AssertionError(v.name() + "." + m.name() + " is a bitfield; outputs hold whole values");
-                }
-                put(btf, m.type(), m.name(), m.bitOffset() / 8, value, out);
-            }
+        BtfType t = btf.type(btf.resolve(typeId));
+        if (t instanceof BtfType.Struct) {
+            members(btf, (BtfType.Struct) t, "", 0, value, out);
         } else {
-            put(btf, type, v.name(), 0, value, out);
+            put(btf, typeId, name, 0, value, out);
         }
         return out;
     }
 
+    private static void members(Btf btf, BtfType.Struct s, String prefix, int base, ByteBuffer b, Map<String, Long> out) {
+        for (BtfType.Member m : s.members()) {
+            if (m.bitfieldSize() != 0) {
+                throw new AssertionError(prefix + m.name() + " is a bitfield; outputs hold whole values");
+            }
+            put(btf, m.type(), m.name().isEmpty() ? prefix : prefix + m.name(), base + m.bitOffset() / 8, b, out);
+        }
+    }
+
     private static void put(Btf btf, int typeId, String name, int offset, ByteBuffer b, Map<String, Long> out) {
         BtfType t = btf.type(btf.resolve(typeId));
+        if (t instanceof BtfType.Struct s) {
+            members(btf, s, name.isEmpty() || name.endsWith(".") ? name : name + ".", offset, b, out);
+            return;
+        }
         if (t instanceof BtfType.Array a) {
             long elem = btf.sizeOf(a.elemType());
             for (int i = 0; i < a.nelems(); i++) {
