@@ -96,14 +96,30 @@ class CoreRelocKernelTest {
      * target's type {@code dataAs}.
      */
     record Case(String name, String object, String program, String target, String input, String output,
-                String dataAs, Expected expected) {
+                String dataAs, Expected expected, Path rawTarget) {
         Case(String name, String object, String program, String target, String input, String output,
              Expected expected) {
-            this(name, object, program, target, input, output, null, expected);
+            this(name, object, program, target, input, output, null, expected, null);
         }
 
-        Path targetPath() {
+        Case(String name, String object, String program, String target, String input, String output,
+             String dataAs, Expected expected) {
+            this(name, object, program, target, input, output, dataAs, expected, null);
+        }
+
+        /** The target object; its .BTF is the target BTF unless {@link #rawTarget} gives it as a raw file. */
+        Path targetObject() {
             return target == null ? null : CoreRelocKernelTest.target(target);
+        }
+
+        /** The file given as target_btf / btf_custom_path. */
+        Path targetPath() {
+            return rawTarget != null ? rawTarget : targetObject();
+        }
+
+        /** This case with its target BTF given as a raw BTF file (as /sys/kernel/btf/vmlinux is). */
+        Case withRawTarget(Path raw) {
+            return new Case(name + " (raw BTF)", object, program, target, input, output, dataAs, expected, raw);
         }
 
         @Override
@@ -142,6 +158,8 @@ class CoreRelocKernelTest {
                         "arr[1].d[2]", 62, "arr[1].d[3]", 63, "arr[2].c", -1, "arr[2].d[0]", -1, "arr[2].d[1]", -1,
                         "arr[2].d[2]", -1, "arr[2].d[3]", -1, "u1", 0x51525354, "u2", 0x51525354L, "td", 7,
                         "ptr", 0xfedcba98L)),
+                new Case("two candidate flavours that agree", OBJECT, "read_gone", "agreeing", "fields_input", "gone_out",
+                        () -> values("gone_out", 88)),
                 new Case("bitfields of other widths and units", OBJECT, "read_bitfields", "bitfields",
                         "bitfields_input", "bitfields_out", () -> values("ub1", 5, "ub2", 0xabcde, "ub7", 1,
                         "sb4", -300, "sb20", -200000000, "u32", 0xbeef, "s32", -5000000000L, "direct_ub2", 0xabcde,
@@ -210,6 +228,30 @@ class CoreRelocKernelTest {
         List<String> expected = libbpf(c).xlated();
         List<String> actual = gewyvern(c).xlated();
         assertTrue(expected.equals(actual), () -> c + ": " + XlatedProgram.firstDifference(expected, actual));
+    }
+
+    /** The target's .BTF written out as a raw BTF file: the same relocations, the same values. */
+    static Stream<Case> rawTargetCases() throws IOException {
+        Path dir = Files.createTempDirectory("gew-corereloc-raw");
+        dir.toFile().deleteOnExit();
+        List<Case> out = new java.util.ArrayList<>();
+        for (Case c : cases().filter(c -> c.target() != null).toList()) {
+            Path raw = dir.resolve("btf__core_reloc_" + c.target() + ".btf");
+            if (!Files.exists(raw)) {
+                Btf btf = parse(c.targetObject()).btf().orElseThrow();
+                Files.write(raw, dev.gewyvern.btf.BtfWriter.write(btf.types(), ByteOrder.nativeOrder()));
+                raw.toFile().deleteOnExit();
+            }
+            out.add(c.withRawTarget(raw));
+        }
+        return out.stream();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("rawTargetCases")
+    void aRawBtfTargetReadsAsItsElfDoes(Case c) throws IOException {
+        assertOutput(c.expected().values(), libbpf(c).values(), "libbpf, " + c);
+        assertOutput(c.expected().values(), gewyvern(c).values(), "gewyvern, " + c);
     }
 
     // ---- cases that must fail ----------------------------------------------------------------------
@@ -286,7 +328,7 @@ class CoreRelocKernelTest {
     }
 
     private static byte[] data(Case c) throws IOException {
-        return c.input() == null ? null : dataImage(input(c.targetPath(), c.input()));
+        return c.input() == null ? null : dataImage(input(c.targetObject(), c.input()));
     }
 
     /** One program of an object, load-only; the object relocated against {@code targetBtf} (null: the kernel's). */
@@ -351,9 +393,9 @@ class CoreRelocKernelTest {
         assertEquals(0, Bpf.testRun(ProgTestRunAttr.withContext(prog.value(), null)).retval());
         Map<String, Long> values;
         if (c.dataAs() != null) {
-            Btf target = parse(c.targetPath()).btf().orElseThrow();
+            Btf target = parse(c.targetObject()).btf().orElseThrow();
             byte[] image = Bpf.lookup(dataMap, new byte[4], local.globalData(".data").orElseThrow().size());
-            values = OutputGlobal.decode(target, typeId(c.targetPath(), BtfKind.STRUCT, c.dataAs()), c.dataAs(),
+            values = OutputGlobal.decode(target, typeId(c.targetObject(), BtfKind.STRUCT, c.dataAs()), c.dataAs(),
                     ByteBuffer.wrap(image).order(ByteOrder.nativeOrder()));
         } else {
             GlobalData bss = local.globalData(".bss").orElseThrow();
