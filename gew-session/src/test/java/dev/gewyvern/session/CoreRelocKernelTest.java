@@ -295,6 +295,28 @@ class CoreRelocKernelTest {
         assertNothingLeft();
     }
 
+    @Test
+    void anInstructionThatDoesNotHoldTheLocalValueIsRefused() throws IOException {
+        // read_gone's first instruction is r1 = 64, the local offset of 'gone' its relocation expects
+        Path bad = Files.createTempFile("gew-corereloc-", ".bpf.o");
+        try {
+            Files.write(bad, ElfPatch.withImmediate(Files.readAllBytes(obj(OBJECT)), "read_gone", 0, 68));
+            Path t = target("moved");
+            byte[] data = dataImage(input(t, "fields_input"));
+            try (Libbpf l = new Libbpf(bad, t, "read_gone", data, libbpfPins())) {
+                assertNotEquals(0, l.loadResult(), "libbpf patched an instruction that did not hold 64");
+            }
+            SessionException e = assertThrows(SessionException.class,
+                    () -> engine.apply(pipeline(OBJECT, bad, "read_gone", t, data), (p, m) -> { }, 1));
+            String msg = e.getMessage();
+            assertTrue(msg.contains("read_gone") && msg.contains("gone"), msg);
+            assertTrue(msg.contains("64") && msg.contains("68"), "says what it expected and what it found: " + msg);
+            assertNothingLeft();
+        } finally {
+            Files.delete(bad);
+        }
+    }
+
     // ---- running a case ----------------------------------------------------------------------------
 
     /** What one loader made of a case: the output global's values, and the program as the kernel runs it. */
@@ -333,7 +355,11 @@ class CoreRelocKernelTest {
 
     /** One program of an object, load-only; the object relocated against {@code targetBtf} (null: the kernel's). */
     private static Pipeline pipeline(String object, String program, Path targetBtf, byte[] data) {
-        BpfObject.Builder o = BpfObject.newBuilder().setId(object).setPath(obj(object).toString());
+        return pipeline(object, obj(object), program, targetBtf, data);
+    }
+
+    private static Pipeline pipeline(String object, Path file, String program, Path targetBtf, byte[] data) {
+        BpfObject.Builder o = BpfObject.newBuilder().setId(object).setPath(file.toString());
         if (targetBtf != null) {
             o.setTargetBtf(targetBtf.toString());
         }
