@@ -129,6 +129,16 @@ final class Libbpf implements AutoCloseable {
         if (loadResult != 0) {
             return;
         }
+        try {
+            pinAll(program);
+        } catch (IOException | RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    private void pinAll(String program) throws IOException {
+        Api l = api;
         Files.createDirectories(pins);
         for (Pointer p = l.bpf_object__next_program(obj, null); p != null; p = l.bpf_object__next_program(obj, p)) {
             String name = l.bpf_program__name(p);
