@@ -57,9 +57,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  *
  * <p>Each case runs through gewyvern's Engine and through libbpf itself (given the same target BTF as
  * btf_custom_path): both must read the written-down values, and the kernel must run the same
- * instructions for both (xlated_prog_insns, maps named by section). Cases that must fail (a poisoned
- * field read the verifier reaches; two candidate flavours that disagree) fail in both, gewyvern's
- * error saying which relocation, type, field and source line.
+ * instructions for both (xlated_prog_insns, maps named by section); each target is also given as a raw
+ * BTF file. Cases that must fail (a poisoned field read the verifier reaches; two candidate flavours
+ * that disagree; an instruction that does not hold the local value its relocation expects) fail in
+ * both, gewyvern's error saying which relocation, type, field and source line.
  */
 class CoreRelocKernelTest {
     private static final String OBJECT = "core_reloc";
