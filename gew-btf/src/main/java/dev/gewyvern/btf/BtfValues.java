@@ -7,6 +7,8 @@ import java.nio.charset.StandardCharsets;
 /** Renders BTF type names in C syntax and values of BTF types as text, like bpftool's map dump. */
 public final class BtfValues {
     private static final int MAX_DEPTH = 32;
+    /** Longest rendering: a value nesting zero-size arrays could otherwise print without end. */
+    static final int MAX_CHARS = 1 << 20;
 
     private BtfValues() {
     }
@@ -72,7 +74,7 @@ public final class BtfValues {
 
     private static void format(Btf btf, int id, ByteBuffer b, int off, int bitOff, int bitSize, StringBuilder sb,
                                int depth) {
-        if (depth > MAX_DEPTH) {
+        if (depth > MAX_DEPTH || sb.length() > MAX_CHARS) {
             sb.append("...");
             return;
         }
@@ -133,6 +135,10 @@ public final class BtfValues {
             }
             sb.append('[');
             for (long k = 0; k < n; k++) {
+                if (sb.length() > MAX_CHARS) {
+                    sb.append(", ...");
+                    break;
+                }
                 if (k > 0) {
                     sb.append(", ");
                 }

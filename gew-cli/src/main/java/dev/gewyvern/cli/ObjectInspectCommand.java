@@ -9,9 +9,13 @@ import java.util.concurrent.Callable;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
 import dev.gewyvern.btf.BtfException;
+import dev.gewyvern.btf.CoreCandidates;
 import dev.gewyvern.elf.BpfObject;
 import dev.gewyvern.elf.ElfException;
+import dev.gewyvern.proto.v1.CoreRelocationReport;
 import dev.gewyvern.proto.v1.MapReport;
+import dev.gewyvern.session.CoreTargets;
+import dev.gewyvern.session.SessionException;
 import dev.gewyvern.proto.v1.ObjectReport;
 import dev.gewyvern.proto.v1.ProgramReport;
 import dev.gewyvern.proto.v1.VariableReport;
@@ -23,7 +27,9 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "inspect", mixinStandardHelpOptions = true,
         description = {"List a BPF object's programs (section, type, attach target, instructions), maps, global "
-                + "variables with their initial values and externs. Reads the file only: no kernel, no root."})
+                + "variables with their initial values and externs. Reads the file only: no kernel, no root.",
+                "With --core, also resolve every CO-RE relocation against the running kernel's BTF "
+                + "(/sys/kernel/btf/vmlinux, read as a file) or the BTF given with --target-btf."})
 final class ObjectInspectCommand implements Callable<Integer> {
     enum Output { text, json }
 
@@ -36,6 +42,14 @@ final class ObjectInspectCommand implements Callable<Integer> {
     @Option(names = "--disasm", description = "Also print each program's instructions, with the source lines "
             + "their line_info names.")
     boolean disasm;
+
+    @Option(names = "--core", description = "Resolve each CO-RE relocation: its local access, the target it "
+            + "matched, the value before and after, and which instructions would be poisoned.")
+    boolean core;
+
+    @Option(names = "--target-btf", paramLabel = "PATH", description = "With --core: resolve against this BTF "
+            + "(raw BTF such as a /sys/kernel/btf file, or an ELF object built with -g) instead of the running kernel's.")
+    Path targetBtf;
 
     @Option(names = {"-o", "--output"}, defaultValue = "text", paramLabel = "FORMAT",
             description = "text (default) or json (the ObjectReport message of proto/gewyvern/v1/object.proto).")
@@ -57,7 +71,18 @@ final class ObjectInspectCommand implements Callable<Integer> {
         }
         String name = file.getFileName().toString();
         int dot = name.indexOf('.');
-        ObjectReport r = ObjectReports.of(file.toString(), dot > 0 ? name.substring(0, dot) : name, o, disasm);
+        if (targetBtf != null && !core) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--target-btf is used with --core");
+        }
+        CoreCandidates target = null;
+        if (core) {
+            try {
+                target = targetBtf != null ? CoreTargets.file(targetBtf.toAbsolutePath()) : CoreTargets.kernel();
+            } catch (SessionException e) {
+                throw new UserError(e.getMessage());
+            }
+        }
+        ObjectReport r = ObjectReports.of(file.toString(), dot > 0 ? name.substring(0, dot) : name, o, disasm, target);
         PrintWriter out = spec.commandLine().getOut();
         if (output == Output.json) {
             try {
@@ -127,6 +152,9 @@ final class ObjectInspectCommand implements Callable<Integer> {
                 out.printf("%-32s %-10s %-5s %s%n", e.getName(), e.getSection(), e.getWeak() ? "yes" : "no", e.getType());
             }
         }
+        if (!r.getCoreTarget().isEmpty()) {
+            core(r, out);
+        }
         for (ProgramReport p : r.getProgramsList()) {
             if (p.getDisassemblyCount() > 0) {
                 out.println();
@@ -138,5 +166,38 @@ final class ObjectInspectCommand implements Callable<Integer> {
 
     private static String typed(String type, int size) {
         return type.isEmpty() ? size + " bytes" : type + " (" + size + ")";
+    }
+
+    private static void core(ObjectReport r, PrintWriter out) {
+        out.println();
+        int total = 0;
+        for (ProgramReport p : r.getProgramsList()) {
+            total += p.getCoreRelocationsCount();
+        }
+        out.printf("CO-RE relocations against %s: %d%n", r.getCoreTarget(), total);
+        for (ProgramReport p : r.getProgramsList()) {
+            if (p.getCoreRelocationsCount() == 0 && p.getCoreProblem().isEmpty()) {
+                continue;
+            }
+            out.println();
+            out.println(p.getName() + " (" + p.getSection() + "):");
+            if (!p.getCoreProblem().isEmpty()) {
+                out.println("  cannot be relocated: " + p.getCoreProblem());
+            }
+            for (CoreRelocationReport c : p.getCoreRelocationsList()) {
+                out.printf("  #%-3d insn %-5d %-15s %s%n", c.getNumber(), c.getInsn(), c.getKind(), c.getLocal());
+                if (c.getPoisoned()) {
+                    out.printf("  %-26s POISONED: %s%n", "", c.getReason());
+                } else {
+                    out.printf("  %-26s -> %s%n", "", c.getTarget().isEmpty() ? "(no target: " + c.getKind()
+                            + " takes 0)" : c.getTarget());
+                }
+                out.printf("  %-26s value %d -> %d   %s  =>  %s%n", "", c.getLocalValue(), c.getTargetValue(),
+                        c.getInsnBefore(), c.getInsnAfter());
+                if (!c.getSource().isEmpty()) {
+                    out.printf("  %-26s at %s%n", "", c.getSource());
+                }
+            }
+        }
     }
 }

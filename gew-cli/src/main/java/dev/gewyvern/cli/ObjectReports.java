@@ -6,7 +6,13 @@ import java.util.Optional;
 import dev.gewyvern.btf.Btf;
 import dev.gewyvern.btf.BtfValues;
 import dev.gewyvern.elf.BpfMap;
+import dev.gewyvern.btf.CoreCandidates;
+import dev.gewyvern.btf.CoreRelocationResult;
+import dev.gewyvern.btf.CoreResolver;
+import dev.gewyvern.elf.AppliedCoreRelocation;
 import dev.gewyvern.elf.BpfObject;
+import dev.gewyvern.elf.ElfException;
+import dev.gewyvern.proto.v1.CoreRelocationReport;
 import dev.gewyvern.elf.BpfProgram;
 import dev.gewyvern.elf.Extern;
 import dev.gewyvern.elf.GlobalData;
@@ -27,6 +33,11 @@ final class ObjectReports {
 
     /** {@code objectName} names global data maps as libbpf does (the file name up to its first '.'). */
     static ObjectReport of(String path, String objectName, BpfObject o, boolean disasm) {
+        return of(path, objectName, o, disasm, null);
+    }
+
+    /** As {@link #of(String, String, BpfObject, boolean)}, with every CO-RE relocation resolved against {@code core}. */
+    static ObjectReport of(String path, String objectName, BpfObject o, boolean disasm, CoreCandidates core) {
         Optional<Btf> btf = o.btf();
         ObjectReport.Builder r = ObjectReport.newBuilder().setPath(path)
                 .setByteOrder(o.byteOrder() == ByteOrder.LITTLE_ENDIAN ? "little-endian" : "big-endian")
@@ -44,7 +55,13 @@ final class ObjectReports {
             if (disasm) {
                 pr.addAllDisassembly(p.disassemble());
             }
+            if (core != null && !p.coreRelocations().isEmpty() && btf.isPresent()) {
+                core(pr, p, new CoreResolver(btf.get(), core));
+            }
             r.addPrograms(pr);
+        }
+        if (core != null) {
+            r.setCoreTarget(core.main().name());
         }
         for (BpfMap m : o.maps()) {
             MapReport.Builder mr = MapReport.newBuilder().setName(m.name()).setType(mapType(m.type()))
@@ -98,6 +115,27 @@ final class ObjectReports {
             return BtfValues.typeName(btf.get(), id);
         } catch (RuntimeException e) {
             return "type " + id;
+        }
+    }
+
+    /** The program's relocations resolved (each with its own resolver, as a load of the object would). */
+    private static void core(ProgramReport.Builder pr, BpfProgram p, CoreResolver resolver) {
+        BpfProgram relocated;
+        try {
+            relocated = p.relocateCore(resolver);
+        } catch (ElfException e) {
+            pr.setCoreProblem(e.getMessage());
+            return;
+        }
+        for (AppliedCoreRelocation a : relocated.coreApplied()) {
+            CoreRelocationResult res = a.result();
+            CoreRelocationReport.Builder c = CoreRelocationReport.newBuilder().setNumber(a.number())
+                    .setInsn(a.relocation().insnIndex()).setKind(res.kind().label()).setLocal(res.local().describe())
+                    .setLocalValue(res.localValue()).setTargetValue(res.targetValue()).setPoisoned(a.poisoned())
+                    .setReason(res.reason()).setInsnBefore(a.before().toString()).setInsnAfter(a.after().toString());
+            res.target().ifPresent(t -> c.setTarget("[" + t.rootTypeId() + "] " + t.describe()));
+            a.line().ifPresent(l -> c.setSource(l.file() + ":" + l.lineNumber() + ": " + l.text().strip()));
+            pr.addCoreRelocations(c);
         }
     }
 }

@@ -51,6 +51,36 @@ class ObjectInspectIT {
     }
 
     @Test
+    void coreResolvesEachRelocationAgainstTheRunningKernelOrAGivenBtf() throws Exception {
+        Gew.Result r = Gew.run("object", "inspect", "--core", "-o", "json", "testdata/obj/core.bpf.o");
+        assertEquals(0, r.exit(), r.toString());
+        ObjectReport.Builder b = ObjectReport.newBuilder();
+        JsonFormat.parser().merge(r.out(), b);
+        assertEquals("vmlinux", b.getCoreTarget());
+        dev.gewyvern.proto.v1.CoreRelocationReport c = b.getPrograms(0).getCoreRelocations(0);
+        assertEquals("byte_off", c.getKind());
+        assertEquals("struct task_struct.tgid (0:0 @ offset 0)", c.getLocal());
+        // the value is where the running kernel's own BTF has task_struct.tgid
+        dev.gewyvern.btf.Btf vmlinux = dev.gewyvern.btf.Btf.parse(java.nio.file.Files.readAllBytes(
+                java.nio.file.Path.of("/sys/kernel/btf/vmlinux")));
+        var ts = (dev.gewyvern.btf.BtfType.Struct) vmlinux.type(vmlinux.find(dev.gewyvern.btf.BtfKind.STRUCT,
+                "task_struct"));
+        long tgid = ts.members().stream().filter(m -> m.name().equals("tgid")).findFirst().orElseThrow().bitOffset() / 8;
+        assertEquals(tgid, c.getTargetValue(), c.toString());
+        assertFalse(c.getPoisoned());
+        assertTrue(c.getSource().contains("core.bpf.c:"), c.toString());
+
+        Gew.Result text = Gew.run("object", "inspect", "--core", "--target-btf", "testdata/obj/globals.bpf.o",
+                "testdata/obj/core.bpf.o");
+        assertEquals(0, text.exit(), text.toString());
+        assertTrue(text.out().contains("POISONED: no field struct task_struct.tgid"), text.toString());
+
+        Gew.Result wrong = Gew.run("object", "inspect", "--target-btf", "/nonexistent", "testdata/obj/core.bpf.o");
+        assertEquals(2, wrong.exit(), wrong.toString());
+        assertTrue(wrong.err().contains("--target-btf is used with --core"), wrong.toString());
+    }
+
+    @Test
     void bigEndianObjectsAndEverySectionKindAreListed() throws Exception {
         Gew.Result r = Gew.run("object", "inspect", "testdata/obj/sections.bpfeb.o");
         assertEquals(0, r.exit(), r.toString());

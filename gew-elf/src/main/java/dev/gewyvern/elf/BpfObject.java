@@ -84,10 +84,6 @@ public final class BpfObject {
                 problem = "struct_ops programs are attached through the object's .struct_ops map, which gewyvern "
                         + "does not create yet";
             }
-            if (problem == null && !linked.coreRelocations().isEmpty()) {
-                problem = "it has " + linked.coreRelocations().size() + " CO-RE relocations (.BTF.ext core_relo), "
-                        + "which gewyvern does not apply yet (loaded as compiled, its field offsets could be wrong)";
-            }
             BpfProgram program = new BpfProgram(f.name(), secName, match.orElse(null), problem, linked.insns(),
                     linked.references(), linked.funcInfo(), linked.lineInfo(), linked.subprograms(), elf.order(), btf,
                     linked.externs(), linked.coreRelocations());

@@ -1,6 +1,10 @@
 package dev.gewyvern.elf;
 
 import dev.gewyvern.btf.Btf;
+import dev.gewyvern.btf.CoreException;
+import dev.gewyvern.btf.CoreReloKind;
+import dev.gewyvern.btf.CoreRelocationResult;
+import dev.gewyvern.btf.CoreResolver;
 
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -29,6 +33,7 @@ public final class BpfProgram {
     private final List<ExternReference> externReferences;
     private final Map<String, Extern> externs;
     private final List<CoreRelocation> coreRelocations;
+    private final List<AppliedCoreRelocation> coreApplied;
 
     BpfProgram(String name, String sectionName, ProgramSection.Match section, String problem, List<Insn> insns,
                List<MapReference> mapReferences, List<FuncInfo> funcInfo, List<LineInfo> lineInfo,
@@ -48,6 +53,68 @@ public final class BpfProgram {
         this.subprograms = List.copyOf(subprograms);
         this.order = order;
         this.btf = btf;
+        this.coreApplied = List.of();
+    }
+
+    /** This program with {@code insns} (CO-RE relocated) in place of its own. */
+    private BpfProgram(BpfProgram p, List<Insn> insns, List<AppliedCoreRelocation> applied) {
+        this.name = p.name;
+        this.sectionName = p.sectionName;
+        this.section = p.section;
+        this.problem = p.problem;
+        this.insns = List.copyOf(insns);
+        this.mapReferences = p.mapReferences;
+        this.funcInfo = p.funcInfo;
+        this.lineInfo = p.lineInfo;
+        this.subprograms = p.subprograms;
+        this.order = p.order;
+        this.btf = p.btf;
+        this.externReferences = p.externReferences;
+        this.externs = p.externs;
+        this.coreRelocations = p.coreRelocations;
+        this.coreApplied = List.copyOf(applied);
+    }
+
+    /**
+     * This program with every CO-RE relocation resolved by {@code resolver} (the object's BTF against
+     * a target) and written into its instructions. A relocation that cannot be computed or does not
+     * fit its instruction is an ElfException naming it, its instruction and source line; one whose
+     * target is missing poisons its instruction, which {@link #coreApplied()} records.
+     */
+    public BpfProgram relocateCore(CoreResolver resolver) {
+        if (coreRelocations.isEmpty()) {
+            return this;
+        }
+        List<Insn> out = new ArrayList<>(insns);
+        List<AppliedCoreRelocation> applied = new ArrayList<>(coreRelocations.size());
+        for (int n = 0; n < coreRelocations.size(); n++) {
+            int number = n;
+            CoreRelocation r = coreRelocations.get(n);
+            Optional<SourceLine> line = sourceLineAt(r.insnIndex());
+            String where = "program '" + name + "': CO-RE relocation #" + n + " at insn " + r.insnIndex()
+                    + line.map(l -> " (" + l.file() + ":" + l.lineNumber() + ": " + l.text().strip() + ")").orElse("");
+            CoreReloKind kind = CoreReloKind.of(r.kind()).orElseThrow(() -> new ElfException(
+                    "program '" + name + "': CO-RE relocation #" + number + " has kind " + r.kind()
+                            + ", which is not a kind of enum bpf_core_relo_kind this loader knows"));
+            if (r.insnIndex() < 0 || r.insnIndex() >= out.size()) {
+                throw new ElfException(where + " is outside the program's " + out.size() + " instructions");
+            }
+            CoreRelocationResult result;
+            try {
+                result = resolver.resolve(r.typeId(), btf.string(r.accessStrOff()), kind);
+            } catch (CoreException | dev.gewyvern.btf.BtfException e) {
+                throw new ElfException(where + ": " + e.getMessage());
+            }
+            Insn before = out.get(r.insnIndex());
+            boolean poisoned = CorePatch.apply(out, r.insnIndex(), result, where);
+            applied.add(new AppliedCoreRelocation(n, r, result, before, out.get(r.insnIndex()), poisoned, line));
+        }
+        return new BpfProgram(this, out, applied);
+    }
+
+    /** The CO-RE relocations {@link #relocateCore} applied, in order; empty before (or without any). */
+    public List<AppliedCoreRelocation> coreApplied() {
+        return coreApplied;
     }
 
     /** The program's name: its function symbol. */

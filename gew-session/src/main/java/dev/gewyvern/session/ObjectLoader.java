@@ -2,11 +2,14 @@ package dev.gewyvern.session;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import dev.gewyvern.btf.BtfException;
+import dev.gewyvern.btf.CoreCandidates;
+import dev.gewyvern.btf.CoreResolver;
 import dev.gewyvern.elf.BpfMap;
 import dev.gewyvern.elf.BpfObject;
 import dev.gewyvern.elf.BpfProgram;
@@ -45,8 +48,11 @@ final class ObjectLoader {
         }
     }
 
-    /** An object whose BTF and maps exist in the kernel: map fds by map name, global data by section name. */
-    record Staged(String id, BpfObject object, Fd btf, Map<String, Fd> maps) {}
+    /**
+     * An object whose BTF and maps exist in the kernel: map fds by map name, global data by section
+     * name, and the resolver of its CO-RE relocations (null when it has none).
+     */
+    record Staged(String id, BpfObject object, Fd btf, Map<String, Fd> maps, CoreResolver core) {}
 
     private ObjectLoader() {
     }
@@ -115,7 +121,35 @@ final class ObjectLoader {
         if (obj.kconfigSize() > 0) {
             maps.put(Extern.KCONFIG, kconfig(o.getId(), obj, btf, sink));
         }
-        return new Staged(o.getId(), obj, btf, maps);
+        return new Staged(o.getId(), obj, btf, maps, coreResolver(o, obj));
+    }
+
+    /**
+     * The object's CO-RE resolver against the Pipeline's target_btf or the running kernel; null when
+     * no program has a relocation (a target_btf is still read, so a wrong path fails here).
+     */
+    static CoreResolver coreResolver(dev.gewyvern.proto.v1.BpfObject o, BpfObject obj) {
+        CoreCandidates target = o.getTargetBtf().isEmpty() ? null : CoreTargets.file(Path.of(o.getTargetBtf()));
+        boolean relocations = obj.programs().stream().anyMatch(p -> !p.coreRelocations().isEmpty());
+        if (!relocations || obj.btf().isEmpty()) {
+            return null;
+        }
+        return new CoreResolver(obj.btf().get(), target != null ? target : CoreTargets.kernel());
+    }
+
+    /**
+     * The program with its CO-RE relocations applied; a relocation that cannot be applied is a verify
+     * error naming it (its instruction, source line and why).
+     */
+    static BpfProgram relocated(Staged s, BpfProgram prog) {
+        if (prog.coreRelocations().isEmpty()) {
+            return prog;
+        }
+        try {
+            return prog.relocateCore(s.core());
+        } catch (ElfException e) {
+            throw new SessionException("verify", "object '" + s.id() + "': " + e.getMessage());
+        }
     }
 
     /**
@@ -194,12 +228,8 @@ final class ObjectLoader {
 
     /** BPF_PROG_LOAD of one program of a staged object; the verifier's refusal is a verify error with its log. */
     static LoadedProgram load(Staged s, String name, int logLevel) {
-        BpfProgram prog = program(s, name);
+        BpfProgram prog = relocated(s, program(s, name));
         ProgramSection.Match match = section(s, prog);
-        if (!prog.coreRelocations().isEmpty()) {
-            throw new SessionException("verify", "program '" + name + "' of object '" + s.id() + "' cannot be loaded: "
-                    + prog.problem().orElse("it has CO-RE relocations gewyvern does not apply yet"));
-        }
         byte[] insns;
         try {
             insns = encode(s, name, prog);
@@ -217,7 +247,7 @@ final class ObjectLoader {
         } catch (BpfException e) {
             throw new SessionException("verify", "the kernel refused program '" + name + "' of object '" + s.id()
                     + "' (" + match.kind().progTypeName() + ", section '" + prog.sectionName() + "'): "
-                    + e.getMessage(), e.verifierLog(), e);
+                    + e.getMessage() + CorePoison.explain(prog, e.verifierLog()), e.verifierLog(), e);
         }
     }
 

@@ -57,6 +57,9 @@ final class PipelineValidator {
             if (!HEX64.matcher(o.getSha256()).matches()) {
                 throw bad(f + ".sha256", "must be 64 lower-case hex digits");
             }
+            if (!o.getTargetBtf().isEmpty() && !o.getTargetBtf().startsWith("/")) {
+                throw bad(f + ".target_btf", "'" + o.getTargetBtf() + "' must be absolute");
+            }
         }
         Set<String> programs = new HashSet<>();
         for (int i = 0; i < p.getProgramsCount(); i++) {

@@ -1,0 +1,128 @@
+package dev.gewyvern.btf;
+
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Resolves the CO-RE relocations of one object (its local BTF) against a target, with libbpf's
+ * semantics: the local access is parsed, matched in every candidate, and all matching candidates
+ * must agree on the field's offset and on the value; none matching leaves the instruction to be
+ * poisoned (or a 0 / "does not exist" value for the kinds that ask). As libbpf does, the candidates
+ * of each local type are narrowed to the ones that matched, for the object's later relocations of
+ * the same type. Not thread-safe: one per object load.
+ */
+public final class CoreResolver {
+    private final Btf local;
+    private final CoreCandidates candidates;
+    private final Map<Integer, List<CoreCandidates.Candidate>> narrowed = new HashMap<>();
+
+    public CoreResolver(Btf local, CoreCandidates candidates) {
+        this.local = local;
+        this.candidates = candidates;
+    }
+
+    public CoreCandidates candidates() {
+        return candidates;
+    }
+
+    /** Resolves one relocation (type id, access string and kind as in {@code .BTF.ext}). */
+    public CoreRelocationResult resolve(int typeId, String access, CoreReloKind kind) {
+        try {
+            return resolveChecked(typeId, access, kind);
+        } catch (BtfException e) {
+            throw new CoreException("CO-RE " + kind.label() + " relocation on " + CoreSpec.btfName(local, typeId)
+                    + " [" + typeId + "] access \"" + access + "\": " + e.getMessage());
+        }
+    }
+
+    private CoreRelocationResult resolveChecked(int typeId, String access, CoreReloKind kind) {
+        CoreSpec localSpec = CoreSpec.parse(local, typeId, access, kind);
+        ByteOrder order = local.order();
+        if (kind == CoreReloKind.TYPE_ID_LOCAL) {
+            return new CoreRelocationResult(kind, localSpec, Optional.empty(), typeId, typeId, false, 0, 0, false, false,
+                    "");
+        }
+        if (local.name(typeId).isEmpty()) {
+            throw new CoreException("CO-RE " + kind.label() + " relocation on " + CoreSpec.btfName(local, typeId)
+                    + " [" + typeId + "]: relocations of anonymous types are not supported (give the type a name)");
+        }
+        List<CoreCandidates.Candidate> cands = narrowed.computeIfAbsent(typeId, id -> candidates.find(local, id));
+        CoreCalc.Value localValue = CoreCalc.of(kind, localSpec, order);
+        List<CoreCandidates.Candidate> kept = new ArrayList<>();
+        CoreSpec chosen = null;
+        CoreRelocationResult result = null;
+        for (CoreCandidates.Candidate c : cands) {
+            CoreSpec spec = CoreMatch.spec(localSpec, c.btf(), c.id());
+            if (spec == null) {
+                continue;
+            }
+            CoreRelocationResult r = result(kind, localSpec, spec, localValue, CoreCalc.of(kind, spec, order));
+            if (chosen == null) {
+                chosen = spec;
+                result = r;
+            } else if (spec.bitOffset() != chosen.bitOffset()) {
+                throw new CoreException("CO-RE " + kind.label() + " relocation of " + localSpec.describe()
+                        + " is ambiguous: candidates " + describe(c, spec) + " and " + describe(kept.get(0), chosen)
+                        + " put the field at different offsets; make the local type a flavour that matches only one");
+            } else if (r.poison() != result.poison() || r.targetValue() != result.targetValue()) {
+                throw new CoreException("CO-RE " + kind.label() + " relocation of " + localSpec.describe()
+                        + " is ambiguous: candidates " + describe(c, spec) + " and " + describe(kept.get(0), chosen)
+                        + " give different values (" + (r.poison() ? "none" : r.targetValue()) + " and "
+                        + (result.poison() ? "none" : result.targetValue()) + ")");
+            }
+            kept.add(c);
+        }
+        if (!kept.isEmpty()) {
+            narrowed.put(typeId, kept);
+            return result;
+        }
+        CoreRelocationResult none = result(kind, localSpec, null, localValue, CoreCalc.of(kind, null, order));
+        if (!none.poison()) {
+            return none;
+        }
+        String type = CoreSpec.btfName(local, typeId);
+        String in = candidates.main().name() + "'s BTF";
+        String why;
+        if (cands.isEmpty()) {
+            why = "no type named " + CoreNames.essential(local.name(typeId)) + " in " + in;
+        } else if (kind.enumvalBased()) {
+            why = type + " has no enumerator " + localSpec.accessors().get(0).name() + " in " + in;
+        } else {
+            why = type + " has no field " + localSpec.fieldPath().substring(1) + " (of a compatible type) in " + in;
+        }
+        return new CoreRelocationResult(kind, localSpec, Optional.empty(), none.localValue(), 0, none.validate(),
+                none.localSize(), 0, true, false, why);
+    }
+
+    private static String describe(CoreCandidates.Candidate c, CoreSpec spec) {
+        return c.source() + " [" + c.id() + "] " + spec.describe();
+    }
+
+    private CoreRelocationResult result(CoreReloKind kind, CoreSpec localSpec, CoreSpec target, CoreCalc.Value lv,
+                                        CoreCalc.Value tv) {
+        Optional<CoreSpec> t = Optional.ofNullable(target);
+        if (tv.missing()) {
+            return new CoreRelocationResult(kind, localSpec, t, lv.value(), 0, lv.validate(), lv.size(), 0, true,
+                    false, "");
+        }
+        if (lv.size() != tv.size()) {
+            BtfType lt = local.type(lv.typeId());
+            BtfType nt = target.btf().type(tv.typeId());
+            boolean pointers = lt instanceof BtfType.Ptr && nt instanceof BtfType.Ptr;
+            boolean unsignedInts = lt instanceof BtfType.Int li && nt instanceof BtfType.Int ni
+                    && li.encoding() != BtfType.Int.SIGNED && ni.encoding() != BtfType.Int.SIGNED;
+            if (!pointers && !unsignedInts) {
+                return new CoreRelocationResult(kind, localSpec, t, lv.value(), tv.value(), lv.validate(), lv.size(),
+                        tv.size(), false, true, "the field's size changed from " + lv.size() + " to " + tv.size()
+                        + " bytes and is not a pointer or an unsigned integer, so a load or store of it cannot be "
+                        + "resized safely");
+            }
+        }
+        return new CoreRelocationResult(kind, localSpec, t, lv.value(), tv.value(), lv.validate(), lv.size(),
+                tv.size(), false, false, "");
+    }
+}
