@@ -3,7 +3,8 @@
  * core_kernel: CO-RE against the running kernel's own BTF (no target_btf), with values a test can
  * hold against /proc: the current task's pid, tgid and comm read through relocated task_struct
  * accesses; the task_struct rename of 'state' to '__state' (5.14) seen through two flavours; the
- * values of enum pid_type (whose local values are deliberately wrong); a type the kernel lacks.
+ * values of enum pid_type (whose local values are deliberately wrong); task_struct's id in the
+ * kernel's BTF and that the local task_struct matches it; a type the kernel lacks.
  * The program is raw_tp: loaded only, and run by BPF_PROG_TEST_RUN in the test's own thread.
  * bpftool (libbpf) loads it as well, which makes it part of the instruction-level differential.
  *
@@ -50,6 +51,9 @@ struct kernel_out {
 	int sid;
 	int max;
 	int gewyvern_exists;
+	int task_kernel_id;
+	int task_matches;
+	int missing_kernel_id;
 };
 
 struct kernel_out kernel_out;
@@ -73,6 +77,10 @@ int read_task(void *ctx)
 	out->sid = bpf_core_enum_value(enum pid_type, PIDTYPE_SID);
 	out->max = bpf_core_enum_value(enum pid_type, PIDTYPE_MAX);
 	out->gewyvern_exists = bpf_core_enum_value_exists(enum pid_type, PIDTYPE_GEWYVERN);
+	out->task_kernel_id = bpf_core_type_id_kernel(struct task_struct);
+	/* 0 where the kernel's char is unsigned (x86 kernels since 6.2 build with -funsigned-char): comm differs */
+	out->task_matches = bpf_core_type_matches(struct task_struct);
+	out->missing_kernel_id = bpf_core_type_id_kernel(struct gewyvern_no_such_kernel_type);
 	return 0;
 }
 

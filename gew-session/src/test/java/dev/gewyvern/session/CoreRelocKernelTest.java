@@ -194,17 +194,23 @@ class CoreRelocKernelTest {
         // BPF_PROG_TEST_RUN runs the program in the calling thread: current is this thread of this process
         String self = Files.readSymbolicLink(Path.of("/proc/thread-self")).toString(); // "<pid>/task/<tid>"
         long tid = Long.parseLong(self.substring(self.lastIndexOf('/') + 1));
-        byte[] comm = Arrays.copyOf(Files.readString(Path.of("/proc/thread-self/comm")).strip()
+        byte[] commText = Arrays.copyOf(Files.readString(Path.of("/proc/thread-self/comm")).strip()
                 .getBytes(StandardCharsets.UTF_8), 16);
         Btf vmlinux = KernelBtf.shared().vmlinux();
         int task = vmlinux.find(BtfKind.STRUCT, "task_struct");
         long tgidOffset = ((BtfType.Struct) vmlinux.type(task)).members().stream()
                 .filter(m -> m.name().equals("tgid")).findFirst().orElseThrow().bitOffset() / 8;
+        // the local task_struct { int pid; int tgid; char comm[16]; } matches unless the kernel's char is unsigned
+        BtfType.Array comm = (BtfType.Array) vmlinux.type(vmlinux.resolve(((BtfType.Struct) vmlinux.type(task)).members()
+                .stream().filter(m -> m.name().equals("comm")).findFirst().orElseThrow().type()));
+        boolean signedChar = (((BtfType.Int) vmlinux.type(vmlinux.resolve(comm.elemType()))).encoding()
+                & BtfType.Int.SIGNED) != 0;
         Map<String, Long> v = values("pid", tid, "tgid", ProcessHandle.current().pid(), "old_state_exists", 0,
                 "new_state_exists", 1, "tgid_offset", tgidOffset, "comm_size", 16, "task_size", vmlinux.sizeOf(task),
-                "task_exists", 1, "missing_type_exists", 0, "sid", 3, "max", 4, "gewyvern_exists", 0);
-        for (int i = 0; i < comm.length; i++) {
-            v.put("comm[" + i + "]", (long) comm[i]);
+                "task_exists", 1, "missing_type_exists", 0, "sid", 3, "max", 4, "gewyvern_exists", 0,
+                "task_kernel_id", task, "task_matches", signedChar ? 1 : 0, "missing_kernel_id", 0);
+        for (int i = 0; i < commText.length; i++) {
+            v.put("comm[" + i + "]", (long) commText[i]);
         }
         return v;
     }
