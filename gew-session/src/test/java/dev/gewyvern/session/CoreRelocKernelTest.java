@@ -75,12 +75,7 @@ class CoreRelocKernelTest {
 
     @AfterEach
     void tearDown() {
-        if (engine != null) {
-            for (String s : engine.ownSessions()) {
-                engine.detach(s);
-            }
-            engine.close();
-        }
+        KernelTestSupport.detachAllAndClose(engine);
     }
 
     // ---- the cases ---------------------------------------------------------------------------------

@@ -51,12 +51,7 @@ class LoadOnlyDifferentialKernelTest {
 
     @AfterEach
     void tearDown() {
-        if (engine != null) {
-            for (String s : engine.ownSessions()) {
-                engine.detach(s);
-            }
-            engine.close();
-        }
+        KernelTestSupport.detachAllAndClose(engine);
     }
 
     /** What bpftool loaded, opened from its pins before they are removed: programs by name, map pin names by id. */
