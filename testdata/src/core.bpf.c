@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
  * core: a program with a CO-RE relocation (a field of task_struct read through
- * preserve_access_index), as libbpf-tools programs have many. Applying CO-RE relocations is the BTF
- * issue's work; until then gewyvern lists the relocation and refuses to load the program as
- * compiled, rather than run it with offsets that may be wrong. bpftool (libbpf) loads it.
+ * preserve_access_index), as libbpf-tools programs have many. gewyvern moves the read to where the
+ * running kernel's (or a given target BTF's) task_struct has tgid, as libbpf does; tests load it
+ * with both and compare, and relocate it against BTFs with tgid moved or missing.
  *
  * Built by testdata/Makefile into obj/core.bpf.o and obj/core.bpfeb.o.
  */

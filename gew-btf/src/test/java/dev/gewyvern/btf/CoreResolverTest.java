@@ -143,4 +143,30 @@ class CoreResolverTest {
         assertEquals("struct t___new.pid (0:1:0 @ offset 8)", r.target().orElseThrow().describe());
         assertEquals("struct t.pid (0:0 @ offset 0)", r.local().describe());
     }
+
+    @Test
+    void moduleBtfIsSearchedOnlyWhenVmlinuxHasNoCandidate() {
+        // vmlinux: int, struct task_struct { int pid; }; module (split over it): struct nf_conn { int pad; int mark; }
+        Btf vmlinux = btf(S32, new BtfType.Struct("task_struct", 4, false, false, List.of(
+                new BtfType.Member("pid", 1, 0, 0))));
+        Btf module = Btf.parse(java.nio.ByteBuffer.wrap(BtfWriter.write(List.of(new BtfType.Struct("nf_conn", 8, false,
+                false, List.of(new BtfType.Member("pad", 1, 0, 0), new BtfType.Member("mark", 1, 32, 0)))),
+                ByteOrder.LITTLE_ENDIAN, vmlinux)), vmlinux);
+        int[] loads = {0};
+        CoreCandidates cands = new CoreCandidates(new CoreCandidates.Source("vmlinux", vmlinux), () -> {
+            loads[0]++;
+            return List.of(new CoreCandidates.Source("nf_conntrack", module));
+        });
+        Btf local = btf(S32, new BtfType.Struct("nf_conn___local", 4, false, false, List.of(
+                new BtfType.Member("mark", 1, 0, 0))), new BtfType.Struct("task_struct", 4, false, false, List.of(
+                new BtfType.Member("pid", 1, 0, 0))));
+        CoreResolver r = new CoreResolver(local, cands);
+        assertEquals(0, r.resolve(3, "0:0", CoreReloKind.FIELD_BYTE_OFFSET).targetValue());
+        assertEquals(0, loads[0], "vmlinux had task_struct: modules are not read");
+        CoreRelocationResult mark = r.resolve(2, "0:0", CoreReloKind.FIELD_BYTE_OFFSET);
+        assertEquals(4, mark.targetValue());
+        assertEquals(1, loads[0]);
+        assertEquals(module, mark.target().orElseThrow().btf());
+        assertEquals(3, r.resolve(2, "0", CoreReloKind.TYPE_ID_TARGET).targetValue(), "the module's own type id");
+    }
 }

@@ -102,8 +102,10 @@ final class PipelineFiles {
     }
 
     static final String FORMS = "tracepoint:CATEGORY:NAME, raw_tp:NAME, tp_btf:NAME, "
-            + "perf_event:SOFTWARE_EVENT[:CPU[:PERIOD]], cgroup:PATH, xdp:IFNAME[@NETNS], tcx:IFNAME[@NETNS], "
-            + "sk_lookup:NETNS, flow_dissector:NETNS, uprobe:BINARY:SYMBOL, uretprobe:BINARY:SYMBOL or "
+            + "perf_event:EVENT[:CPU[:PERIOD]] (a software or hardware event), cgroup:PATH, xdp:IFNAME[@NETNS], "
+            + "tcx:IFNAME[@NETNS], netkit:IFNAME[@NETNS], "
+            + "sk_lookup:NETNS, flow_dissector:NETNS, uprobe:BINARY:SYMBOL, uretprobe:BINARY:SYMBOL, "
+            + "uprobe.multi:BINARY:SYMBOL,...|GLOB, uretprobe.multi:BINARY:SYMBOL,...|GLOB or "
             + "netfilter:ipv4|ipv6:HOOK:PRIORITY[@NETNS], iter:TARGET, or none (loaded and pinned, not attached)";
 
     /** One {@code --attach} target; see {@link #FORMS}. NETNS is a name under /run/netns or a path. */
@@ -146,7 +148,8 @@ final class PipelineFiles {
                 String[] f = rest.split(":", -1);
                 try {
                     if (f.length >= 1 && f.length <= 3 && !f[0].isEmpty()) {
-                        PerfEvent.Builder pe = PerfEvent.newBuilder().setSoftware(f[0]);
+                        PerfEvent.Builder pe = dev.gewyvern.session.PerfEvents.isHardware(f[0])
+                                ? PerfEvent.newBuilder().setHardware(f[0]) : PerfEvent.newBuilder().setSoftware(f[0]);
                         if (f.length > 1) {
                             pe.setCpu(Integer.parseUnsignedInt(f[1]));
                         }
@@ -168,6 +171,7 @@ final class PipelineFiles {
                 break;
             case "xdp":
             case "tcx":
+            case "netkit":
             case "netdev": {
                 int at = rest.indexOf('@');
                 String dev = at < 0 ? rest : rest.substring(0, at);
@@ -194,6 +198,22 @@ final class PipelineFiles {
                     return b.setUprobe(Uprobe.newBuilder()
                             .setBinary(Path.of(rest.substring(0, last)).toAbsolutePath().normalize().toString())
                             .setSymbol(rest.substring(last + 1))).build();
+                }
+                break;
+            }
+            case "uprobe.multi":
+            case "uretprobe.multi": {
+                int last = rest.lastIndexOf(':');
+                if (last > 0 && last < rest.length() - 1) {
+                    String what = rest.substring(last + 1);
+                    var um = dev.gewyvern.proto.v1.UprobeMulti.newBuilder()
+                            .setBinary(Path.of(rest.substring(0, last)).toAbsolutePath().normalize().toString());
+                    if (what.contains("*") || what.contains("?")) {
+                        um.setPattern(what);
+                    } else {
+                        um.addAllSymbols(List.of(what.split(",", -1)));
+                    }
+                    return b.setUprobeMulti(um).build();
                 }
                 break;
             }
@@ -249,8 +269,12 @@ final class PipelineFiles {
         for (int i = 0; i < b.getObjectsCount(); i++) {
             BpfObject o = b.getObjects(i);
             if (o.getSourceCase() == BpfObject.SourceCase.PATH && !o.getPath().startsWith("/")) {
-                b.setObjects(i, o.toBuilder().setPath(base.resolve(o.getPath()).normalize().toString()));
+                o = o.toBuilder().setPath(base.resolve(o.getPath()).normalize().toString()).build();
             }
+            if (!o.getTargetBtf().isEmpty() && !o.getTargetBtf().startsWith("/")) {
+                o = o.toBuilder().setTargetBtf(base.resolve(o.getTargetBtf()).normalize().toString()).build();
+            }
+            b.setObjects(i, o);
         }
         return b;
     }

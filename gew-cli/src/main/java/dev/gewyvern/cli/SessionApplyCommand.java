@@ -38,7 +38,8 @@ final class SessionApplyCommand implements Callable<Integer> {
             description = "Where the matching --program attaches (repeatable, in order): tracepoint:CATEGORY:NAME, "
                     + "raw_tp:NAME, tp_btf:NAME, perf_event:EVENT[:CPU[:PERIOD]], cgroup:PATH, xdp:IF[@NETNS], "
                     + "tcx:IF[@NETNS], sk_lookup:NETNS, flow_dissector:NETNS, uprobe:BINARY:SYMBOL, "
-                    + "uretprobe:BINARY:SYMBOL, netfilter:ipv4|ipv6:HOOK:PRIORITY[@NETNS], iter:TARGET.")
+                    + "uretprobe:BINARY:SYMBOL, uprobe.multi:BINARY:SYMBOL,...|GLOB (uretprobe.multi: the same), "
+                    + "netfilter:ipv4|ipv6:HOOK:PRIORITY[@NETNS], iter:TARGET.")
     List<String> attach = new ArrayList<>();
 
     @Option(names = "--name", description = "The session name (with --object); the id adds a random suffix.")
@@ -47,6 +48,10 @@ final class SessionApplyCommand implements Callable<Integer> {
     @Option(names = "--load-only", description = "With --object: load and pin every program of the object in "
             + "one session, attach none (a load check, as bpftool prog loadall does).")
     boolean loadOnly;
+
+    @Option(names = "--target-btf", paramLabel = "FILE", description = "With --object: apply the object's CO-RE "
+            + "relocations against this BTF (raw, or an ELF object's .BTF) instead of the running kernel's.")
+    Path targetBtf;
 
     @Mixin
     HoldOptions hold;
@@ -61,20 +66,28 @@ final class SessionApplyCommand implements Callable<Integer> {
             throw new UserError("give a pipeline file or --object, not both");
         }
         if (pipelineFile != null) {
-            if (!programs.isEmpty() || !attach.isEmpty()) {
-                throw new UserError("--program and --attach go with --object, not with a pipeline file");
+            if (!programs.isEmpty() || !attach.isEmpty() || targetBtf != null) {
+                throw new UserError("--program, --attach and --target-btf go with --object, not with a pipeline file "
+                        + "(give the object a target_btf in the file)");
             }
             return PipelineFiles.read(pipelineFile);
         }
         if (object == null) {
             throw new UserError("give a pipeline file (PIPELINE.txtpb) or --object FILE --program NAME --attach TARGET");
         }
+        Pipeline p;
         if (loadOnly) {
             if (!programs.isEmpty() || !attach.isEmpty()) {
                 throw new UserError("--load-only loads every program of --object: leave out --program and --attach");
             }
-            return PipelineFiles.loadOnly(name, object, spec.commandLine().getErr());
+            p = PipelineFiles.loadOnly(name, object, spec.commandLine().getErr());
+        } else {
+            p = PipelineFiles.fromFlags(name, object, programs, attach);
         }
-        return PipelineFiles.fromFlags(name, object, programs, attach);
+        if (targetBtf == null) {
+            return p;
+        }
+        return p.toBuilder().setObjects(0, p.getObjects(0).toBuilder()
+                .setTargetBtf(targetBtf.toAbsolutePath().normalize().toString())).build();
     }
 }

@@ -40,6 +40,9 @@ final class SessionPrinter {
             out.printf("  %-20s %-12s %-40s id %d  tag %s  %d insns verified%s%n", p.name(), p.type(), target, p.id(),
                     p.tag(), p.verifiedInsns(), p.mapIds().isEmpty() ? "" : "  map ids " + p.mapIds().stream()
                             .map(String::valueOf).collect(java.util.stream.Collectors.joining(",")));
+            out.printf("  %-20s xlated %d B  jited %d B  loaded %s  btf id %d  %s%n", "", p.xlatedBytes(),
+                    p.jitedBytes(), p.loadedAtUnixMs() == 0 ? "at an unknown time" : time(p.loadedAtUnixMs()), p.btfId(),
+                    verification(p));
         }
         if (!v.links().isEmpty()) {
             out.println("links");
@@ -55,6 +58,17 @@ final class SessionPrinter {
         out.flush();
     }
 
+    /** What verifying the program cost, as the session recorded it when it was loaded. */
+    static String verification(SessionView.ProgramView p) {
+        var v = p.verification();
+        if (v == null) {
+            return "verifier statistics not recorded";
+        }
+        return "verifier " + v.getProcessedInsns() + " insns processed"
+                + (v.getVerifierTimeUs() < 0 ? "" : " in " + v.getVerifierTimeUs() + " us")
+                + ", load call " + String.format(java.util.Locale.ROOT, "%.2f ms", v.getLoadCallNs() / 1e6);
+    }
+
     /** A map and its entries; numeric values are listed largest first, at most {@code top} of them. */
     static void map(PrintWriter out, SessionView.MapView m, int top) {
         List<SessionView.Entry> entries = new ArrayList<>(m.entries());
@@ -64,9 +78,11 @@ final class SessionPrinter {
         if (entries.size() > top) {
             entries = entries.subList(0, top);
         }
-        out.printf("  %s  %s  key %s  value %s  id %d  %d/%d entries%s%n", m.name(), m.type(), m.keyType(),
-                m.valueType(), m.id(), m.totalEntries(), m.maxEntries(),
-                entries.size() < m.totalEntries() ? " (" + entries.size() + " shown)" : "");
+        out.printf("  %s  %s  key %s  value %s  id %d  %d/%d entries%s  (key %d B, value %d B%s%s)%n", m.name(),
+                m.type(), m.keyType(), m.valueType(), m.id(), m.totalEntries(), m.maxEntries(),
+                entries.size() < m.totalEntries() ? " (" + entries.size() + " shown)" : "", m.keySize(), m.valueSize(),
+                m.flags() == 0 ? "" : ", flags 0x" + Integer.toHexString(m.flags()),
+                m.btfId() == 0 ? "" : ", btf id " + m.btfId());
         int width = 0;
         for (SessionView.Entry e : entries) {
             width = Math.max(width, e.key().length());

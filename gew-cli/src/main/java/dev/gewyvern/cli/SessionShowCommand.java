@@ -10,7 +10,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "show", mixinStandardHelpOptions = true,
-        description = "A session's programs and maps, with map contents printed by their BTF key and value types.")
+        description = "A session's programs, maps and links as the kernel describes them (ids, tags, sizes, verifier "
+                + "statistics), with map contents printed by their BTF key and value types.")
 final class SessionShowCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -21,10 +22,23 @@ final class SessionShowCommand implements Callable<Integer> {
     @Option(names = "--limit", defaultValue = "100", description = "At most this many entries per map (default ${DEFAULT-VALUE}).")
     int limit;
 
+    /** How the session is printed. */
+    enum Format { text, json }
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "text",
+            description = "text (default) or json.")
+    Format output;
+
     @Override
     public Integer call() {
         try (Engine engine = Engines.observe("session show", spec.commandLine().getErr())) {
-            SessionPrinter.show(spec.commandLine().getOut(), engine.show(id, limit));
+            var view = engine.show(id, limit);
+            if (output == Format.json) {
+                spec.commandLine().getOut().print(Json.write(SessionJson.of(view)));
+                spec.commandLine().getOut().flush();
+            } else {
+                SessionPrinter.show(spec.commandLine().getOut(), view);
+            }
         }
         return 0;
     }

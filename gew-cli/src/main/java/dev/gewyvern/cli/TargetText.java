@@ -12,7 +12,8 @@ final class TargetText {
             case TRACEPOINT: return "tracepoint:" + a.getTracepoint().getCategory() + ":" + a.getTracepoint().getName();
             case RAW_TRACEPOINT: return "raw_tp:" + a.getRawTracepoint().getName();
             case BTF_TRACEPOINT: return "tp_btf:" + a.getBtfTracepoint().getName();
-            case PERF_EVENT: return "perf_event:" + a.getPerfEvent().getSoftware() + ":" + a.getPerfEvent().getCpu();
+            case PERF_EVENT: return "perf_event:" + a.getPerfEvent().getSoftware() + a.getPerfEvent().getHardware() + ":"
+                    + a.getPerfEvent().getCpu();
             case CGROUP: return "cgroup:" + a.getCgroup().getPath();
             case NETDEV: return "netdev:" + a.getNetdev().getName()
                     + (a.getNetdev().getNetns().isEmpty() ? "" : "@" + a.getNetdev().getNetns());
@@ -22,6 +23,9 @@ final class TargetText {
                     + a.getNetfilter().getPriority()
                     + (a.getNetfilter().getNetns().isEmpty() ? "" : "@" + a.getNetfilter().getNetns());
             case ITER: return "iter:" + a.getIter().getTarget();
+            case UPROBE_MULTI: return "uprobe.multi:" + a.getUprobeMulti().getBinary() + ":"
+                    + (a.getUprobeMulti().getPattern().isEmpty() ? String.join(",", a.getUprobeMulti().getSymbolsList())
+                    : a.getUprobeMulti().getPattern());
             default: return "";
         }
     }

@@ -73,7 +73,7 @@ class ObjectInspectIT {
         Gew.Result text = Gew.run("object", "inspect", "--core", "--target-btf", "testdata/obj/globals.bpf.o",
                 "testdata/obj/core.bpf.o");
         assertEquals(0, text.exit(), text.toString());
-        assertTrue(text.out().contains("POISONED: no field struct task_struct.tgid"), text.toString());
+        assertTrue(text.out().contains("POISONED: no type named task_struct in "), text.toString());
 
         Gew.Result wrong = Gew.run("object", "inspect", "--target-btf", "/nonexistent", "testdata/obj/core.bpf.o");
         assertEquals(2, wrong.exit(), wrong.toString());

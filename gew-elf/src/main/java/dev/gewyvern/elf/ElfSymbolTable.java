@@ -3,7 +3,9 @@ package dev.gewyvern.elf;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Optional;
+import java.util.TreeSet;
 
 /**
  * Where a function symbol lives in an ELF64 executable or shared library of any machine: its offset in the
@@ -23,6 +25,42 @@ public final class ElfSymbolTable {
 
     /** The file offset of function {@code symbol}, or empty when neither symbol table defines it. */
     public static Optional<Long> fileOffset(byte[] elf, String symbol) {
+        byte[] name = symbol.getBytes(StandardCharsets.UTF_8);
+        Long[] found = {null};
+        functions(elf, (strtab, at, sec, value, shndx) -> {
+            if (found[0] != null || !named(elf, at, strtab[2] + strtab[3], name)) {
+                return;
+            }
+            found[0] = offset(sec, value, shndx, symbol);
+        });
+        return Optional.ofNullable(found[0]);
+    }
+
+    /**
+     * The names of every function the binary defines in .symtab or .dynsym (each once, sorted): what a
+     * pattern over the binary's functions is matched against.
+     */
+    public static List<String> functionNames(byte[] elf) {
+        TreeSet<String> names = new TreeSet<>();
+        functions(elf, (strtab, at, sec, value, shndx) -> {
+            int end = (int) at;
+            while (end < strtab[2] + strtab[3] && elf[end] != 0) {
+                end++;
+            }
+            if (end > at && end < strtab[2] + strtab[3]) {
+                names.add(new String(elf, (int) at, end - (int) at, StandardCharsets.UTF_8));
+            }
+        });
+        return List.copyOf(names);
+    }
+
+    /** One defined function symbol: its name's offset {@code at} in the file, its section and value. */
+    private interface FunctionVisitor {
+        void visit(long[] strtab, long at, long[] section, long value, int shndx);
+    }
+
+    /** Visits every defined function symbol of .symtab, then of .dynsym. */
+    private static void functions(byte[] elf, FunctionVisitor v) {
         if (elf.length < 64 || elf[0] != 0x7f || elf[1] != 'E' || elf[2] != 'L' || elf[3] != 'F') {
             throw new ElfException("not an ELF file (no \\x7fELF magic)");
         }
@@ -40,16 +78,11 @@ public final class ElfSymbolTable {
         for (int wanted : new int[] {SHT_SYMTAB, SHT_DYNSYM}) {
             for (int i = 0; i < shnum; i++) {
                 int h = (int) (shoff + (long) i * SHDR_SIZE);
-                if (b.getInt(h + 4) != wanted) {
-                    continue;
-                }
-                Optional<Long> found = search(b, elf, shoff, shnum, h, symbol);
-                if (found.isPresent()) {
-                    return found;
+                if (b.getInt(h + 4) == wanted) {
+                    symbols(b, elf, shoff, shnum, h, v);
                 }
             }
         }
-        return Optional.empty();
     }
 
     private static long[] section(ByteBuffer b, long shoff, int shnum, int index) {
@@ -61,7 +94,7 @@ public final class ElfSymbolTable {
         return new long[] {b.getInt(h + 4), b.getLong(h + 16), b.getLong(h + 24), b.getLong(h + 32)};
     }
 
-    private static Optional<Long> search(ByteBuffer b, byte[] elf, long shoff, int shnum, int h, String symbol) {
+    private static void symbols(ByteBuffer b, byte[] elf, long shoff, int shnum, int h, FunctionVisitor v) {
         long off = b.getLong(h + 24);
         long size = b.getLong(h + 32);
         int link = b.getInt(h + 40);
@@ -70,24 +103,26 @@ public final class ElfSymbolTable {
                 || strtab[2] + strtab[3] > elf.length) {
             throw new ElfException("symbol table at section header " + (h - shoff) / SHDR_SIZE + " runs past the file");
         }
-        byte[] name = symbol.getBytes(StandardCharsets.UTF_8);
         for (long s = off; s + SYM_SIZE <= off + size; s += SYM_SIZE) {
             int p = (int) s;
             long nameOff = Integer.toUnsignedLong(b.getInt(p));
             int type = b.get(p + 4) & 0xf;
             int shndx = Short.toUnsignedInt(b.getShort(p + 6));
             long value = b.getLong(p + 8);
-            if (type != STT_FUNC || value == 0 || !named(elf, strtab[2] + nameOff, strtab[2] + strtab[3], name)) {
+            if (type != STT_FUNC || value == 0 || nameOff >= strtab[3]) {
                 continue;
             }
-            long[] sec = section(b, shoff, shnum, shndx);
-            if (sec == null || sec[0] == SHT_NOBITS || value < sec[1] || value >= sec[1] + sec[3]) {
-                throw new ElfException("symbol " + symbol + " (value 0x" + Long.toHexString(value)
-                        + ") is not inside its section " + shndx);
-            }
-            return Optional.of(value - sec[1] + sec[2]);
+            v.visit(strtab, strtab[2] + nameOff, section(b, shoff, shnum, shndx), value, shndx);
         }
-        return Optional.empty();
+    }
+
+    /** A function's file offset: its value made relative to its section, plus the section's file offset. */
+    private static long offset(long[] sec, long value, int shndx, String symbol) {
+        if (sec == null || sec[0] == SHT_NOBITS || value < sec[1] || value >= sec[1] + sec[3]) {
+            throw new ElfException("symbol " + symbol + " (value 0x" + Long.toHexString(value)
+                    + ") is not inside its section " + shndx);
+        }
+        return value - sec[1] + sec[2];
     }
 
     private static boolean named(byte[] elf, long at, long end, byte[] name) {

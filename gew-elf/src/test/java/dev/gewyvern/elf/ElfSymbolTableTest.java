@@ -49,6 +49,14 @@ class ElfSymbolTableTest {
         assertThrows(ElfException.class, () -> ElfSymbolTable.fileOffset(new byte[64], "f"));
     }
 
+    @Test
+    void functionNamesAreTheDefinedFunctionsOnly() {
+        // g is undefined (value 0): not a function the binary defines
+        assertEquals(java.util.List.of("f"), ElfSymbolTable.functionNames(elf(ByteOrder.LITTLE_ENDIAN, 0x401000, 0x20)));
+        assertEquals(java.util.List.of("f"), ElfSymbolTable.functionNames(elf(ByteOrder.BIG_ENDIAN, 0x1000, 0)));
+        assertThrows(ElfException.class, () -> ElfSymbolTable.functionNames(new byte[64]));
+    }
+
     @Property
     void offsetsFollowTheSectionLayout(@ForAll @IntRange(min = 0, max = 0x7f) int fOff,
                                        @ForAll @IntRange(min = 0x1000, max = 1 << 30) int addr) {
@@ -62,6 +70,11 @@ class ElfSymbolTableTest {
         e[at] = value;
         try {
             ElfSymbolTable.fileOffset(e, "f");
+        } catch (ElfException ok) {
+            // named what was wrong
+        }
+        try {
+            ElfSymbolTable.functionNames(e);
         } catch (ElfException ok) {
             // named what was wrong
         }

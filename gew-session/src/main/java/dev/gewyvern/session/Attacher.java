@@ -11,7 +11,6 @@ import dev.gewyvern.syscall.Fd;
 import dev.gewyvern.syscall.Kernel;
 import dev.gewyvern.syscall.KernelTypes;
 import dev.gewyvern.syscall.Links;
-import dev.gewyvern.syscall.PerfEventAttr;
 import dev.gewyvern.syscall.Tracepoints;
 
 /**
@@ -21,7 +20,6 @@ import dev.gewyvern.syscall.Tracepoints;
 final class Attacher {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}");
     private static final Pattern IFNAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.:@-]{0,14}");
-    private static final Pattern SOFTWARE = Pattern.compile("[a-z][a-z-]{1,40}");
     private static final Pattern SYMBOL = Pattern.compile("[A-Za-z_.$][A-Za-z0-9_.$@]{0,255}");
     private static final java.util.List<String> HOOKS = java.util.List.of("prerouting", "local_in", "forward",
             "local_out", "postrouting");
@@ -37,12 +35,7 @@ final class Attacher {
         switch (a.getKindCase()) {
             case RAW_TRACEPOINT -> name(field + ".raw_tracepoint.name", a.getRawTracepoint().getName());
             case BTF_TRACEPOINT -> name(field + ".btf_tracepoint.name", a.getBtfTracepoint().getName());
-            case PERF_EVENT -> {
-                if (!SOFTWARE.matcher(a.getPerfEvent().getSoftware()).matches()) {
-                    throw bad(field + ".perf_event.software", "'" + a.getPerfEvent().getSoftware()
-                            + "' is not a software event name such as cpu-clock or page-faults");
-                }
-            }
+            case PERF_EVENT -> PerfEvents.validate(field + ".perf_event", a.getPerfEvent());
             case CGROUP -> absolute(field + ".cgroup.path", a.getCgroup().getPath());
             case NETDEV -> {
                 if (!IFNAME.matcher(a.getNetdev().getName()).matches()) {
@@ -60,6 +53,7 @@ final class Attacher {
                 }
             }
             case ITER -> name(field + ".iter.target", a.getIter().getTarget());
+            case UPROBE_MULTI -> UprobeMultiTarget.validate(field + ".uprobe_multi", a.getUprobeMulti());
             case NETFILTER -> {
                 var nf = a.getNetfilter();
                 if (!nf.getFamily().equals("ipv4") && !nf.getFamily().equals("ipv6")) {
@@ -73,7 +67,7 @@ final class Attacher {
                 }
             }
             default -> throw bad(field, "an attach target is needed (tracepoint, raw_tracepoint, btf_tracepoint, "
-                    + "perf_event, cgroup, netdev, netns, uprobe, netfilter or iter)");
+                    + "perf_event, cgroup, netdev, netns, uprobe, uprobe_multi, netfilter or iter)");
         }
     }
 
@@ -83,13 +77,13 @@ final class Attacher {
         }
     }
 
-    private static void absolute(String field, String v) {
+    static void absolute(String field, String v) {
         if (!v.startsWith("/") || v.contains("/../") || v.endsWith("/..")) {
             throw bad(field, "'" + v + "' must be an absolute path without '..'");
         }
     }
 
-    private static SessionException bad(String field, String rule) {
+    static SessionException bad(String field, String rule) {
         return new SessionException("create", "invalid pipeline: " + field + ": " + rule);
     }
 
@@ -127,19 +121,8 @@ final class Attacher {
                 String target = "tp_btf:" + a.getBtfTracepoint().getName();
                 return new Attached(Links.tracing(prog, target), target);
             }
-            case PERF_EVENT: {
-                need(p, match, "perf_event", ProgramSection.PERF_EVENT);
-                var pe = a.getPerfEvent();
-                String constant = "PERF_COUNT_SW_" + pe.getSoftware().toUpperCase(Locale.ROOT).replace('-', '_');
-                int config = KernelTypes.running().value("perf_sw_ids", constant);
-                if (config < 0) {
-                    throw new SessionException("attach", "program '" + p.getName() + "': '" + pe.getSoftware()
-                            + "' is not a software perf event of this kernel (no " + constant + " in enum perf_sw_ids)");
-                }
-                long period = pe.getSamplePeriod() == 0 ? 1_000_000 : pe.getSamplePeriod();
-                return new Attached(Links.perfEvent(prog, new PerfEventAttr(PerfEventAttr.PERF_TYPE_SOFTWARE, config,
-                        period, 1), -1, pe.getCpu(), 0), "perf_event:" + pe.getSoftware() + ":cpu" + pe.getCpu());
-            }
+            case PERF_EVENT:
+                return PerfEvents.attach(p, prog, match);
             case CGROUP: {
                 String type = kind.attachTypeName().orElse("");
                 if (!type.startsWith("BPF_CGROUP_")) {
@@ -151,16 +134,19 @@ final class Attacher {
                 return new Attached(Links.cgroup(prog, cg, type), "cgroup:" + cg + ":" + attachName(type));
             }
             case NETDEV: {
-                need(p, match, "netdev", ProgramSection.XDP, ProgramSection.TCX_INGRESS, ProgramSection.TCX_EGRESS);
+                need(p, match, "netdev", ProgramSection.XDP, ProgramSection.TCX_INGRESS, ProgramSection.TCX_EGRESS,
+                        ProgramSection.NETKIT_PRIMARY, ProgramSection.NETKIT_PEER);
                 var nd = a.getNetdev();
                 String type = kind.attachTypeName().orElseThrow();
-                String target = (kind == ProgramSection.XDP ? "xdp:" : "tcx:") + nd.getName() + ":"
+                boolean netkit = kind == ProgramSection.NETKIT_PRIMARY || kind == ProgramSection.NETKIT_PEER;
+                String target = (kind == ProgramSection.XDP ? "xdp:" : netkit ? "netkit:" : "tcx:") + nd.getName() + ":"
                         + attachName(type) + (nd.getNetns().isEmpty() ? "" : "@" + nd.getNetns());
+                java.util.function.Supplier<Fd> link = () -> netkit ? Links.netkit(prog, ifindex(p, nd.getName()), type)
+                        : Links.netdev(prog, ifindex(p, nd.getName()), type);
                 if (nd.getNetns().isEmpty()) {
-                    return new Attached(Links.netdev(prog, ifindex(p, nd.getName()), type), target);
+                    return new Attached(link.get(), target);
                 }
-                Fd link = Kernel.get().inNetns(nd.getNetns(), () -> Links.netdev(prog, ifindex(p, nd.getName()), type));
-                return new Attached(link, target);
+                return new Attached(Kernel.get().inNetns(nd.getNetns(), link), target);
             }
             case NETNS: {
                 need(p, match, "netns", ProgramSection.SK_LOOKUP, ProgramSection.FLOW_DISSECTOR);
@@ -199,6 +185,8 @@ final class Attacher {
                 return new Attached(Kernel.get().inNetns(nf.getNetns(),
                         () -> Links.netfilter(prog, pf, hook, nf.getPriority())), target);
             }
+            case UPROBE_MULTI:
+                return UprobeMultiTarget.attach(p, prog, match);
             default:
                 throw new SessionException("attach", "program '" + p.getName() + "' has no attach target");
         }
@@ -218,7 +206,7 @@ final class Attacher {
         return idx;
     }
 
-    private static void need(Program p, ProgramSection.Match match, String target, ProgramSection... kinds) {
+    static void need(Program p, ProgramSection.Match match, String target, ProgramSection... kinds) {
         for (ProgramSection k : kinds) {
             if (match.kind() == k) {
                 return;

@@ -58,6 +58,9 @@ final class Compatibility {
                 add(out, classify("attach kind", kind, caps.find(Capability.Category.ATTACH_KIND, kind)
                         .map(Capability::support).orElse(null), null, who));
             }
+            if (!prog.coreRelocations().isEmpty()) {
+                add(out, core(pipeline, p, obj, prog, who));
+            }
             for (String helper : prog.helpers()) {
                 Support s = caps.hasHelpers() ? caps.helper(type, helper).map(Capability::support).orElse(null) : null;
                 add(out, classify("helper", helper, s, RiskTable.helper(helper).orElse(null), who));
@@ -71,6 +74,36 @@ final class Compatibility {
             }
         }
         return new ArrayList<>(out.values());
+    }
+
+    /**
+     * A program's CO-RE relocations resolved against what the load will use: not supported when one
+     * cannot be applied (the load would fail); otherwise supported, naming any poisoned ones (harmless
+     * where the program guards them, a verifier refusal where it does not).
+     */
+    private static Requirement core(Pipeline pipeline, Program p, BpfObject obj, BpfProgram prog, String who) {
+        dev.gewyvern.proto.v1.BpfObject o = pipeline.getObjectsList().stream()
+                .filter(x -> x.getId().equals(p.getObject())).findFirst().orElseThrow();
+        String name = "relocations of " + who;
+        BpfProgram relocated;
+        String target;
+        try {
+            dev.gewyvern.btf.CoreResolver resolver = ObjectLoader.coreResolver(o, obj);
+            target = resolver.candidates().main().name();
+            relocated = prog.relocateCore(resolver);
+        } catch (dev.gewyvern.elf.ElfException | SessionException e) {
+            return new Requirement("CO-RE", name, Requirement.Level.NOT_SUPPORTED, e.getMessage(), who);
+        }
+        List<String> poisoned = new ArrayList<>();
+        for (dev.gewyvern.elf.AppliedCoreRelocation a : relocated.coreApplied()) {
+            if (a.poisoned()) {
+                poisoned.add(CorePoison.describe(a));
+            }
+        }
+        String reason = relocated.coreApplied().size() + " resolved against " + target + "'s BTF"
+                + (poisoned.isEmpty() ? "" : "; " + poisoned.size() + " poisoned, which the verifier refuses unless "
+                + "the program guards them: " + String.join("; ", poisoned));
+        return new Requirement("CO-RE", name, Requirement.Level.FULLY_SUPPORTED, reason, who);
     }
 
     private static void add(Map<String, Requirement> out, Requirement r) {
@@ -98,7 +131,11 @@ final class Compatibility {
     static String attachKind(ProgramSection.Match match, AttachTarget target) {
         String type = strip(match.kind().progTypeName(), "BPF_PROG_TYPE_");
         String pattern = match.kind().pattern();
-        if (target.hasUprobe()) {
+        if (pattern.startsWith("uprobe.multi") || pattern.startsWith("uretprobe.multi")) {
+            return "uprobe.multi";
+        }
+        // a uprobe section is a uprobe whatever the target (a wrong target is the attacher's to name)
+        if (target.hasUprobe() || pattern.startsWith("uprobe") || pattern.startsWith("uretprobe")) {
             return pattern.startsWith("uretprobe") ? "uretprobe" : "uprobe";
         }
         switch (type) {
@@ -123,6 +160,9 @@ final class Compatibility {
                         || pattern.startsWith("kretprobe.multi") ? "kprobe.multi" : "kprobe";
             case "cgroup_device":
                 return "cgroup_dev";
+            case "perf_event":
+                return target.hasPerfEvent() && PerfEvents.hardware(target.getPerfEvent()) ? "perf_event.hardware"
+                        : "perf_event";
             case "sched_cls":
                 return pattern.startsWith("netkit") ? "netkit" : "tcx";
             case "ext":

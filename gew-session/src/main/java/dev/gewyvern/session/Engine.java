@@ -268,13 +268,20 @@ public final class Engine implements AutoCloseable {
             throw new SessionException("show", "session '" + sessionId + "' has no record at " + dir);
         }
         Owner owner = ownerOf(rec.getInstanceId());
+        java.util.Map<String, dev.gewyvern.proto.v1.Verification> verified = new java.util.HashMap<>();
+        for (dev.gewyvern.proto.v1.PinnedObject o : rec.getObjectsList()) {
+            if (o.getKind() == dev.gewyvern.proto.v1.PinnedObject.Kind.PROGRAM && o.hasVerification()) {
+                verified.put(o.getName(), o.getVerification());
+            }
+        }
         List<SessionView.ProgramView> progs = new ArrayList<>();
         for (String name : pinNames(dir.resolve(PinRoot.PROGS))) {
             try (Fd fd = Bpf.get(dir.resolve(PinRoot.PROGS).resolve(name).toString(), "prog")) {
                 ProgInfo i = Bpf.progInfo(fd);
                 progs.add(new SessionView.ProgramView(name, dev.gewyvern.syscall.KernelTypes.nameOf("bpf_prog_type", "BPF_PROG_TYPE_", i.type()),
                         i.id(), i.tag(), i.verifiedInsns(), i.runCount(), i.runTimeNs(),
-                        java.util.Arrays.stream(i.mapIds()).boxed().toList()));
+                        java.util.Arrays.stream(i.mapIds()).boxed().toList(), i.xlatedLen(), i.jitedLen(),
+                        BootClock.unixMillis(i.loadTimeNs()), i.btfId(), verified.get(name)));
             }
         }
         List<SessionView.MapView> maps = new ArrayList<>();
@@ -334,7 +341,8 @@ public final class Engine implements AutoCloseable {
             key = next;
         }
         return new SessionView.MapView(name, dev.gewyvern.syscall.KernelTypes.nameOf("bpf_map_type", "BPF_MAP_TYPE_", info.type()),
-                info.id(), keyType, valueType, info.maxEntries(), entries, total);
+                info.id(), keyType, valueType, info.maxEntries(), entries, total, info.keySize(), info.valueSize(),
+                info.flags(), info.btfId());
     }
 
     private static String render(Btf btf, int typeId, byte[] bytes) {

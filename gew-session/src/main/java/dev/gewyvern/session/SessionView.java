@@ -24,24 +24,25 @@ public record SessionView(SessionRecord record, String pinPath, boolean ownerAli
     /** A pinned link: its kernel type and id, its program's id, and its target as the kernel reports it. */
     public record LinkView(String name, String type, int id, int progId, String target) {}
 
+    /**
+     * A pinned program as the kernel describes it (bpf_prog_info: sizes of its translated and JIT-compiled
+     * code in bytes, when it was loaded, its BTF object's id or 0), with what verifying it cost as the session recorded it (null for a
+     * session whose record predates that).
+     */
     public record ProgramView(String name, String type, int id, String tag, int verifiedInsns, long runCount,
-                              long runTimeNs, List<Integer> mapIds) {
+                              long runTimeNs, List<Integer> mapIds, int xlatedBytes, int jitedBytes,
+                              long loadedAtUnixMs, int btfId, dev.gewyvern.proto.v1.Verification verification) {
         public ProgramView {
             mapIds = List.copyOf(mapIds);
-        }
-
-        public ProgramView(String name, String type, int id, String tag, int verifiedInsns, long runCount,
-                           long runTimeNs) {
-            this(name, type, id, tag, verifiedInsns, runCount, runTimeNs, List.of());
         }
     }
 
     /**
-     * A map with its BTF key and value types, its entries rendered as text (at most the limit asked
-     * for) and how many entries it holds in all.
+     * A map with its BTF key and value types and their sizes in bytes, its flags, its BTF object's id (0: none), its entries rendered as
+     * text (at most the limit asked for) and how many entries it holds in all.
      */
     public record MapView(String name, String type, int id, String keyType, String valueType, int maxEntries,
-                          List<Entry> entries, long totalEntries) {
+                          List<Entry> entries, long totalEntries, int keySize, int valueSize, int flags, int btfId) {
         public MapView {
             entries = List.copyOf(entries);
         }

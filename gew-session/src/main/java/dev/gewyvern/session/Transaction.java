@@ -148,14 +148,26 @@ final class Transaction {
     }
 
     private void addPin(String folder, String name, Fd fd, PinnedObject.Kind kind, int id, String detail) {
+        addPin(folder, name, fd, PinnedObject.newBuilder().setKind(kind).setName(name).setKernelId(id)
+                .setDetail(detail).build());
+    }
+
+    /** A program's pin, with what verifying it cost. */
+    private void addProgram(String name, LoadedProgram loaded, int id, String detail) {
+        dev.gewyvern.syscall.VerifierStats v = loaded.stats();
+        addPin(PinRoot.PROGS, name, loaded.fd(), PinnedObject.newBuilder().setKind(PinnedObject.Kind.PROGRAM)
+                .setName(name).setKernelId(id).setDetail(detail).setVerification(dev.gewyvern.proto.v1.Verification
+                        .newBuilder().setProcessedInsns(v.processedInsns()).setVerifierTimeUs(v.verificationMicros())
+                        .setLoadCallNs(v.loadNanos())).build());
+    }
+
+    private void addPin(String folder, String name, Fd fd, PinnedObject info) {
         for (Pin p : pins) {
             if (p.folder.equals(folder) && p.name.equals(name)) {
                 throw new SessionException(phase, "two " + folder + " of this session are named '" + name
                         + "'; names must be unique within a session");
             }
         }
-        PinnedObject info = PinnedObject.newBuilder().setKind(kind).setName(name).setKernelId(id).setDetail(detail)
-                .build();
         pins.add(new Pin(folder, name, fd, info));
         record.addObjects(info);
     }
@@ -174,7 +186,7 @@ final class Transaction {
             Fd fd = keep(loaded.fd());
             programFds.put(p, fd);
             var info = Bpf.progInfo(fd);
-            addPin(PinRoot.PROGS, p.getName(), fd, PinnedObject.Kind.PROGRAM, info.id(),
+            addProgram(p.getName(), loaded, info.id(),
                     match.kind().progTypeName() + " from " + p.getObject() + " section " + prog.sectionName());
             listener.event("verify", "program " + p.getName() + ": verified (" + info.verifiedInsns()
                     + " instructions processed, id " + info.id() + ")");
@@ -190,8 +202,7 @@ final class Transaction {
                 // a tail-call target the Pipeline does not attach: loaded and pinned, not attached
                 LoadedProgram loaded = ObjectLoader.load(l, name, logLevel);
                 Fd fd = keep(loaded.fd());
-                addPin(PinRoot.PROGS, name, fd, PinnedObject.Kind.PROGRAM, Bpf.progInfo(fd).id(),
-                        "program array target from " + l.id());
+                addProgram(name, loaded, Bpf.progInfo(fd).id(), "program array target from " + l.id());
                 listener.event("verify", "program " + name + ": verified (program array target)");
                 return fd;
             }));

@@ -74,46 +74,25 @@ class AttachKindsKernelTest {
         if (engine != null) {
             engine.close();
         }
-        for (String ns : new String[] {nsA, nsB}) {
-            if (ns != null) {
-                new ProcessBuilder("ip", "netns", "del", ns).start().waitFor();
-                assertFalse(Files.exists(Path.of("/run/netns", ns)), ns + " is removed");
-            }
-        }
+        TestCommands.deleteNetns(nsA);
+        TestCommands.deleteNetns(nsB);
         if (cgroup != null) {
             Files.deleteIfExists(cgroup);
         }
     }
 
     private static String run(String... cmd) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, p.waitFor(), String.join(" ", cmd) + ":\n" + out);
-        return out;
+        return TestCommands.run(cmd);
     }
 
     private static Program prog(String name, AttachTarget.Builder target) {
         return Program.newBuilder().setObject("attachkinds").setName(name).setAttach(target).build();
     }
 
-    /** testdata/uprobe/target.c compiled for this host: a binary of ours with gew_uprobe_target(). */
-    private static Path uprobeTarget(Path dir) throws Exception {
-        Path bin = dir.resolve("gew_uprobe_target");
-        try {
-            run("clang-19", "-O1", "-g0", "-o", bin.toString(), KernelTestSupport.testdata("uprobe/target.c").toString());
-        } catch (IOException e) {
-            if ("true".equals(System.getenv("CI"))) {
-                throw new AssertionError("CI=true but clang-19 is missing: " + e.getMessage());
-            }
-            org.junit.jupiter.api.Assumptions.abort("clang-19 is missing: " + e.getMessage());
-        }
-        return bin;
-    }
-
     @Test
     void everyKindCountsItsEventAndDetachRemovesEveryLink(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
         String netnsB = "/run/netns/" + nsB;
-        Path bin = uprobeTarget(tmp);
+        Path bin = TestCommands.uprobeTarget(tmp);
         Pipeline pipeline = Pipeline.newBuilder().setName("attachkinds")
                 .addObjects(BpfObject.newBuilder().setId("attachkinds")
                         .setPath(KernelTestSupport.testdata("obj/attachkinds.bpf.o").toString()))

@@ -60,20 +60,7 @@ public final class Links {
      * offset from the binary's own symbol tables, in every process that runs it.
      */
     public static Fd uprobe(Fd prog, Path binary, String symbol, boolean retprobe) {
-        byte[] elf;
-        try {
-            elf = java.nio.file.Files.readAllBytes(binary);
-        } catch (java.io.IOException e) {
-            throw new BpfException("reading " + binary, Errno.ENOENT, e.getMessage(), null);
-        }
-        long offset;
-        try {
-            offset = dev.gewyvern.elf.ElfSymbolTable.fileOffset(elf, symbol).orElseThrow(() -> new BpfException(
-                    "uprobe " + binary + ":" + symbol, Errno.ENOENT, "the binary defines no function " + symbol
-                            + " in .symtab or .dynsym", null));
-        } catch (dev.gewyvern.elf.ElfException e) {
-            throw new BpfException("uprobe " + binary + ":" + symbol, Errno.EINVAL, e.getMessage(), null);
-        }
+        long offset = fileOffset(readElf(binary), binary, symbol, "uprobe ");
         String target = (retprobe ? "uretprobe " : "uprobe ") + binary + ":" + symbol;
         try (Fd ev = Kernel.get().uprobeOpen(binary.toAbsolutePath().toString(), offset, retprobe, -1)) {
             return link(Kernel.get().bpf(new LinkCreateAttr(prog.value(), ev.value(), attachType("BPF_PERF_EVENT"), 0,
@@ -87,27 +74,44 @@ public final class Links {
      * BPF_TRACE_UPROBE_MULTI.
      */
     public static Fd uprobeMulti(Fd prog, Path binary, List<String> symbols, boolean retprobe) {
-        byte[] elf;
-        try {
-            elf = java.nio.file.Files.readAllBytes(binary);
-        } catch (java.io.IOException e) {
-            throw new BpfException("reading " + binary, Errno.ENOENT, e.getMessage(), null);
-        }
+        return uprobeMulti(prog, binary, symbols, new long[0], 0, retprobe);
+    }
+
+    /**
+     * uprobe.multi with a cookie per symbol (none, or one each, in order: what bpf_get_attach_cookie()
+     * returns there) and, when {@code pid} is not 0, in that process only.
+     */
+    public static Fd uprobeMulti(Fd prog, Path binary, List<String> symbols, long[] cookies, int pid,
+                                 boolean retprobe) {
+        byte[] elf = readElf(binary);
         long[] offsets = new long[symbols.size()];
         for (int i = 0; i < offsets.length; i++) {
-            String symbol = symbols.get(i);
-            try {
-                offsets[i] = dev.gewyvern.elf.ElfSymbolTable.fileOffset(elf, symbol).orElseThrow(() -> new BpfException(
-                        "uprobe.multi " + binary + ":" + symbol, Errno.ENOENT, "the binary defines no function " + symbol
-                                + " in .symtab or .dynsym", null));
-            } catch (dev.gewyvern.elf.ElfException e) {
-                throw new BpfException("uprobe.multi " + binary + ":" + symbol, Errno.EINVAL, e.getMessage(), null);
-            }
+            offsets[i] = fileOffset(elf, binary, symbols.get(i), "uprobe.multi ");
         }
         int flags = retprobe ? KernelTypes.running().constant("BPF_F_UPROBE_MULTI_RETURN") : 0;
         return link(Kernel.get().bpf(new UprobeMultiLinkAttr(prog.value(), attachType("BPF_TRACE_UPROBE_MULTI"),
-                binary.toAbsolutePath().toString(), offsets, flags, 0)), "BPF_LINK_CREATE",
-                "uprobe.multi " + binary + ":" + String.join(",", symbols));
+                binary.toAbsolutePath().toString(), offsets, cookies, flags, pid)), "BPF_LINK_CREATE",
+                (retprobe ? "uretprobe.multi " : "uprobe.multi ") + binary + ":" + String.join(",", symbols)
+                        + (pid == 0 ? "" : " of pid " + pid));
+    }
+
+    /** The whole ELF file a uprobe goes into. */
+    public static byte[] readElf(Path binary) {
+        try {
+            return java.nio.file.Files.readAllBytes(binary);
+        } catch (java.io.IOException e) {
+            throw new BpfException("reading " + binary, Errno.ENOENT, e.getMessage(), null);
+        }
+    }
+
+    private static long fileOffset(byte[] elf, Path binary, String symbol, String kind) {
+        try {
+            return dev.gewyvern.elf.ElfSymbolTable.fileOffset(elf, symbol).orElseThrow(() -> new BpfException(
+                    kind + binary + ":" + symbol, Errno.ENOENT, "the binary defines no function " + symbol
+                            + " in .symtab or .dynsym", null));
+        } catch (dev.gewyvern.elf.ElfException e) {
+            throw new BpfException(kind + binary + ":" + symbol, Errno.EINVAL, e.getMessage(), null);
+        }
     }
 
     /** cgroup_*: the cgroup v2 folder {@code cgroup}, at {@code attachType} (e.g. BPF_CGROUP_INET4_CONNECT). */
@@ -122,6 +126,15 @@ public final class Links {
     public static Fd netdev(Fd prog, int ifindex, String attachType) {
         return link(Kernel.get().bpf(new LinkCreateAttr(prog.value(), ifindex, attachType(attachType), 0, 0)),
                 "BPF_LINK_CREATE", attachType + " of interface " + ifindex);
+    }
+
+    /**
+     * netkit: the primary or peer device (BPF_NETKIT_PRIMARY, BPF_NETKIT_PEER) of the netkit pair whose primary
+     * is {@code ifindex} in the calling thread's network namespace, after the programs already there.
+     */
+    public static Fd netkit(Fd prog, int ifindex, String attachType) {
+        return link(Kernel.get().bpf(new NetkitLinkAttr(prog.value(), ifindex, attachType(attachType), 0, 0, 0)),
+                "BPF_LINK_CREATE", attachType + " of netkit interface " + ifindex);
     }
 
     /** sk_lookup and flow_dissector: the network namespace file {@code netns} (/proc/PID/ns/net, /run/netns/NAME). */

@@ -8,9 +8,11 @@ import java.util.List;
 
 /**
  * BPF_LINK_CREATE of a uprobe.multi link (6.6+): one link holding uprobes at several file offsets of one
- * binary; {@code flags} BPF_F_UPROBE_MULTI_RETURN makes them uretprobes; {@code pid} 0 for every process.
+ * binary; {@code cookies} (none, or one per offset) are what bpf_get_attach_cookie() returns at each;
+ * {@code flags} BPF_F_UPROBE_MULTI_RETURN makes them uretprobes; {@code pid} 0 for every process.
  */
-public record UprobeMultiLinkAttr(int progFd, int attachType, String path, long[] offsets, int flags, int pid)
+public record UprobeMultiLinkAttr(int progFd, int attachType, String path, long[] offsets, long[] cookies, int flags,
+                                  int pid)
         implements BpfAttr {
     static final AttrField PROG_FD = f("prog_fd", 0, 4);
     static final AttrField ATTACH_TYPE = f("attach_type", 8, 4);
@@ -26,9 +28,24 @@ public record UprobeMultiLinkAttr(int progFd, int attachType, String path, long[
 
     public UprobeMultiLinkAttr {
         offsets = offsets.clone();
+        cookies = cookies.clone();
         if (offsets.length == 0) {
             throw new IllegalArgumentException("a uprobe.multi link needs at least one offset");
         }
+        if (cookies.length != 0 && cookies.length != offsets.length) {
+            throw new IllegalArgumentException("a uprobe.multi link takes no cookies or one per offset, not "
+                    + cookies.length + " for " + offsets.length);
+        }
+    }
+
+    @Override
+    public long[] offsets() {
+        return offsets.clone();
+    }
+
+    @Override
+    public long[] cookies() {
+        return cookies.clone();
     }
 
     public BpfCommand command() {
@@ -40,22 +57,31 @@ public record UprobeMultiLinkAttr(int progFd, int attachType, String path, long[
     }
 
     public void encode(AttrBuffer out) {
-        ByteBuffer b = ByteBuffer.allocate(offsets.length * 8).order(ByteOrder.nativeOrder());
-        for (long o : offsets) {
-            b.putLong(o);
-        }
         out.u32(PROG_FD, progFd).u32(ATTACH_TYPE, attachType).ptr(PATH, NativeArg.cString(path))
-                .ptr(OFFSETS, new NativeArg.In(b.array())).u32(CNT, offsets.length).u32(UM_FLAGS, flags).u32(PID, pid);
+                .ptr(OFFSETS, u64s(offsets)).u32(CNT, offsets.length).u32(UM_FLAGS, flags).u32(PID, pid);
+        if (cookies.length > 0) {
+            out.ptr(COOKIES, u64s(cookies));
+        }
+    }
+
+    private static NativeArg u64s(long[] values) {
+        ByteBuffer b = ByteBuffer.allocate(values.length * 8).order(ByteOrder.nativeOrder());
+        for (long v : values) {
+            b.putLong(v);
+        }
+        return new NativeArg.In(b.array());
     }
 
     @Override
     public boolean equals(Object o) {
         return o instanceof UprobeMultiLinkAttr u && u.progFd == progFd && u.attachType == attachType
-                && u.path.equals(path) && java.util.Arrays.equals(u.offsets, offsets) && u.flags == flags && u.pid == pid;
+                && u.path.equals(path) && java.util.Arrays.equals(u.offsets, offsets)
+                && java.util.Arrays.equals(u.cookies, cookies) && u.flags == flags && u.pid == pid;
     }
 
     @Override
     public int hashCode() {
-        return java.util.Objects.hash(progFd, attachType, path, java.util.Arrays.hashCode(offsets), flags, pid);
+        return java.util.Objects.hash(progFd, attachType, path, java.util.Arrays.hashCode(offsets),
+                java.util.Arrays.hashCode(cookies), flags, pid);
     }
 }

@@ -1,0 +1,100 @@
+package dev.gewyvern.cli;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.gewyvern.proto.v1.Program;
+import dev.gewyvern.session.SessionView;
+
+/** `gew session show -o json`: the session and every program, map and link of it as the kernel describes them. */
+final class SessionJson {
+    private SessionJson() {
+    }
+
+    static Map<String, Object> of(SessionView v) {
+        var r = v.record();
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("session", r.getSessionId());
+        out.put("phase", r.getPhase().name());
+        out.put("updated_unix_ms", r.getUpdatedUnixMs());
+        out.put("instance", r.getInstanceId());
+        out.put("owner_running", v.ownerAlive());
+        out.put("pinned", v.pinPath());
+        List<Object> programs = new ArrayList<>();
+        for (SessionView.ProgramView p : v.programs()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("name", p.name());
+            m.put("type", p.type());
+            m.put("target", target(r.getPipeline().getProgramsList(), p.name()));
+            m.put("id", p.id());
+            m.put("tag", p.tag());
+            m.put("xlated_bytes", p.xlatedBytes());
+            m.put("jited_bytes", p.jitedBytes());
+            m.put("verified_insns", p.verifiedInsns());
+            m.put("map_ids", p.mapIds());
+            m.put("loaded_at_unix_ms", p.loadedAtUnixMs());
+            m.put("btf_id", p.btfId());
+            m.put("run_count", p.runCount());
+            m.put("run_time_ns", p.runTimeNs());
+            Map<String, Object> ver = null;
+            if (p.verification() != null) {
+                ver = new LinkedHashMap<>();
+                ver.put("processed_insns", p.verification().getProcessedInsns());
+                ver.put("verifier_time_us", p.verification().getVerifierTimeUs() < 0 ? null
+                        : p.verification().getVerifierTimeUs());
+                ver.put("load_call_ns", p.verification().getLoadCallNs());
+            }
+            m.put("verification", ver);
+            programs.add(m);
+        }
+        out.put("programs", programs);
+        List<Object> maps = new ArrayList<>();
+        for (SessionView.MapView mv : v.maps()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("name", mv.name());
+            m.put("type", mv.type());
+            m.put("id", mv.id());
+            m.put("key_type", mv.keyType());
+            m.put("value_type", mv.valueType());
+            m.put("key_size", mv.keySize());
+            m.put("value_size", mv.valueSize());
+            m.put("max_entries", mv.maxEntries());
+            m.put("flags", mv.flags());
+            m.put("btf_id", mv.btfId());
+            m.put("entries", mv.totalEntries());
+            List<Object> shown = new ArrayList<>();
+            for (SessionView.Entry e : mv.entries()) {
+                Map<String, Object> entry = new LinkedHashMap<>();
+                entry.put("key", e.key());
+                entry.put("value", e.value());
+                shown.add(entry);
+            }
+            m.put("shown", shown);
+            maps.add(m);
+        }
+        out.put("maps", maps);
+        List<Object> links = new ArrayList<>();
+        for (SessionView.LinkView l : v.links()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("name", l.name());
+            m.put("type", l.type());
+            m.put("id", l.id());
+            m.put("prog_id", l.progId());
+            m.put("target", l.target());
+            links.add(m);
+        }
+        out.put("links", links);
+        return out;
+    }
+
+    private static String target(List<Program> programs, String name) {
+        for (Program p : programs) {
+            if (p.getName().equals(name)) {
+                return TargetText.of(p.getAttach());
+            }
+        }
+        return "";
+    }
+}

@@ -1,0 +1,55 @@
+package dev.gewyvern.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * An object with CO-RE relocations through the launcher: relocated against the running kernel it
+ * loads; against a BTF without its type its poisoned instruction is refused by the verifier, and
+ * the error names the relocation and its source line before the verifier's log.
+ */
+class CoreApplyIT {
+    private static final String CORE = "testdata/obj/core.bpf.o";
+
+    @Test
+    void relocatedAgainstTheRunningKernelTheObjectLoads() throws Exception {
+        Gew.requireBpf();
+        Gew.Result r = Gew.run("session", "apply", "--object", CORE, "--load-only", "--duration", "100ms");
+        assertEquals(0, r.exit(), r.toString());
+        assertTrue(r.out().contains("verify   program read_tgid: verified"), r.toString());
+    }
+
+    @Test
+    void againstABtfWithoutItsTypeTheErrorNamesTheRelocationAndLine() throws Exception {
+        Gew.requireBpf();
+        Gew.Result r = Gew.run("session", "apply", "--object", CORE, "--load-only", "--target-btf",
+                "testdata/obj/globals.bpf.o", "--duration", "100ms");
+        assertEquals(1, r.exit(), r.toString());
+        assertTrue(r.out().contains("rolled back"), r.toString());
+        assertTrue(r.err().contains("CO-RE relocation #0 at insn 1 (./src/core.bpf.c:23)"), r.toString());
+        assertTrue(r.err().contains("byte_off of struct task_struct.tgid"), r.toString());
+        assertTrue(r.err().contains("no type named task_struct in "), r.toString());
+        assertTrue(r.err().contains("invalid func unknown#195896080"), "the verifier's log follows: " + r);
+
+        Gew.Result wrong = Gew.run("session", "apply", "--object", CORE, "--load-only", "--target-btf",
+                "/nonexistent/btf", "--duration", "100ms");
+        assertEquals(1, wrong.exit(), wrong.toString());
+        assertTrue(wrong.err().contains("cannot read target BTF /nonexistent/btf"), wrong.toString());
+    }
+
+    @Test
+    void theCompatibilityReportResolvesRelocationsWithoutLoading() throws Exception {
+        Gew.requireBpf();
+        Gew.Result r = Gew.run("session", "apply", "--object", CORE, "--load-only", "--dry-run");
+        assertEquals(0, r.exit(), r.toString());
+        assertTrue(r.out().matches("(?s).*supported +CO-RE +relocations of core/read_tgid .*1 resolved against "
+                + "vmlinux's BTF\n.*"), r.toString());
+        Gew.Result poisoned = Gew.run("session", "apply", "--object", CORE, "--load-only", "--dry-run",
+                "--target-btf", "testdata/obj/globals.bpf.o");
+        assertEquals(0, poisoned.exit(), poisoned.toString());
+        assertTrue(poisoned.out().contains("1 poisoned, which the verifier refuses unless the program guards them: "
+                + "CO-RE relocation #0 at insn 1"), poisoned.toString());
+    }
+}

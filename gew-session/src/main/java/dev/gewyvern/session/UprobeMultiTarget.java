@@ -1,0 +1,95 @@
+package dev.gewyvern.session;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+import dev.gewyvern.elf.ElfException;
+import dev.gewyvern.elf.ElfSymbolTable;
+import dev.gewyvern.elf.ProgramSection;
+import dev.gewyvern.proto.v1.Program;
+import dev.gewyvern.proto.v1.UprobeMulti;
+import dev.gewyvern.syscall.Fd;
+import dev.gewyvern.syscall.Links;
+
+/**
+ * An {@link UprobeMulti} target: several functions of one ELF binary, named or matched by a glob over the
+ * binary's own function symbols, linked through one uprobe.multi link (with a cookie per function).
+ */
+final class UprobeMultiTarget {
+    private static final Pattern SYMBOL = Pattern.compile("[A-Za-z_.$][A-Za-z0-9_.$@]{0,255}");
+    private static final Pattern GLOB = Pattern.compile("[A-Za-z0-9_.$@*?]{1,256}");
+
+    private UprobeMultiTarget() {
+    }
+
+    /** Checks what needs no kernel and no file; {@code field} names the target in errors. */
+    static void validate(String field, UprobeMulti u) {
+        Attacher.absolute(field + ".binary", u.getBinary());
+        if (u.getSymbolsCount() == 0 == u.getPattern().isEmpty()) {
+            throw Attacher.bad(field, "give either symbols or a pattern (not both, not neither)");
+        }
+        for (int i = 0; i < u.getSymbolsCount(); i++) {
+            if (!SYMBOL.matcher(u.getSymbols(i)).matches()) {
+                throw Attacher.bad(field + ".symbols[" + i + "]", "'" + u.getSymbols(i) + "' is not a symbol name");
+            }
+        }
+        if (!u.getPattern().isEmpty() && !GLOB.matcher(u.getPattern()).matches()) {
+            throw Attacher.bad(field + ".pattern", "'" + u.getPattern() + "' is not a glob over symbol names "
+                    + "(letters, digits, _ . $ @, and * or ?)");
+        }
+        if (u.getCookiesCount() != 0 && u.getCookiesCount() != u.getSymbolsCount()) {
+            throw Attacher.bad(field + ".cookies", u.getCookiesCount() + " cookies for " + u.getSymbolsCount()
+                    + " symbols: give one per symbol, in their order (cookies need symbols, not a pattern)");
+        }
+    }
+
+    /** A glob ({@code *} any run, {@code ?} one character) over a whole name. */
+    static Pattern glob(String glob) {
+        StringBuilder re = new StringBuilder();
+        for (char c : glob.toCharArray()) {
+            re.append(c == '*' ? ".*" : c == '?' ? "." : Pattern.quote(String.valueOf(c)));
+        }
+        return Pattern.compile(re.toString());
+    }
+
+    /** The functions the target names: its symbols, or every function of the binary its pattern matches. */
+    static List<String> symbols(Program p, UprobeMulti u, byte[] elf) {
+        if (u.getPattern().isEmpty()) {
+            return u.getSymbolsList();
+        }
+        Pattern re = glob(u.getPattern());
+        List<String> out = new ArrayList<>();
+        try {
+            for (String name : ElfSymbolTable.functionNames(elf)) {
+                if (re.matcher(name).matches()) {
+                    out.add(name);
+                }
+            }
+        } catch (ElfException e) {
+            throw new SessionException("attach", "program '" + p.getName() + "': " + u.getBinary() + " is not an "
+                    + "ELF binary gewyvern can read: " + e.getMessage());
+        }
+        if (out.isEmpty()) {
+            throw new SessionException("attach", "program '" + p.getName() + "': no function of " + u.getBinary()
+                    + " matches '" + u.getPattern() + "' (its .symtab and .dynsym; `nm -D " + u.getBinary()
+                    + "` lists them)");
+        }
+        return out;
+    }
+
+    static Attacher.Attached attach(Program p, Fd prog, ProgramSection.Match match) {
+        Attacher.need(p, match, "uprobe_multi", ProgramSection.UPROBE_MULTI, ProgramSection.URETPROBE_MULTI,
+                ProgramSection.UPROBE_MULTI_S, ProgramSection.URETPROBE_MULTI_S);
+        boolean ret = match.kind() == ProgramSection.URETPROBE_MULTI || match.kind() == ProgramSection.URETPROBE_MULTI_S;
+        UprobeMulti u = p.getAttach().getUprobeMulti();
+        Path bin = Path.of(u.getBinary());
+        List<String> symbols = symbols(p, u, Links.readElf(bin));
+        long[] cookies = u.getCookiesList().stream().mapToLong(Long::longValue).toArray();
+        String target = (ret ? "uretprobe.multi:" : "uprobe.multi:") + bin + ":"
+                + (u.getPattern().isEmpty() ? String.join(",", symbols) : u.getPattern() + " (" + symbols.size()
+                + " functions)") + (u.getPid() == 0 ? "" : "@pid" + u.getPid());
+        return new Attacher.Attached(Links.uprobeMulti(prog, bin, symbols, cookies, u.getPid(), ret), target);
+    }
+}

@@ -1,0 +1,71 @@
+package dev.gewyvern.session;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+
+import dev.gewyvern.proto.v1.AttachTarget;
+import dev.gewyvern.proto.v1.BpfObject;
+import dev.gewyvern.proto.v1.NetworkInterface;
+import dev.gewyvern.proto.v1.Pipeline;
+import dev.gewyvern.proto.v1.Program;
+import dev.gewyvern.syscall.Capabilities;
+import dev.gewyvern.syscall.Capability;
+import dev.gewyvern.syscall.KernelConfig;
+import dev.gewyvern.syscall.Support;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * netkit/primary and netkit/peer programs (testdata/src/netkit.bpf.c) on a netdev target. This kernel is built
+ * without CONFIG_NETKIT: the engine refuses with the capability report's reason before any kernel object of the
+ * session exists. (Where netkit is built in, gew-syscall's NetkitKernelTest links one for real.)
+ */
+class NetkitSessionKernelTest {
+    private final PinRoot root = new PinRoot(PinRoot.DEFAULT);
+    private Engine engine;
+
+    @BeforeEach
+    void setUp() {
+        KernelTestSupport.requireBpf();
+        engine = Engine.start(root, "NetkitSessionKernelTest", RiskPolicy.fromLocalCommandLine(true));
+    }
+
+    @AfterEach
+    void tearDown() {
+        if (engine != null) {
+            engine.close();
+        }
+    }
+
+    @Test
+    void withoutNetkitInTheKernelApplyIsRefusedWithTheReportsReason() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                KernelConfig.running().map(c -> !c.enabled("CONFIG_NETKIT")).orElse(false),
+                "this kernel has netkit: NetkitKernelTest in gew-syscall links it for real");
+        Support netkit = Capabilities.running().find(Capability.Category.ATTACH_KIND, "netkit").orElseThrow().support();
+        assertEquals("not supported: config missing (CONFIG_NETKIT off: no netkit devices to attach to)",
+                netkit.toString());
+        Pipeline.Builder b = Pipeline.newBuilder().setName("netkit").addObjects(BpfObject.newBuilder().setId("netkit")
+                .setPath(KernelTestSupport.testdata("obj/netkit.bpf.o").toString()));
+        for (String name : new String[] {"count_primary", "count_peer"}) {
+            b.addPrograms(Program.newBuilder().setObject("netkit").setName(name).setAttach(AttachTarget.newBuilder()
+                    .setNetdev(NetworkInterface.newBuilder().setName("nk0"))));
+        }
+        Pipeline pipeline = b.build();
+        List<Requirement> needs = engine.verifyCompatibility(pipeline);
+        Requirement kind = needs.stream().filter(r -> r.label().equals("attach kind netkit")).findFirst()
+                .orElseThrow(() -> new AssertionError(needs.toString()));
+        assertEquals(Requirement.Level.NOT_SUPPORTED, kind.level());
+        assertEquals("netkit/count_primary, netkit/count_peer", kind.neededBy());
+        List<String> events = new java.util.ArrayList<>();
+        SessionException e = assertThrows(SessionException.class,
+                () -> engine.apply(pipeline, (phase, msg) -> events.add(phase + " " + msg), 1));
+        assertTrue(e.getMessage().endsWith("attach kind netkit (needed by netkit/count_primary, netkit/count_peer) "
+                + "is not supported on this kernel: " + netkit), e.getMessage());
+        assertEquals(List.of(), events, "refused before the session was created");
+    }
+}
