@@ -13,9 +13,8 @@ import dev.gewyvern.elf.Insn;
  * of one object share exactly when the kernel runs the same code: map references (ld_imm64 of a map id,
  * src_reg BPF_PSEUDO_MAP_FD or _VALUE) name the map by its pin name instead of its id, and other
  * kernel addresses in 64-bit immediates (callback and helper-data pointers, which differ per load) read
- * {@code <kernel address>}. The {@code .kconfig} map is each loader's own layout (libbpf sorts the externs
- * by alignment, gewyvern keeps the offsets of the compiler's DATASEC), so a reference into it names the
- * map without the offset; what each extern reads is held by ExternsKernelTest.
+ * {@code <kernel address>}. The {@code .kconfig} map has libbpf's layout under both loaders (externs by
+ * alignment, size, name), so references into it match offset for offset.
  */
 final class XlatedProgram {
     private static final long KERNEL_SPACE = 0xffff800000000000L;
@@ -40,9 +39,8 @@ final class XlatedProgram {
                 long value = ((long) high << 32) | (imm & 0xffffffffL);
                 if (src == Insn.PSEUDO_MAP_FD || src == Insn.PSEUDO_MAP_VALUE) {
                     String name = mapNamesById.get(imm);
-                    boolean kconfig = name != null && name.endsWith("_kconfig");
                     out.add(head + " map " + (name == null ? "<id " + imm + " of no map of this object>" : name)
-                            + (src == Insn.PSEUDO_MAP_VALUE ? " value+" + (kconfig ? "<extern>" : high) : ""));
+                            + (src == Insn.PSEUDO_MAP_VALUE ? " value+" + high : ""));
                 } else if (src == 0 && Long.compareUnsigned(value, KERNEL_SPACE) >= 0) {
                     out.add(head + " <kernel address>");
                 } else {
