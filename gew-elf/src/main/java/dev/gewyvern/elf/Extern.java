@@ -53,7 +53,7 @@ public record Extern(String name, Kind kind, int btfTypeId, int size, int offset
             throw new ElfException("the object has externs (" + String.join(", ", undefined.keySet())
                     + ") but no .BTF section to describe them");
         }
-        int offset = 0;
+        List<long[]> kconfig = new ArrayList<>(); // index in out, alignment, size
         for (String sec : List.of(KCONFIG, KSYMS)) {
             int ds = btf.find(BtfKind.DATASEC, sec);
             if (ds <= 0) {
@@ -86,15 +86,15 @@ public record Extern(String name, Kind kind, int btfTypeId, int size, int offset
                     if (size <= 0 || size > 4096) {
                         throw new ElfException(".kconfig extern '" + v.name() + "' is " + size + " bytes");
                     }
-                    offset = (int) ((offset + align - 1) / align * align);
-                    out.add(new Extern(v.name(), Kind.KCONFIG, v.type(), (int) size, offset, weak));
-                    offset += (int) size;
+                    kconfig.add(new long[] {out.size(), align, size});
+                    out.add(new Extern(v.name(), Kind.KCONFIG, v.type(), (int) size, 0, weak));
                 } else {
                     throw new ElfException("DATASEC '" + sec + "' (BTF type " + ds + ") holds a " + t.kind()
                             + " '" + t.name() + "' rather than a VAR" + (sec.equals(KSYMS) ? " or FUNC" : ""));
                 }
             }
         }
+        placeKconfig(out, kconfig);
         // kfuncs declared without a DATASEC entry (clang puts them there, but be sure) are FUNCs of extern linkage
         for (ElfSymbol s : undefined.values()) {
             if (out.stream().noneMatch(e -> e.name().equals(s.name()))) {
@@ -123,6 +123,23 @@ public record Extern(String name, Kind kind, int btfTypeId, int size, int offset
             align <<= 1;
         }
         return align;
+    }
+
+    /**
+     * Gives each .kconfig extern its offset in the .kconfig map as libbpf lays the map out: externs
+     * sorted by alignment (largest first), then size (smallest first), then name, each at the next
+     * offset its alignment allows. Programs then address the same bytes under both loaders.
+     */
+    private static void placeKconfig(List<Extern> out, List<long[]> kconfig) {
+        kconfig.sort((a, b) -> a[1] != b[1] ? Long.compare(b[1], a[1]) : a[2] != b[2] ? Long.compare(a[2], b[2])
+                : out.get((int) a[0]).name().compareTo(out.get((int) b[0]).name()));
+        long offset = 0;
+        for (long[] k : kconfig) {
+            offset = (offset + k[1] - 1) / k[1] * k[1];
+            Extern e = out.get((int) k[0]);
+            out.set((int) k[0], new Extern(e.name(), e.kind(), e.btfTypeId(), e.size(), (int) offset, e.weak()));
+            offset += k[2];
+        }
     }
 
     /** The total size of the .kconfig map's value for these externs (0 when there are none). */

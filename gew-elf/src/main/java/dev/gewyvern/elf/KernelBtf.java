@@ -81,17 +81,24 @@ final class KernelBtf {
         Map<String, Extern> byName = new HashMap<>();
         externs.forEach(e -> byName.put(e.name(), e));
         b.putInt(p + 8, Extern.kconfigSize(externs));
+        List<int[]> entries = new ArrayList<>(vlen);
         for (int m = 0; m < vlen; m++) {
-            int q = p + RECORD_LEN + 12 * m;
-            int varId = b.getInt(q);
+            int varId = b.getInt(p + RECORD_LEN + 12 * m);
             Extern e = byName.get(btf.name(varId));
             Integer varPos = positions.get(varId);
             if (e == null || e.kind() != Extern.Kind.KCONFIG || varPos == null) {
                 throw new ElfException("DATASEC '.kconfig' (BTF type " + id + "): entry " + m + " (type " + varId
                         + ") is not a .kconfig extern declared before it");
             }
-            b.putInt(q + 4, e.offset()).putInt(q + 8, e.size());
+            entries.add(new int[] {varId, e.offset(), e.size()});
             b.putInt(varPos + RECORD_LEN, 1);
+        }
+        // the kernel wants a DATASEC's variables in offset order; the loader's layout is not the compiler's
+        entries.sort((x, y) -> Integer.compare(x[1], y[1]));
+        for (int m = 0; m < vlen; m++) {
+            int q = p + RECORD_LEN + 12 * m;
+            int[] v = entries.get(m);
+            b.putInt(q, v[0]).putInt(q + 4, v[1]).putInt(q + 8, v[2]);
         }
     }
 

@@ -21,6 +21,16 @@ final class KernelTestSupport {
         }
     }
 
+    /** Detaches every session the engine applied and closes it (a test's tear-down; null: nothing started). */
+    static void detachAllAndClose(Engine engine) {
+        if (engine != null) {
+            for (String s : engine.ownSessions()) {
+                engine.detach(s);
+            }
+            engine.close();
+        }
+    }
+
     static Path repo() {
         return Path.of(System.getProperty("gew.repo", "../"));
     }

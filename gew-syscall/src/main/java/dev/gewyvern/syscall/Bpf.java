@@ -177,6 +177,15 @@ public final class Bpf {
         return r.output(out);
     }
 
+    /** A second info call, whose struct points at buffers (sized by the first) for the kernel to fill. */
+    private static Kernel.Result infoInto(Fd fd, NativeArg.Struct st, String what) {
+        Kernel.Result full = call(new ObjInfoAttr(fd.value(), st));
+        if (full.value() < 0) {
+            throw new BpfException("BPF_OBJ_GET_INFO_BY_FD on " + what, full.errno(), null, null);
+        }
+        return full;
+    }
+
     public static MapInfo mapInfo(Fd map) {
         return MapInfo.decode(info(map, MapInfo.LAYOUT.size()));
     }
@@ -191,11 +200,48 @@ public final class Bpf {
         NativeArg.Out ids = new NativeArg.Out(maps * 4);
         NativeArg.Struct st = new NativeArg.Struct(ProgInfo.LAYOUT,
                 out -> out.u32(ProgInfo.NR_MAP_IDS, maps).ptr(ProgInfo.MAP_IDS, ids));
-        Kernel.Result full = call(new ObjInfoAttr(prog.value(), st));
-        if (full.value() < 0) {
-            throw new BpfException("BPF_OBJ_GET_INFO_BY_FD on " + prog, full.errno(), null, null);
-        }
+        Kernel.Result full = infoInto(prog, st, prog.toString());
         return ProgInfo.decode(full.output(st), full.output(ids));
+    }
+
+    /**
+     * The program as the kernel runs it (its translated instructions, 8 bytes a slot, host order): after
+     * the verifier's rewrites, with every map reference shown as {@code ld_imm64} of the map's id (src_reg
+     * BPF_PSEUDO_MAP_FD or _VALUE) rather than the fd it was loaded with.
+     */
+    public static byte[] xlatedInsns(Fd prog) {
+        int len = new InfoReader(info(prog, ProgInfo.LAYOUT.size())).u32(ProgInfo.XLATED_PROG_LEN);
+        NativeArg.Out insns = new NativeArg.Out(len);
+        NativeArg.Struct st = new NativeArg.Struct(ProgInfo.LAYOUT,
+                out -> out.u32(ProgInfo.XLATED_PROG_LEN, len).ptr(ProgInfo.XLATED_PROG_INSNS, insns));
+        return infoInto(prog, st, prog + " (xlated_prog_insns)").output(insns);
+    }
+
+    /**
+     * Runs a loaded program once in the kernel (BPF_PROG_TEST_RUN), attached to nothing: its return value,
+     * run time, and the output buffers of {@code attr} as the kernel filled them (cut to the sizes it reports).
+     */
+    public static TestRun testRun(ProgTestRunAttr attr) {
+        Kernel.Result r = call(attr);
+        if (r.value() < 0) {
+            String hint = switch (r.errno()) {
+                case Errno.ENOTSUPP, Errno.EOPNOTSUPP -> "this program type cannot be test-run on this kernel";
+                case Errno.EINVAL -> "the kernel refused the input: this program type takes other data or context sizes";
+                default -> null;
+            };
+            throw new BpfException("BPF_PROG_TEST_RUN of program fd " + attr.progFd(), r.errno(), hint, null);
+        }
+        ByteBuffer after = ByteBuffer.wrap(r.attrAfter()).order(ByteOrder.nativeOrder());
+        return new TestRun(after.getInt(ProgTestRunAttr.retvalOffset()), after.getInt(ProgTestRunAttr.durationOffset()),
+                filled(r, attr.dataOut(), after.getInt(ProgTestRunAttr.dataSizeOutOffset())),
+                filled(r, attr.ctxOut(), after.getInt(ProgTestRunAttr.ctxSizeOutOffset())));
+    }
+
+    private static byte[] filled(Kernel.Result r, NativeArg out, int size) {
+        if (out == null) {
+            return new byte[0];
+        }
+        return java.util.Arrays.copyOf(r.output(out), Math.min(size, out.size()));
     }
 
     public static LinkInfo linkInfo(Fd link) {
@@ -214,11 +260,7 @@ public final class Bpf {
             NativeArg.Out data = new NativeArg.Out(size);
             NativeArg.Struct st = new NativeArg.Struct(BtfInfo.LAYOUT,
                     out -> out.ptr(BtfInfo.BTF, data).u32(BtfInfo.BTF_SIZE, size));
-            Kernel.Result full = call(new ObjInfoAttr(fd.value(), st));
-            if (full.value() < 0) {
-                throw new BpfException("BPF_OBJ_GET_INFO_BY_FD on BTF " + btfId, full.errno(), null, null);
-            }
-            return new BtfInfo(btfId, full.output(data));
+            return new BtfInfo(btfId, infoInto(fd, st, "BTF " + btfId).output(data));
         }
     }
 }

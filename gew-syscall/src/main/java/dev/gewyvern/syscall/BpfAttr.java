@@ -8,7 +8,7 @@ package dev.gewyvern.syscall;
 public sealed interface BpfAttr
         permits MapCreateAttr, MapElemAttr, ProgLoadAttr, ObjPinAttr, BtfLoadAttr, LinkCreateAttr, ObjInfoAttr,
         GetFdByIdAttr, MapFreezeAttr, TokenCreateAttr, RawTracepointOpenAttr,
-        IterCreateAttr, NetfilterLinkAttr, UprobeMultiLinkAttr, NetkitLinkAttr,
+        IterCreateAttr, NetfilterLinkAttr, UprobeMultiLinkAttr, NetkitLinkAttr, ProgTestRunAttr,
         TracingLinkAttr, StructOpsLinkAttr, KprobeMultiLinkAttr {
 
     BpfCommand command();

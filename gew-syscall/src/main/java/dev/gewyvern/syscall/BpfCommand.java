@@ -10,6 +10,7 @@ public enum BpfCommand {
     BPF_PROG_LOAD(5),
     BPF_OBJ_PIN(6),
     BPF_OBJ_GET(7),
+    BPF_PROG_TEST_RUN(10),
     BPF_OBJ_GET_INFO_BY_FD(15),
     BPF_RAW_TRACEPOINT_OPEN(17),
     BPF_BTF_LOAD(18),

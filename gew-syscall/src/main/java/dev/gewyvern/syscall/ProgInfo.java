@@ -15,6 +15,7 @@ public record ProgInfo(int type, int id, String tag, int jitedLen, int xlatedLen
     static final AttrField TAG = f("tag", 8, 8);
     static final AttrField JITED_PROG_LEN = f("jited_prog_len", 16, 4);
     static final AttrField XLATED_PROG_LEN = f("xlated_prog_len", 20, 4);
+    static final AttrField XLATED_PROG_INSNS = f("xlated_prog_insns", 32, 8);
     static final AttrField LOAD_TIME = f("load_time", 40, 8);
     static final AttrField NR_MAP_IDS = f("nr_map_ids", 52, 4);
     static final AttrField MAP_IDS = f("map_ids", 56, 8);
@@ -24,7 +25,8 @@ public record ProgInfo(int type, int id, String tag, int jitedLen, int xlatedLen
     static final AttrField RUN_CNT = f("run_cnt", 200, 8);
     static final AttrField VERIFIED_INSNS = f("verified_insns", 216, 4);
     static final AttrLayout LAYOUT = new AttrLayout("bpf_prog_info", null, List.of(TYPE, ID, TAG, JITED_PROG_LEN,
-            XLATED_PROG_LEN, LOAD_TIME, NR_MAP_IDS, MAP_IDS, NAME, BTF_ID, RUN_TIME_NS, RUN_CNT, VERIFIED_INSNS));
+            XLATED_PROG_LEN, XLATED_PROG_INSNS, LOAD_TIME, NR_MAP_IDS, MAP_IDS, NAME, BTF_ID, RUN_TIME_NS, RUN_CNT,
+            VERIFIED_INSNS));
 
     public ProgInfo {
         mapIds = mapIds.clone();

@@ -78,4 +78,28 @@ class AttrEncodingTest {
         assertEquals(LinkCreateAttr.BPF_PERF_EVENT, b.getInt(8));
         assertEquals(cookie, b.getLong(16));
     }
+
+    @Property(tries = 50)
+    void testRunPointsAtItsBuffersWithTheirSizes(@ForAll int prog, @ForAll @IntRange(min = 1, max = 512) int dataIn,
+                                                 @ForAll @IntRange(min = 1, max = 512) int ctxIn, @ForAll int repeat) {
+        NativeArg.In data = new NativeArg.In(new byte[dataIn]);
+        NativeArg.Out dataOut = new NativeArg.Out(dataIn + 3);
+        NativeArg.In ctx = new NativeArg.In(new byte[ctxIn]);
+        FakeSpace space = new FakeSpace();
+        ByteBuffer b = le(new ProgTestRunAttr(prog, data, dataOut, repeat, ctx, null, 1, 2).encode(space));
+        assertEquals(prog, b.getInt(0));
+        assertEquals(0, b.getInt(4), "retval is the kernel's to fill");
+        assertEquals(dataIn, b.getInt(8));
+        assertEquals(dataIn + 3, b.getInt(12));
+        assertEquals(space.addresses.get(data), b.getLong(16));
+        assertEquals(space.addresses.get(dataOut), b.getLong(24));
+        assertEquals(repeat, b.getInt(32));
+        assertEquals(ctxIn, b.getInt(40));
+        assertEquals(0, b.getInt(44), "no ctx_out buffer, no size");
+        assertEquals(space.addresses.get(ctx), b.getLong(48));
+        assertEquals(0, b.getLong(56));
+        assertEquals(1, b.getInt(64));
+        assertEquals(2, b.getInt(68));
+        assertEquals(ProgTestRunAttr.LAYOUT.size(), b.capacity());
+    }
 }

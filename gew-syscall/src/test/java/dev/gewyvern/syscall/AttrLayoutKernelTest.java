@@ -26,8 +26,8 @@ class AttrLayoutKernelTest {
                 BtfLoadAttr.LAYOUT, LinkCreateAttr.LAYOUT, ObjInfoAttr.LAYOUT, GetFdByIdAttr.LAYOUT,
                 MapFreezeAttr.LAYOUT, PerfEventAttr.LAYOUT, MapInfo.LAYOUT, ProgInfo.LAYOUT, LinkInfo.LAYOUT,
                 BtfInfo.LAYOUT, TokenCreateAttr.LAYOUT, RawTracepointOpenAttr.LAYOUT,
-                IterCreateAttr.LAYOUT, NetfilterLinkAttr.LAYOUT, UprobeMultiLinkAttr.LAYOUT, TracingLinkAttr.LAYOUT,
-                StructOpsLinkAttr.LAYOUT, KprobeMultiLinkAttr.LAYOUT);
+                IterCreateAttr.LAYOUT, NetfilterLinkAttr.LAYOUT, UprobeMultiLinkAttr.LAYOUT, ProgTestRunAttr.LAYOUT,
+                TracingLinkAttr.LAYOUT, StructOpsLinkAttr.LAYOUT, KprobeMultiLinkAttr.LAYOUT);
     }
 
     /** Field name (dotted through named members) to {offset, size}, anonymous members flattened. */
