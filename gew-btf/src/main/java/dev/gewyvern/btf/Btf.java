@@ -361,6 +361,39 @@ public final class Btf {
         return new String(bytes, StandardCharsets.UTF_8);
     }
 
+    /**
+     * The hash {@link CoreNames#essentialHash} gives the essential part (up to its flavour) of the
+     * string at {@code offset}, read in place: how CO-RE indexes a BTF's type names without decoding them.
+     */
+    int essentialHash(int offset) {
+        if (offset < baseStrLen && offset >= 0) {
+            return base.essentialHash(offset);
+        }
+        if (offset < 0 || offset >= baseStrLen + strLen) {
+            throw new BtfException("BTF string offset " + Integer.toUnsignedString(offset)
+                    + " is past the string section (" + (baseStrLen + strLen) + " bytes)");
+        }
+        int start = strStart + offset - baseStrLen;
+        int end = start;
+        while (data.get(end) != 0) { // the section ends in NUL (checked by the index)
+            end++;
+        }
+        int n = end - start;
+        int len = n;
+        for (int i = n - 5; i >= 0; i--) {
+            if (data.get(start + i) != '_' && data.get(start + i + 1) == '_' && data.get(start + i + 2) == '_'
+                    && data.get(start + i + 3) == '_' && data.get(start + i + 4) != '_') {
+                len = i + 1;
+                break;
+            }
+        }
+        int h = 0;
+        for (int i = 0; i < len; i++) {
+            h = 31 * h + (data.get(start + i) & 0xff);
+        }
+        return h;
+    }
+
     /** True when the string at {@code offset} is {@code s} (ASCII compared without decoding). */
     boolean stringEquals(int offset, String s) {
         if (offset < baseStrLen && offset >= 0) {
@@ -406,6 +439,14 @@ public final class Btf {
             return base.kind(id);
         }
         return BtfKind.of((data.getInt(recordOffset(id) + 4) >>> 24) & 0x1f);
+    }
+
+    /** The name offset of type {@code id}'s record (0: anonymous), read without checking the rest of the record. */
+    int nameOffset(int id) {
+        if (id > 0 && id < firstId) {
+            return base.nameOffset(id);
+        }
+        return data.getInt(recordOffset(id));
     }
 
     /** The type's name without decoding the rest of it. */

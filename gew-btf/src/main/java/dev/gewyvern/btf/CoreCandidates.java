@@ -25,7 +25,7 @@ public final class CoreCandidates {
 
     private final Source main;
     private final Supplier<List<Source>> modules;
-    private final Map<Btf, Map<String, int[]>> indexes = new HashMap<>();
+    private final Map<Btf, NameIndex> indexes = new HashMap<>();
     private List<Source> loadedModules;
 
     /**
@@ -72,43 +72,82 @@ public final class CoreCandidates {
     }
 
     private void add(Source s, BtfKind kind, String essential, List<Candidate> out) {
-        int[] ids = index(s.btf()).get(essential);
+        int[] ids = index(s.btf()).get(CoreNames.essentialHash(essential));
         if (ids == null) {
             return;
         }
         for (int id : ids) {
-            if (CoreMatch.kindsCompatible(kind, s.btf().kind(id))) {
+            if (CoreMatch.kindsCompatible(kind, s.btf().kind(id))
+                    && CoreNames.essential(s.btf().name(id)).equals(essential)) {
                 out.add(new Candidate(s.btf(), s.name(), id));
             }
         }
     }
 
-    /** Every named type of {@code btf}'s own, by essential name. Built once per BTF. */
-    private synchronized Map<String, int[]> index(Btf btf) {
-        Map<String, int[]> idx = indexes.get(btf);
-        if (idx != null) {
-            return idx;
+    /**
+     * Every named type of {@code btf}'s own, by the hash of its essential name (read in place, no
+     * string decoded; a lookup checks the names of the few ids it finds). Built once per BTF.
+     */
+    private synchronized NameIndex index(Btf btf) {
+        NameIndex idx = indexes.get(btf);
+        if (idx == null) {
+            idx = new NameIndex(btf);
+            indexes.put(btf, idx);
         }
-        Map<String, int[]> build = new HashMap<>(btf.typeCount() / 2);
-        BtfCursor c = btf.cursor();
-        for (int id = Math.max(1, btf.firstTypeId()); id < btf.typeCount(); id++) {
-            c.at(id);
-            if (c.nameOffset() == 0) {
-                continue;
-            }
-            String name = c.name();
-            if (name.isEmpty()) {
-                continue;
-            }
-            build.merge(CoreNames.essential(name), new int[] {id}, CoreCandidates::append);
-        }
-        indexes.put(btf, build);
-        return build;
+        return idx;
     }
 
-    private static int[] append(int[] a, int[] b) {
-        int[] out = java.util.Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, out, a.length, b.length);
-        return out;
+    /**
+     * Type ids by essential-name hash: an open-addressing table of hashes whose ids sit in one array,
+     * chained by a second (no boxing: vmlinux has some 100k named types).
+     */
+    private static final class NameIndex {
+        private final int[] slots;     // hash table: 1 + the id of the chain's head, 0 when empty
+        private final int[] hashes;    // the hash each id was filed under, by id - first
+        private final int[] next;      // the next id with the same slot, by id - first (0: none)
+        private final int first;
+
+        NameIndex(Btf btf) {
+            first = Math.max(1, btf.firstTypeId());
+            int n = btf.typeCount() - first;
+            slots = new int[Integer.highestOneBit(Math.max(4, n) * 2) * 2];
+            hashes = new int[n];
+            next = new int[n];
+            int lastOffset = -1;
+            int lastHash = 0;
+            for (int id = btf.typeCount() - 1; id >= first; id--) {
+                int off = btf.nameOffset(id);
+                if (off == 0) {
+                    continue;
+                }
+                int h = off == lastOffset ? lastHash : btf.essentialHash(off);
+                lastOffset = off;
+                lastHash = h;
+                int slot = slot(h);
+                hashes[id - first] = h;
+                next[id - first] = slots[slot];
+                slots[slot] = id + 1 - first + 1;
+            }
+        }
+
+        private int slot(int h) {
+            return (h ^ (h >>> 16)) & (slots.length - 1);
+        }
+
+        /** The ids filed under hash {@code h}, in id order. */
+        int[] get(int h) {
+            int[] out = new int[4];
+            int count = 0;
+            for (int e = slots[slot(h)]; e != 0; e = next[e - 2]) {
+                int id = e - 2 + first;
+                if (hashes[id - first] == h) {
+                    if (count == out.length) {
+                        out = java.util.Arrays.copyOf(out, count * 2);
+                    }
+                    out[count++] = id;
+                }
+            }
+            return count == 0 ? null : java.util.Arrays.copyOf(out, count);
+        }
     }
 }

@@ -30,4 +30,13 @@ public final class CoreNames {
         int la = essentialLength(a);
         return la == essentialLength(b) && a.regionMatches(0, b, 0, la);
     }
+
+    /** A hash of {@code essential}'s UTF-8 bytes, the one {@link Btf} computes in place for the names it holds. */
+    static int essentialHash(String essential) {
+        int h = 0;
+        for (byte b : essential.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+            h = 31 * h + (b & 0xff);
+        }
+        return h;
+    }
 }
