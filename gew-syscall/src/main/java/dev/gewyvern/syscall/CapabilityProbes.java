@@ -134,7 +134,14 @@ final class CapabilityProbes {
                 }
                 break;
         }
-        return refusal(p, "BPF_PROG_TYPE_" + name.toUpperCase(java.util.Locale.ROOT), programConfig(name));
+        Support refused = refusal(p, "BPF_PROG_TYPE_" + name.toUpperCase(java.util.Locale.ROOT), programConfig(name));
+        if (name.equals("tracing") && refused instanceof Support.NotSupported n) {
+            // the probe loads as fentry (libbpf's and bpftool's probe does too); tp_btf and iter programs are
+            // tracing programs as well, and a kernel may allow those: their attach kinds carry that answer
+            return Support.notSupported(n.why(), n.detail() + "; probed as fentry, as bpftool does: tp_btf, iter "
+                    + "and the other tracing attach kinds are probed on their own, see attach kinds");
+        }
+        return refused;
     }
 
     /** A refused probe load, classified. */
