@@ -19,6 +19,7 @@ public final class CoreResolver {
     private final Btf local;
     private final CoreCandidates candidates;
     private final Map<Integer, List<CoreCandidates.Candidate>> narrowed = new HashMap<>();
+    private final Map<Site, Object> sites = new HashMap<>();
 
     public CoreResolver(Btf local, CoreCandidates candidates) {
         this.local = local;
@@ -28,6 +29,58 @@ public final class CoreResolver {
     public CoreCandidates candidates() {
         return candidates;
     }
+
+    /**
+     * Resolves every relocation of {@code ext} in its order, which is libbpf's (sections, then records),
+     * so that the narrowing of candidates sees them as libbpf does; each result (or error) is kept
+     * for {@link #resolve(String, int, int, String, CoreReloKind)} by its record's place. Records of an
+     * unknown kind or with a bad access string offset are left for that call to report.
+     */
+    public void resolveAll(BtfExt ext) {
+        for (Map.Entry<String, List<BtfExt.CoreRelo>> e : ext.coreRelos().entrySet()) {
+            for (BtfExt.CoreRelo r : e.getValue()) {
+                Optional<CoreReloKind> kind = CoreReloKind.of(r.kind());
+                String access;
+                try {
+                    access = local.string(r.accessStrOff());
+                } catch (BtfException bad) {
+                    continue;
+                }
+                if (kind.isPresent()) {
+                    outcome(new Site(e.getKey(), r.insnOff(), r.typeId(), access, kind.get()));
+                }
+            }
+        }
+    }
+
+    /**
+     * The relocation whose record is at byte {@code insnOff} of code section {@code section}: the
+     * result {@link #resolveAll} kept for it (or its error, thrown again), or resolved now.
+     */
+    public CoreRelocationResult resolve(String section, int insnOff, int typeId, String access, CoreReloKind kind) {
+        Object done = outcome(new Site(section, insnOff, typeId, access, kind));
+        if (done instanceof CoreException e) {
+            throw new CoreException(e.getMessage());
+        }
+        return (CoreRelocationResult) done;
+    }
+
+    /** The site's result or error, resolved once. */
+    private Object outcome(Site site) {
+        Object done = sites.get(site);
+        if (done == null) {
+            try {
+                done = resolve(site.typeId(), site.access(), site.kind());
+            } catch (CoreException e) {
+                done = e;
+            }
+            sites.put(site, done);
+        }
+        return done;
+    }
+
+    /** A relocation record's place and what it asks. */
+    private record Site(String section, int insnOff, int typeId, String access, CoreReloKind kind) {}
 
     /** Resolves one relocation (type id, access string and kind as in {@code .BTF.ext}). */
     public CoreRelocationResult resolve(int typeId, String access, CoreReloKind kind) {

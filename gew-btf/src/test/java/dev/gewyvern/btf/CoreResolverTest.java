@@ -169,4 +169,33 @@ class CoreResolverTest {
         assertEquals(module, mark.target().orElseThrow().btf());
         assertEquals(3, r.resolve(2, "0", CoreReloKind.TYPE_ID_TARGET).targetValue(), "the module's own type id");
     }
+
+    @Test
+    void relocationsNarrowCandidatesInTheObjectsOrderWhicheverProgramLoadsFirst() {
+        // target: two flavours of s, one with x, one with y. Local s has both. In .BTF.ext order x comes
+        // first: it matches s___a only, which narrows s's candidates to s___a, so y then finds nothing
+        // (libbpf's result), even when the program using y is the one loaded first.
+        Btf local = btf(S32, new BtfType.Struct("s", 8, false, false, List.of(new BtfType.Member("x", 1, 0, 0),
+                new BtfType.Member("y", 1, 32, 0))),
+                // named only to put these strings into the BTF: the section and the two access strings
+                new BtfType.Fwd("code", false), new BtfType.Fwd("0:0", false), new BtfType.Fwd("0:1", false));
+        Btf target = btf(S32, new BtfType.Struct("s___a", 4, false, false, List.of(new BtfType.Member("x", 1, 0, 0))),
+                new BtfType.Struct("s___b", 8, false, false, List.of(new BtfType.Member("y", 1, 32, 0))));
+        java.nio.ByteBuffer ext = java.nio.ByteBuffer.allocate(32 + 4 + 8 + 2 * 16).order(ByteOrder.LITTLE_ENDIAN);
+        ext.putShort((short) 0xeb9f).put((byte) 1).put((byte) 0).putInt(32);
+        ext.putInt(0).putInt(0).putInt(0).putInt(0).putInt(0).putInt(4 + 8 + 2 * 16);
+        ext.putInt(16).putInt(local.nameOffset(3)).putInt(2);
+        ext.putInt(0).putInt(2).putInt(local.nameOffset(4)).putInt(CoreReloKind.FIELD_BYTE_OFFSET.number());
+        ext.putInt(8).putInt(2).putInt(local.nameOffset(5)).putInt(CoreReloKind.FIELD_BYTE_OFFSET.number());
+        BtfExt parsed = BtfExt.parse(ext.array(), local);
+        CoreResolver r = new CoreResolver(local, CoreCandidates.of("t", target));
+        r.resolveAll(parsed);
+        CoreRelocationResult y = r.resolve("code", 8, 2, "0:1", CoreReloKind.FIELD_BYTE_OFFSET);
+        CoreRelocationResult x = r.resolve("code", 0, 2, "0:0", CoreReloKind.FIELD_BYTE_OFFSET);
+        assertTrue(y.poison(), "y after x: only s___a is left, which has no y");
+        assertEquals(0, x.targetValue());
+        // without the object's order, resolving y first would have found it in s___b
+        CoreResolver fresh = new CoreResolver(local, CoreCandidates.of("t", target));
+        assertEquals(4, fresh.resolve("code", 8, 2, "0:1", CoreReloKind.FIELD_BYTE_OFFSET).targetValue());
+    }
 }

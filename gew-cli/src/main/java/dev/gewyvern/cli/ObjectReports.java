@@ -43,6 +43,11 @@ final class ObjectReports {
                 .setByteOrder(o.byteOrder() == ByteOrder.LITTLE_ENDIAN ? "little-endian" : "big-endian")
                 .setLicense(o.license()).setKernelVersion(o.kernelVersion())
                 .setBtfTypes(btf.map(b -> b.typeCount() - 1).orElse(0));
+        CoreResolver resolver = null;
+        if (core != null && btf.isPresent()) {
+            resolver = new CoreResolver(btf.get(), core);
+            o.btfExt().ifPresent(resolver::resolveAll);
+        }
         for (BpfProgram p : o.programs()) {
             ProgramReport.Builder pr = ProgramReport.newBuilder().setName(p.name()).setSection(p.sectionName())
                     .setInstructions(p.insns().size()).addAllSubprograms(p.subprograms())
@@ -55,8 +60,8 @@ final class ObjectReports {
             if (disasm) {
                 pr.addAllDisassembly(p.disassemble());
             }
-            if (core != null && !p.coreRelocations().isEmpty() && btf.isPresent()) {
-                core(pr, p, new CoreResolver(btf.get(), core));
+            if (resolver != null && !p.coreRelocations().isEmpty()) {
+                core(pr, p, resolver);
             }
             r.addPrograms(pr);
         }
@@ -118,7 +123,7 @@ final class ObjectReports {
         }
     }
 
-    /** The program's relocations resolved (each with its own resolver, as a load of the object would). */
+    /** The program's relocations resolved by the object's resolver, as a load of the object would. */
     private static void core(ProgramReport.Builder pr, BpfProgram p, CoreResolver resolver) {
         BpfProgram relocated;
         try {

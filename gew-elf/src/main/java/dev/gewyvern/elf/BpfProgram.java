@@ -101,7 +101,7 @@ public final class BpfProgram {
             }
             CoreRelocationResult result;
             try {
-                result = resolver.resolve(r.typeId(), btf.string(r.accessStrOff()), kind);
+                result = resolver.resolve(r.section(), r.insnOff(), r.typeId(), btf.string(r.accessStrOff()), kind);
             } catch (CoreException | dev.gewyvern.btf.BtfException e) {
                 throw new ElfException(where + ": " + e.getMessage());
             }

@@ -323,7 +323,7 @@ final class ProgramLinker {
             for (BtfExt.CoreRelo r : ext.coreRelos(f.section().name())) {
                 int idx = index(f, pos, r.insnOff(), "core_relo");
                 if (idx >= 0) {
-                    out.add(new CoreRelocation(idx, r.typeId(), r.accessStrOff(), r.kind()));
+                    out.add(new CoreRelocation(idx, r.typeId(), r.accessStrOff(), r.kind(), f.section().name(), r.insnOff()));
                 }
             }
         });

@@ -134,7 +134,9 @@ final class ObjectLoader {
         if (!relocations || obj.btf().isEmpty()) {
             return null;
         }
-        return new CoreResolver(obj.btf().get(), target != null ? target : CoreTargets.kernel());
+        CoreResolver resolver = new CoreResolver(obj.btf().get(), target != null ? target : CoreTargets.kernel());
+        obj.btfExt().ifPresent(resolver::resolveAll);
+        return resolver;
     }
 
     /**
