@@ -185,9 +185,26 @@ final class RuntimeService extends RuntimeGrpc.RuntimeImplBase {
             int limit = r.getMapEntryLimit() == 0 ? 100 : (int) Math.min(r.getMapEntryLimit(), 10_000);
             SessionView v = engine.show(r.getSessionId(), limit);
             SessionDetail.Builder b = SessionDetail.newBuilder().setRecord(v.record());
+            for (SessionView.ProgramView p : v.programs()) {
+                dev.gewyvern.proto.v1.ProgramDetail.Builder pb = dev.gewyvern.proto.v1.ProgramDetail.newBuilder()
+                        .setName(p.name()).setType(p.type()).setId(p.id()).setTag(p.tag())
+                        .setVerifiedInsns(p.verifiedInsns()).setXlatedBytes(p.xlatedBytes())
+                        .setJitedBytes(p.jitedBytes()).setLoadedAtUnixMs(p.loadedAtUnixMs()).setBtfId(p.btfId())
+                        .addAllMapIds(p.mapIds()).setRunCount(p.runCount()).setRunTimeNs(p.runTimeNs());
+                if (p.verification() != null) {
+                    pb.setVerification(p.verification());
+                }
+                b.addPrograms(pb);
+            }
+            for (SessionView.LinkView l : v.links()) {
+                b.addLinks(dev.gewyvern.proto.v1.LinkDetail.newBuilder().setName(l.name()).setType(l.type())
+                        .setId(l.id()).setProgId(l.progId()).setTarget(l.target()));
+            }
             for (SessionView.MapView m : v.maps()) {
                 MapContents.Builder mb = MapContents.newBuilder().setName(m.name()).setType(m.type())
-                        .setKeyType(m.keyType()).setValueType(m.valueType()).setTotalEntries(m.totalEntries());
+                        .setKeyType(m.keyType()).setValueType(m.valueType()).setTotalEntries(m.totalEntries())
+                        .setId(m.id()).setMaxEntries(m.maxEntries()).setKeySize(m.keySize())
+                        .setValueSize(m.valueSize()).setFlags(m.flags()).setBtfId(m.btfId());
                 for (SessionView.Entry e : m.entries()) {
                     mb.addEntries(MapEntry.newBuilder().setKey(e.key()).setValue(e.value()));
                 }

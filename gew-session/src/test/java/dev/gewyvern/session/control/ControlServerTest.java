@@ -157,6 +157,18 @@ class ControlServerTest {
         SessionDetail detail = c.get(id, 10);
         assertEquals("exec_counts", detail.getMaps(0).getName());
         assertEquals("char[16]", detail.getMaps(0).getKeyType());
+        assertEquals(16, detail.getMaps(0).getKeySize());
+        int recordedMapId = applied.getRecord().getObjectsList().stream()
+                .filter(o -> o.getName().equals("exec_counts")).findFirst().orElseThrow().getKernelId();
+        assertEquals(recordedMapId, detail.getMaps(0).getId());
+        var prog = detail.getPrograms(0);
+        assertEquals("count_execs", prog.getName());
+        assertEquals("tracepoint", prog.getType());
+        assertTrue(prog.getVerifiedInsns() > 0 && prog.getXlatedBytes() > 0 && prog.getTag().length() == 16, prog.toString());
+        assertTrue(prog.getMapIdsList().contains(recordedMapId), prog.toString());
+        assertTrue(prog.getVerification().getProcessedInsns() > 0, prog.toString());
+        assertEquals(prog.getId(), detail.getLinks(0).getProgId());
+        assertTrue(detail.getLinks(0).getId() > 0, detail.getLinks(0).toString());
 
         Iterator<PhaseEvent> watch = c.watch(id);
         assertEquals(dev.gewyvern.proto.v1.Phase.COMMITTED, watch.next().getPhase());
