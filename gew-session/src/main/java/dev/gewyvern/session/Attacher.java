@@ -82,6 +82,11 @@ final class Attacher {
                     throw bad(field + ".kprobe_multi.pattern", "'" + km.getPattern() + "' is not a glob of function "
                             + "names (letters, digits, _, * and ?)");
                 }
+                if (km.getCookiesCount() != 0 && km.getCookiesCount() != km.getSymbolsCount()) {
+                    throw bad(field + ".kprobe_multi.cookies", km.getCookiesCount() + " cookies for "
+                            + km.getSymbolsCount() + " symbols: give one per symbol, in their order (cookies need "
+                            + "symbols, not a pattern)");
+                }
             }
             case FREPLACE -> {
                 var f = a.getFreplace();
@@ -271,7 +276,8 @@ final class Attacher {
                     functions = resolved.functions();
                     target += " (" + functions.size() + " functions of " + resolved.source() + ")";
                 }
-                return new Attached(Links.kprobeMulti(prog, functions, ret), target);
+                long[] cookies = km.getCookiesList().stream().mapToLong(Long::longValue).toArray();
+                return new Attached(Links.kprobeMulti(prog, functions, cookies, ret), target);
             }
             case FREPLACE: {
                 need(p, match, "freplace", ProgramSection.FREPLACE);

@@ -179,7 +179,8 @@ class TracingKindsKernelTest {
                 prog("kp_unlink_ret", kprobe("do_unlinkat", 0)),
                 prog("kp_any", kprobe("vfs_read", 16)),
                 prog("kp_multi", AttachTarget.newBuilder().setKprobeMulti(
-                        KprobeMulti.newBuilder().addSymbols("do_unlinkat").addSymbols("do_rmdir"))),
+                        KprobeMulti.newBuilder().addSymbols("do_unlinkat").addSymbols("do_rmdir")
+                                .addCookies(1).addCookies(0xfeedL))),
                 prog("kp_multi_ret", AttachTarget.newBuilder().setKprobeMulti(
                         KprobeMulti.newBuilder().setPattern("do_unlinkat*"))),
                 prog("on_unlink_entry", tracing("do_unlinkat")),
@@ -209,7 +210,7 @@ class TracingKindsKernelTest {
         int multi = k.attachType("BPF_TRACE_KPROBE_MULTI");
         planHas(plan, "BPF_PROG_LOAD ProgLoadAttr[progType=2, expectedAttachType=" + multi);
         planHas(plan, "BPF_LINK_CREATE KprobeMultiLinkAttr[progFd=");
-        planHas(plan, ", attachType=" + multi + ", flags=0, symbols=[do_unlinkat, do_rmdir]]");
+        planHas(plan, ", attachType=" + multi + ", flags=0, symbols=[do_unlinkat, do_rmdir], cookies=[1, 65261]]");
         // available_filter_functions where it can be read (this sandbox answers EPERM), else kallsyms' text symbols
         List<String> matching = new ArrayList<>();
         List<String> lines;
@@ -230,7 +231,7 @@ class TracingKindsKernelTest {
         }
         assertTrue(matching.contains("do_unlinkat"), matching.toString());
         planHas(plan, ", attachType=" + multi + ", flags=" + k.constant("BPF_F_KPROBE_MULTI_RETURN") + ", symbols="
-                + matching + "]");
+                + matching + ", cookies=[]]");
 
         // fentry and lsm: loaded against the function's (the hook's) id in vmlinux BTF, linked as tracing links
         int fentry = k.attachType("BPF_TRACE_FENTRY");

@@ -55,6 +55,13 @@ class TracingTargetsValidationTest {
         assertEquals("invalid pipeline: programs[0].attach.kprobe_multi.pattern: 'do_[a-z]*' is not a glob of function "
                 + "names (letters, digits, _, * and ?)",
                 error(AttachTarget.newBuilder().setKprobeMulti(KprobeMulti.newBuilder().setPattern("do_[a-z]*"))));
+        assertEquals("invalid pipeline: programs[0].attach.kprobe_multi.cookies: 1 cookies for 2 symbols: give one per "
+                + "symbol, in their order (cookies need symbols, not a pattern)",
+                error(AttachTarget.newBuilder().setKprobeMulti(KprobeMulti.newBuilder().addSymbols("a").addSymbols("b")
+                        .addCookies(7))));
+        assertEquals("invalid pipeline: programs[0].attach.kprobe_multi.cookies: 1 cookies for 0 symbols: give one per "
+                + "symbol, in their order (cookies need symbols, not a pattern)",
+                error(AttachTarget.newBuilder().setKprobeMulti(KprobeMulti.newBuilder().setPattern("do_*").addCookies(7))));
         assertEquals("invalid pipeline: programs[0].attach.freplace: name the target: a program of this session, or "
                 + "the path of a pinned program", error(AttachTarget.newBuilder().setFreplace(Freplace.newBuilder())));
         assertEquals("invalid pipeline: programs[0].attach.freplace.program: 'a-b' must be a C identifier",

@@ -9,9 +9,11 @@ import java.util.List;
  * BPF_LINK_CREATE of a kprobe.multi link (5.18+): one link with kprobes (or, {@code flags}
  * BPF_F_KPROBE_MULTI_RETURN, kretprobes) on several kernel functions, given by name ({@code syms}, an
  * array of string pointers the kernel resolves through kallsyms). The program must have been loaded with
- * expected attach type BPF_TRACE_KPROBE_MULTI.
+ * expected attach type BPF_TRACE_KPROBE_MULTI. {@code cookies} (none, or one per symbol) are what
+ * bpf_get_attach_cookie() returns in each.
  */
-public record KprobeMultiLinkAttr(int progFd, int attachType, int flags, List<String> symbols) implements BpfAttr {
+public record KprobeMultiLinkAttr(int progFd, int attachType, int flags, List<String> symbols, long[] cookies)
+        implements BpfAttr {
     static final AttrField PROG_FD = f("prog_fd", 0, 4);
     static final AttrField ATTACH_TYPE = f("attach_type", 8, 4);
     static final AttrField KM_FLAGS = f("kprobe_multi.flags", 16, 4);
@@ -24,9 +26,23 @@ public record KprobeMultiLinkAttr(int progFd, int attachType, int flags, List<St
 
     public KprobeMultiLinkAttr {
         symbols = List.copyOf(symbols);
+        cookies = cookies.clone();
         if (symbols.isEmpty()) {
             throw new IllegalArgumentException("a kprobe.multi link needs at least one function");
         }
+        if (cookies.length != 0 && cookies.length != symbols.size()) {
+            throw new IllegalArgumentException("a kprobe.multi link takes no cookies or one per function, not "
+                    + cookies.length + " for " + symbols.size());
+        }
+    }
+
+    public KprobeMultiLinkAttr(int progFd, int attachType, int flags, List<String> symbols) {
+        this(progFd, attachType, flags, symbols, new long[0]);
+    }
+
+    @Override
+    public long[] cookies() {
+        return cookies.clone();
     }
 
     public BpfCommand command() {
@@ -54,5 +70,29 @@ public record KprobeMultiLinkAttr(int progFd, int attachType, int flags, List<St
     public void encode(AttrBuffer out) {
         out.u32(PROG_FD, progFd).u32(ATTACH_TYPE, attachType).u32(KM_FLAGS, flags).u32(CNT, symbols.size())
                 .ptr(SYMS, syms());
+        if (cookies.length > 0) {
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(cookies.length * 8).order(java.nio.ByteOrder.nativeOrder());
+            for (long c : cookies) {
+                b.putLong(c);
+            }
+            out.ptr(COOKIES, new NativeArg.In(b.array()));
+        }
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof KprobeMultiLinkAttr k && k.progFd == progFd && k.attachType == attachType
+                && k.flags == flags && k.symbols.equals(symbols) && java.util.Arrays.equals(k.cookies, cookies);
+    }
+
+    @Override
+    public int hashCode() {
+        return java.util.Objects.hash(progFd, attachType, flags, symbols, java.util.Arrays.hashCode(cookies));
+    }
+
+    @Override
+    public String toString() {
+        return "KprobeMultiLinkAttr[progFd=" + progFd + ", attachType=" + attachType + ", flags=" + flags
+                + ", symbols=" + symbols + ", cookies=" + java.util.Arrays.toString(cookies) + "]";
     }
 }

@@ -80,16 +80,17 @@ public final class Links {
 
     /**
      * kprobe.multi: one link with kprobes (or, {@code retprobe}, kretprobes) on every kernel function of
-     * {@code functions}. The program must have been loaded with expected attach type BPF_TRACE_KPROBE_MULTI.
+     * {@code functions}, each with its cookie of {@code cookies} (none, or one per function). The program
+     * must have been loaded with expected attach type BPF_TRACE_KPROBE_MULTI.
      */
-    public static Fd kprobeMulti(Fd prog, List<String> functions, boolean retprobe) {
+    public static Fd kprobeMulti(Fd prog, List<String> functions, long[] cookies, boolean retprobe) {
         int flags = retprobe ? KernelTypes.running().constant("BPF_F_KPROBE_MULTI_RETURN") : 0;
         if (flags < 0) {
             throw new BpfException("kretprobe.multi", Errno.EINVAL,
                     "this kernel's BTF has no BPF_F_KPROBE_MULTI_RETURN (too old for kretprobe.multi)", null);
         }
         return link(Kernel.get().bpf(new KprobeMultiLinkAttr(prog.value(), attachType("BPF_TRACE_KPROBE_MULTI"), flags,
-                functions)), "BPF_LINK_CREATE", (retprobe ? "kretprobe.multi " : "kprobe.multi ")
+                functions, cookies)), "BPF_LINK_CREATE", (retprobe ? "kretprobe.multi " : "kprobe.multi ")
                 + String.join(",", functions));
     }
 

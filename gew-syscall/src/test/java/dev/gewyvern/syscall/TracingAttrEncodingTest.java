@@ -95,6 +95,25 @@ class TracingAttrEncodingTest {
     @Test
     void kprobeMultiNeedsAFunction() {
         assertThrows(IllegalArgumentException.class, () -> new KprobeMultiLinkAttr(1, 42, 0, List.of()));
+        assertThrows(IllegalArgumentException.class, () -> new KprobeMultiLinkAttr(1, 42, 0, List.of("a", "b"),
+                new long[] {1}));
+    }
+
+    @Property(tries = 100)
+    void kprobeMultiCookiesAreOneU64PerFunctionInTheirOrder(
+            @ForAll @Size(min = 1, max = 20) List<@AlphaChars @StringLength(min = 1, max = 40) String> names,
+            @ForAll long seed) {
+        long[] cookies = new java.util.Random(seed).longs(names.size()).toArray();
+        AttrEncodingTest.FakeSpace space = new AttrEncodingTest.FakeSpace();
+        ByteBuffer b = le(new KprobeMultiLinkAttr(7, 42, 0, names, cookies).encode(space));
+        assertEquals(names.size(), b.getInt(20));
+        NativeArg array = space.addresses.entrySet().stream().filter(e -> e.getValue() == b.getLong(40))
+                .findFirst().orElseThrow().getKey();
+        ByteBuffer c = ByteBuffer.wrap(((NativeArg.In) array).bytes()).order(java.nio.ByteOrder.nativeOrder());
+        assertEquals(names.size() * 8, c.capacity());
+        for (int i = 0; i < cookies.length; i++) {
+            assertEquals(cookies[i], c.getLong(i * 8), "cookie " + i);
+        }
     }
 
     @Property(tries = 100)
