@@ -90,6 +90,40 @@ class LoadOnlyDifferentialKernelTest {
         return tests;
     }
 
+    /**
+     * A program written as libbpf-tools ones are: against a vmlinux.h, here the one gewyvern's own C
+     * dump makes of the running kernel's BTF, compiled by clang now (CI installs clang-19; without it
+     * the test fails under CI=true and is skipped elsewhere). Its 26 CO-RE relocations (BPF_CORE_READ
+     * chains, a flavour, existence checks, an enum value, a bitfield, type relocations) must give the
+     * instructions libbpf gives.
+     */
+    @org.junit.jupiter.api.Test
+    void aProgramBuiltAgainstGewsOwnVmlinuxHeaderRunsAsLibbpfsDoes(@org.junit.jupiter.api.io.TempDir Path tmp)
+            throws Exception {
+        Files.writeString(tmp.resolve("vmlinux.h"), dev.gewyvern.btf.BtfCDump.dump(
+                dev.gewyvern.syscall.KernelBtf.shared().vmlinux(), "__VMLINUX_H__"));
+        Path obj = tmp.resolve("task_core.bpf.o");
+        String arch = System.getProperty("os.arch").equals("amd64") ? "x86_64" : System.getProperty("os.arch");
+        List<String> cmd = List.of("clang-19", "-g", "-O2", "-target", "bpf", "-mcpu=v3", "-I" + tmp,
+                "-I/usr/include/" + arch + "-linux-gnu", "-c",
+                KernelTestSupport.testdata("vmlinux/task_core.bpf.c").toString(), "-o", obj.toString());
+        Process clang;
+        try {
+            clang = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        } catch (IOException e) {
+            if ("true".equals(System.getenv("CI"))) {
+                org.junit.jupiter.api.Assertions.fail("CI=true but clang-19 cannot be run: " + e.getMessage());
+            }
+            org.junit.jupiter.api.Assumptions.abort("no clang-19 here: " + e.getMessage());
+            return;
+        }
+        String out = new String(clang.getInputStream().readAllBytes());
+        assertEquals(0, clang.waitFor(), "clang against gewyvern's vmlinux.h: " + out);
+        BpfProgram p = dev.gewyvern.elf.BpfObject.parse(Files.readAllBytes(obj)).program("read_task").orElseThrow();
+        assertTrue(p.coreRelocations().size() >= 20, p.coreRelocations().size() + " relocations");
+        compare(obj, "task_core");
+    }
+
     private void compare(Path obj, String name) throws Exception {
         dev.gewyvern.elf.BpfObject parsed = dev.gewyvern.elf.BpfObject.parse(Files.readAllBytes(obj));
         Path dir = Path.of("/sys/fs/bpf", "gwo-loadonly-" + ProcessHandle.current().pid() + "-" + name);
