@@ -59,7 +59,7 @@ class StructOpsAndTracingIT {
         assertTrue(dry.out().contains("perf_event_open KprobeEventAttr[type=none (no kprobe PMU here), config=0, "
                 + "config1=&\"do_unlinkat\", config2=0] pid -1 cpu 0"), dry.toString());
         assertTrue(dry.out().contains("BPF_LINK_CREATE KprobeMultiLinkAttr[progFd="), dry.toString());
-        assertTrue(dry.out().contains("symbols=[do_unlinkat, do_rmdir]]"), dry.toString());
+        assertTrue(dry.out().contains("symbols=[do_unlinkat, do_rmdir], cookies=[]]"), dry.toString());
         assertTrue(dry.out().contains("BPF_LINK_CREATE TracingLinkAttr[progFd="), dry.toString());
     }
 }
