@@ -262,14 +262,16 @@ final class Attacher {
                 return new Attached(Links.kprobe(prog, kp.getFunction(), kp.getOffset(), ret), target);
             }
             case KPROBE_MULTI: {
-                need(p, match, "kprobe_multi", ProgramSection.KPROBE_MULTI, ProgramSection.KRETPROBE_MULTI);
+                need(p, match, "kprobe_multi", ProgramSection.KPROBE_MULTI, ProgramSection.KRETPROBE_MULTI,
+                        ProgramSection.KPROBE_SESSION);
                 boolean ret = kind == ProgramSection.KRETPROBE_MULTI;
+                boolean session = kind == ProgramSection.KPROBE_SESSION;
                 var km = a.getKprobeMulti();
                 String spec = km.getPattern().isEmpty() ? String.join(",", km.getSymbolsList()) : km.getPattern();
                 if (!match.name().isEmpty()) {
                     sameTarget(p, match, "kprobe_multi", spec);
                 }
-                String target = (ret ? "kretprobe.multi:" : "kprobe.multi:") + spec;
+                String target = (session ? "kprobe.session:" : ret ? "kretprobe.multi:" : "kprobe.multi:") + spec;
                 java.util.List<String> functions = km.getSymbolsList();
                 if (!km.getPattern().isEmpty()) {
                     var resolved = dev.gewyvern.syscall.KernelFunctions.matching(km.getPattern());
@@ -277,7 +279,7 @@ final class Attacher {
                     target += " (" + functions.size() + " functions of " + resolved.source() + ")";
                 }
                 long[] cookies = km.getCookiesList().stream().mapToLong(Long::longValue).toArray();
-                return new Attached(Links.kprobeMulti(prog, functions, cookies, ret), target);
+                return new Attached(Links.kprobeMulti(prog, functions, cookies, ret, session), target);
             }
             case FREPLACE: {
                 need(p, match, "freplace", ProgramSection.FREPLACE);

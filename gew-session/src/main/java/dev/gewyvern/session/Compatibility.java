@@ -157,6 +157,9 @@ final class Compatibility {
         if (pattern.startsWith("uprobe.multi") || pattern.startsWith("uretprobe.multi")) {
             return "uprobe.multi";
         }
+        if (pattern.startsWith("uprobe.session") || pattern.startsWith("kprobe.session")) {
+            return pattern.substring(0, "uprobe.session".length());
+        }
         // a uprobe section is a uprobe whatever the target (a wrong target is the attacher's to name)
         if (target.hasUprobe() || pattern.startsWith("uprobe") || pattern.startsWith("uretprobe")) {
             return pattern.startsWith("uretprobe") ? "uretprobe" : "uprobe";

@@ -81,15 +81,17 @@ final class UprobeMultiTarget {
 
     static Attacher.Attached attach(Program p, Fd prog, ProgramSection.Match match) {
         Attacher.need(p, match, "uprobe_multi", ProgramSection.UPROBE_MULTI, ProgramSection.URETPROBE_MULTI,
-                ProgramSection.UPROBE_MULTI_S, ProgramSection.URETPROBE_MULTI_S);
+                ProgramSection.UPROBE_MULTI_S, ProgramSection.URETPROBE_MULTI_S, ProgramSection.UPROBE_SESSION,
+                ProgramSection.UPROBE_SESSION_S);
         boolean ret = match.kind() == ProgramSection.URETPROBE_MULTI || match.kind() == ProgramSection.URETPROBE_MULTI_S;
+        boolean session = match.kind() == ProgramSection.UPROBE_SESSION || match.kind() == ProgramSection.UPROBE_SESSION_S;
         UprobeMulti u = p.getAttach().getUprobeMulti();
         Path bin = Path.of(u.getBinary());
         List<String> symbols = symbols(p, u, Links.readElf(bin));
         long[] cookies = u.getCookiesList().stream().mapToLong(Long::longValue).toArray();
-        String target = (ret ? "uretprobe.multi:" : "uprobe.multi:") + bin + ":"
+        String target = (session ? "uprobe.session:" : ret ? "uretprobe.multi:" : "uprobe.multi:") + bin + ":"
                 + (u.getPattern().isEmpty() ? String.join(",", symbols) : u.getPattern() + " (" + symbols.size()
                 + " functions)") + (u.getPid() == 0 ? "" : "@pid" + u.getPid());
-        return new Attacher.Attached(Links.uprobeMulti(prog, bin, symbols, cookies, u.getPid(), ret), target);
+        return new Attacher.Attached(Links.uprobeMulti(prog, bin, symbols, cookies, u.getPid(), ret, session), target);
     }
 }

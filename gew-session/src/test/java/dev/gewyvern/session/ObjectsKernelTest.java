@@ -39,7 +39,8 @@ class ObjectsKernelTest {
     /** Objects whose every program this kernel refuses with EPERM (fentry/fexit/fmod_ret/LSM policy). */
     private static final Set<String> REFUSED_BY_POLICY = Set.of("tracing");
     /** Objects with sections newer than the bpftool here: bpftool refuses the object, gewyvern loads it. */
-    private static final Set<String> NEWER_THAN_BPFTOOL = Set.of("sections_new", "attachkinds", "netkit", "uprobemulti");
+    private static final Set<String> NEWER_THAN_BPFTOOL = Set.of("sections_new", "attachkinds", "netkit", "uprobemulti",
+            "uprobesession");
     /** Objects with a legacy "maps" section, which libbpf 1.0+ (and so bpftool) refuses and gewyvern loads. */
     private static final Set<String> LEGACY_MAPS = Set.of("legacy");
     /**

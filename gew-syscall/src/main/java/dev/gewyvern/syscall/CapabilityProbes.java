@@ -393,6 +393,21 @@ final class CapabilityProbes {
         return multi ? viaLink("kprobe", "uprobe_multi", "uprobe PMU") : viaLink("kprobe", "perf_event", "uprobe PMU");
     }
 
+    /**
+     * A session kind (kprobe.session, uprobe.session): its multi link's support, and the kernel's attach
+     * type for it (a program runs at entry and, if it returned 0 there, at return).
+     */
+    private Support session(Support multi, String attachType) {
+        if (!multi.isSupported()) {
+            return multi;
+        }
+        if (kernel.attachType(attachType) < 0) {
+            return Support.notSupported(Support.Why.ABSENT, "no " + attachType + " in the kernel's BTF (6.10+ for "
+                    + "kprobe sessions, 6.13+ for uprobe sessions)");
+        }
+        return Support.supported(((Support.Supported) multi).detail() + ", " + attachType);
+    }
+
     /** A counting CPU-cycles event on this thread: the hardware PMU is there, or the reason it is not. */
     private Support hardwarePerf() {
         Support p = prog("perf_event");
@@ -445,6 +460,8 @@ final class CapabilityProbes {
         add(a, "", "uprobe", uprobes(false));
         add(a, "", "uretprobe", uprobes(false));
         add(a, "", "uprobe.multi", uprobes(true));
+        add(a, "", "kprobe.session", session(kprobes(true), "BPF_TRACE_KPROBE_SESSION"));
+        add(a, "", "uprobe.session", session(uprobes(true), "BPF_TRACE_UPROBE_SESSION"));
         add(a, "", "perf_event", viaLink("perf_event", "perf_event", "software events"));
         add(a, "", "perf_event.hardware", hardwarePerf());
         for (String k : List.of("cgroup_skb", "cgroup_sock", "cgroup_sock_addr", "cgroup_sockopt", "cgroup_sysctl",

@@ -84,13 +84,19 @@ public final class Links {
      * must have been loaded with expected attach type BPF_TRACE_KPROBE_MULTI.
      */
     public static Fd kprobeMulti(Fd prog, List<String> functions, long[] cookies, boolean retprobe) {
+        return kprobeMulti(prog, functions, cookies, retprobe, false);
+    }
+
+    /** As {@link #kprobeMulti(Fd, List, long[], boolean)}; {@code session}: a kprobe.session link (BPF_TRACE_KPROBE_SESSION). */
+    public static Fd kprobeMulti(Fd prog, List<String> functions, long[] cookies, boolean retprobe, boolean session) {
         int flags = retprobe ? KernelTypes.running().constant("BPF_F_KPROBE_MULTI_RETURN") : 0;
         if (flags < 0) {
             throw new BpfException("kretprobe.multi", Errno.EINVAL,
                     "this kernel's BTF has no BPF_F_KPROBE_MULTI_RETURN (too old for kretprobe.multi)", null);
         }
-        return link(Kernel.get().bpf(new KprobeMultiLinkAttr(prog.value(), attachType("BPF_TRACE_KPROBE_MULTI"), flags,
-                functions, cookies)), "BPF_LINK_CREATE", (retprobe ? "kretprobe.multi " : "kprobe.multi ")
+        return link(Kernel.get().bpf(new KprobeMultiLinkAttr(prog.value(),
+                attachType(session ? "BPF_TRACE_KPROBE_SESSION" : "BPF_TRACE_KPROBE_MULTI"), flags, functions, cookies)),
+                "BPF_LINK_CREATE", (session ? "kprobe.session " : retprobe ? "kretprobe.multi " : "kprobe.multi ")
                 + String.join(",", functions));
     }
 
@@ -139,15 +145,25 @@ public final class Links {
      */
     public static Fd uprobeMulti(Fd prog, Path binary, List<String> symbols, long[] cookies, int pid,
                                  boolean retprobe) {
+        return uprobeMulti(prog, binary, symbols, cookies, pid, retprobe, false);
+    }
+
+    /**
+     * As {@link #uprobeMulti(Fd, Path, List, long[], int, boolean)}; {@code session}: a uprobe.session
+     * link (BPF_TRACE_UPROBE_SESSION), whose program runs at entry and, when it returned 0, at return.
+     */
+    public static Fd uprobeMulti(Fd prog, Path binary, List<String> symbols, long[] cookies, int pid,
+                                 boolean retprobe, boolean session) {
         byte[] elf = readElf(binary);
         long[] offsets = new long[symbols.size()];
         for (int i = 0; i < offsets.length; i++) {
             offsets[i] = fileOffset(elf, binary, symbols.get(i), "uprobe.multi ");
         }
         int flags = retprobe ? KernelTypes.running().constant("BPF_F_UPROBE_MULTI_RETURN") : 0;
-        return link(Kernel.get().bpf(new UprobeMultiLinkAttr(prog.value(), attachType("BPF_TRACE_UPROBE_MULTI"),
+        return link(Kernel.get().bpf(new UprobeMultiLinkAttr(prog.value(),
+                attachType(session ? "BPF_TRACE_UPROBE_SESSION" : "BPF_TRACE_UPROBE_MULTI"),
                 binary.toAbsolutePath().toString(), offsets, cookies, flags, pid)), "BPF_LINK_CREATE",
-                (retprobe ? "uretprobe.multi " : "uprobe.multi ") + binary + ":" + String.join(",", symbols)
+                (session ? "uprobe.session " : retprobe ? "uretprobe.multi " : "uprobe.multi ") + binary + ":" + String.join(",", symbols)
                         + (pid == 0 ? "" : " of pid " + pid));
     }
 
