@@ -300,7 +300,8 @@ public enum ProgramSection {
                 case SYSCALL:
                     if (name().isEmpty()) {
                         return Optional.of("section '" + section + "' does not name its attach target: want "
-                                + kind.pattern.replace("+", "") + "/<target>");
+                                + kind.pattern.replace("+", "") + "/<target>, or a Pipeline target (--attach) "
+                                + "that names it");
                     }
                     return Optional.empty();
                 default:
