@@ -71,11 +71,7 @@ public record KprobeMultiLinkAttr(int progFd, int attachType, int flags, List<St
         out.u32(PROG_FD, progFd).u32(ATTACH_TYPE, attachType).u32(KM_FLAGS, flags).u32(CNT, symbols.size())
                 .ptr(SYMS, syms());
         if (cookies.length > 0) {
-            java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(cookies.length * 8).order(java.nio.ByteOrder.nativeOrder());
-            for (long c : cookies) {
-                b.putLong(c);
-            }
-            out.ptr(COOKIES, new NativeArg.In(b.array()));
+            out.ptr(COOKIES, NativeArg.u64s(cookies));
         }
     }
 

@@ -80,6 +80,15 @@ public sealed interface NativeArg {
         }
     }
 
+    /** {@code __u64 values[n]} in the host's byte order (offsets, cookies, addresses). */
+    static In u64s(long[] values) {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(values.length * 8).order(java.nio.ByteOrder.nativeOrder());
+        for (long v : values) {
+            b.putLong(v);
+        }
+        return new In(b.array());
+    }
+
     static In cString(String s) {
         byte[] b = s.getBytes(StandardCharsets.UTF_8);
         return new In(Arrays.copyOf(b, b.length + 1));

@@ -2,8 +2,6 @@ package dev.gewyvern.syscall;
 
 import static dev.gewyvern.syscall.AttrLayout.f;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.List;
 
 /**
@@ -58,18 +56,10 @@ public record UprobeMultiLinkAttr(int progFd, int attachType, String path, long[
 
     public void encode(AttrBuffer out) {
         out.u32(PROG_FD, progFd).u32(ATTACH_TYPE, attachType).ptr(PATH, NativeArg.cString(path))
-                .ptr(OFFSETS, u64s(offsets)).u32(CNT, offsets.length).u32(UM_FLAGS, flags).u32(PID, pid);
+                .ptr(OFFSETS, NativeArg.u64s(offsets)).u32(CNT, offsets.length).u32(UM_FLAGS, flags).u32(PID, pid);
         if (cookies.length > 0) {
-            out.ptr(COOKIES, u64s(cookies));
+            out.ptr(COOKIES, NativeArg.u64s(cookies));
         }
-    }
-
-    private static NativeArg u64s(long[] values) {
-        ByteBuffer b = ByteBuffer.allocate(values.length * 8).order(ByteOrder.nativeOrder());
-        for (long v : values) {
-            b.putLong(v);
-        }
-        return new NativeArg.In(b.array());
     }
 
     @Override
