@@ -102,9 +102,10 @@ public final class CoreCandidates {
      * chained by a second (no boxing: vmlinux has some 100k named types).
      */
     private static final class NameIndex {
-        private final int[] slots;     // hash table: 1 + the id of the chain's head, 0 when empty
+        // ids are kept as id - first + 1, so that 0 means none
+        private final int[] slots;     // hash table: the chain's first id, 0 when empty
         private final int[] hashes;    // the hash each id was filed under, by id - first
-        private final int[] next;      // the next id with the same slot, by id - first (0: none)
+        private final int[] next;      // the chain's next id after each id, by id - first
         private final int first;
 
         NameIndex(Btf btf) {
@@ -126,7 +127,7 @@ public final class CoreCandidates {
                 int slot = slot(h);
                 hashes[id - first] = h;
                 next[id - first] = slots[slot];
-                slots[slot] = id + 1 - first + 1;
+                slots[slot] = id - first + 1;
             }
         }
 
@@ -138,8 +139,8 @@ public final class CoreCandidates {
         int[] get(int h) {
             int[] out = new int[4];
             int count = 0;
-            for (int e = slots[slot(h)]; e != 0; e = next[e - 2]) {
-                int id = e - 2 + first;
+            for (int e = slots[slot(h)]; e != 0; e = next[e - 1]) {
+                int id = e - 1 + first;
                 if (hashes[id - first] == h) {
                     if (count == out.length) {
                         out = java.util.Arrays.copyOf(out, count * 2);
