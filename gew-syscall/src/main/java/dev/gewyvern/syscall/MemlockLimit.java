@@ -27,10 +27,19 @@ public final class MemlockLimit {
         return UNLIMITED;
     }
 
+    /** Forgets the decision, so that the next {@link #ensure} decides again (tests of the decision). */
+    static synchronized void forget() {
+        decision = null;
+    }
+
     /** Makes sure BPF memory is not capped by RLIMIT_MEMLOCK; returns what was decided, for the record. */
     public static synchronized String ensure() {
         if (decision != null) {
             return decision;
+        }
+        if (DryRun.recording()) {
+            // a dry run's probe would load nothing and get a placeholder fd: decide on the first real call
+            return "not decided in a dry run";
         }
         // no kernel BTF is parsed here: this runs before the first map of every session
         boolean memcg = ProbeProgram.load(SOCKET_FILTER, 0, ProbeProgram.Insns.callHelper(KTIME_GET_COARSE_NS), 0, 0,

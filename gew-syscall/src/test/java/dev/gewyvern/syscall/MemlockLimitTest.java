@@ -5,19 +5,26 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
 import org.junit.jupiter.api.Test;
 
 class MemlockLimitTest {
-    @Property
-    void raisedOnlyWithoutMemcgAccountingAndOnlyWhenCapped(@ForAll boolean memcg, @ForAll long soft) {
-        Long d = MemlockLimit.decide(memcg, soft);
-        if (memcg || soft == MemlockLimit.UNLIMITED) {
-            assertNull(d);
-        } else {
-            assertEquals(MemlockLimit.UNLIMITED, d);
-        }
+    @Test
+    void raisedOnlyWithoutMemcgAccountingAndOnlyWhenCapped() {
+        assertNull(MemlockLimit.decide(true, 64 * 1024), "memcg accounting: the limit does not matter");
+        assertNull(MemlockLimit.decide(false, MemlockLimit.UNLIMITED), "already unlimited");
+        assertEquals(MemlockLimit.UNLIMITED, MemlockLimit.decide(false, 8L * 1024 * 1024));
+        assertEquals(MemlockLimit.UNLIMITED, MemlockLimit.decide(false, 0));
+    }
+
+    /** A dry run's probe makes no kernel call, so it must not settle the process's decision. */
+    @Test
+    void aDryRunDecidesNothing() {
+        KernelTestSupport.requireBpf();
+        MemlockLimit.forget();
+        java.util.List<String> calls = DryRun.record(MemlockLimit::ensure);
+        String decision = MemlockLimit.ensure();
+        assertTrue(!decision.equals("not decided in a dry run"), decision);
+        assertTrue(calls.stream().noneMatch(c -> c.contains("gew_probe")), calls.toString());
     }
 
     @Test
