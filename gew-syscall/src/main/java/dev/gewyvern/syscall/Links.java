@@ -160,6 +160,10 @@ public final class Links {
             offsets[i] = fileOffset(elf, binary, symbols.get(i), "uprobe.multi ");
         }
         int flags = retprobe ? KernelTypes.running().constant("BPF_F_UPROBE_MULTI_RETURN") : 0;
+        if (flags < 0) {
+            throw new BpfException("uretprobe.multi", Errno.EINVAL,
+                    "this kernel's BTF has no BPF_F_UPROBE_MULTI_RETURN (too old for uretprobe.multi)", null);
+        }
         return link(Kernel.get().bpf(new UprobeMultiLinkAttr(prog.value(),
                 attachType(session ? "BPF_TRACE_UPROBE_SESSION" : "BPF_TRACE_UPROBE_MULTI"),
                 binary.toAbsolutePath().toString(), offsets, cookies, flags, pid)), "BPF_LINK_CREATE",
