@@ -26,6 +26,17 @@ public final class CoreResolver {
         this.candidates = candidates;
     }
 
+    /**
+     * A resolver for an object: every relocation of its {@code ext} (may be null) is resolved at once,
+     * in the object's order, as {@link #resolveAll} does.
+     */
+    public CoreResolver(Btf local, BtfExt ext, CoreCandidates candidates) {
+        this(local, candidates);
+        if (ext != null) {
+            resolveAll(ext);
+        }
+    }
+
     public CoreCandidates candidates() {
         return candidates;
     }

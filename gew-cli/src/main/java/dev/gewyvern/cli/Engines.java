@@ -11,10 +11,6 @@ final class Engines {
     private Engines() {
     }
 
-    static Engine start(String command, PrintWriter err) {
-        return start(command, err, RiskPolicy.DEFAULT);
-    }
-
     /** An instance whose risk policy is this command line's {@code --allow-risky}. */
     static Engine start(String command, PrintWriter err, RiskPolicy policy) {
         Root.require(command);

@@ -31,12 +31,10 @@ final class ObjectReports {
     private ObjectReports() {
     }
 
-    /** {@code objectName} names global data maps as libbpf does (the file name up to its first '.'). */
-    static ObjectReport of(String path, String objectName, BpfObject o, boolean disasm) {
-        return of(path, objectName, o, disasm, null);
-    }
-
-    /** As {@link #of(String, String, BpfObject, boolean)}, with every CO-RE relocation resolved against {@code core}. */
+    /**
+     * The object's report; {@code objectName} names global data maps as libbpf does (the file name up to
+     * its first '.'); with {@code core}, every CO-RE relocation is resolved against it (null: none).
+     */
     static ObjectReport of(String path, String objectName, BpfObject o, boolean disasm, CoreCandidates core) {
         Optional<Btf> btf = o.btf();
         ObjectReport.Builder r = ObjectReport.newBuilder().setPath(path)
@@ -45,8 +43,7 @@ final class ObjectReports {
                 .setBtfTypes(btf.map(b -> b.typeCount() - 1).orElse(0));
         CoreResolver resolver = null;
         if (core != null && btf.isPresent()) {
-            resolver = new CoreResolver(btf.get(), core);
-            o.btfExt().ifPresent(resolver::resolveAll);
+            resolver = new CoreResolver(btf.get(), o.btfExt().orElse(null), core);
         }
         for (BpfProgram p : o.programs()) {
             ProgramReport.Builder pr = ProgramReport.newBuilder().setName(p.name()).setSection(p.sectionName())

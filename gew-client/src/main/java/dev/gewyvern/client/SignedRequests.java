@@ -22,7 +22,6 @@ public final class SignedRequests {
     public static final byte[] DOMAIN = "GEW-SIG-V1\0".getBytes(StandardCharsets.US_ASCII);
     public static final int NONCE_LENGTH = 16;
     public static final int KEY_ID_LENGTH = 16;
-    public static final int RUNTIME_ID_LENGTH = 32;
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private SignedRequests() {

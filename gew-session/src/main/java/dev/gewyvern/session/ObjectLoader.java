@@ -134,9 +134,7 @@ final class ObjectLoader {
         if (!relocations || obj.btf().isEmpty()) {
             return null;
         }
-        CoreResolver resolver = new CoreResolver(obj.btf().get(), target != null ? target : CoreTargets.kernel());
-        obj.btfExt().ifPresent(resolver::resolveAll);
-        return resolver;
+        return new CoreResolver(obj.btf().get(), obj.btfExt().orElse(null), target != null ? target : CoreTargets.kernel());
     }
 
     /**
