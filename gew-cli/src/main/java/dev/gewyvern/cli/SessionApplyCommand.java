@@ -35,14 +35,7 @@ final class SessionApplyCommand implements Callable<Integer> {
     List<String> programs = new ArrayList<>();
 
     @Option(names = "--attach", paramLabel = "TARGET",
-            description = "Where the matching --program attaches (repeatable, in order): tracepoint:CATEGORY:NAME, "
-                    + "raw_tp:NAME, tp_btf:NAME, perf_event:EVENT[:CPU[:PERIOD]], cgroup:PATH, xdp:IF[@NETNS], "
-                    + "tcx:IF[@NETNS], sk_lookup:NETNS, flow_dissector:NETNS, uprobe:BINARY:SYMBOL, "
-                    + "uretprobe:BINARY:SYMBOL, uprobe.multi:BINARY:SYMBOL,...|GLOB (uretprobe.multi: the same), "
-                    + "netfilter:ipv4|ipv6:HOOK:PRIORITY[@NETNS], iter:TARGET, "
-                    + "fentry|fexit|fmod_ret:FUNCTION, lsm:HOOK, kprobe:FUNCTION[+OFFSET], kretprobe:FUNCTION, "
-                    + "kprobe.multi|kretprobe.multi:F1,F2,...|GLOB, freplace:PROGRAM|/PINNED/PATH, "
-                    + "struct_ops (the --program is then a .struct_ops variable).")
+            description = "Where the matching --program attaches (repeatable, in order): " + PipelineFiles.FORMS + ".")
     List<String> attach = new ArrayList<>();
 
     @Option(names = "--name", description = "The session name (with --object); the id adds a random suffix.")
