@@ -12,9 +12,9 @@ import java.util.List;
  * (or a load/store that cannot be resized) turns the instruction into a call of the invalid helper
  * {@link #POISON_IMM}: harmless in dead code, a verifier error the loader explains when reached.
  */
-final class CorePatch {
+public final class CorePatch {
     /** The helper id of a poisoned instruction ("bad relo"), as libbpf and the kernel write it. */
-    static final int POISON_IMM = 0xbad2310;
+    public static final int POISON_IMM = 0xbad2310;
 
     private static final int CLASS_LD = 0x00;
     private static final int CLASS_LDX = 0x01;

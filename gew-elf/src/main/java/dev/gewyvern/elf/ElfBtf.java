@@ -2,7 +2,10 @@ package dev.gewyvern.elf;
 
 import java.util.Optional;
 
-/** The .BTF section of any ELF file (an object built with clang -g, a vmlinux image), without parsing the rest. */
+/**
+ * The .BTF section of a BPF ELF object (clang -g -target bpf output), without linking its programs. A
+ * vmlinux image is not a BPF object: extract its BTF first (objcopy --dump-section .BTF=FILE vmlinux).
+ */
 public final class ElfBtf {
     private ElfBtf() {
     }

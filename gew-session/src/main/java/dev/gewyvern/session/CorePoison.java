@@ -15,7 +15,7 @@ import dev.gewyvern.elf.BpfProgram;
  * the log stopped at, and says what could not be resolved and at which source line.
  */
 final class CorePoison {
-    static final String POISON = "unknown#195896080";
+    static final String POISON = "unknown#" + dev.gewyvern.elf.CorePatch.POISON_IMM;
     private static final Pattern CALL = Pattern.compile("(?m)^(\\d+): \\(85\\) call " + Pattern.quote(POISON));
 
     private CorePoison() {
