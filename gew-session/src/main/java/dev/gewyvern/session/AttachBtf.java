@@ -1,12 +1,10 @@
 package dev.gewyvern.session;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-
 import dev.gewyvern.btf.Btf;
 import dev.gewyvern.btf.BtfKind;
 import dev.gewyvern.elf.ProgramSection;
+import dev.gewyvern.syscall.KernelBtf;
+import dev.gewyvern.syscall.KernelBtfFiles;
 
 /**
  * The kernel BTF id a BTF-attached program (tp_btf, fentry, fexit, fmod_ret, lsm, iter) names at
@@ -15,22 +13,18 @@ import dev.gewyvern.elf.ProgramSection;
  * functions for LSM and iterators, the function itself for the others.
  */
 final class AttachBtf {
-    private static final Path VMLINUX = Path.of("/sys/kernel/btf/vmlinux");
-    private static Btf vmlinux;
-
     private AttachBtf() {
     }
 
-    static synchronized Btf vmlinux() {
-        if (vmlinux == null) {
-            try {
-                vmlinux = Btf.parse(Files.readAllBytes(VMLINUX));
-            } catch (IOException | RuntimeException e) {
-                throw new SessionException("verify", "cannot read the kernel's BTF at " + VMLINUX + " (" + e.getMessage()
-                        + "): BTF-attached programs (tp_btf, fentry, lsm, iter) need it");
-            }
+    /** The running kernel's vmlinux BTF: the instance's one copy ({@link KernelBtf#shared}). */
+    static Btf vmlinux() {
+        try {
+            return KernelBtf.shared().vmlinux();
+        } catch (RuntimeException e) {
+            throw new SessionException("verify", "cannot read the kernel's BTF at " + KernelBtfFiles.path(
+                    KernelBtfFiles.VMLINUX) + " (" + e.getMessage() + "): BTF-attached programs (tp_btf, fentry, lsm, "
+                    + "iter), kfuncs and struct_ops need it");
         }
-        return vmlinux;
     }
 
     /** The attach_btf_id for a program of section {@code m}, or 0 when its type takes none. */
