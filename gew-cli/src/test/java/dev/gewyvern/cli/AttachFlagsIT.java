@@ -27,5 +27,11 @@ class AttachFlagsIT {
             execs = Long.parseLong(m.group(1));
         }
         assertTrue(execs >= 3, "execs counted by raw_tp:\n" + r.out());
+        Matcher samples = Pattern.compile("(?m)^\\s+2\\s+(\\d+)\\s*$").matcher(r.out());
+        long clock = 0;
+        while (samples.find()) {
+            clock = Long.parseLong(samples.group(1));
+        }
+        assertTrue(clock > 0, "cpu-clock samples counted by perf_event:\n" + r.out());
     }
 }
