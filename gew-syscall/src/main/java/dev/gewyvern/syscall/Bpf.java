@@ -65,8 +65,9 @@ public final class Bpf {
         long loadNanos = System.nanoTime() - start;
         if (r.value() >= 0) {
             Fd fd = new Fd((int) r.value(), "prog");
-            return new LoadedProgram(fd, null, new VerifierStats(progInfo(fd).verifiedInsns(), VerifierStats.UNKNOWN,
-                    loadNanos));
+            // one BPF_OBJ_GET_INFO_BY_FD of the fixed part: the map ids are not needed here
+            int verified = new InfoReader(info(fd, ProgInfo.LAYOUT.size())).u32(ProgInfo.VERIFIED_INSNS);
+            return new LoadedProgram(fd, null, new VerifierStats(verified, VerifierStats.UNKNOWN, loadNanos));
         }
         int firstErrno = r.errno();
         int size = LOG_START;
