@@ -140,6 +140,18 @@ public final class Bpf {
         }
     }
 
+    /** Deletes the entry under {@code key}; false when there was none. */
+    public static boolean delete(Fd map, byte[] key) {
+        Kernel.Result r = call(new MapElemAttr(BpfCommand.BPF_MAP_DELETE_ELEM, map.value(), new NativeArg.In(key), null, 0));
+        if (r.value() < 0) {
+            if (r.errno() == Errno.ENOENT) {
+                return false;
+            }
+            throw new BpfException("BPF_MAP_DELETE_ELEM on " + map, r.errno(), null, null);
+        }
+        return true;
+    }
+
     /** The key after {@code key} (the first key when {@code key} is null), or null at the end. */
     public static byte[] nextKey(Fd map, byte[] key, int keySize) {
         NativeArg.Out next = new NativeArg.Out(keySize);

@@ -4,11 +4,25 @@ import static dev.gewyvern.syscall.AttrLayout.f;
 
 import java.util.List;
 
-/** {@code struct perf_event_attr} for perf_event_open(2), as far as we set it. */
-public record PerfEventAttr(int type, long config, long samplePeriod, int wakeupEvents) {
+/**
+ * {@code struct perf_event_attr} for perf_event_open(2), as far as we set it. {@code wakeupEvents} is
+ * wakeup_events, or, when the {@link #WATERMARK} flag is set, wakeup_watermark (bytes, the same word);
+ * {@code flags} is the attr's word of bit flags after read_format.
+ */
+public record PerfEventAttr(int type, long config, long samplePeriod, int wakeupEvents, long sampleType, long flags) {
     public static final int PERF_TYPE_HARDWARE = 0;
     public static final int PERF_TYPE_SOFTWARE = 1;
     public static final int PERF_TYPE_TRACEPOINT = 2;
+
+    /** perf_sw_ids: the event a PERF_EVENT_ARRAY's bpf_perf_event_output() writes to. */
+    public static final int PERF_COUNT_SW_BPF_OUTPUT = 10;
+    /** perf_event_sample_format: the sample carries the raw bytes the program gave. */
+    public static final long PERF_SAMPLE_RAW = 1 << 10;
+    /** The bit of the flags word (watermark:1) that makes wakeup_events a byte count (wakeup_watermark). */
+    static final int WATERMARK_BIT = 14;
+    public static final long WATERMARK = 1L << WATERMARK_BIT;
+    /** The flags word: disabled, inherit, ... (bitfields of __u64) right after read_format. */
+    static final int FLAGS_OFFSET = 40;
 
     static final AttrField TYPE = f("type", 0, 4);
     static final AttrField SIZE = f("size", 4, 4);
@@ -25,9 +39,26 @@ public record PerfEventAttr(int type, long config, long samplePeriod, int wakeup
             List.of(TYPE, SIZE, CONFIG, SAMPLE_PERIOD, SAMPLE_TYPE, READ_FORMAT, WAKEUP_EVENTS, BP_TYPE, CONFIG1,
                     CONFIG2));
 
+    public PerfEventAttr(int type, long config, long samplePeriod, int wakeupEvents) {
+        this(type, config, samplePeriod, wakeupEvents, 0, 0);
+    }
+
     /** An event on the tracepoint with this tracefs id, one sample per hit. */
     public static PerfEventAttr tracepoint(long id) {
         return new PerfEventAttr(PERF_TYPE_TRACEPOINT, id, 1, 1);
+    }
+
+    /**
+     * The software event a perf buffer's CPU ring is: PERF_COUNT_SW_BPF_OUTPUT with raw samples, waking
+     * the reader every {@code wakeupEvents} samples, or (when {@code watermarkBytes} is above 0) once that
+     * many bytes are waiting.
+     */
+    public static PerfEventAttr bpfOutput(int wakeupEvents, int watermarkBytes) {
+        return watermarkBytes > 0
+                ? new PerfEventAttr(PERF_TYPE_SOFTWARE, PERF_COUNT_SW_BPF_OUTPUT, 1, watermarkBytes, PERF_SAMPLE_RAW,
+                        WATERMARK)
+                : new PerfEventAttr(PERF_TYPE_SOFTWARE, PERF_COUNT_SW_BPF_OUTPUT, 1, Math.max(1, wakeupEvents),
+                        PERF_SAMPLE_RAW, 0);
     }
 
     public AttrLayout layout() {
@@ -53,7 +84,9 @@ public record PerfEventAttr(int type, long config, long samplePeriod, int wakeup
             throw new IllegalStateException("perf_event_attr has no pointers we set");
         });
         out.u32(TYPE, type).u32(SIZE, LAYOUT.size()).u64(CONFIG, config).u64(SAMPLE_PERIOD, samplePeriod)
-                .u32(WAKEUP_EVENTS, wakeupEvents);
-        return out.bytes();
+                .u64(SAMPLE_TYPE, sampleType).u32(WAKEUP_EVENTS, wakeupEvents);
+        byte[] b = out.bytes();
+        java.nio.ByteBuffer.wrap(b).order(java.nio.ByteOrder.nativeOrder()).putLong(FLAGS_OFFSET, flags);
+        return b;
     }
 }

@@ -5,7 +5,7 @@ import java.nio.ByteOrder;
 
 /** A few BPF instructions, assembled by hand, for tests that stay below the ELF layer. */
 final class Asm {
-    private final ByteBuffer b = ByteBuffer.allocate(8 * 64).order(ByteOrder.LITTLE_ENDIAN);
+    private final ByteBuffer b = ByteBuffer.allocate(8 * 256).order(ByteOrder.LITTLE_ENDIAN);
 
     Asm insn(int opcode, int dst, int src, int off, int imm) {
         b.put((byte) opcode).put((byte) ((src << 4) | dst)).putShort((short) off).putInt(imm);
@@ -44,6 +44,45 @@ final class Asm {
     /** lock *(u64 *)(dst + off) += src */
     Asm atomicAdd64(int dst, int src, int off) {
         return insn(0xdb, dst, src, off, 0);
+    }
+
+    /** w{dst} = imm (32-bit move: the upper half is zero) */
+    Asm mov32Imm(int dst, int imm) {
+        return insn(0xb4, dst, 0, 0, imm);
+    }
+
+    /** r{dst} = *(u64 *)(r{src} + off) */
+    Asm ldxDw(int dst, int src, int off) {
+        return insn(0x79, dst, src, off, 0);
+    }
+
+    /** *(u64 *)(r{dst} + off) = r{src} */
+    Asm stxDw(int dst, int src, int off) {
+        return insn(0x7b, dst, src, off, 0);
+    }
+
+    /** *(u32 *)(r{dst} + off) = w{src} */
+    Asm stxW(int dst, int src, int off) {
+        return insn(0x63, dst, src, off, 0);
+    }
+
+    Asm jneImm(int dst, int imm, int off) {
+        return insn(0x55, dst, 0, off, imm);
+    }
+
+    Asm ja(int off) {
+        return insn(0x05, 0, 0, off, 0);
+    }
+
+    /** The index of the next instruction (jump offsets count instructions after the jump). */
+    int here() {
+        return b.position() / 8;
+    }
+
+    /** Sets the offset of the jump at instruction {@code at} so that it lands on instruction {@code target}. */
+    Asm patchJump(int at, int target) {
+        b.putShort(at * 8 + 2, (short) (target - at - 1));
+        return this;
     }
 
     Asm exit() {

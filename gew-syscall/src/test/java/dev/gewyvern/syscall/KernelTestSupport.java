@@ -9,17 +9,17 @@ import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 
 /** Kernel tests run for real; under CI=true a kernel that cannot be reached is a failure, never a skip. */
-final class KernelTestSupport {
+public final class KernelTestSupport {
     private static volatile Btf vmlinux;
 
     private KernelTestSupport() {
     }
 
-    static boolean ci() {
+    public static boolean ci() {
         return "true".equals(System.getenv("CI"));
     }
 
-    static void requireBpf() {
+    public static void requireBpf() {
         String why = KernelAccess.unavailableReason();
         if (why != null) {
             if (ci()) {
@@ -29,7 +29,7 @@ final class KernelTestSupport {
         }
     }
 
-    static Btf vmlinux() throws IOException {
+    public static Btf vmlinux() throws IOException {
         if (vmlinux == null) {
             Path p = Path.of("/sys/kernel/btf/vmlinux");
             if (!Files.exists(p)) {
