@@ -140,6 +140,32 @@ public final class Bpf {
         }
     }
 
+    /**
+     * Up to {@code count} entries after {@code token} (null: from the first), {@code tokenSize} bytes each way
+     * (at least the key size, and 4 for hash maps, whose token is a bucket). {@code valueSize} is what one
+     * value takes in the output (per-CPU maps: every CPU's copy). ENOENT ends the walk: {@code done} is set
+     * and what came with it is kept.
+     */
+    public static MapBatch lookupBatch(Fd map, byte[] token, int tokenSize, int count, int keySize, int valueSize) {
+        NativeArg.Out next = new NativeArg.Out(tokenSize);
+        NativeArg.Out keys = new NativeArg.Out(count * keySize);
+        NativeArg.Out values = new NativeArg.Out(count * valueSize);
+        Kernel.Result r = call(new MapBatchAttr(BpfCommand.BPF_MAP_LOOKUP_BATCH, map.value(),
+                token == null ? null : new NativeArg.In(token), next, keys, values, count, 0));
+        boolean done = false;
+        if (r.value() < 0) {
+            if (r.errno() != Errno.ENOENT) {
+                throw new BpfException("BPF_MAP_LOOKUP_BATCH on " + map, r.errno(), r.errno() == Errno.ENOSPC
+                        ? "an entry group is larger than the batch" : null, null);
+            }
+            done = true;
+        }
+        int filled = ByteBuffer.wrap(r.attrAfter()).order(ByteOrder.nativeOrder()).getInt(MapBatchAttr.countOffset());
+        filled = Math.max(0, Math.min(filled, count));
+        return new MapBatch(filled, java.util.Arrays.copyOf(r.output(keys), filled * keySize),
+                java.util.Arrays.copyOf(r.output(values), filled * valueSize), r.output(next), done);
+    }
+
     /** Deletes the entry under {@code key}; false when there was none. */
     public static boolean delete(Fd map, byte[] key) {
         Kernel.Result r = call(new MapElemAttr(BpfCommand.BPF_MAP_DELETE_ELEM, map.value(), new NativeArg.In(key), null, 0));

@@ -9,6 +9,7 @@ import java.util.List;
 
 import dev.gewyvern.syscall.events.EventLoop;
 import dev.gewyvern.syscall.events.PerfBufferReader;
+import dev.gewyvern.syscall.maps.PerfEventSlots;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -153,5 +154,17 @@ class PerfBufferKernelTest {
         assertEquals(0, EventPrograms.run(prog, cpu, 1, false));
         reader.close();
         assertEquals(-Errno.ENOENT, EventPrograms.run(prog, cpu, 2, false), "the slot is empty again");
+    }
+
+    @Test
+    void theSlotsThatHoldAnEventAreFoundFromInsideTheKernel() {
+        Fd map = perfArray();
+        assertEquals(new BitSet(), PerfEventSlots.occupied(map, Cpus.possible()));
+        PerfBufferReader reader = PerfBufferReader.open(map, "events", PerfBufferReader.Options.DEFAULT);
+        BitSet want = new BitSet();
+        reader.cpus().forEach(want::set);
+        assertEquals(want, PerfEventSlots.occupied(map, Cpus.possible()));
+        reader.close();
+        assertEquals(new BitSet(), PerfEventSlots.occupied(map, Cpus.possible()));
     }
 }
