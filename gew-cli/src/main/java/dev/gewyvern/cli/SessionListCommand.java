@@ -23,14 +23,22 @@ final class SessionListCommand implements Callable<Integer> {
             if (sessions.isEmpty()) {
                 out.println("no sessions");
             } else {
-                out.printf("%-28s %-10s %-12s %-8s %-19s %s%n", "SESSION", "PHASE", "INSTANCE", "PID", "SINCE", "PROGRAMS");
+                // columns as wide as the longest id (session ids carry 26 random characters)
+                int sw = "SESSION".length();
+                int iw = "INSTANCE".length();
+                for (SessionSummary s : sessions) {
+                    sw = Math.max(sw, s.record().getSessionId().length());
+                    iw = Math.max(iw, s.record().getInstanceId().length());
+                }
+                String row = "%-" + sw + "s  %-10s %-" + iw + "s  %-8s %-19s %s%n";
+                out.printf(row, "SESSION", "PHASE", "INSTANCE", "PID", "SINCE", "PROGRAMS");
                 for (SessionSummary s : sessions) {
                     var r = s.record();
                     StringBuilder progs = new StringBuilder();
                     for (var p : r.getPipeline().getProgramsList()) {
                         progs.append(progs.length() == 0 ? "" : ",").append(p.getName());
                     }
-                    out.printf("%-28s %-10s %-12s %-8s %-19s %s%n", r.getSessionId(), r.getPhase(), r.getInstanceId(),
+                    out.printf(row, r.getSessionId(), r.getPhase(), r.getInstanceId(),
                             s.ownerPid() + (s.ownerAlive() ? "" : "?"), SessionPrinter.time(r.getCreatedUnixMs()), progs);
                 }
             }

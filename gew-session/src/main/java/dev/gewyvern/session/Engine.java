@@ -61,19 +61,7 @@ public final class Engine implements AutoCloseable {
     public static Engine start(PinRoot root, String command, RiskPolicy policy) {
         root.prepare();
         List<String> cleaned = cleanOrphans(root);
-        String id = Ids.instanceId();
-        // another gew may prune the empty folders between prepare() and here: make them again
-        for (int attempt = 0; ; attempt++) {
-            try {
-                root.prepare();
-                PinRoot.mkdir(root.instance(id));
-                break;
-            } catch (SessionException e) {
-                if (attempt == 3) {
-                    throw e;
-                }
-            }
-        }
+        String id = root.reserveInstance();
         InstanceRecord rec = InstanceRecord.newBuilder().setInstanceId(id).setOwner(OwnerIdentity.self())
                 .setStartedUnixMs(System.currentTimeMillis()).setCommand(command).build();
         try (RecordMap owner = RecordMap.create("gew_owner", rec.getSerializedSize())) {
@@ -113,7 +101,9 @@ public final class Engine implements AutoCloseable {
             }
             PipelineValidator.validate(pipeline);
             admit(verifyCompatibility(pipeline));
-            Transaction tx = new Transaction(root, instanceId, pipeline, listener, logLevel);
+            // the id is reserved (its staging folder made exclusively) before the transaction runs
+            Transaction tx = new Transaction(root, instanceId, root.reserveSession(instanceId, pipeline.getName()),
+                    pipeline, listener, logLevel);
             SessionRecord rec = tx.run();
             synchronized (this) {
                 ownSessions.add(rec.getSessionId());
@@ -164,7 +154,8 @@ public final class Engine implements AutoCloseable {
     public List<String> plan(Pipeline pipeline) {
         PipelineValidator.validate(pipeline);
         // an observing engine has no instance: the plan needs only a name, since nothing is pinned
-        return new Transaction(root, instanceId == null ? "dry-run" : instanceId, pipeline, PhaseListener.SILENT, 1)
+        return new Transaction(root, instanceId == null ? "dry-run" : instanceId,
+                Ids.sessionId(pipeline.getName(), new java.security.SecureRandom()), pipeline, PhaseListener.SILENT, 1)
                 .plan();
     }
 

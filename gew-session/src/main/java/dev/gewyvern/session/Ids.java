@@ -1,15 +1,24 @@
 package dev.gewyvern.session;
 
-import java.security.SecureRandom;
-import java.util.HexFormat;
+import java.util.random.RandomGenerator;
 import java.util.regex.Pattern;
 
-/** Ids that become path names: generated here, or checked against one strict pattern first. */
+/**
+ * Ids that become path names: generated here, or checked against one strict pattern first. A generated
+ * id carries {@link #RANDOM_CHARS} base32 characters (130 random bits), so ids stay unique across a fleet
+ * of long-lived instances; within one pin root they are unique by construction as well, since
+ * {@link PinRoot} reserves each one by creating its folder exclusively and draws again on a collision.
+ */
 final class Ids {
     static final Pattern ID = Pattern.compile("^[a-z0-9][a-z0-9_-]{0,62}$");
     /** Names of maps and programs as ELF symbols spell them, used as pin file names. */
     static final Pattern OBJECT_NAME = Pattern.compile("^[A-Za-z_][A-Za-z0-9_.]{0,127}$");
-    private static final SecureRandom RANDOM = new SecureRandom();
+    /** Random characters in a generated id: 26 of base32's 5 bits each, 130 bits. */
+    static final int RANDOM_CHARS = 26;
+    /** RFC 4648's base32 alphabet, lower case: every character fits {@link #ID}. */
+    private static final char[] BASE32 = "abcdefghijklmnopqrstuvwxyz234567".toCharArray();
+    /** The longest pipeline-name prefix that leaves room for '-' and the random part within 63 characters. */
+    static final int PREFIX_MAX = 63 - 1 - RANDOM_CHARS;
 
     private Ids() {
     }
@@ -30,22 +39,24 @@ final class Ids {
         return name;
     }
 
-    static String random(int bytes) {
-        byte[] b = new byte[bytes];
-        RANDOM.nextBytes(b);
-        return HexFormat.of().formatHex(b);
-    }
-
-    static String instanceId() {
-        return "i" + random(5);
-    }
-
-    /** A session id: the pipeline's name (cut to fit) and 6 random hex digits. */
-    static String sessionId(String pipelineName) {
-        String prefix = pipelineName == null || pipelineName.isEmpty() ? "s" : pipelineName;
-        if (prefix.length() > 40) {
-            prefix = prefix.substring(0, 40);
+    static String random(RandomGenerator random) {
+        char[] c = new char[RANDOM_CHARS];
+        for (int i = 0; i < c.length; i++) {
+            c[i] = BASE32[random.nextInt(BASE32.length)];
         }
-        return check("session id", prefix + "-" + random(3));
+        return new String(c);
+    }
+
+    static String instanceId(RandomGenerator random) {
+        return "i" + random(random);
+    }
+
+    /** A session id: the pipeline's name (cut to {@link #PREFIX_MAX}), '-', and the random part. */
+    static String sessionId(String pipelineName, RandomGenerator random) {
+        String prefix = pipelineName == null || pipelineName.isEmpty() ? "s" : pipelineName;
+        if (prefix.length() > PREFIX_MAX) {
+            prefix = prefix.substring(0, PREFIX_MAX);
+        }
+        return check("session id", prefix + "-" + random(random));
     }
 }

@@ -8,8 +8,10 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.random.RandomGenerator;
 
 import dev.gewyvern.syscall.Filesystems;
 
@@ -27,10 +29,20 @@ public final class PinRoot {
     static final String RECORD = "record";
     static final String OWNER = "owner";
 
+    /** How many ids a reservation draws before it gives up (a collision of 130 random bits is never expected). */
+    static final int RESERVE_ATTEMPTS = 8;
+
     private final Path root;
+    /** The source of instance and session ids; a test injects one that collides on purpose. */
+    private final RandomGenerator random;
 
     public PinRoot(Path root) {
+        this(root, new SecureRandom());
+    }
+
+    PinRoot(Path root, RandomGenerator random) {
         this.root = root.toAbsolutePath().normalize();
+        this.random = random;
     }
 
     public Path path() {
@@ -44,8 +56,7 @@ public final class PinRoot {
         if (!Filesystems.isBpffs(mount)) {
             throw new SessionException("create", mount + " is not a bpffs mount; gewyvern pins only on bpffs");
         }
-        mkdir(root);
-        mkdir(instances());
+        prepareFolders();
     }
 
     Path instances() {
@@ -66,6 +77,63 @@ public final class PinRoot {
 
     Path staging(String instanceId, String sessionId) {
         return instance(instanceId).resolve("staging").resolve(Ids.check("session id", sessionId));
+    }
+
+    /**
+     * Reserves a new instance id by creating its folder exclusively: an id whose folder exists (another
+     * instance's, alive or not) is never shared, a fresh one is drawn instead. The instances folder is
+     * made again when a concurrent gew pruned it.
+     */
+    String reserveInstance() {
+        for (int attempt = 0; attempt < RESERVE_ATTEMPTS; attempt++) {
+            String id = Ids.instanceId(random);
+            try {
+                Files.createDirectory(instance(id));
+                return id;
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                continue; // taken: draw again
+            } catch (NoSuchFileException e) {
+                prepareFolders(); // pruned by another gew between prepare() and here
+            } catch (IOException e) {
+                throw new SessionException("create", "cannot make " + instance(id) + ": " + e.getMessage());
+            }
+        }
+        throw new SessionException("create", "could not reserve an instance id under " + instances() + " in "
+                + RESERVE_ATTEMPTS + " attempts: every id drawn was taken, so the random source is broken");
+    }
+
+    /**
+     * Reserves a new session id of an instance by creating its staging folder exclusively, then checking
+     * no committed session has the id. Both checks together make the id unique by construction: a
+     * staging folder exists from here until the commit renames it into sessions/, so no two live
+     * transactions hold one id, and a committed session's id is never drawn again while it exists.
+     * The caller owns the returned staging folder (the transaction's rollback removes it).
+     */
+    String reserveSession(String instanceId, String pipelineName) {
+        mkdir(instance(instanceId).resolve("staging"));
+        for (int attempt = 0; attempt < RESERVE_ATTEMPTS; attempt++) {
+            String id = Ids.sessionId(pipelineName, random);
+            Path staging = staging(instanceId, id);
+            try {
+                Files.createDirectory(staging);
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                continue; // another transaction holds this id
+            } catch (IOException e) {
+                throw new SessionException("create", "cannot make " + staging + ": " + e.getMessage());
+            }
+            if (Files.exists(session(instanceId, id), LinkOption.NOFOLLOW_LINKS)) {
+                removeIfPresent(staging); // a committed session has this id
+                continue;
+            }
+            return id;
+        }
+        throw new SessionException("create", "could not reserve a session id under " + instance(instanceId) + " in "
+                + RESERVE_ATTEMPTS + " attempts: every id drawn was taken, so the random source is broken");
+    }
+
+    private void prepareFolders() {
+        mkdir(root);
+        mkdir(instances());
     }
 
     static void mkdir(Path dir) {
@@ -129,9 +197,17 @@ public final class PinRoot {
         }
     }
 
-    /** Atomically makes a staged session visible: one rename inside bpffs. */
+    /**
+     * Atomically makes a staged session visible: one rename inside bpffs. The id was reserved (see
+     * {@link #reserveSession}), so the destination cannot exist; if it does anyway, the rename is refused
+     * rather than merged.
+     */
     void commit(Path staging, Path session) {
         mkdir(session.getParent());
+        if (Files.exists(session, LinkOption.NOFOLLOW_LINKS)) {
+            throw new SessionException("commit", session + " already exists; session ids are reserved in staging/ "
+                    + "first, so something outside gewyvern made it: remove it by hand");
+        }
         try {
             Files.move(staging, session, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {

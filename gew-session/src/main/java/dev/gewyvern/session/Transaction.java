@@ -51,13 +51,18 @@ final class Transaction {
 
     private record Pin(String folder, String name, Fd fd, PinnedObject info) {}
 
-    Transaction(PinRoot root, String instanceId, Pipeline pipeline, PhaseListener listener, int logLevel) {
+    /**
+     * A transaction for {@code sessionId}. {@link #run} expects the id reserved ({@link PinRoot#reserveSession}
+     * made its staging folder) and removes that folder on rollback; {@link #plan} touches no folder.
+     */
+    Transaction(PinRoot root, String instanceId, String sessionId, Pipeline pipeline, PhaseListener listener,
+            int logLevel) {
         this.root = root;
         this.instanceId = instanceId;
         this.pipeline = pipeline;
         this.listener = listener;
         this.logLevel = logLevel;
-        this.sessionId = Ids.sessionId(pipeline.getName());
+        this.sessionId = sessionId;
         long now = System.currentTimeMillis();
         this.record = SessionRecord.newBuilder().setSessionId(sessionId).setInstanceId(instanceId)
                 .setPipeline(withoutContent(pipeline)).setPhase(Phase.CREATED).setCreatedUnixMs(now)
@@ -70,6 +75,7 @@ final class Transaction {
 
     /** Runs every phase; on any failure rolls back and rethrows as a SessionException. */
     SessionRecord run() {
+        staging = root.staging(instanceId, sessionId); // reserved by the caller: rollback removes it
         try {
             listener.event("create", "session " + sessionId);
             stage();
@@ -321,9 +327,6 @@ final class Transaction {
 
     private SessionRecord commit() {
         phase = "commit";
-        staging = root.staging(instanceId, sessionId);
-        PinRoot.mkdir(staging.getParent());
-        PinRoot.mkdir(staging);
         for (String sub : List.of(PinRoot.MAPS, PinRoot.PROGS, PinRoot.LINKS)) {
             PinRoot.mkdir(staging.resolve(sub));
         }
