@@ -7,7 +7,8 @@ import picocli.CommandLine.Option;
 /** How a foreground `gew session apply` (or replay) holds its session. */
 final class HoldOptions {
     @Option(names = "--duration", converter = Durations.class, paramLabel = "TIME",
-            description = "Detach by itself after this long (e.g. 10s, 5m).")
+            description = "Detach by itself after this long (e.g. 10s, 5m); a --run command still running then is "
+                    + "ended (SIGTERM, SIGKILL 5 s later) and the exit status is 0.")
     Duration duration;
 
     @Option(names = "--watch", converter = Durations.class, paramLabel = "INTERVAL",
@@ -15,7 +16,8 @@ final class HoldOptions {
     Duration watch;
 
     @Option(names = "--run", paramLabel = "COMMAND",
-            description = "Run COMMAND (with /bin/sh -c) once the session is live, and detach when it exits.")
+            description = "Run COMMAND (with /bin/sh -c) once the session is live, detach when it exits, and exit "
+                    + "with its status. With --duration, whichever ends first ends the other.")
     String run;
 
     @Option(names = "--background", description = "Leave a holder process that lives exactly as long as the session, and return once the session is live (detach it with `gew session detach ID`).")

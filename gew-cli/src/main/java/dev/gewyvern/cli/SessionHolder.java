@@ -64,7 +64,17 @@ final class SessionHolder {
         }
         Engine engine = Engines.start(command, err, RiskPolicy.fromLocalCommandLine(hold.allowRisky));
         String holderLog = System.getenv(HOLDER_LOG_ENV);
+        // a signal to gew (SIGTERM, SIGHUP) ends the --run command too, before its session goes
+        java.util.concurrent.atomic.AtomicReference<RunChild> running = new java.util.concurrent.atomic.AtomicReference<>();
         Thread hook = new Thread(() -> {
+            RunChild c = running.get();
+            if (c != null && !c.exited()) {
+                try {
+                    err.println("gew: exiting: " + c.end().describe(c.command()));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             for (String held : engine.ownSessions()) {
                 err.println("gew: exiting: detaching session " + held);
             }
@@ -97,22 +107,24 @@ final class SessionHolder {
         long start = System.nanoTime();
         long nextWatch = hold.watch == null ? Long.MAX_VALUE : start + hold.watch.toNanos();
         long lastWatch = start;
-        Process child = hold.run == null ? null : startChild(hold.run);
-        String ended;
+        RunChild child = hold.run == null ? null : RunChild.start(hold.run);
+        running.set(child);
+        boolean clock = false;
         while (true) {
             long now = System.nanoTime();
             if (!engine.exists(id)) {
-                out.println("session " + id + " was detached from elsewhere; exiting");
+                out.println("session " + id + " was detached from elsewhere; exiting"
+                        + (child == null ? "" : "; " + child.end().describe(child.command())));
                 out.flush();
                 engine.close();
                 return 0;
             }
-            if (hold.duration != null && now - start >= hold.duration.toNanos()) {
-                ended = "after " + human(hold.duration);
+            // the command is looked at before the clock: when both have ended, it ended on its own
+            if (child != null && child.exited()) {
                 break;
             }
-            if (child != null && !child.isAlive()) {
-                ended = "after `" + hold.run + "` exited with status " + child.exitValue();
+            if (hold.duration != null && now - start >= hold.duration.toNanos()) {
+                clock = true;
                 break;
             }
             if (now >= nextWatch) {
@@ -122,15 +134,21 @@ final class SessionHolder {
             }
             Thread.sleep(POLL_MS);
         }
+        // whichever came first, the command has ended (by itself, or now: SIGTERM, then SIGKILL) before the
+        // session goes
+        RunChild.Ending ending = child == null ? null : child.end();
         // a last look at the maps, unless --watch just printed them
         if (hold.watch != null && System.nanoTime() - lastWatch > hold.watch.toNanos() / 2) {
             printMaps(out, engine.show(id, 1000), Duration.ofNanos(System.nanoTime() - start));
         }
         int removed = engine.detach(id);
         engine.close();
+        String ended = clock ? "after " + human(hold.duration) + (ending == null ? "" : " (--duration came first: "
+                + ending.describe(child.command()) + ")") : "after " + ending.describe(child.command());
         out.println("detached session " + id + " " + ended + " (" + removed + " pins removed)");
         out.flush();
-        return child == null ? 0 : child.exitValue();
+        // the command's status when it ended by itself; 0 when --duration ended the hold and the command with it
+        return ending == null || ending.endedByUs() ? 0 : ending.status();
     }
 
     /**
@@ -206,14 +224,6 @@ final class SessionHolder {
                 ? "a requirement is not supported here" : "a risky requirement needs --allow-risky"));
         out.flush();
         return ok ? 0 : 1;
-    }
-
-    private static Process startChild(String command) {
-        try {
-            return new ProcessBuilder("/bin/sh", "-c", command).inheritIO().start();
-        } catch (IOException e) {
-            throw new UserError("--run: cannot start /bin/sh -c '" + command + "': " + e.getMessage());
-        }
     }
 
     private static void printMaps(PrintWriter out, SessionView v, Duration at) {
