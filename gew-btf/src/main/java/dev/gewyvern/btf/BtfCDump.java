@@ -10,7 +10,11 @@ import java.util.Map;
  * for those only reached through pointers, anonymous types inline, explicit padding and
  * {@code __attribute__((packed))} where the layout needs them so that clang lays every struct out at
  * the size and offsets BTF records. Names that collide (BTF merges many compilation units) get a
- * {@code ___N} suffix, as libbpf does. Functions, variables and data sections are not emitted.
+ * {@code ___N} suffix, as libbpf does. An enum without enumerators is how BTF records an enum only
+ * declared in its compilation unit ({@code enum nf_nat_manip_type;} in 6.1's vmlinux): C has no empty
+ * enum, so a named one is a forward declaration (as bpftool writes it) that merges with a definition of
+ * the same name, and an anonymous one is the unsigned integer of its size. Functions, variables and
+ * data sections are not emitted.
  */
 public final class BtfCDump {
     private static final int NOT_SEEN = 0;
@@ -76,7 +80,7 @@ public final class BtfCDump {
         if (n == null) {
             String base = btf.name(id);
             BtfKind k = btf.kind(id);
-            if (k == BtfKind.FWD) {
+            if (k == BtfKind.FWD || isEmptyEnum(id)) {
                 n = base; // merges with the definition of the same name, if any
             } else {
                 n = unique(k == BtfKind.TYPEDEF ? identNames : tagNames, base);
@@ -128,7 +132,12 @@ public final class BtfCDump {
             }
             case FWD -> forward(id);
             case ENUM, ENUM64 -> {
-                if (state[id] == NOT_SEEN && !t.name().isEmpty() || state[id] == NOT_SEEN && depth == 0) {
+                if (isEmptyEnum(id)) {
+                    if (state[id] == NOT_SEEN && !t.name().isEmpty()) {
+                        state[id] = DONE;
+                        out.append("enum ").append(name(id)).append(";\n\n");
+                    }
+                } else if (state[id] == NOT_SEEN && !t.name().isEmpty() || state[id] == NOT_SEEN && depth == 0) {
                     state[id] = DONE;
                     out.append(enumBody((BtfType.Enum) t, id, "")).append(";\n\n");
                 }
@@ -177,6 +186,11 @@ public final class BtfCDump {
             }
             default -> { }
         }
+    }
+
+    /** An enum with no enumerators: declared, never defined, in the compilation unit BTF came from. */
+    private boolean isEmptyEnum(int id) {
+        return btf.type(id) instanceof BtfType.Enum e && e.values().isEmpty();
     }
 
     private boolean isNamedAggregate(int id) {
@@ -418,6 +432,16 @@ public final class BtfCDump {
         return join(base(id, t, level, depth), inner);
     }
 
+    /** The C unsigned integer type of {@code size} bytes (an empty anonymous enum's stand-in). */
+    private static String unsignedOfSize(int size) {
+        switch (size) {
+            case 1: return "unsigned char";
+            case 2: return "unsigned short";
+            case 8: return "unsigned long long";
+            default: return "unsigned int";
+        }
+    }
+
     private int skipTags(int id) {
         for (int i = 0; i < MAX_DEPTH && btf.kind(id) == BtfKind.TYPE_TAG; i++) {
             id = ((BtfType.TypeTag) btf.type(id)).type();
@@ -436,6 +460,9 @@ public final class BtfCDump {
         } else if (t instanceof BtfType.Struct s) {
             return s.name().isEmpty() ? structBody(s, id, level, depth + 1) : (s.union() ? "union " : "struct ") + name(id);
         } else if (t instanceof BtfType.Enum e) {
+            if (e.name().isEmpty() && e.values().isEmpty()) {
+                return unsignedOfSize(e.size());
+            }
             if (e.name().isEmpty()) {
                 return spend(enumBody(e, id, "").replace("\n", "\n" + "\t".repeat(level)));
             }

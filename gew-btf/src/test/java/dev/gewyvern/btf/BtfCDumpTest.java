@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,10 +12,13 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -50,8 +54,35 @@ class BtfCDumpTest {
         assertTrue(header.contains("\tunion {\n\t\t__u16 half;\n\t\t__u8 bytes[2];\n\t};\n"), header);
     }
 
+    /**
+     * An enum BTF records without enumerators (6.1's vmlinux has two: a type only declared where it was
+     * used) is a forward declaration when named, as bpftool writes it, and merges with a definition of
+     * the same name; an anonymous one is the unsigned integer of its size. clang refuses "enum X {}".
+     */
     @Test
-    void vmlinuxDumpsToCompilableExactLayouts() throws Exception {
+    void emptyEnumsAreForwardDeclarations() throws Exception {
+        List<BtfType> types = List.of(
+                new BtfType.Int("int", 4, BtfType.Int.SIGNED, 0, 32),                        // 1
+                new BtfType.Enum("stage", 4, false, false, List.of()),                      // 2
+                new BtfType.Enum("", 2, false, false, List.of()),                           // 3
+                new BtfType.FuncProto(1, List.of(new BtfType.Param("", 2))),                // 4
+                new BtfType.Ptr(4),                                                         // 5
+                new BtfType.Struct("ops", 16, false, false, List.of(new BtfType.Member("check", 5, 0, 0),
+                        new BtfType.Member("mode", 3, 64, 0), new BtfType.Member("after", 1, 96, 0))), // 6
+                new BtfType.Enum("stage", 4, false, false, List.of(new BtfType.EnumValue("STAGE_A", 1))), // 7
+                new BtfType.Enum("lonely", 4, false, false, List.of()));                    // 8
+        Btf btf = Btf.parse(BtfWriter.write(types, java.nio.ByteOrder.LITTLE_ENDIAN));
+        String header = BtfCDump.dump(btf, "G");
+        assertTrue(header.contains("enum stage;\n"), header);
+        assertTrue(header.contains("enum lonely;\n"), header);
+        assertTrue(header.contains("\tint (*check)(enum stage);\n"), header);
+        assertTrue(header.contains("\tunsigned short mode;\n"), header);
+        assertTrue(header.contains("enum stage {\n\tSTAGE_A = 1,\n};"), header);
+        assertTrue(!header.contains("___"), "the declaration and the definition are one enum: " + header);
+        clang(header + layoutAsserts(btf), "bpf");
+    }
+
+    private static Path kernelBtf() {
         Path vmlinux = Path.of("/sys/kernel/btf/vmlinux");
         if (!Files.exists(vmlinux)) {
             if ("true".equals(System.getenv("CI"))) {
@@ -59,11 +90,36 @@ class BtfCDumpTest {
             }
             Assumptions.abort(vmlinux + " is missing");
         }
-        Btf btf = Btf.parse(Files.readAllBytes(vmlinux));
+        return vmlinux;
+    }
+
+    @Test
+    void vmlinuxDumpsToCompilableExactLayouts() throws Exception {
+        Btf btf = Btf.parse(Files.readAllBytes(kernelBtf()));
         String header = BtfCDump.dump(btf, "__VMLINUX_H__");
         clang(header, "bpf"); // as BPF programs include it
         // the layout is the kernel's: x86-64's (va_list differs on the bpf target)
         clang(header + layoutAsserts(btf), "x86_64-linux-gnu");
+    }
+
+    /**
+     * Every module the running kernel has BTF for (none on a kernel without modules): its split BTF over
+     * vmlinux dumps to a header clang lays out at the module's sizes and offsets, as
+     * {@code bpftool btf dump file /sys/kernel/btf/MOD -B /sys/kernel/btf/vmlinux format c} would be used.
+     */
+    @TestFactory
+    Stream<DynamicTest> moduleDumpsToCompilableExactLayouts() throws Exception {
+        Path vmlinux = kernelBtf();
+        Btf base = Btf.parse(Files.readAllBytes(vmlinux));
+        List<Path> modules;
+        try (Stream<Path> s = Files.list(vmlinux.getParent())) {
+            modules = s.filter(p -> !p.equals(vmlinux)).sorted().toList();
+        }
+        return modules.stream().map(m -> DynamicTest.dynamicTest(m.getFileName().toString(), () -> {
+            Btf split = Btf.parse(ByteBuffer.wrap(Files.readAllBytes(m)), base);
+            assertEquals(base.typeCount(), split.firstTypeId(), "split BTF continues vmlinux's ids");
+            clang(BtfCDump.dump(split, "__MODULE_H__") + layoutAsserts(split), "x86_64-linux-gnu");
+        }));
     }
 
     /** _Static_assert of every named struct's and union's size and byte-aligned named members' offsets. */
@@ -99,7 +155,7 @@ class BtfCDumpTest {
     }
 
     private void clang(String source, String target) throws IOException, InterruptedException {
-        Path file = tmp.resolve("dump-" + target + ".h");
+        Path file = Files.createTempFile(tmp, "dump-" + target, ".h");
         Files.writeString(file, source);
         List<String> cmd = new ArrayList<>(List.of("clang-19", "-target", target, "-fsyntax-only", "-Werror",
                 "-ferror-limit=20", "-x", "c", file.toString()));
