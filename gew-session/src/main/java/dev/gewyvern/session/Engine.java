@@ -41,6 +41,8 @@ public final class Engine implements AutoCloseable {
     private boolean closed;
 
     private final RiskPolicy policy;
+    /** How struct_ops maps are registered; null: as the kernel allows ({@link StructOpsRegistration#forKernel}). */
+    private volatile StructOpsRegistration structOpsRegistration;
 
     private Engine(PinRoot root, String instanceId, List<String> cleaned, RiskPolicy policy) {
         this.root = root;
@@ -103,7 +105,7 @@ public final class Engine implements AutoCloseable {
             admit(verifyCompatibility(pipeline));
             // the id is reserved (its staging folder made exclusively) before the transaction runs
             Transaction tx = new Transaction(root, instanceId, root.reserveSession(instanceId, pipeline.getName()),
-                    pipeline, listener, logLevel);
+                    pipeline, listener, logLevel, structOpsRegistration);
             SessionRecord rec = tx.run();
             synchronized (this) {
                 ownSessions.add(rec.getSessionId());
@@ -155,8 +157,16 @@ public final class Engine implements AutoCloseable {
         PipelineValidator.validate(pipeline);
         // an observing engine has no instance: the plan needs only a name, since nothing is pinned
         return new Transaction(root, instanceId == null ? "dry-run" : instanceId,
-                Ids.sessionId(pipeline.getName(), new java.security.SecureRandom()), pipeline, PhaseListener.SILENT, 1)
-                .plan();
+                Ids.sessionId(pipeline.getName(), new java.security.SecureRandom()), pipeline, PhaseListener.SILENT, 1,
+                structOpsRegistration).plan();
+    }
+
+    /**
+     * Registers struct_ops maps the given way from now on, instead of the way the kernel allows: a kernel
+     * with BPF_F_LINK also takes the classic map-update registration, which is how tests run that path on it.
+     */
+    void registerStructOpsBy(StructOpsRegistration registration) {
+        this.structOpsRegistration = registration;
     }
 
     /** Refuses, before any kernel call of the session, what is not supported, and what is risky unless allowed. */

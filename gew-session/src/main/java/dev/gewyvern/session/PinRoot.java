@@ -216,11 +216,13 @@ public final class PinRoot {
     }
 
     /**
-     * Removes a session folder: links first (detaching the programs), then programs, then maps, then
+     * Removes a session folder: struct_ops maps registered without a link are unregistered first (see
+     * {@link StructOpsRegistration}), then links (detaching the programs), then programs, then maps, then
      * the record and the folders. Symbolic links are removed as links, never followed. Returns how many
      * pins it removed.
      */
     static int removeSessionFolder(Path dir) {
+        StructOpsRegistration.unregisterPinned(dir.resolve(MAPS));
         int removed = 0;
         for (String sub : List.of(LINKS, PROGS, MAPS)) {
             removed += removeEntries(dir.resolve(sub));

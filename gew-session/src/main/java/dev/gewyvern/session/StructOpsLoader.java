@@ -19,23 +19,28 @@ import dev.gewyvern.syscall.MapCreateAttr;
  * (expected attach type = the member's index, attach_btf_id = the struct's id in vmlinux BTF), a
  * BPF_MAP_TYPE_STRUCT_OPS map whose value type is the kernel's {@code bpf_struct_ops_<struct>}, and that
  * value filled from the object's data (members matched by name) with the programs' fds at the
- * function-pointer members. The map is always created with BPF_F_LINK, so that only a bpf_link registers
- * it (see {@link dev.gewyvern.syscall.Links#structOps}): a map registered by its value alone would stay
- * registered after a crash with nothing pinned to clean.
+ * function-pointer members. How it is registered is a {@link StructOpsRegistration}: with BPF_F_LINK the
+ * value is written here and a bpf_link registers the map at attach (see
+ * {@link dev.gewyvern.syscall.Links#structOps}); without it (kernels before 6.4) writing the value is the
+ * registration, so the value waits in {@link Prepared} until the session's commit has pinned the map.
  */
 final class StructOpsLoader {
     private StructOpsLoader() {
     }
 
-    /** A filled struct_ops map, ready to be registered, and the kernel struct it implements. */
-    record Prepared(Fd map, String typeName, List<String> programs) {}
+    /**
+     * A struct_ops map ready to be registered, the kernel struct it implements, and how: for
+     * {@link StructOpsRegistration#MAP_UPDATE} {@code value} is the value whose writing registers it (for
+     * LINK it is already written).
+     */
+    record Prepared(Fd map, String typeName, List<String> programs, StructOpsRegistration registration, byte[] value) {}
 
     /**
      * Loads the programs of struct_ops map {@code name} of {@code s} through {@code load} (program name and
      * target in, fd out), creates the map through {@code keep}, and writes its value.
      */
-    static Prepared prepare(ObjectLoader.Staged s, String name, BiFunction<String, ObjectLoader.LoadTarget, Fd> load,
-                            java.util.function.UnaryOperator<Fd> keep) {
+    static Prepared prepare(ObjectLoader.Staged s, String name, StructOpsRegistration registration,
+                            BiFunction<String, ObjectLoader.LoadTarget, Fd> load, java.util.function.UnaryOperator<Fd> keep) {
         StructOpsMap m = s.object().structOps(name).orElseThrow(() -> new SessionException("verify", "object '"
                 + s.id() + "' has no struct_ops map '" + name + "' (its .struct_ops and .struct_ops.link variables: "
                 + (s.object().structOps().isEmpty() ? "none"
@@ -96,16 +101,22 @@ final class StructOpsLoader {
             }
             bytes.put(at, local, lm.offset(), lm.size());
         }
-        int type = KernelTypes.running().value("bpf_map_type", "BPF_MAP_TYPE_STRUCT_OPS");
-        int linkFlag = KernelTypes.running().constant("BPF_F_LINK");
-        if (type < 0 || linkFlag < 0) {
-            throw new SessionException("verify", where + ": this kernel has no "
-                    + (type < 0 ? "BPF_MAP_TYPE_STRUCT_OPS" : "BPF_F_LINK (struct_ops links arrived in 6.4)"));
+        KernelTypes kernel = KernelTypes.running();
+        int type = kernel.value("bpf_map_type", "BPF_MAP_TYPE_STRUCT_OPS");
+        if (type < 0) {
+            throw new SessionException("verify", where + ": this kernel has no BPF_MAP_TYPE_STRUCT_OPS (struct_ops "
+                    + "arrived in 5.6)");
         }
-        Fd map = keep.apply(Bpf.createMap(new MapCreateAttr(type, 4, value.size(), 1, linkFlag, 0, 0, name,
-                s.btf().value(), 0, 0, 0, valueType)));
-        Bpf.update(map, new byte[4], bytes.array(), 0);
-        return new Prepared(map, m.typeName(), m.programs());
+        if (registration == StructOpsRegistration.LINK && kernel.constant("BPF_F_LINK") < 0) {
+            throw new SessionException("verify", where + ": registration through a bpf_link needs BPF_F_LINK, which "
+                    + "this kernel does not have (6.4+); register it by map update instead");
+        }
+        Fd map = keep.apply(Bpf.createMap(new MapCreateAttr(type, 4, value.size(), 1, registration.mapFlags(kernel), 0, 0,
+                name, s.btf().value(), 0, 0, 0, valueType)));
+        if (registration == StructOpsRegistration.LINK) {
+            Bpf.update(map, new byte[4], bytes.array(), 0); // fills the value; the link registers it
+        }
+        return new Prepared(map, m.typeName(), m.programs(), registration, bytes.array());
     }
 
     private static int memberIndex(BtfType.Struct st, String name) {

@@ -51,13 +51,17 @@ final class Transaction {
 
     private record Pin(String folder, String name, Fd fd, PinnedObject info) {}
 
+    /** How struct_ops maps are registered; null: as the kernel allows. */
+    private final StructOpsRegistration structOpsRegistration;
+
     /**
      * A transaction for {@code sessionId}. {@link #run} expects the id reserved ({@link PinRoot#reserveSession}
      * made its staging folder) and removes that folder on rollback; {@link #plan} touches no folder.
      */
     Transaction(PinRoot root, String instanceId, String sessionId, Pipeline pipeline, PhaseListener listener,
-            int logLevel) {
+            int logLevel, StructOpsRegistration structOpsRegistration) {
         this.root = root;
+        this.structOpsRegistration = structOpsRegistration;
         this.instanceId = instanceId;
         this.pipeline = pipeline;
         this.listener = listener;
@@ -104,6 +108,7 @@ final class Transaction {
                 stage();
                 verify();
                 attach();
+                registerByMapUpdate();
                 return null;
             });
         } catch (BpfException e) {
@@ -226,7 +231,9 @@ final class Transaction {
 
     /** Loads the programs of a struct_ops map, then creates the map and writes its value (registered at attach). */
     private void prepareStructOps(Program p, ObjectLoader.Staged l) {
-        StructOpsLoader.Prepared prepared = StructOpsLoader.prepare(l, p.getName(), (name, target) -> {
+        StructOpsRegistration registration = structOpsRegistration != null ? structOpsRegistration
+                : StructOpsRegistration.forKernel(dev.gewyvern.syscall.KernelTypes.running());
+        StructOpsLoader.Prepared prepared = StructOpsLoader.prepare(l, p.getName(), registration, (name, target) -> {
             LoadedProgram loaded = ObjectLoader.load(l, name, logLevel, target);
             Fd fd = keep(loaded.fd());
             var info = Bpf.progInfo(fd);
@@ -240,7 +247,8 @@ final class Transaction {
                 "struct_ops " + prepared.typeName() + " of object " + p.getObject());
         structOps.put(p, prepared);
         listener.event("verify", "struct_ops map " + p.getName() + ": a " + prepared.typeName() + " of "
-                + prepared.programs().size() + " programs, value written");
+                + prepared.programs().size() + " programs, " + (registration == StructOpsRegistration.LINK
+                ? "value written" : "value kept for registration at commit (no BPF_F_LINK: by map update)"));
     }
 
     /**
@@ -304,6 +312,9 @@ final class Transaction {
     private void attach() {
         phase = "attach";
         for (Map.Entry<Program, StructOpsLoader.Prepared> e : structOps.entrySet()) {
+            if (e.getValue().registration() != StructOpsRegistration.LINK) {
+                continue; // registered at commit, once pinned
+            }
             String name = e.getKey().getName();
             Fd link = keep(dev.gewyvern.syscall.Links.structOps(e.getValue().map(), name));
             String target = "struct_ops:" + name + " (" + e.getValue().typeName() + ")";
@@ -335,6 +346,7 @@ final class Transaction {
         for (Pin p : pins) {
             Bpf.pin(p.fd, staging.resolve(p.folder).resolve(p.name).toString());
         }
+        registerByMapUpdate(); // pinned in staging: a crash from here on leaves pins the next start cleans
         Path dest = root.session(instanceId, sessionId);
         root.commit(staging, dest);
         staging = null;
@@ -343,6 +355,22 @@ final class Transaction {
         closeAll();
         listener.event("commit", "pinned at " + dest);
         return record.build();
+    }
+
+    /**
+     * The classic registration of struct_ops maps made without BPF_F_LINK: their value written to their one
+     * element. Made only once the map is pinned, since the registration holds the map by itself and only a
+     * pin lets a later detach (or the cleaning of a dead instance) find it and delete the element.
+     */
+    private void registerByMapUpdate() {
+        for (Map.Entry<Program, StructOpsLoader.Prepared> e : structOps.entrySet()) {
+            StructOpsLoader.Prepared prepared = e.getValue();
+            if (prepared.registration() == StructOpsRegistration.MAP_UPDATE) {
+                StructOpsRegistration.register(prepared.map(), prepared.value());
+                listener.event(phase, "struct_ops map " + e.getKey().getName() + " -> registered as a "
+                        + prepared.typeName() + " (by map update: the pinned map holds the registration)");
+            }
+        }
     }
 
     private void closeAll() {

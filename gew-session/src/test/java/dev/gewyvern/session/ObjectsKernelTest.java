@@ -288,7 +288,8 @@ class ObjectsKernelTest {
         for (dev.gewyvern.elf.StructOpsMap m : parsed.structOps()) {
             assertTrue(bpftool.output().contains("skipping unrecognized data section") || refusedHere,
                     "bpftool 7.1 (libbpf 1.1) does not know " + m.section() + ": " + bpftool.output());
-            var prepared = StructOpsLoader.prepare(gew.staged, m.name(), (prog, target) -> {
+            var prepared = StructOpsLoader.prepare(gew.staged, m.name(),
+                    StructOpsRegistration.forKernel(dev.gewyvern.syscall.KernelTypes.running()), (prog, target) -> {
                 LoadedProgram loaded = ObjectLoader.load(gew.staged, prog, 1, target);
                 gew.fds.add(loaded.fd());
                 return loaded.fd();

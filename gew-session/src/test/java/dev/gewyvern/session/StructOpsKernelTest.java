@@ -28,6 +28,7 @@ import dev.gewyvern.proto.v1.Program;
 import dev.gewyvern.proto.v1.SessionRecord;
 import dev.gewyvern.proto.v1.StructOps;
 import dev.gewyvern.syscall.Kernel;
+import dev.gewyvern.syscall.KernelTypes;
 import dev.gewyvern.syscall.Links;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -165,6 +166,80 @@ class StructOpsKernelTest {
         }
         assertFalse(Links.exists(linkId), "the struct_ops link is gone");
         assertFalse(available().contains("gew_test_ca"), "unregistered: " + available());
+    }
+
+    /**
+     * The classic registration, as on a kernel without BPF_F_LINK (before 6.4), run here by choosing it: the
+     * map is created without BPF_F_LINK, registered by writing its element once pinned (at commit), works
+     * with no link at all, and detach deletes the element before it unpins the map.
+     */
+    @Test
+    void withoutALinkTheMapUpdateRegistersThePinnedMapHoldsItAndDetachDeletesIt() throws Exception {
+        assertFalse(available().contains("gew_test_ca"), "gew_test_ca is registered before the test: " + available());
+        engine.registerStructOpsBy(StructOpsRegistration.MAP_UPDATE);
+        List<String> plan = engine.plan(pipeline("gew_test_ca"));
+        int create = indexOf(plan, "BPF_MAP_CREATE MapCreateAttr[mapType=" + KernelTypes.running().value("bpf_map_type",
+                "BPF_MAP_TYPE_STRUCT_OPS") + ", keySize=4, valueSize=");
+        assertTrue(plan.get(create).contains(", mapFlags=0,"), "no BPF_F_LINK: " + plan.get(create));
+        int update = indexOf(plan, "BPF_MAP_UPDATE_ELEM MapElemAttr[command=BPF_MAP_UPDATE_ELEM, mapFd=" + (1_000_000 + create));
+        assertTrue(update == plan.size() - 1, "the registration is the last call: " + String.join("\n", plan));
+        assertTrue(plan.stream().noneMatch(c -> c.startsWith("BPF_LINK_CREATE")), String.join("\n", plan));
+
+        List<String> events = new ArrayList<>();
+        SessionRecord rec = engine.apply(pipeline("gew_test_ca"), (phase, msg) -> events.add(phase + " " + msg), 1);
+        assertEquals(Phase.COMMITTED, rec.getPhase(), events.toString());
+        assertTrue(events.contains("commit struct_ops map gew_test_ca -> registered as a tcp_congestion_ops (by map "
+                + "update: the pinned map holds the registration)"), events.toString());
+        assertTrue(available().contains("gew_test_ca"), "registered: " + available());
+        SessionView view = engine.show(rec.getSessionId(), 10);
+        assertEquals(List.of(), view.links(), "no link holds it");
+        SessionView.MapView map = view.maps().stream().filter(m -> m.name().equals("gew_test_ca")).findFirst()
+                .orElseThrow();
+        assertEquals(0, map.flags() & Math.max(0, KernelTypes.running().constant("BPF_F_LINK")), "flags " + map.flags());
+
+        run("ip", "netns", "exec", ns, "sysctl", "-q", "-w", "net.ipv4.tcp_congestion_control=gew_test_ca");
+        assertEquals(1 << 20, transfer(1 << 20));
+        run("ip", "netns", "exec", ns, "sysctl", "-q", "-w", "net.ipv4.tcp_congestion_control=reno");
+        Map<String, Long> calls = new LinkedHashMap<>();
+        engine.show(rec.getSessionId(), 10).maps().stream().filter(m -> m.name().equals("calls")).findFirst()
+                .orElseThrow().entries().forEach(e -> calls.put(e.key(), Long.parseLong(e.value())));
+        assertTrue(calls.get("0") >= 2, "init runs for both ends of the connection: " + calls);
+
+        engine.detach(rec.getSessionId());
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (available().contains("gew_test_ca") && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertFalse(available().contains("gew_test_ca"), "unregistered by detach: " + available());
+    }
+
+    /** A classic registration ends with the instance that made it, as every session of it does. */
+    @Test
+    void aMapUpdateRegistrationEndsWithItsInstance() throws Exception {
+        assertFalse(available().contains("gew_test_ca2"), "gew_test_ca2 is registered before the test: " + available());
+        engine.registerStructOpsBy(StructOpsRegistration.MAP_UPDATE);
+        SessionRecord rec = engine.apply(pipeline("gew_test_ca_plain"), PhaseListener.SILENT, 1);
+        assertEquals(Phase.COMMITTED, rec.getPhase());
+        assertTrue(available().contains("gew_test_ca2"), "registered: " + available());
+        Path folder = root.session(engine.instanceId(), rec.getSessionId());
+        assertTrue(Files.exists(folder.resolve(PinRoot.MAPS).resolve("gew_test_ca_plain")), "the map is pinned");
+        engine.close();
+        engine = null;
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (available().contains("gew_test_ca2") && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertFalse(available().contains("gew_test_ca2"), "unregistered when the instance ended: " + available());
+        assertFalse(Files.exists(folder), "the session folder is gone");
+    }
+
+    private static int indexOf(List<String> plan, String prefix) {
+        for (int i = 0; i < plan.size(); i++) {
+            if (plan.get(i).startsWith(prefix)) {
+                return i;
+            }
+        }
+        throw new AssertionError("no call " + prefix + " in the plan:\n" + String.join("\n", plan));
     }
 
     @Test

@@ -432,6 +432,26 @@ final class CapabilityProbes {
         }
     }
 
+    /**
+     * struct_ops: its program and map types; registered through a bpf_link where the kernel has BPF_F_LINK,
+     * else the classic way, by writing the map's element (and unregistered by deleting it).
+     */
+    private Support structOps() {
+        Support p = prog("struct_ops");
+        if (!p.isSupported()) {
+            return p;
+        }
+        Support m = mapSupport("struct_ops");
+        if (!m.isSupported()) {
+            return m;
+        }
+        if (kernel.constant("BPF_F_LINK") >= 0) {
+            return viaLink("struct_ops", "struct_ops", "map created with BPF_F_LINK");
+        }
+        return Support.supported("program type struct_ops, map type struct_ops, registered by BPF_MAP_UPDATE_ELEM of "
+                + "the map and unregistered by deleting it (the kernel has no BPF_F_LINK, so no struct_ops link)");
+    }
+
     private void attachKinds() {
         Capability.Category a = Capability.Category.ATTACH_KIND;
         Support tracefs = Files.isDirectory(Path.of("/sys/kernel/tracing/events"))
@@ -478,7 +498,7 @@ final class CapabilityProbes {
         add(a, "", "netfilter", viaLink("netfilter", "netfilter", ""));
         add(a, "", "sk_lookup", viaLink("sk_lookup", "netns", ""));
         add(a, "", "flow_dissector", viaLink("flow_dissector", "netns", ""));
-        add(a, "", "struct_ops", viaLink("struct_ops", "struct_ops", ""));
+        add(a, "", "struct_ops", structOps());
         Support ext = prog("ext");
         add(a, "", "freplace", ext.isSupported() ? viaLink("ext", "tracing", "") : ext);
     }
