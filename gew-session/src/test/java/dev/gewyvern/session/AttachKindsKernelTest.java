@@ -53,7 +53,7 @@ class AttachKindsKernelTest {
         // these kinds can drop packets or deny operations: a local user applies them with --allow-risky
         engine = Engine.start(root, "AttachKindsKernelTest", RiskPolicy.fromLocalCommandLine(true));
         String tag = Long.toString(ProcessHandle.current().pid() % 100000, 36) + Long.toString(System.nanoTime() % 1000000, 36);
-        cgroup = Path.of("/sys/fs/cgroup/unified", "gwa-" + tag);
+        cgroup = KernelTestSupport.cgroup2().resolve("gwa-" + tag);
         Files.createDirectory(cgroup);
         nsA = "gwa" + tag + "a";
         nsB = "gwa" + tag + "b";

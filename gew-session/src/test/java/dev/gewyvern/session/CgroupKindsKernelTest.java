@@ -60,7 +60,7 @@ class CgroupKindsKernelTest {
         // cgroup_skb and sockopt programs can deny traffic and options: a local user applies them with --allow-risky
         engine = Engine.start(root, "CgroupKindsKernelTest", RiskPolicy.fromLocalCommandLine(true));
         String tag = Long.toString(ProcessHandle.current().pid() % 100000, 36) + Long.toString(System.nanoTime() % 1000000, 36);
-        cgroup = Path.of("/sys/fs/cgroup/unified", "gwc-" + tag);
+        cgroup = KernelTestSupport.cgroup2().resolve("gwc-" + tag);
         Files.createDirectory(cgroup);
         netns = "gwc" + tag;
         run("ip", "netns", "add", netns);

@@ -21,6 +21,18 @@ final class KernelTestSupport {
         }
     }
 
+    /** Where cgroup v2 is mounted; under CI=true a machine without it fails. */
+    static Path cgroup2() {
+        requireBpf();
+        return dev.gewyvern.syscall.Filesystems.cgroup2().orElseGet(() -> {
+            if ("true".equals(System.getenv("CI"))) {
+                Assertions.fail("CI=true but no cgroup2 file system is mounted");
+            }
+            Assumptions.abort("no cgroup2 file system is mounted");
+            return null;
+        });
+    }
+
     /** Detaches every session the engine applied and closes it (a test's tear-down; null: nothing started). */
     static void detachAllAndClose(Engine engine) {
         if (engine != null) {

@@ -28,7 +28,7 @@ class RiskPolicyKernelTest {
     @BeforeEach
     void setUp() throws IOException {
         KernelTestSupport.requireBpf();
-        cgroup = Path.of("/sys/fs/cgroup/unified", "gew-risk-" + ProcessHandle.current().pid());
+        cgroup = KernelTestSupport.cgroup2().resolve("gew-risk-" + ProcessHandle.current().pid());
         Files.createDirectory(cgroup);
     }
 

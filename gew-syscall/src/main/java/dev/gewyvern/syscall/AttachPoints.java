@@ -135,11 +135,8 @@ public final class AttachPoints {
     }
 
     private static void cgroups(Lister l) {
-        Path root = Path.of("/sys/fs/cgroup/unified");
-        if (!Files.isDirectory(root)) {
-            root = Path.of("/sys/fs/cgroup");
-        }
-        if (Kernel.get().filesystemType(root.toString()) != 0x63677270L) { // CGROUP2_SUPER_MAGIC
+        Path root = Filesystems.cgroup2().orElse(null);
+        if (root == null) {
             return;
         }
         try (Stream<Path> s = Files.walk(root, 8)) {

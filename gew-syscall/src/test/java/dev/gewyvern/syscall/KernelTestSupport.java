@@ -43,26 +43,15 @@ public final class KernelTestSupport {
         return vmlinux;
     }
 
-    /**
-     * Where cgroup v2 is mounted (the first cgroup2 line of /proc/self/mountinfo): /sys/fs/cgroup/unified on
-     * a hybrid host, /sys/fs/cgroup on a pure v2 one. Under CI=true a machine without it fails.
-     */
+    /** Where cgroup v2 is mounted ({@link Filesystems#cgroup2}); under CI=true a machine without it fails. */
     static Path cgroup2() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
-                String[] f = line.split(" ");
-                int dash = java.util.Arrays.asList(f).indexOf("-");
-                if (dash > 0 && dash + 1 < f.length && f[dash + 1].equals("cgroup2")) {
-                    return Path.of(f[4].replace("\\040", " "));
-                }
+        requireBpf();
+        return Filesystems.cgroup2().orElseGet(() -> {
+            if (ci()) {
+                Assertions.fail("CI=true but no cgroup2 file system is mounted");
             }
-        } catch (IOException e) {
-            // fall through: no mount table, no cgroup v2
-        }
-        if (ci()) {
-            Assertions.fail("CI=true but no cgroup2 file system is mounted");
-        }
-        Assumptions.abort("no cgroup2 file system is mounted");
-        return null;
+            Assumptions.abort("no cgroup2 file system is mounted");
+            return null;
+        });
     }
 }

@@ -201,7 +201,8 @@ class ControlServerTest {
         var ok = c.verifyCompatibility(execcount());
         assertTrue(ok.getAdmissible(), ok.toString());
 
-        Path cgroup = Path.of("/sys/fs/cgroup/unified", "gew-grpc-" + ProcessHandle.current().pid());
+        Path cgroup = dev.gewyvern.syscall.Filesystems.cgroup2().orElseThrow()
+                .resolve("gew-grpc-" + ProcessHandle.current().pid());
         Files.createDirectory(cgroup);
         try {
             Pipeline risky = Pipeline.newBuilder().setName("risky")
