@@ -35,10 +35,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * fentry, fexit, fmod_ret, lsm, kprobe, kretprobe, kprobe.multi and freplace through the engine, with
- * testdata/src/tracing_kinds.bpf.c. What the kernel allows is first observed directly (the program loaded
- * by itself, the kprobe PMU looked for); the capability report must say the same, and a session needing
- * what is refused must fail before touching the kernel, with the report's reason, leaving nothing. The
- * dry run's plan shows every attr these kinds are made of, decoded.
+ * testdata/src/tracing_kinds.bpf.c, decided by gew's capability report on the kernel the test runs on: a
+ * kind it calls supported attaches, runs on its event and detaches; a session needing a kind it calls not
+ * supported fails before touching the kernel, with the report's reason, leaving nothing. The dry run's
+ * plan shows every attr these kinds are made of, decoded.
  */
 class TracingKindsKernelTest {
     private static final Path OBJECT = KernelTestSupport.testdata("obj/tracing_kinds.bpf.o");
@@ -100,62 +100,92 @@ class TracingKindsKernelTest {
         return e;
     }
 
-    @Test
-    void fentryFexitFmodRetAndLsmAreReportedAsTheKernelAnswersAndRefusedSessionsLeaveNothing() throws Exception {
-        Capabilities caps = Capabilities.withoutHelpers();
-        String[][] kinds = {
-            {"fentry", "on_unlink_entry", "do_unlinkat"},
-            {"fexit", "on_unlink_exit", "do_unlinkat"},
-            {"fmod_ret", "on_modify_return", "bpf_modify_return_test"},
-            {"lsm", "on_file_open", "file_open"},
-        };
-        for (String[] k : kinds) {
-            String observed = directLoad(k[1]);
-            Support reported = caps.support(Capability.Category.ATTACH_KIND, k[0]);
-            Pipeline p = pipeline(prog(k[1], tracing(k[2])));
-            if (observed.equals("EPERM")) {
-                assertTrue(reported instanceof Support.NotSupported ns && ns.why() == Support.Why.REFUSED_BY_POLICY,
-                        k[0] + " loads get EPERM here, the report says: " + reported);
-                SessionException e = refusedBeforeTheKernel(p);
-                assertTrue(e.getMessage().contains("is not supported here: refused by policy ("), e.getMessage());
-                assertTrue(e.getMessage().contains("(needed by tracing_kinds/" + k[1] + ")"), e.getMessage());
-                assertEquals(Requirement.Level.NOT_SUPPORTED, e.requirement().level());
-            } else {
-                assertEquals("loaded", observed, k[0]);
-                assertTrue(reported.isSupported(), k[0] + " loads here, the report says: " + reported);
-                SessionRecord rec = engine.apply(p, PhaseListener.SILENT, 1);
-                assertEquals(Phase.COMMITTED, rec.getPhase());
-                engine.detach(rec.getSessionId());
-            }
+    /**
+     * A session refused for what the capability report says: the requirement it names is not supported,
+     * with exactly the report's answer for it as the reason.
+     */
+    private SessionException refusedAsReported(Pipeline p, Capabilities caps) {
+        SessionException e = refusedBeforeTheKernel(p);
+        Requirement r = e.requirement();
+        assertEquals(Requirement.Level.NOT_SUPPORTED, r.level(), e.getMessage());
+        Capability.Category category = java.util.Arrays.stream(Capability.Category.values())
+                .filter(c -> c.text().equals(r.kind())).findFirst().orElseThrow(() -> new AssertionError(r.toString()));
+        assertEquals(caps.support(category, r.name()).toString(), r.reason(), "the report's reason");
+        return e;
+    }
+
+    /** counts[slot] of the session's counts map. */
+    private long count(SessionRecord rec, int slot) {
+        return Long.parseLong(engine.show(rec.getSessionId(), 16).maps().stream().filter(m -> m.name().equals("counts"))
+                .findFirst().orElseThrow().entries().stream().filter(e -> e.key().equals(Integer.toString(slot)))
+                .findFirst().orElseThrow().value());
+    }
+
+    /** An unlink(2) of a file of the test's own: do_unlinkat runs. */
+    private static void unlink() throws IOException {
+        Files.delete(Files.createTempFile("gew-tracing-kinds", ".tmp"));
+    }
+
+    /** bpf_modify_return_test runs when a program attached to it is test-run (the kernel's own test hook). */
+    private void testRun(SessionRecord rec, String program) {
+        Path pin = root.session(engine.instanceId(), rec.getSessionId()).resolve(PinRoot.PROGS).resolve(program);
+        try (Fd prog = dev.gewyvern.syscall.Bpf.get(pin.toString(), "program")) {
+            dev.gewyvern.syscall.Bpf.testRun(new dev.gewyvern.syscall.ProgTestRunAttr(prog.value(), null, null, 1, null,
+                    null, 0, 0));
         }
     }
 
-    @Test
-    void kprobesAreRefusedBeforeTheKernelWhereThereAreNone() throws Exception {
-        Capabilities caps = Capabilities.withoutHelpers();
-        Pipeline[] pipelines = {
-            pipeline(prog("kp_unlink", kprobe("do_unlinkat", 0))),
-            pipeline(prog("kp_unlink_ret", kprobe("do_unlinkat", 0))),
-            pipeline(prog("kp_multi", AttachTarget.newBuilder().setKprobeMulti(
-                    KprobeMulti.newBuilder().addSymbols("do_unlinkat").addSymbols("do_rmdir")))),
-        };
-        String[] kinds = {"kprobe", "kretprobe", "kprobe.multi"};
-        for (int i = 0; i < kinds.length; i++) {
-            Support reported = caps.support(Capability.Category.ATTACH_KIND, kinds[i]);
-            if (!KPROBE_PMU) {
-                assertTrue(reported instanceof Support.NotSupported ns && ns.why() == Support.Why.CONFIG_MISSING,
-                        kinds[i] + " without a kprobe PMU is reported as: " + reported);
-                SessionException e = refusedBeforeTheKernel(pipelines[i]);
-                assertTrue(e.getMessage().contains("attach kind " + kinds[i] + " (needed by tracing_kinds/")
-                        && e.getMessage().contains("is not supported here: config missing (CONFIG_KPROBES off"),
-                        e.getMessage());
-            } else {
-                assertTrue(reported.isSupported(), kinds[i] + " with a kprobe PMU is reported as: " + reported);
-                SessionRecord rec = engine.apply(pipelines[i], PhaseListener.SILENT, 1);
-                assertEquals(Phase.COMMITTED, rec.getPhase());
-                engine.detach(rec.getSessionId());
+    interface Trigger {
+        void run(SessionRecord rec) throws Exception;
+    }
+
+    /**
+     * Each kind the capability report calls supported attaches through a session, runs on its event
+     * (counted in its slot) and stops once detached; each it calls not supported is refused before any
+     * kernel call with the report's reason, and the kernel agrees: the program loaded by itself fails.
+     */
+    private void reportDecides(Capabilities caps, String kind, String program, int slot, Pipeline p, Trigger fire)
+            throws Exception {
+        Support reported = caps.support(Capability.Category.ATTACH_KIND, kind);
+        if (!reported.isSupported()) {
+            refusedAsReported(p, caps);
+            if (reported instanceof Support.NotSupported ns && ns.why() == Support.Why.REFUSED_BY_POLICY) {
+                assertEquals("EPERM", directLoad(program), kind + " is reported refused by policy: " + reported);
             }
+            return;
         }
+        SessionRecord rec = engine.apply(p, PhaseListener.SILENT, 1);
+        assertEquals(Phase.COMMITTED, rec.getPhase());
+        fire.run(rec);
+        long fired = count(rec, slot);
+        assertTrue(fired >= 1, kind + " (" + program + ") ran " + fired + " times");
+        engine.detach(rec.getSessionId());
+    }
+
+    @Test
+    void fentryFexitFmodRetAndLsmFollowTheReport() throws Exception {
+        Capabilities caps = Capabilities.withoutHelpers();
+        reportDecides(caps, "fentry", "on_unlink_entry", 0, pipeline(prog("on_unlink_entry", tracing("do_unlinkat"))),
+                rec -> unlink());
+        reportDecides(caps, "fexit", "on_unlink_exit", 1, pipeline(prog("on_unlink_exit", tracing("do_unlinkat"))),
+                rec -> unlink());
+        reportDecides(caps, "fmod_ret", "on_modify_return", 2,
+                pipeline(prog("on_modify_return", tracing("bpf_modify_return_test"))),
+                rec -> testRun(rec, "on_modify_return"));
+        reportDecides(caps, "lsm", "on_file_open", 3, pipeline(prog("on_file_open", tracing("file_open"))),
+                rec -> Files.readAllBytes(Path.of("/proc/self/stat")));
+    }
+
+    @Test
+    void kprobesFollowTheReport() throws Exception {
+        Capabilities caps = Capabilities.withoutHelpers();
+        reportDecides(caps, "kprobe", "kp_unlink", 4, pipeline(prog("kp_unlink", kprobe("do_unlinkat", 0))),
+                rec -> unlink());
+        reportDecides(caps, "kretprobe", "kp_unlink_ret", 5, pipeline(prog("kp_unlink_ret", kprobe("do_unlinkat", 0))),
+                rec -> unlink());
+        reportDecides(caps, "kprobe.multi", "kp_multi", 7, pipeline(prog("kp_multi", AttachTarget.newBuilder()
+                .setKprobeMulti(KprobeMulti.newBuilder().addSymbols("do_unlinkat").addSymbols("do_rmdir")))),
+                rec -> unlink());
     }
 
     /** The fd the dry run handed out for the call at {@code index}: placeholders count up from 1000000. */
@@ -256,35 +286,17 @@ class TracingKindsKernelTest {
     }
 
     @Test
-    void freplaceIsReportedAsTheKernelAnswersAndARefusedSessionLeavesNothing() throws Exception {
-        String observed;
-        try (ObjectsKernelTest.GewLoad gew = new ObjectsKernelTest.GewLoad(OBJECT, "tracing_kinds")) {
-            Fd target = gew.load("on_sys_enter").fd();
-            int answer = gew.staged.object().btf().orElseThrow().find(BtfKind.FUNC, "gew_answer");
-            try {
-                gew.fds.add(ObjectLoader.load(gew.staged, "new_answer", 1, new ObjectLoader.LoadTarget(0, answer,
-                        target.value(), "freplace of gew_answer")).fd());
-                observed = "loaded";
-            } catch (SessionException e) {
-                observed = e.getMessage().contains("EPERM") ? "EPERM" : e.getMessage();
-            }
-        }
+    void freplaceFollowsTheReport() throws Exception {
         Capabilities caps = Capabilities.withoutHelpers();
         Support reported = caps.support(Capability.Category.ATTACH_KIND, "freplace");
         Pipeline p = pipeline(
                 prog("on_sys_enter", AttachTarget.newBuilder().setRawTracepoint(RawTracepoint.newBuilder()
                         .setName("sys_enter"))),
                 prog("new_answer", AttachTarget.newBuilder().setFreplace(Freplace.newBuilder().setProgram("on_sys_enter"))));
-        if (observed.equals("EPERM")) {
-            assertTrue(reported instanceof Support.NotSupported ns && ns.why() == Support.Why.REFUSED_BY_POLICY,
-                    "EXT loads get EPERM here, the report says: " + reported);
-            SessionException e = refusedBeforeTheKernel(p);
-            assertTrue(e.getMessage().contains("(needed by tracing_kinds/new_answer) is not supported here: refused by "
-                    + "policy ("), e.getMessage());
+        if (!reported.isSupported()) {
+            refusedAsReported(p, caps);
             return;
         }
-        assertEquals("loaded", observed);
-        assertTrue(reported.isSupported(), "EXT loads here, the report says: " + reported);
         SessionRecord rec = engine.apply(p, PhaseListener.SILENT, 1);
         Thread.sleep(50);
         SessionView view = engine.show(rec.getSessionId(), 16);
