@@ -5,8 +5,11 @@
 set -euo pipefail
 cd "$(dirname -- "$(readlink -f -- "${BASH_SOURCE[0]}")")/.."
 ./gew --version >/dev/null          # builds the distribution when sources changed
+# the client is not part of the runtime's distribution: build its classes beside it
+mvn -q -B -DskipTests -pl gew-client -am package >&2
 lib=gew-cli/target/gew/lib
+client=gew-auth/target/classes:gew-client/target/classes
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
-javac -d "$out" -cp "$lib/*" bench/control/ControlBench.java
-java -Djffi.boot.library.path="$PWD/gew-cli/target/gew/jni/x86_64-Linux" -cp "$out:$lib/*" ControlBench
+javac -d "$out" -cp "$client:$lib/*" bench/control/ControlBench.java
+java -Djffi.boot.library.path="$PWD/gew-cli/target/gew/jni/x86_64-Linux" -cp "$out:$client:$lib/*" ControlBench

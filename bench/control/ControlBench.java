@@ -12,7 +12,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
-import dev.gewyvern.client.Ed25519;
+import dev.gewyvern.auth.Ed25519;
 import dev.gewyvern.client.GewClient;
 import dev.gewyvern.session.Engine;
 import dev.gewyvern.session.PinRoot;

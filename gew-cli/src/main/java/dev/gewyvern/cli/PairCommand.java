@@ -5,8 +5,8 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.concurrent.Callable;
 
-import dev.gewyvern.client.Ed25519;
-import dev.gewyvern.client.PairingToken;
+import dev.gewyvern.auth.Ed25519;
+import dev.gewyvern.auth.PairingToken;
 import dev.gewyvern.proto.v1.PeerRecord;
 import dev.gewyvern.session.control.Identity;
 import dev.gewyvern.session.control.Pairing;

@@ -8,9 +8,9 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 
-import dev.gewyvern.client.Ed25519;
+import dev.gewyvern.auth.Ed25519;
 import dev.gewyvern.client.GewClient;
-import dev.gewyvern.client.PairingToken;
+import dev.gewyvern.auth.PairingToken;
 import dev.gewyvern.proto.v1.AttachTarget;
 import dev.gewyvern.proto.v1.BpfObject;
 import dev.gewyvern.proto.v1.Pipeline;

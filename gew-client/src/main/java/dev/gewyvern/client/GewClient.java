@@ -9,6 +9,10 @@ import java.security.SecureRandom;
 import java.util.Iterator;
 import java.util.concurrent.TimeUnit;
 
+import dev.gewyvern.auth.Ed25519;
+import dev.gewyvern.auth.PairingToken;
+import dev.gewyvern.auth.PairingTranscript;
+import dev.gewyvern.auth.SignedRequests;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.MessageLite;
 import dev.gewyvern.proto.v1.ApplySessionRequest;

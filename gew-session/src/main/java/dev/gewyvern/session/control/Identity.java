@@ -5,7 +5,7 @@ import java.security.KeyPair;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 
-import dev.gewyvern.client.Ed25519;
+import dev.gewyvern.auth.Ed25519;
 
 /** The runtime's Ed25519 identity: made once, kept as PKCS#8 in the state folder (0600). */
 public final class Identity {

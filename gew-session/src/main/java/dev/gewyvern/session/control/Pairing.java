@@ -6,8 +6,8 @@ import java.time.Duration;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
-import dev.gewyvern.client.PairingToken;
-import dev.gewyvern.client.PairingTranscript;
+import dev.gewyvern.auth.PairingToken;
+import dev.gewyvern.auth.PairingTranscript;
 import dev.gewyvern.proto.v1.PeerRecord;
 import dev.gewyvern.proto.v1.PendingToken;
 

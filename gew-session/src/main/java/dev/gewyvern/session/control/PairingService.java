@@ -7,8 +7,8 @@ import java.security.SecureRandom;
 import java.util.function.Consumer;
 
 import com.google.protobuf.ByteString;
-import dev.gewyvern.client.Ed25519;
-import dev.gewyvern.client.PairingTranscript;
+import dev.gewyvern.auth.Ed25519;
+import dev.gewyvern.auth.PairingTranscript;
 import dev.gewyvern.proto.v1.PairRequest;
 import dev.gewyvern.proto.v1.PairResponse;
 import dev.gewyvern.proto.v1.PairingGrpc;

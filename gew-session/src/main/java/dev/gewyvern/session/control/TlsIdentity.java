@@ -19,7 +19,7 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 
-import dev.gewyvern.client.Ed25519;
+import dev.gewyvern.auth.Ed25519;
 
 /**
  * The TLS key and self-signed certificate `gew serve --listen tcp://…` presents: an ECDSA P-256 key,

@@ -26,10 +26,10 @@ import java.util.function.UnaryOperator;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Descriptors;
-import dev.gewyvern.client.Ed25519;
+import dev.gewyvern.auth.Ed25519;
 import dev.gewyvern.client.GewClient;
-import dev.gewyvern.client.PairingToken;
-import dev.gewyvern.client.SignedRequests;
+import dev.gewyvern.auth.PairingToken;
+import dev.gewyvern.auth.SignedRequests;
 import dev.gewyvern.proto.v1.AttachTarget;
 import dev.gewyvern.proto.v1.BpfObject;
 import dev.gewyvern.proto.v1.Control;

@@ -12,7 +12,7 @@ import java.security.KeyPair;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
-import dev.gewyvern.client.Ed25519;
+import dev.gewyvern.auth.Ed25519;
 import dev.gewyvern.client.GewClient;
 import dev.gewyvern.proto.v1.GetRuntimeInfoRequest;
 import dev.gewyvern.proto.v1.RuntimeGrpc;

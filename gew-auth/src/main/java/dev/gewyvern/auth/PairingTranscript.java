@@ -1,4 +1,4 @@
-package dev.gewyvern.client;
+package dev.gewyvern.auth;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package dev.gewyvern.client;
+package dev.gewyvern.auth;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

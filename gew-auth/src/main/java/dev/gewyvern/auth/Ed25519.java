@@ -1,4 +1,4 @@
-package dev.gewyvern.client;
+package dev.gewyvern.auth;
 
 import java.security.GeneralSecurityException;
 import java.security.InvalidKeyException;
