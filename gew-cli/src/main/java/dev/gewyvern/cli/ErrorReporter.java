@@ -13,9 +13,6 @@ import picocli.CommandLine.ParseResult;
  * (with the verifier's log), never a stack trace. Only a bug in gew itself prints one.
  */
 final class ErrorReporter implements IExecutionExceptionHandler {
-    static final int EXIT_FAILED = 1;
-    static final int EXIT_NOT_ROOT = 77;
-
     @Override
     public int handleExecutionException(Exception ex, CommandLine cl, ParseResult parsed) {
         PrintWriter err = cl.getErr();
@@ -24,27 +21,27 @@ final class ErrorReporter implements IExecutionExceptionHandler {
             err.flush();
             return u.exitCode();
         }
-        if (ex instanceof SessionException s) {
-            err.println("gew: " + s.phase() + ": " + s.getMessage());
+        if (ex instanceof SessionException s && s.kind() != SessionException.Kind.INTERNAL) {
+            err.println("gew: " + s.step().word() + ": " + s.getMessage());
             printLog(err, s.verifierLog());
             err.flush();
-            return EXIT_FAILED;
+            return ExitCode.of(s.kind()).code();
         }
         if (ex instanceof dev.gewyvern.session.control.ControlException c) {
             err.println("gew: " + c.getMessage());
             err.flush();
-            return EXIT_FAILED;
+            return ExitCode.FAILED.code();
         }
         if (ex instanceof BpfException b) {
             err.println("gew: " + b.getMessage());
             printLog(err, b.verifierLog());
             err.flush();
-            return EXIT_FAILED;
+            return ExitCode.FAILED.code();
         }
         err.println("gew: internal error (a bug in gew; please report it with this trace):");
         ex.printStackTrace(err);
         err.flush();
-        return 70;
+        return ExitCode.INTERNAL.code();
     }
 
     private static void printLog(PrintWriter err, String log) {

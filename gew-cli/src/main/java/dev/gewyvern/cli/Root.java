@@ -12,7 +12,7 @@ final class Root {
         if (uid != 0) {
             throw new UserError("'" + command + "' needs root (effective uid is " + uid + "): gewyvern makes "
                     + "bpf(2) calls and pins in /sys/fs/bpf. Run it as root, e.g. sudo ./gew " + command,
-                    ErrorReporter.EXIT_NOT_ROOT);
+                    ExitCode.NOT_ROOT);
         }
     }
 }

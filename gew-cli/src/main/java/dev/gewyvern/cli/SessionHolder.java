@@ -9,11 +9,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import dev.gewyvern.proto.v1.Pipeline;
 import dev.gewyvern.proto.v1.SessionRecord;
+import dev.gewyvern.proto.v1.SessionStatus;
 import dev.gewyvern.session.Engine;
 import dev.gewyvern.session.Requirement;
 import dev.gewyvern.session.RiskPolicy;
@@ -31,9 +30,10 @@ final class SessionHolder {
     private static final long POLL_MS = 100;
     /** How many entries of each map --watch prints (the largest values first). */
     private static final int WATCH_TOP = 8;
-    private static final Pattern LIVE = Pattern.compile("session (\\S+) is live");
     static final Path HOLDER_LOGS = Path.of("/run/gewyvern/holders");
     private static final String HOLDER_LOG_ENV = "GEW_HOLDER_LOG";
+    /** Where a background holder writes its SessionStatus (protobuf) once the session is live. */
+    private static final String HOLDER_STATUS_ENV = "GEW_HOLDER_STATUS";
 
     private SessionHolder() {
     }
@@ -64,6 +64,7 @@ final class SessionHolder {
         }
         Engine engine = Engines.start(command, err, RiskPolicy.fromLocalCommandLine(hold.allowRisky));
         String holderLog = System.getenv(HOLDER_LOG_ENV);
+        String holderStatus = System.getenv(HOLDER_STATUS_ENV);
         // a signal to gew (SIGTERM, SIGHUP) ends the --run command too, before its session goes
         java.util.concurrent.atomic.AtomicReference<RunChild> running = new java.util.concurrent.atomic.AtomicReference<>();
         Thread hook = new Thread(() -> {
@@ -80,19 +81,21 @@ final class SessionHolder {
             }
             err.flush();
             engine.close();
-            if (holderLog != null && Path.of(holderLog).startsWith(HOLDER_LOGS)) {
-                try {
-                    Files.deleteIfExists(Path.of(holderLog)); // a background holder's log ends with it
-                } catch (IOException e) {
-                    // /run is cleared at boot anyway
+            for (String f : new String[] {holderLog, holderStatus}) {
+                if (f != null && Path.of(f).startsWith(HOLDER_LOGS)) {
+                    try {
+                        Files.deleteIfExists(Path.of(f)); // a background holder's files end with it
+                    } catch (IOException e) {
+                        // /run is cleared at boot anyway
+                    }
                 }
             }
         }, "gew-detach");
         Runtime.getRuntime().addShutdownHook(hook);
         SessionRecord rec;
         try {
-            rec = engine.apply(pipeline, (phase, message) -> {
-                out.printf("%-8s %s%n", phase, message);
+            rec = engine.apply(pipeline, e -> {
+                out.printf("%-8s %s%n", e.step().word(), e.text());
                 out.flush();
             }, hold.verbose ? 2 : 1);
         } catch (SessionException e) {
@@ -104,6 +107,9 @@ final class SessionHolder {
                 + (hold.duration == null ? "" : ", or it detaches by itself in " + human(hold.duration))
                 + (hold.run == null ? "" : ", or when `" + hold.run + "` exits"));
         out.flush();
+        if (holderStatus != null && Path.of(holderStatus).startsWith(HOLDER_LOGS)) {
+            writeStatus(Path.of(holderStatus), SessionStatus.newBuilder().setRecord(rec).build());
+        }
         long start = System.nanoTime();
         long nextWatch = hold.watch == null ? Long.MAX_VALUE : start + hold.watch.toNanos();
         long lastWatch = start;
@@ -179,25 +185,27 @@ final class SessionHolder {
         Files.setPosixFilePermissions(HOLDER_LOGS.getParent(), PosixFilePermissions.fromString("rwx------"));
         Files.createDirectories(HOLDER_LOGS);
         Path log = Files.createTempFile(HOLDER_LOGS, "holder-", ".log");
+        Path status = log.resolveSibling(log.getFileName() + ".status");
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
         pb.environment().put(HOLDER_LOG_ENV, log.toString());
+        pb.environment().put(HOLDER_STATUS_ENV, status.toString());
         Process holder = pb.start();
         PrintWriter out = spec.commandLine().getOut();
         long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
         while (System.nanoTime() < deadline) {
-            String text = Files.readString(log);
-            Matcher m = LIVE.matcher(text);
-            if (m.find()) {
-                out.println("session " + m.group(1) + " is live, held by process " + holder.pid()
-                        + " (its log: " + log + "); `gew session detach " + m.group(1) + "` ends it");
+            if (Files.exists(status)) {
+                String id = SessionStatus.parseFrom(Files.readAllBytes(status)).getRecord().getSessionId();
+                out.println("session " + id + " is live, held by process " + holder.pid()
+                        + " (its log: " + log + "); `gew session detach " + id + "` ends it");
                 out.flush();
                 return 0;
             }
             if (!holder.isAlive()) {
-                spec.commandLine().getErr().print(text);
+                spec.commandLine().getErr().print(Files.readString(log));
                 spec.commandLine().getErr().flush();
                 Files.deleteIfExists(log);
+                Files.deleteIfExists(status);
                 return holder.exitValue();
             }
             Thread.sleep(POLL_MS);
@@ -224,6 +232,13 @@ final class SessionHolder {
                 ? "a requirement is not supported here" : "a risky requirement needs --allow-risky"));
         out.flush();
         return ok ? 0 : 1;
+    }
+
+    /** Written whole or not at all: the waiting parent never reads half a status. */
+    private static void writeStatus(Path path, SessionStatus status) throws IOException {
+        Path tmp = path.resolveSibling(path.getFileName() + ".tmp");
+        Files.write(tmp, status.toByteArray());
+        Files.move(tmp, path, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
     private static void printMaps(PrintWriter out, SessionView v, Duration at) {

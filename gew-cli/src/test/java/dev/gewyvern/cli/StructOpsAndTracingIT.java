@@ -35,7 +35,7 @@ class StructOpsAndTracingIT {
         assertFalse(Files.readString(AVAILABLE).contains("gew_test_ca"), "gone after detach");
 
         Gew.Result risky = Gew.run("session", "apply", "testdata/pipelines/struct_ops.txtpb");
-        assertEquals(1, risky.exit(), risky.toString());
+        assertEquals(3, risky.exit(), "refused: " + risky);
         assertTrue(risky.err().contains("program type struct_ops (needed by struct_ops/gew_test_ca) is risky"),
                 risky.toString());
     }
@@ -47,7 +47,7 @@ class StructOpsAndTracingIT {
         if (Files.isDirectory(Path.of("/sys/bus/event_source/devices/kprobe"))) {
             return; // a kernel with kprobes: what it refuses, if anything, is another kernel's answer
         }
-        assertEquals(1, r.exit(), r.toString());
+        assertEquals(3, r.exit(), "refused: " + r);
         assertTrue(r.err().matches("gew: compatibility: .* \\(needed by tracing_kinds/\\w+\\) is not supported here: "
                 + "(refused by policy|config missing) \\(.*\\); `gew runtime info --verbose` lists what this kernel "
                 + "allows\n"), r.toString());

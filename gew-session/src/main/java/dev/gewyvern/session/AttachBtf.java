@@ -21,7 +21,7 @@ final class AttachBtf {
         try {
             return KernelBtf.shared().vmlinux();
         } catch (RuntimeException e) {
-            throw new SessionException("verify", "cannot read the kernel's BTF at " + KernelBtfFiles.path(
+            throw SessionException.system(Step.VERIFY, "cannot read the kernel's BTF at " + KernelBtfFiles.path(
                     KernelBtfFiles.VMLINUX) + " (" + e.getMessage() + "): BTF-attached programs (tp_btf, fentry, lsm, "
                     + "iter), kfuncs and struct_ops need it");
         }
@@ -35,7 +35,7 @@ final class AttachBtf {
         String pattern = m.kind().pattern();
         String base = pattern.substring(0, pattern.length() - (pattern.endsWith("+") ? 1 : 0));
         if (base.startsWith("freplace")) {
-            throw new SessionException("verify", "program '" + program + "' (section '" + m.section() + "') replaces a "
+            throw SessionException.invalid(Step.VERIFY, "program '" + program + "' (section '" + m.section() + "') replaces a "
                     + "function of another BPF program: give it a freplace target (a program of this session, or a "
                     + "pinned program's path)");
         }
@@ -51,7 +51,7 @@ final class AttachBtf {
         }
         int id = vmlinux().find(kind, name);
         if (id <= 0) {
-            throw new SessionException("verify", "program '" + program + "' (section '" + m.section() + "') attaches to '"
+            throw SessionException.notFound(Step.VERIFY, "program '" + program + "' (section '" + m.section() + "') attaches to '"
                     + m.name() + "', but the kernel's BTF has no " + kind.name().toLowerCase() + " '" + name
                     + "' (modules' BTF is not searched yet)");
         }

@@ -127,7 +127,7 @@ final class Attacher {
     }
 
     static SessionException bad(String field, String rule) {
-        return new SessionException("create", "invalid pipeline: " + field + ": " + rule);
+        return SessionException.invalid(Step.CREATE, "invalid pipeline: " + field + ": " + rule);
     }
 
     /**
@@ -141,7 +141,7 @@ final class Attacher {
     /** As above, against {@code named}: what the section names (a kprobe's function with its +offset). */
     private static void sameTarget(Program p, ProgramSection.Match match, String named, String kind, String target) {
         if (!named.equals(target)) {
-            throw new SessionException("attach", "program '" + p.getName() + "' is in section '" + match.section()
+            throw SessionException.invalid(Step.ATTACH, "program '" + p.getName() + "' is in section '" + match.section()
                     + "' but its target is " + kind + " " + target + ": they must name the same "
                     + (match.name().isEmpty() ? "(give the section its target, e.g. " + match.section() + "/" + target
                     + ")" : "target"));
@@ -221,7 +221,7 @@ final class Attacher {
                 int pf = KernelTypes.running().constant("NFPROTO_" + nf.getFamily().toUpperCase(Locale.ROOT));
                 int hook = KernelTypes.running().value("nf_inet_hooks", "NF_INET_" + nf.getHook().toUpperCase(Locale.ROOT));
                 if (pf < 0 || hook < 0) {
-                    throw new SessionException("attach", "program '" + p.getName() + "': this kernel's BTF has no "
+                    throw SessionException.unsupported(Step.ATTACH, "program '" + p.getName() + "': this kernel's BTF has no "
                             + "NFPROTO_" + nf.getFamily().toUpperCase(Locale.ROOT) + " or NF_INET_"
                             + nf.getHook().toUpperCase(Locale.ROOT));
                 }
@@ -254,7 +254,7 @@ final class Attacher {
                             + (kp.getOffset() == 0 ? "" : "+" + kp.getOffset()));
                 }
                 if (ret && kp.getOffset() != 0) {
-                    throw new SessionException("attach", "program '" + p.getName() + "' is a kretprobe: it takes no "
+                    throw SessionException.invalid(Step.ATTACH, "program '" + p.getName() + "' is a kretprobe: it takes no "
                             + "offset (it runs when " + kp.getFunction() + " returns)");
                 }
                 String target = (ret ? "kretprobe:" : "kprobe:") + kp.getFunction()
@@ -288,7 +288,7 @@ final class Attacher {
                 return new Attached(Links.freplace(prog, target), target);
             }
             default:
-                throw new SessionException("attach", "program '" + p.getName() + "' has no attach target");
+                throw SessionException.invalid(Step.ATTACH, "program '" + p.getName() + "' has no attach target");
         }
     }
 
@@ -300,7 +300,7 @@ final class Attacher {
     private static int ifindex(Program p, String name) {
         int idx = Kernel.get().ifindex(name);
         if (idx <= 0) {
-            throw new SessionException("attach", "program '" + p.getName() + "': no network interface '" + name
+            throw SessionException.notFound(Step.ATTACH, "program '" + p.getName() + "': no network interface '" + name
                     + "' in that network namespace (see `ip link`; give the target's netns when it lives in another)");
         }
         return idx;
@@ -320,7 +320,7 @@ final class Attacher {
     }
 
     private static SessionException mismatch(Program p, ProgramSection.Match match, String target, String want) {
-        return new SessionException("attach", "program '" + p.getName() + "' is a " + match.kind().progTypeName()
+        return SessionException.invalid(Step.ATTACH, "program '" + p.getName() + "' is a " + match.kind().progTypeName()
                 + " program (section '" + match.section() + "'); a " + target + " target needs " + want);
     }
 }

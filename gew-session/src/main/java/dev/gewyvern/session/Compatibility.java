@@ -114,7 +114,12 @@ final class Compatibility {
             dev.gewyvern.btf.CoreResolver resolver = ObjectLoader.coreResolver(o, obj);
             target = resolver.candidates().main().name();
             relocated = prog.relocateCore(resolver);
-        } catch (dev.gewyvern.elf.ElfException | SessionException e) {
+        } catch (SessionException e) {
+            if (e.kind() != SessionException.Kind.KERNEL && e.kind() != SessionException.Kind.UNSUPPORTED) {
+                throw e.in(Step.COMPATIBILITY); // a missing or broken target BTF is the input's fault, not the kernel's
+            }
+            return new Requirement("CO-RE", name, Requirement.Level.NOT_SUPPORTED, e.getMessage(), who);
+        } catch (dev.gewyvern.elf.ElfException e) {
             return new Requirement("CO-RE", name, Requirement.Level.NOT_SUPPORTED, e.getMessage(), who);
         }
         List<String> poisoned = new ArrayList<>();

@@ -34,7 +34,7 @@ public final class CoreTargets {
             try {
                 vmlinux = k.vmlinux();
             } catch (RuntimeException e) {
-                throw new SessionException("verify", "cannot read the kernel's BTF (/sys/kernel/btf/vmlinux: "
+                throw SessionException.system(Step.VERIFY, "cannot read the kernel's BTF (/sys/kernel/btf/vmlinux: "
                         + e.getMessage() + "); CO-RE relocations need it, or give the object a target_btf");
             }
             kernel = new CoreCandidates(new CoreCandidates.Source("vmlinux", vmlinux), () -> {
@@ -54,7 +54,9 @@ public final class CoreTargets {
         try {
             bytes = Files.readAllBytes(path);
         } catch (IOException e) {
-            throw new SessionException("stage", "cannot read target BTF " + path + ": " + e.getMessage());
+            String text = "cannot read target BTF " + path + ": " + IoErrors.reason(e);
+            throw IoErrors.missing(e) ? SessionException.notFound(Step.STAGE, text)
+                    : SessionException.system(Step.STAGE, text, e);
         }
         return CoreCandidates.of(path.toString(), parse(path, bytes));
     }
@@ -64,14 +66,14 @@ public final class CoreTargets {
             if (ElfBtf.isElf(bytes)) {
                 Optional<byte[]> btf = ElfBtf.section(bytes);
                 if (btf.isEmpty()) {
-                    throw new SessionException("stage", "target BTF " + path + " is an ELF file without a .BTF "
+                    throw SessionException.invalid(Step.STAGE, "target BTF " + path + " is an ELF file without a .BTF "
                             + "section (build it with clang -g)");
                 }
                 return Btf.parse(btf.get());
             }
             return Btf.parse(bytes);
         } catch (BtfException | ElfException e) {
-            throw new SessionException("stage", "target BTF " + path + " is neither raw BTF nor an ELF file with "
+            throw SessionException.invalid(Step.STAGE, "target BTF " + path + " is neither raw BTF nor an ELF file with "
                     + "a .BTF section: " + e.getMessage());
         }
     }

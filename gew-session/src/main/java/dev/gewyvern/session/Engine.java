@@ -61,6 +61,14 @@ public final class Engine implements AutoCloseable {
 
     /** As {@link #start(PinRoot, String)}, with the risk policy of the local command line. */
     public static Engine start(PinRoot root, String command, RiskPolicy policy) {
+        try {
+            return startInstance(root, command, policy);
+        } catch (SessionException e) {
+            throw e.in(Step.START);
+        }
+    }
+
+    private static Engine startInstance(PinRoot root, String command, RiskPolicy policy) {
         root.prepare();
         List<String> cleaned = cleanOrphans(root);
         String id = root.reserveInstance();
@@ -78,8 +86,12 @@ public final class Engine implements AutoCloseable {
 
     /** An engine that only looks (list, show) and detaches; it still cleans dead owners' sessions first. */
     public static Engine observe(PinRoot root) {
-        root.prepare();
-        return new Engine(root, null, cleanOrphans(root), RiskPolicy.DEFAULT);
+        try {
+            root.prepare();
+            return new Engine(root, null, cleanOrphans(root), RiskPolicy.DEFAULT);
+        } catch (SessionException e) {
+            throw e.in(Step.START);
+        }
     }
 
     public String instanceId() {
@@ -99,7 +111,8 @@ public final class Engine implements AutoCloseable {
         lifecycle.readLock().lock();
         try {
             if (instanceId == null || closed) {
-                throw new IllegalStateException("this engine does not own an instance");
+                throw SessionException.internal(Step.CREATE, "this engine does not own an instance (it only observes, "
+                        + "or it is closed)", null);
             }
             PipelineValidator.validate(pipeline);
             admit(verifyCompatibility(pipeline));
@@ -199,12 +212,16 @@ public final class Engine implements AutoCloseable {
 
     /** Whether a session is still pinned (a holder watches this to notice a detach from elsewhere). */
     public boolean exists(String sessionId) {
-        return find(sessionId) != null;
+        return find(sessionId, Step.WATCH) != null;
     }
 
-    /** The folder of a committed session, whichever instance owns it, or null. */
-    private Path find(String sessionId) {
-        Ids.check("session id", sessionId);
+    /** The folder of a committed session, whichever instance owns it, or null; a malformed id is {@code step}'s error. */
+    private Path find(String sessionId, Step step) {
+        try {
+            Ids.check("session id", sessionId);
+        } catch (SessionException e) {
+            throw e.in(step);
+        }
         for (String iid : root.instanceIds()) {
             Path p = root.session(iid, sessionId);
             if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
@@ -220,7 +237,7 @@ public final class Engine implements AutoCloseable {
             Owner owner = ownerOf(iid);
             for (String sid : PinRoot.childFolders(root.sessions(iid))) {
                 Path dir = root.session(iid, sid);
-                SessionRecord rec = readRecord(dir);
+                SessionRecord rec = readRecord(dir, Step.LIST);
                 if (rec != null) {
                     out.add(new SessionSummary(rec, dir.toString(), owner == null ? 0 : owner.getPid(),
                             owner != null && OwnerIdentity.alive(owner)));
@@ -230,13 +247,15 @@ public final class Engine implements AutoCloseable {
         return out;
     }
 
-    private static SessionRecord readRecord(Path dir) {
+    private static SessionRecord readRecord(Path dir, Step step) {
         Path rec = dir.resolve(PinRoot.RECORD);
         if (Files.isSymbolicLink(rec) || !Files.exists(rec, LinkOption.NOFOLLOW_LINKS)) {
             return null;
         }
         try (RecordMap m = RecordMap.open(rec.toString())) {
             return m.read(SessionRecord.parser(), rec.toString());
+        } catch (SessionException e) {
+            throw e.in(step);
         } catch (BpfException e) {
             if (e.errno() == dev.gewyvern.syscall.Errno.ENOENT) {
                 return null; // detached while we looked: it is simply not there any more
@@ -263,13 +282,13 @@ public final class Engine implements AutoCloseable {
 
     /** A session's record, programs and maps (each map's first {@code limit} entries, typed by BTF). */
     public SessionView show(String sessionId, int limit) {
-        Path dir = find(sessionId);
+        Path dir = find(sessionId, Step.SHOW);
         if (dir == null) {
-            throw new SessionException("show", "no session '" + sessionId + "' (see gew session list)");
+            throw SessionException.notFound(Step.SHOW, "no session '" + sessionId + "' (see gew session list)");
         }
-        SessionRecord rec = readRecord(dir);
+        SessionRecord rec = readRecord(dir, Step.SHOW);
         if (rec == null) {
-            throw new SessionException("show", "session '" + sessionId + "' has no record at " + dir);
+            throw SessionException.system(Step.SHOW, "session '" + sessionId + "' has no record at " + dir);
         }
         Owner owner = ownerOf(rec.getInstanceId());
         java.util.Map<String, dev.gewyvern.proto.v1.Verification> verified = new java.util.HashMap<>();
@@ -310,7 +329,7 @@ public final class Engine implements AutoCloseable {
                 }
             }
         } catch (java.io.IOException e) {
-            throw new SessionException("show", "cannot list " + dir + ": " + e.getMessage());
+            throw SessionException.system(Step.SHOW, "cannot list " + dir + ": " + IoErrors.reason(e));
         }
         names.sort(null);
         return names;
@@ -362,9 +381,9 @@ public final class Engine implements AutoCloseable {
 
     /** Detaches and unpins a session (links, then programs, then maps). Returns the pins removed. */
     public int detach(String sessionId) {
-        Path dir = find(sessionId);
+        Path dir = find(sessionId, Step.DETACH);
         if (dir == null) {
-            throw new SessionException("detach", "no session '" + sessionId + "' (see gew session list)");
+            throw SessionException.notFound(Step.DETACH, "no session '" + sessionId + "' (see gew session list)");
         }
         synchronized (this) {
             ownSessions.remove(sessionId);

@@ -25,7 +25,7 @@ final class Ids {
 
     static String check(String what, String id) {
         if (id == null || !ID.matcher(id).matches()) {
-            throw new SessionException("create", "invalid " + what + " '" + id
+            throw SessionException.invalid(Step.CREATE, "invalid " + what + " '" + id
                     + "': it must match " + ID.pattern() + " (lower-case letters, digits, '_' and '-')");
         }
         return id;
@@ -33,7 +33,7 @@ final class Ids {
 
     static String checkObjectName(String what, String name) {
         if (name == null || !OBJECT_NAME.matcher(name).matches()) {
-            throw new SessionException("stage", "invalid " + what + " name '" + name
+            throw SessionException.invalid(Step.STAGE, "invalid " + what + " name '" + name
                     + "': it must be a C identifier (" + OBJECT_NAME.pattern() + ")");
         }
         return name;

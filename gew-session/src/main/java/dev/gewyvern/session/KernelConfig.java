@@ -42,10 +42,10 @@ final class KernelConfig {
                 config = parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
                 return config;
             } catch (IOException e) {
-                throw new SessionException("stage", "cannot read the kernel configuration at " + p + ": " + e.getMessage());
+                throw SessionException.system(Step.STAGE, "cannot read the kernel configuration at " + p + ": " + IoErrors.reason(e));
             }
         }
-        throw new SessionException("stage", "the object reads CONFIG_* values (.kconfig externs) but neither "
+        throw SessionException.system(Step.STAGE, "the object reads CONFIG_* values (.kconfig externs) but neither "
                 + places.get(0) + " nor " + places.get(1) + " exists; enable CONFIG_IKCONFIG_PROC or install the "
                 + "kernel's config file");
     }
@@ -71,7 +71,7 @@ final class KernelConfig {
         String release = System.getProperty("os.version");
         Matcher m = Pattern.compile("^(\\d+)\\.(\\d+)(?:\\.(\\d+))?").matcher(release);
         if (!m.find()) {
-            throw new SessionException("stage", "cannot read a version from the kernel release '" + release + "'");
+            throw SessionException.system(Step.STAGE, "cannot read a version from the kernel release '" + release + "'");
         }
         int c = m.group(3) == null ? 0 : Math.min(255, Integer.parseInt(m.group(3)));
         return (Integer.parseInt(m.group(1)) << 16) + (Integer.parseInt(m.group(2)) << 8) + c;

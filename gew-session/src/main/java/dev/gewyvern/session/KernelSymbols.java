@@ -53,7 +53,7 @@ final class KernelSymbols implements KsymValue.Resolver {
         if (e.weak()) {
             return new KsymValue.Absent();
         }
-        throw new SessionException("verify", "object '" + objectId + "': .ksyms extern '" + e.name() + "': " + why
+        throw SessionException.notFound(Step.VERIFY, "object '" + objectId + "': .ksyms extern '" + e.name() + "': " + why
                 + "; declare it __weak to let it read 0" + (e.kind() == Extern.Kind.KFUNC ? " (kfuncs of modules are "
                 + "not searched yet)" : ""));
     }
@@ -73,8 +73,8 @@ final class KernelSymbols implements KsymValue.Resolver {
                     }
                 });
             } catch (IOException e) {
-                throw new SessionException("verify", "cannot read " + KALLSYMS + " for typeless .ksyms externs: "
-                        + e.getMessage());
+                throw SessionException.system(Step.VERIFY, "cannot read " + KALLSYMS + " for typeless .ksyms externs: "
+                        + IoErrors.reason(e));
             }
             kallsyms = m;
         }

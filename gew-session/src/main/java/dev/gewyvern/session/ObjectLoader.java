@@ -63,11 +63,11 @@ final class ObjectLoader {
         try {
             obj = BpfObject.parse(bytes);
         } catch (ElfException | BtfException e) {
-            throw new SessionException("stage", "object '" + id + "' (" + describe + ") is not a usable BPF object: "
+            throw SessionException.invalid(Step.STAGE, "object '" + id + "' (" + describe + ") is not a usable BPF object: "
                     + e.getMessage());
         }
         if (obj.byteOrder() != ByteOrder.nativeOrder()) {
-            throw new SessionException("stage", "object '" + id + "' is " + obj.byteOrder() + " but this host is "
+            throw SessionException.invalid(Step.STAGE, "object '" + id + "' is " + obj.byteOrder() + " but this host is "
                     + ByteOrder.nativeOrder() + ": rebuild it with clang -target "
                     + (ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN ? "bpf (or bpfel)" : "bpfeb"));
         }
@@ -148,7 +148,7 @@ final class ObjectLoader {
         try {
             return prog.relocateCore(s.core());
         } catch (ElfException e) {
-            throw new SessionException("verify", "object '" + s.id() + "': " + e.getMessage());
+            throw SessionException.invalid(Step.VERIFY, "object '" + s.id() + "': " + e.getMessage());
         }
     }
 
@@ -169,7 +169,7 @@ final class ObjectLoader {
 
     private static void setSlot(String objectId, BpfMap m, Fd map, BpfMap.Slot slot, Fd value) {
         if (m.keySize() != 4) {
-            throw new SessionException("stage", "object '" + objectId + "': map '" + m.name() + "' has " + m.keySize()
+            throw SessionException.invalid(Step.STAGE, "object '" + objectId + "': map '" + m.name() + "' has " + m.keySize()
                     + "-byte keys; initial values need 4-byte (u32) keys");
         }
         byte[] key = ByteBuffer.allocate(4).order(ByteOrder.nativeOrder()).putInt(slot.index()).array();
@@ -211,7 +211,7 @@ final class ObjectLoader {
                     obj.externs().stream().anyMatch(e -> e.name().equals("LINUX_HAS_SYSCALL_WRAPPER"))
                             && KernelConfig.hasSyscallWrapper());
         } catch (ElfException e) {
-            throw new SessionException("stage", "object '" + objectId + "': " + e.getMessage());
+            throw SessionException.invalid(Step.STAGE, "object '" + objectId + "': " + e.getMessage());
         }
         int datasec = obj.kconfigDatasecId();
         boolean typed = btf != null && datasec != 0;
@@ -243,7 +243,7 @@ final class ObjectLoader {
         BpfProgram prog = relocated(s, program(s, name));
         ProgramSection.Match match = section(s, prog);
         if (target == null && match.kind().target() == ProgramSection.Target.STRUCT_OPS) {
-            throw new SessionException("verify", "program '" + name + "' is a struct_ops program (section '"
+            throw SessionException.invalid(Step.VERIFY, "program '" + name + "' is a struct_ops program (section '"
                     + prog.sectionName() + "'): it is loaded with the struct_ops map that points to it; give that "
                     + "map a struct_ops target instead (struct_ops maps of object '" + s.id() + "': "
                     + (s.object().structOps().isEmpty() ? "none" : String.join(", ", s.object().structOps().stream()
@@ -253,7 +253,7 @@ final class ObjectLoader {
         try {
             insns = encode(s, name, prog);
         } catch (ElfException e) {
-            throw new SessionException("verify", "object '" + s.id() + "': " + e.getMessage());
+            throw SessionException.invalid(Step.VERIFY, "object '" + s.id() + "': " + e.getMessage());
         }
         Fd btf = s.btf();
         ProgLoadAttr attr = new ProgLoadAttr(match.kind().progType(),
@@ -266,7 +266,7 @@ final class ObjectLoader {
         try {
             return Bpf.loadProgram(attr, logLevel);
         } catch (BpfException e) {
-            throw new SessionException("verify", "the kernel refused program '" + name + "' of object '" + s.id()
+            throw SessionException.kernel(Step.VERIFY, "the kernel refused program '" + name + "' of object '" + s.id()
                     + "' (" + match.kind().progTypeName() + ", section '" + prog.sectionName() + "'"
                     + (target == null ? "" : ", " + target.describe()) + "): "
                     + e.getMessage() + CorePoison.explain(prog, e.verifierLog()), e.verifierLog(), e);
@@ -277,7 +277,7 @@ final class ObjectLoader {
         return prog.encode(map -> {
             Fd fd = s.maps().get(map);
             if (fd == null) {
-                throw new SessionException("verify", "program '" + name + "' uses map '" + map + "', which object '"
+                throw SessionException.invalid(Step.VERIFY, "program '" + name + "' uses map '" + map + "', which object '"
                         + s.id() + "' does not define");
             }
             return fd.value();
@@ -285,13 +285,13 @@ final class ObjectLoader {
     }
 
     static BpfProgram program(Staged s, String name) {
-        return s.object().program(name).orElseThrow(() -> new SessionException("verify", "object '" + s.id()
+        return s.object().program(name).orElseThrow(() -> SessionException.invalid(Step.VERIFY, "object '" + s.id()
                 + "' has no program '" + name + "' (it has: "
                 + String.join(", ", s.object().programs().stream().map(BpfProgram::name).toList()) + ")"));
     }
 
     static ProgramSection.Match section(Staged s, BpfProgram prog) {
-        return prog.section().orElseThrow(() -> new SessionException("verify", "program '" + prog.name()
+        return prog.section().orElseThrow(() -> SessionException.invalid(Step.VERIFY, "program '" + prog.name()
                 + "' cannot be loaded: " + prog.problem().orElse("section '" + prog.sectionName()
                 + "' is not one gewyvern knows")));
     }

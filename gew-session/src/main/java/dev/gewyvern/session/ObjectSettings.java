@@ -38,18 +38,18 @@ final class ObjectSettings {
                 case TEXT: v = new VariableValue.Text(g.getText()); break;
                 case RAW: v = new VariableValue.Raw(g.getRaw().toByteArray()); break;
                 default:
-                    throw new SessionException("stage", "object '" + o.getId() + "': global '" + g.getName()
+                    throw SessionException.invalid(Step.STAGE, "object '" + o.getId() + "': global '" + g.getName()
                             + "' has no value (give integer, boolean, text or raw)");
             }
             if (values.put(g.getName(), v) != null) {
-                throw new SessionException("stage", "object '" + o.getId() + "': global '" + g.getName()
+                throw SessionException.invalid(Step.STAGE, "object '" + o.getId() + "': global '" + g.getName()
                         + "' is given twice");
             }
         }
         try {
             return obj.globalDataValues(values);
         } catch (ElfException e) {
-            throw new SessionException("stage", "object '" + o.getId() + "': " + e.getMessage());
+            throw SessionException.invalid(Step.STAGE, "object '" + o.getId() + "': " + e.getMessage());
         }
     }
 
@@ -70,7 +70,7 @@ final class ObjectSettings {
             maxEntries = maxEntries == 0 ? possibleCpus() : maxEntries;
         }
         if (maxEntries == 0 || valueSize == 0 && !valueless(m.type())) {
-            throw new SessionException("stage", "object '" + o.getId() + "': map '" + m.name() + "' has "
+            throw SessionException.invalid(Step.STAGE, "object '" + o.getId() + "': map '" + m.name() + "' has "
                     + (maxEntries == 0 ? "max_entries" : "value_size") + " 0 in the object; give it in the pipeline: "
                     + "objects { id: \"" + o.getId() + "\" map_sizes { map: \"" + m.name() + "\" "
                     + (maxEntries == 0 ? "max_entries" : "value_size") + ": N } }");
@@ -89,13 +89,13 @@ final class ObjectSettings {
         obj.maps().forEach(m -> names.add(m.name()));
         for (MapSize s : o.getMapSizesList()) {
             if (!names.contains(s.getMap())) {
-                throw new SessionException("stage", "object '" + o.getId() + "' has no map '" + s.getMap()
+                throw SessionException.invalid(Step.STAGE, "object '" + o.getId() + "' has no map '" + s.getMap()
                         + "' to size; its maps: " + (names.isEmpty() ? "none" : String.join(", ", new java.util.TreeSet<>(names))));
             }
         }
         for (dev.gewyvern.proto.v1.MapValues v : o.getMapValuesList()) {
             if (!names.contains(v.getMap())) {
-                throw new SessionException("stage", "object '" + o.getId() + "' has no map '" + v.getMap()
+                throw SessionException.invalid(Step.STAGE, "object '" + o.getId() + "' has no map '" + v.getMap()
                         + "' to fill; its maps: " + (names.isEmpty() ? "none" : String.join(", ", new java.util.TreeSet<>(names))));
             }
         }
@@ -111,14 +111,14 @@ final class ObjectSettings {
                 var e = v.getEntries(i);
                 String field = "objects['" + o.getId() + "'].map_values['" + m.name() + "'].entries[" + i + "]";
                 if (e.getKey().size() != m.keySize() || e.getValue().size() != m.valueSize()) {
-                    throw new SessionException("stage", field + ": key is " + e.getKey().size() + " bytes and value "
+                    throw SessionException.invalid(Step.STAGE, field + ": key is " + e.getKey().size() + " bytes and value "
                             + e.getValue().size() + "; map '" + m.name() + "' takes " + m.keySize() + "-byte keys and "
                             + m.valueSize() + "-byte values");
                 }
                 try {
                     dev.gewyvern.syscall.Bpf.update(fd, e.getKey().toByteArray(), e.getValue().toByteArray(), 0);
                 } catch (dev.gewyvern.syscall.BpfException x) {
-                    throw new SessionException("stage", field + ": " + x.getMessage(), null, x);
+                    throw SessionException.invalid(Step.STAGE, field + ": " + x.getMessage(), x);
                 }
             }
         }
@@ -130,7 +130,7 @@ final class ObjectSettings {
         try {
             text = Files.readString(POSSIBLE_CPUS).trim();
         } catch (IOException e) {
-            throw new SessionException("stage", "cannot read " + POSSIBLE_CPUS + " to size a PERF_EVENT_ARRAY: " + e
+            throw SessionException.system(Step.STAGE, "cannot read " + POSSIBLE_CPUS + " to size a PERF_EVENT_ARRAY: " + IoErrors.reason(e)
                     + "; give the map's max_entries in the pipeline");
         }
         int max = -1;
@@ -139,7 +139,7 @@ final class ObjectSettings {
             try {
                 max = Math.max(max, Integer.parseInt(r[r.length - 1].trim()));
             } catch (NumberFormatException e) {
-                throw new SessionException("stage", POSSIBLE_CPUS + " reads '" + text + "', not a CPU list");
+                throw SessionException.system(Step.STAGE, POSSIBLE_CPUS + " reads '" + text + "', not a CPU list");
             }
         }
         return max + 1;

@@ -16,7 +16,7 @@ final class OwnerIdentity {
         long pid = ProcessHandle.current().pid();
         Long start = startTime(pid);
         if (start == null) {
-            throw new SessionException("create", "cannot read /proc/" + pid + "/stat: is /proc mounted?");
+            throw SessionException.system(Step.CREATE, "cannot read /proc/" + pid + "/stat: is /proc mounted?");
         }
         return Owner.newBuilder().setPid(pid).setStartTimeTicks(start).setBootId(bootId()).build();
     }
@@ -25,7 +25,7 @@ final class OwnerIdentity {
         try {
             return Files.readString(Path.of("/proc/sys/kernel/random/boot_id")).trim();
         } catch (IOException e) {
-            throw new SessionException("create", "cannot read /proc/sys/kernel/random/boot_id: " + e.getMessage());
+            throw SessionException.system(Step.CREATE, "cannot read /proc/sys/kernel/random/boot_id: " + IoErrors.reason(e));
         }
     }
 

@@ -76,7 +76,7 @@ public final class PerfEvents {
                 : "PERF_COUNT_SW_" + pe.getSoftware().toUpperCase(Locale.ROOT).replace('-', '_');
         int config = KernelTypes.running().value(enumName, constant);
         if (config < 0) {
-            throw new SessionException("attach", "program '" + p.getName() + "': '" + name(pe) + "' is not a "
+            throw SessionException.unsupported(Step.ATTACH, "program '" + p.getName() + "': '" + name(pe) + "' is not a "
                     + (hardware(pe) ? "hardware" : "software") + " perf event of this kernel (no " + constant
                     + " in enum " + enumName + ")");
         }

@@ -3,7 +3,7 @@ package dev.gewyvern.session;
 /** Hears what a session does, phase by phase, as it happens. */
 @FunctionalInterface
 public interface PhaseListener {
-    void event(String phase, String message);
+    void event(PhaseEvent event);
 
-    PhaseListener SILENT = (phase, message) -> { };
+    PhaseListener SILENT = event -> { };
 }

@@ -54,7 +54,7 @@ public final class PinRoot {
         Filesystems.ensureBpffs();
         Path mount = root.getParent();
         if (!Filesystems.isBpffs(mount)) {
-            throw new SessionException("create", mount + " is not a bpffs mount; gewyvern pins only on bpffs");
+            throw SessionException.system(Step.CREATE, mount + " is not a bpffs mount; gewyvern pins only on bpffs");
         }
         prepareFolders();
     }
@@ -95,11 +95,11 @@ public final class PinRoot {
             } catch (NoSuchFileException e) {
                 prepareFolders(); // pruned by another gew between prepare() and here
             } catch (IOException e) {
-                throw new SessionException("create", "cannot make " + instance(id) + ": " + e.getMessage());
+                throw SessionException.system(Step.START, "cannot make " + instance(id) + ": " + IoErrors.reason(e));
             }
         }
-        throw new SessionException("create", "could not reserve an instance id under " + instances() + " in "
-                + RESERVE_ATTEMPTS + " attempts: every id drawn was taken, so the random source is broken");
+        throw SessionException.internal(Step.START, "could not reserve an instance id under " + instances() + " in "
+                + RESERVE_ATTEMPTS + " attempts: every id drawn was taken, so the random source is broken", null);
     }
 
     /**
@@ -119,7 +119,7 @@ public final class PinRoot {
             } catch (java.nio.file.FileAlreadyExistsException e) {
                 continue; // another transaction holds this id
             } catch (IOException e) {
-                throw new SessionException("create", "cannot make " + staging + ": " + e.getMessage());
+                throw SessionException.system(Step.CREATE, "cannot make " + staging + ": " + IoErrors.reason(e));
             }
             if (Files.exists(session(instanceId, id), LinkOption.NOFOLLOW_LINKS)) {
                 removeIfPresent(staging); // a committed session has this id
@@ -127,8 +127,8 @@ public final class PinRoot {
             }
             return id;
         }
-        throw new SessionException("create", "could not reserve a session id under " + instance(instanceId) + " in "
-                + RESERVE_ATTEMPTS + " attempts: every id drawn was taken, so the random source is broken");
+        throw SessionException.internal(Step.CREATE, "could not reserve a session id under " + instance(instanceId)
+                + " in " + RESERVE_ATTEMPTS + " attempts: every id drawn was taken, so the random source is broken", null);
     }
 
     private void prepareFolders() {
@@ -139,17 +139,17 @@ public final class PinRoot {
     static void mkdir(Path dir) {
         try {
             if (Files.isSymbolicLink(dir)) {
-                throw new SessionException("create", dir + " is a symbolic link; gewyvern never follows links in its pin root");
+                throw SessionException.system(Step.CREATE, dir + " is a symbolic link; gewyvern never follows links in its pin root");
             }
             if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
                 Files.createDirectory(dir);
             }
         } catch (java.nio.file.FileAlreadyExistsException e) {
             if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
-                throw new SessionException("create", dir + " exists and is not a folder");
+                throw SessionException.system(Step.CREATE, dir + " exists and is not a folder");
             }
         } catch (IOException e) {
-            throw new SessionException("create", "cannot make " + dir + ": " + e.getMessage());
+            throw SessionException.system(Step.CREATE, "cannot make " + dir + ": " + IoErrors.reason(e));
         }
     }
 
@@ -169,7 +169,7 @@ public final class PinRoot {
         } catch (NoSuchFileException e) {
             return out;
         } catch (IOException e) {
-            throw new SessionException("list", "cannot list " + dir + ": " + e.getMessage());
+            throw SessionException.system(Step.LIST, "cannot list " + dir + ": " + IoErrors.reason(e));
         }
         out.sort(null);
         return out;
@@ -205,13 +205,13 @@ public final class PinRoot {
     void commit(Path staging, Path session) {
         mkdir(session.getParent());
         if (Files.exists(session, LinkOption.NOFOLLOW_LINKS)) {
-            throw new SessionException("commit", session + " already exists; session ids are reserved in staging/ "
+            throw SessionException.system(Step.COMMIT, session + " already exists; session ids are reserved in staging/ "
                     + "first, so something outside gewyvern made it: remove it by hand");
         }
         try {
             Files.move(staging, session, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
-            throw new SessionException("commit", "cannot rename " + staging + " to " + session + ": " + e);
+            throw SessionException.system(Step.COMMIT, "cannot rename " + staging + " to " + session + ": " + IoErrors.reason(e), e);
         }
     }
 
@@ -251,7 +251,7 @@ public final class PinRoot {
         } catch (NoSuchFileException e) {
             return n;
         } catch (IOException e) {
-            throw new SessionException("detach", "cannot clean " + dir + ": " + e.getMessage());
+            throw SessionException.system(Step.DETACH, "cannot clean " + dir + ": " + IoErrors.reason(e));
         }
         return n;
     }
@@ -260,10 +260,10 @@ public final class PinRoot {
         try {
             Files.deleteIfExists(p);
         } catch (java.nio.file.DirectoryNotEmptyException e) {
-            throw new SessionException("detach", p + " still holds something gewyvern did not put there: "
+            throw SessionException.system(Step.DETACH, p + " still holds something gewyvern did not put there: "
                     + "remove it by hand and retry");
         } catch (IOException e) {
-            throw new SessionException("detach", "cannot remove " + p + ": " + e.getMessage());
+            throw SessionException.system(Step.DETACH, "cannot remove " + p + ": " + IoErrors.reason(e));
         }
     }
 }

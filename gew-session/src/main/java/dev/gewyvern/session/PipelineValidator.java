@@ -18,7 +18,7 @@ final class PipelineValidator {
     }
 
     private static SessionException bad(String field, String rule) {
-        return new SessionException("create", "invalid pipeline: " + field + ": " + rule);
+        return SessionException.invalid(Step.CREATE, "invalid pipeline: " + field + ": " + rule);
     }
 
     static void validate(Pipeline p) {

@@ -51,8 +51,8 @@ final class RecordMap implements AutoCloseable {
     void write(MessageLite message) {
         byte[] body = message.toByteArray();
         if (body.length + 4 > capacity) {
-            throw new SessionException("record", "the session record (" + body.length
-                    + " bytes) outgrew its map (" + capacity + " bytes)");
+            throw SessionException.internal(Step.COMMIT, "the session record (" + body.length
+                    + " bytes) outgrew its map (" + capacity + " bytes)", null);
         }
         ByteBuffer b = ByteBuffer.allocate(capacity).order(ByteOrder.LITTLE_ENDIAN);
         b.putInt(body.length).put(body);
@@ -62,18 +62,18 @@ final class RecordMap implements AutoCloseable {
     <T> T read(Parser<T> parser, String where) {
         byte[] v = Bpf.lookup(fd, KEY0, capacity);
         if (v == null) {
-            throw new SessionException("record", "the record map at " + where + " is empty");
+            throw SessionException.system(Step.SHOW, "the record map at " + where + " is empty");
         }
         ByteBuffer b = ByteBuffer.wrap(v).order(ByteOrder.LITTLE_ENDIAN);
         int len = b.getInt();
         if (len < 0 || len > capacity - 4) {
-            throw new SessionException("record", "the record at " + where + " claims " + len
+            throw SessionException.system(Step.SHOW, "the record at " + where + " claims " + len
                     + " bytes in a " + capacity + "-byte map: it is not one of ours or it is damaged");
         }
         try {
             return parser.parseFrom(ByteBuffer.wrap(v, 4, len));
         } catch (InvalidProtocolBufferException e) {
-            throw new SessionException("record", "the record at " + where + " does not parse: " + e.getMessage());
+            throw SessionException.system(Step.SHOW, "the record at " + where + " does not parse: " + e.getMessage());
         }
     }
 

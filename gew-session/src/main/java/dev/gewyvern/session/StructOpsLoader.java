@@ -41,19 +41,19 @@ final class StructOpsLoader {
      */
     static Prepared prepare(ObjectLoader.Staged s, String name, StructOpsRegistration registration,
                             BiFunction<String, ObjectLoader.LoadTarget, Fd> load, java.util.function.UnaryOperator<Fd> keep) {
-        StructOpsMap m = s.object().structOps(name).orElseThrow(() -> new SessionException("verify", "object '"
+        StructOpsMap m = s.object().structOps(name).orElseThrow(() -> SessionException.invalid(Step.VERIFY, "object '"
                 + s.id() + "' has no struct_ops map '" + name + "' (its .struct_ops and .struct_ops.link variables: "
                 + (s.object().structOps().isEmpty() ? "none"
                 : String.join(", ", s.object().structOps().stream().map(StructOpsMap::name).toList())) + ")"));
         String where = "struct_ops map '" + name + "' of object '" + s.id() + "'";
         if (s.btf() == null) {
-            throw new SessionException("verify", where + ": the object has no BTF, which struct_ops needs");
+            throw SessionException.invalid(Step.VERIFY, where + ": the object has no BTF, which struct_ops needs");
         }
         Btf vmlinux = AttachBtf.vmlinux();
         int kernType = vmlinux.find(BtfKind.STRUCT, m.typeName());
         int valueType = vmlinux.find(BtfKind.STRUCT, "bpf_struct_ops_" + m.typeName());
         if (kernType < 0 || valueType < 0) {
-            throw new SessionException("verify", where + " is a struct " + m.typeName() + ", but the kernel's BTF has no "
+            throw SessionException.unsupported(Step.VERIFY, where + " is a struct " + m.typeName() + ", but the kernel's BTF has no "
                     + (kernType < 0 ? "struct " + m.typeName() : "bpf_struct_ops_" + m.typeName()
                     + " (the kernel cannot take a " + m.typeName() + " from BPF)") + "; its struct_ops types are the "
                     + "bpf_struct_ops_* structs of `gew btf dump`");
@@ -67,7 +67,7 @@ final class StructOpsLoader {
             }
         }
         if (dataOffset < 0) {
-            throw new SessionException("verify", where + ": the kernel's bpf_struct_ops_" + m.typeName()
+            throw SessionException.unsupported(Step.VERIFY, where + ": the kernel's bpf_struct_ops_" + m.typeName()
                     + " has no 'data' member");
         }
         ByteBuffer bytes = ByteBuffer.allocate(value.size()).order(ByteOrder.nativeOrder());
@@ -77,7 +77,7 @@ final class StructOpsLoader {
             boolean set = lm.program().isPresent() || !zero(local, lm.offset(), lm.size());
             if (index < 0) {
                 if (set) {
-                    throw new SessionException("verify", where + ": member '" + lm.name() + "' is set, but the kernel's "
+                    throw SessionException.invalid(Step.VERIFY, where + ": member '" + lm.name() + "' is set, but the kernel's "
                             + "struct " + m.typeName() + " has no such member");
                 }
                 continue;
@@ -96,7 +96,7 @@ final class StructOpsLoader {
             }
             long kernSize = vmlinux.sizeOf(km.type());
             if (kernSize != lm.size()) {
-                throw new SessionException("verify", where + ": member '" + lm.name() + "' is " + lm.size()
+                throw SessionException.invalid(Step.VERIFY, where + ": member '" + lm.name() + "' is " + lm.size()
                         + " bytes here but " + kernSize + " in the kernel's struct " + m.typeName());
             }
             bytes.put(at, local, lm.offset(), lm.size());
@@ -104,11 +104,11 @@ final class StructOpsLoader {
         KernelTypes kernel = KernelTypes.running();
         int type = kernel.value("bpf_map_type", "BPF_MAP_TYPE_STRUCT_OPS");
         if (type < 0) {
-            throw new SessionException("verify", where + ": this kernel has no BPF_MAP_TYPE_STRUCT_OPS (struct_ops "
+            throw SessionException.unsupported(Step.VERIFY, where + ": this kernel has no BPF_MAP_TYPE_STRUCT_OPS (struct_ops "
                     + "arrived in 5.6)");
         }
         if (registration == StructOpsRegistration.LINK && kernel.constant("BPF_F_LINK") < 0) {
-            throw new SessionException("verify", where + ": registration through a bpf_link needs BPF_F_LINK, which "
+            throw SessionException.unsupported(Step.VERIFY, where + ": registration through a bpf_link needs BPF_F_LINK, which "
                     + "this kernel does not have (6.4+); register it by map update instead");
         }
         Fd map = keep.apply(Bpf.createMap(new MapCreateAttr(type, 4, value.size(), 1, registration.mapFlags(kernel), 0, 0,

@@ -74,12 +74,12 @@ enum StructOpsRegistration {
                         n++;
                     }
                 } catch (BpfException e) {
-                    throw new SessionException("detach", "cannot unregister the struct_ops map pinned at " + pin + ": "
-                            + e.getMessage());
+                    throw SessionException.kernel(Step.DETACH, "cannot unregister the struct_ops map pinned at " + pin
+                            + ": " + e.getMessage(), null, e);
                 }
             }
         } catch (IOException e) {
-            throw new SessionException("detach", "cannot read " + maps + ": " + e.getMessage());
+            throw SessionException.system(Step.DETACH, "cannot read " + maps + ": " + IoErrors.reason(e));
         }
         return n;
     }

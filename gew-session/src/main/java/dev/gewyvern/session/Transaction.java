@@ -15,6 +15,7 @@ import dev.gewyvern.elf.BpfObject;
 import dev.gewyvern.elf.BpfProgram;
 import dev.gewyvern.elf.ProgramSection;
 import dev.gewyvern.proto.v1.BpfObject.SourceCase;
+import dev.gewyvern.proto.v1.ObjectKind;
 import dev.gewyvern.proto.v1.Phase;
 import dev.gewyvern.proto.v1.PinnedObject;
 import dev.gewyvern.proto.v1.Pipeline;
@@ -47,7 +48,7 @@ final class Transaction {
     private Path staging;
     /** The session's folder once the commit's rename is done. */
     private Path committed;
-    private String phase = "create";
+    private Step step = Step.CREATE;
 
     private record Pin(String folder, String name, Fd fd, PinnedObject info) {}
 
@@ -81,7 +82,7 @@ final class Transaction {
     SessionRecord run() {
         staging = root.staging(instanceId, sessionId); // reserved by the caller: rollback removes it
         try {
-            listener.event("create", "session " + sessionId);
+            tell(Step.CREATE, ObjectKind.OBJECT_KIND_SESSION, sessionId, 0, "session " + sessionId);
             stage();
             verify();
             attach();
@@ -91,10 +92,10 @@ final class Transaction {
             throw e;
         } catch (BpfException e) {
             rollback();
-            throw new SessionException(phase, e.getMessage(), e.verifierLog(), e);
+            throw SessionException.of(step, e);
         } catch (RuntimeException e) {
             rollback();
-            throw new SessionException(phase, "unexpected failure: " + e, null, e);
+            throw SessionException.internal(step, "unexpected failure: " + e, e);
         }
     }
 
@@ -112,7 +113,7 @@ final class Transaction {
                 return null;
             });
         } catch (BpfException e) {
-            throw new SessionException(phase, e.getMessage(), e.verifierLog(), e);
+            throw SessionException.of(step, e);
         } finally {
             closeAll(); // placeholders close to nothing; real files the attach step opened are closed
         }
@@ -123,16 +124,17 @@ final class Transaction {
         return fd;
     }
 
-    private void phase(String name, Phase p) {
-        phase = name;
-        record.setPhase(p).setUpdatedUnixMs(System.currentTimeMillis());
+    /** The step is done: the record says so (pinned from commit on). */
+    private void reached(Step done) {
+        step = done;
+        record.setPhase(done.phase()).setUpdatedUnixMs(System.currentTimeMillis());
         if (recordMap != null) {
             recordMap.write(record.build());
         }
     }
 
     private void stage() {
-        phase = "stage";
+        step = Step.STAGE;
         recordMap = RecordMap.create("gew_record", pipeline.getSerializedSize() + 1024);
         keep(recordMap.fd());
         for (dev.gewyvern.proto.v1.BpfObject o : pipeline.getObjectsList()) {
@@ -147,15 +149,15 @@ final class Transaction {
                 }
 
                 public void note(String message) {
-                    listener.event("stage", message);
+                    tell(Step.STAGE, ObjectKind.OBJECT_KIND_OBJECT, o.getId(), 0, message);
                 }
             });
             objects.put(o.getId(), staged);
-            listener.event("stage", "object " + o.getId() + ": " + obj.programs().size() + " programs, "
+            tell(Step.STAGE, ObjectKind.OBJECT_KIND_OBJECT, o.getId(), 0, "object " + o.getId() + ": " + obj.programs().size() + " programs, "
                     + staged.maps().size() + " maps created (" + obj.globalData().size() + " of them global data"
                     + (obj.kconfigSize() > 0 ? ", 1 .kconfig" : "") + ")");
         }
-        phase("stage", Phase.STAGED);
+        reached(Step.STAGE);
     }
 
     private void addPin(String folder, String name, Fd fd, PinnedObject.Kind kind, int id, String detail) {
@@ -175,7 +177,7 @@ final class Transaction {
     private void addPin(String folder, String name, Fd fd, PinnedObject info) {
         for (Pin p : pins) {
             if (p.folder.equals(folder) && p.name.equals(name)) {
-                throw new SessionException(phase, "two " + folder + " of this session are named '" + name
+                throw SessionException.invalid(step, "two " + folder + " of this session are named '" + name
                         + "'; names must be unique within a session");
             }
         }
@@ -190,7 +192,7 @@ final class Transaction {
     private final Map<Program, StructOpsLoader.Prepared> structOps = new LinkedHashMap<>();
 
     private void verify() {
-        phase = "verify";
+        step = Step.VERIFY;
         for (Program p : pipeline.getProgramsList()) {
             ObjectLoader.Staged l = objects.get(p.getObject());
             if (p.getAttach().hasStructOps()) {
@@ -207,7 +209,8 @@ final class Transaction {
             var info = Bpf.progInfo(fd);
             addProgram(p.getName(), loaded, info.id(),
                     match.kind().progTypeName() + " from " + p.getObject() + " section " + prog.sectionName());
-            listener.event("verify", "program " + p.getName() + ": verified (" + info.verifiedInsns()
+            tell(Step.VERIFY, ObjectKind.OBJECT_KIND_PROGRAM, p.getName(), info.id(), "program " + p.getName()
+                    + ": verified (" + info.verifiedInsns()
                     + " instructions processed, id " + info.id() + ")");
         }
         for (ObjectLoader.Staged l : objects.values()) {
@@ -221,12 +224,14 @@ final class Transaction {
                 // a tail-call target the Pipeline does not attach: loaded and pinned, not attached
                 LoadedProgram loaded = ObjectLoader.load(l, name, logLevel);
                 Fd fd = keep(loaded.fd());
-                addProgram(name, loaded, Bpf.progInfo(fd).id(), "program array target from " + l.id());
-                listener.event("verify", "program " + name + ": verified (program array target)");
+                int id = Bpf.progInfo(fd).id();
+                addProgram(name, loaded, id, "program array target from " + l.id());
+                tell(Step.VERIFY, ObjectKind.OBJECT_KIND_PROGRAM, name, id, "program " + name
+                        + ": verified (program array target)");
                 return fd;
             }));
         }
-        phase("verify", Phase.VERIFIED);
+        reached(Step.VERIFY);
     }
 
     /** Loads the programs of a struct_ops map, then creates the map and writes its value (registered at attach). */
@@ -239,16 +244,19 @@ final class Transaction {
             var info = Bpf.progInfo(fd);
             addPin(PinRoot.PROGS, name, fd, PinnedObject.Kind.PROGRAM, info.id(), "BPF_PROG_TYPE_STRUCT_OPS from "
                     + p.getObject() + " for " + target.describe());
-            listener.event("verify", "program " + name + ": verified (" + info.verifiedInsns()
+            tell(Step.VERIFY, ObjectKind.OBJECT_KIND_PROGRAM, name, info.id(), "program " + name + ": verified ("
+                    + info.verifiedInsns()
                     + " instructions processed, id " + info.id() + ", " + target.describe() + ")");
             return fd;
         }, this::keep);
-        addPin(PinRoot.MAPS, p.getName(), prepared.map(), PinnedObject.Kind.MAP, Bpf.mapInfo(prepared.map()).id(),
+        int mapId = Bpf.mapInfo(prepared.map()).id();
+        addPin(PinRoot.MAPS, p.getName(), prepared.map(), PinnedObject.Kind.MAP, mapId,
                 "struct_ops " + prepared.typeName() + " of object " + p.getObject());
         structOps.put(p, prepared);
-        listener.event("verify", "struct_ops map " + p.getName() + ": a " + prepared.typeName() + " of "
-                + prepared.programs().size() + " programs, " + (registration == StructOpsRegistration.LINK
-                ? "value written" : "value kept for registration at commit (no BPF_F_LINK: by map update)"));
+        tell(Step.VERIFY, ObjectKind.OBJECT_KIND_MAP, p.getName(), mapId, "struct_ops map " + p.getName() + ": a "
+                + prepared.typeName() + " of " + prepared.programs().size() + " programs, "
+                + (registration == StructOpsRegistration.LINK ? "value written"
+                : "value kept for registration at commit (no BPF_F_LINK: by map update)"));
     }
 
     /**
@@ -258,13 +266,13 @@ final class Transaction {
      */
     private ObjectLoader.LoadTarget freplaceTarget(Program p, ObjectLoader.Staged l, ProgramSection.Match match) {
         if (match.kind() != ProgramSection.FREPLACE) {
-            throw new SessionException("verify", "program '" + p.getName() + "' is a " + match.kind().progTypeName()
+            throw SessionException.invalid(Step.VERIFY, "program '" + p.getName() + "' is a " + match.kind().progTypeName()
                     + " program (section '" + match.section() + "'); a freplace target needs a freplace/<function> "
                     + "section");
         }
         String function = match.name();
         if (function.isEmpty()) {
-            throw new SessionException("verify", "program '" + p.getName() + "' (section '" + match.section()
+            throw SessionException.invalid(Step.VERIFY, "program '" + p.getName() + "' (section '" + match.section()
                     + "') must name the function it replaces: freplace/<function>");
         }
         var f = p.getAttach().getFreplace();
@@ -273,14 +281,14 @@ final class Transaction {
         String describe;
         if (f.hasPinned()) {
             if (dev.gewyvern.syscall.DryRun.recording()) {
-                throw new SessionException("verify", "program '" + p.getName() + "': a dry run cannot plan the "
+                throw SessionException.invalid(Step.VERIFY, "program '" + p.getName() + "': a dry run cannot plan the "
                         + "replacement of a function of the pinned program " + f.getPinned() + ": finding the function "
                         + "needs that program's BTF, read with bpf(2) calls a dry run does not make");
             }
             target = keep(Bpf.get(f.getPinned(), "program"));
             int btfId = Bpf.progInfo(target).btfId();
             if (btfId == 0) {
-                throw new SessionException("verify", "program '" + p.getName() + "': the pinned program " + f.getPinned()
+                throw SessionException.invalid(Step.VERIFY, "program '" + p.getName() + "': the pinned program " + f.getPinned()
                         + " has no BTF, so no function of it can be replaced");
             }
             btf = dev.gewyvern.btf.Btf.parse(Bpf.btf(btfId).btf());
@@ -293,24 +301,24 @@ final class Transaction {
                 }
             }
             if (found == null) {
-                throw new SessionException("verify", "program '" + p.getName() + "' replaces a function of program '"
+                throw SessionException.invalid(Step.VERIFY, "program '" + p.getName() + "' replaces a function of program '"
                         + f.getProgram() + "', which is not a program listed before it in this pipeline");
             }
             target = found.getValue();
-            btf = objects.get(found.getKey().getObject()).object().btf().orElseThrow(() -> new SessionException(
-                    "verify", "program '" + f.getProgram() + "' has no BTF, so no function of it can be replaced"));
+            btf = objects.get(found.getKey().getObject()).object().btf().orElseThrow(() -> SessionException.invalid(
+                    Step.VERIFY, "program '" + f.getProgram() + "' has no BTF, so no function of it can be replaced"));
             describe = "freplace of " + function + " in program " + f.getProgram();
         }
         int id = btf.find(dev.gewyvern.btf.BtfKind.FUNC, function);
         if (id < 0) {
-            throw new SessionException("verify", "program '" + p.getName() + "': the target program's BTF has no "
+            throw SessionException.notFound(Step.VERIFY, "program '" + p.getName() + "': the target program's BTF has no "
                     + "function '" + function + "' (only global, non-inlined functions can be replaced)");
         }
         return new ObjectLoader.LoadTarget(0, id, target.value(), describe);
     }
 
     private void attach() {
-        phase = "attach";
+        step = Step.ATTACH;
         for (Map.Entry<Program, StructOpsLoader.Prepared> e : structOps.entrySet()) {
             if (e.getValue().registration() != StructOpsRegistration.LINK) {
                 continue; // registered at commit, once pinned
@@ -318,8 +326,10 @@ final class Transaction {
             String name = e.getKey().getName();
             Fd link = keep(dev.gewyvern.syscall.Links.structOps(e.getValue().map(), name));
             String target = "struct_ops:" + name + " (" + e.getValue().typeName() + ")";
-            addPin(PinRoot.LINKS, name, link, PinnedObject.Kind.LINK, Bpf.linkInfo(link).id(), name + " -> " + target);
-            listener.event("attach", "struct_ops map " + name + " -> registered as a " + e.getValue().typeName());
+            int linkId = Bpf.linkInfo(link).id();
+            addPin(PinRoot.LINKS, name, link, PinnedObject.Kind.LINK, linkId, name + " -> " + target);
+            tell(Step.ATTACH, ObjectKind.OBJECT_KIND_LINK, name, linkId, "struct_ops map " + name
+                    + " -> registered as a " + e.getValue().typeName());
         }
         for (Map.Entry<Program, Fd> e : programFds.entrySet()) {
             Program p = e.getKey();
@@ -329,19 +339,20 @@ final class Transaction {
             Attacher.Attached attached = Attacher.attach(p, e.getValue(), sections.get(p));
             Fd link = keep(attached.link());
             String target = attached.target();
-            addPin(PinRoot.LINKS, p.getName(), link, PinnedObject.Kind.LINK, Bpf.linkInfo(link).id(),
-                    p.getName() + " -> " + target);
-            listener.event("attach", "program " + p.getName() + " -> " + target);
+            int linkId = Bpf.linkInfo(link).id();
+            addPin(PinRoot.LINKS, p.getName(), link, PinnedObject.Kind.LINK, linkId, p.getName() + " -> " + target);
+            tell(Step.ATTACH, ObjectKind.OBJECT_KIND_LINK, p.getName(), linkId, "program " + p.getName() + " -> "
+                    + target);
         }
-        phase("attach", Phase.ATTACHED);
+        reached(Step.ATTACH);
     }
 
     private SessionRecord commit() {
-        phase = "commit";
+        step = Step.COMMIT;
         for (String sub : List.of(PinRoot.MAPS, PinRoot.PROGS, PinRoot.LINKS)) {
             PinRoot.mkdir(staging.resolve(sub));
         }
-        phase("commit", Phase.COMMITTED);
+        reached(Step.COMMIT);
         Bpf.pin(recordMap.fd(), staging.resolve(PinRoot.RECORD).toString());
         for (Pin p : pins) {
             Bpf.pin(p.fd, staging.resolve(p.folder).resolve(p.name).toString());
@@ -353,7 +364,7 @@ final class Transaction {
         committed = dest;
         // committed: from now on the pins hold the objects, not this process
         closeAll();
-        listener.event("commit", "pinned at " + dest);
+        tell(Step.COMMIT, ObjectKind.OBJECT_KIND_SESSION, sessionId, 0, "pinned at " + dest);
         return record.build();
     }
 
@@ -367,8 +378,9 @@ final class Transaction {
             StructOpsLoader.Prepared prepared = e.getValue();
             if (prepared.registration() == StructOpsRegistration.MAP_UPDATE) {
                 StructOpsRegistration.register(prepared.map(), prepared.value());
-                listener.event(phase, "struct_ops map " + e.getKey().getName() + " -> registered as a "
-                        + prepared.typeName() + " (by map update: the pinned map holds the registration)");
+                tell(step, ObjectKind.OBJECT_KIND_MAP, e.getKey().getName(), 0, "struct_ops map " + e.getKey().getName()
+                        + " -> registered as a " + prepared.typeName() + " (by map update: the pinned map holds the "
+                        + "registration)");
             }
         }
     }
@@ -381,7 +393,7 @@ final class Transaction {
     }
 
     private void rollback() {
-        String failed = phase;
+        Step failed = step;
         closeAll();
         // a failure after the rename (the last step of commit) undoes the commit too
         for (Path folder : new Path[] {staging, committed}) {
@@ -389,18 +401,23 @@ final class Transaction {
                 try {
                     PinRoot.removeSessionFolder(folder);
                 } catch (SessionException e) {
-                    tell("rollback", "could not remove " + folder + ": " + e.getMessage());
+                    tellQuietly("could not remove " + folder + ": " + e.getMessage());
                 }
             }
         }
-        tell("rollback", "session " + sessionId + " rolled back after a failure in " + failed
+        tellQuietly("session " + sessionId + " rolled back after a failure in " + failed.word()
                 + "; nothing of it is left in the kernel");
     }
 
-    /** Tells the listener, which must not turn a rollback into a second failure. */
-    private void tell(String phase, String message) {
+    /** Tells the listener; a listener that throws fails the session (and it is rolled back). */
+    private void tell(Step at, ObjectKind kind, String name, int kernelId, String text) {
+        listener.event(new PhaseEvent(sessionId, at.phase(), kind, name, kernelId, text));
+    }
+
+    /** Tells the listener during rollback, which a listener's failure must not turn into a second one. */
+    private void tellQuietly(String text) {
         try {
-            listener.event(phase, message);
+            tell(Step.ROLLBACK, ObjectKind.OBJECT_KIND_SESSION, sessionId, 0, text);
         } catch (RuntimeException e) {
             // the rollback goes on regardless
         }
@@ -416,8 +433,9 @@ final class Transaction {
             try {
                 bytes = Files.readAllBytes(Path.of(o.getPath()));
             } catch (IOException e) {
-                throw new SessionException("stage", "cannot read object '" + o.getId() + "' at " + o.getPath()
-                        + ": " + e.getMessage());
+                String text = "cannot read object '" + o.getId() + "' at " + o.getPath() + ": " + IoErrors.reason(e);
+                throw IoErrors.missing(e) ? SessionException.notFound(Step.STAGE, text)
+                        : SessionException.system(Step.STAGE, text, e);
             }
         } else {
             bytes = o.getContent().toByteArray();
@@ -425,7 +443,7 @@ final class Transaction {
         if (!o.getSha256().isEmpty()) {
             String actual = sha256(bytes);
             if (!actual.equals(o.getSha256())) {
-                throw new SessionException("stage", "object '" + o.getId() + "' (" + describe(o) + ") has SHA-256 "
+                throw SessionException.invalid(Step.STAGE, "object '" + o.getId() + "' (" + describe(o) + ") has SHA-256 "
                         + actual + ", not the " + o.getSha256() + " the pipeline expects");
             }
         }

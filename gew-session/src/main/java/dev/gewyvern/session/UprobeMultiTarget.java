@@ -68,11 +68,11 @@ final class UprobeMultiTarget {
                 }
             }
         } catch (ElfException e) {
-            throw new SessionException("attach", "program '" + p.getName() + "': " + u.getBinary() + " is not an "
+            throw SessionException.invalid(Step.ATTACH, "program '" + p.getName() + "': " + u.getBinary() + " is not an "
                     + "ELF binary gewyvern can read: " + e.getMessage());
         }
         if (out.isEmpty()) {
-            throw new SessionException("attach", "program '" + p.getName() + "': no function of " + u.getBinary()
+            throw SessionException.notFound(Step.ATTACH, "program '" + p.getName() + "': no function of " + u.getBinary()
                     + " matches '" + u.getPattern() + "' (its .symtab and .dynsym; `nm -D " + u.getBinary()
                     + "` lists them)");
         }

@@ -129,7 +129,7 @@ class AttachKindsKernelTest {
                         .setIter(dev.gewyvern.proto.v1.Iterator.newBuilder().setTarget("task"))))
                 .build();
         List<String> events = new java.util.ArrayList<>();
-        SessionRecord rec = engine.apply(pipeline, (phase, msg) -> events.add(phase + " " + msg), 1);
+        SessionRecord rec = engine.apply(pipeline, ev -> events.add(ev.step().word() + " " + ev.text()), 1);
         assertEquals(Phase.COMMITTED, rec.getPhase(), events.toString());
         assertTrue(events.contains("attach program count_xdp -> xdp:" + devB + ":xdp@" + netnsB), events.toString());
 
@@ -215,7 +215,7 @@ class AttachKindsKernelTest {
                         .setCgroup(Cgroup.newBuilder().setPath(cgroup.toString()))))
                 .build();
         SessionException e = org.junit.jupiter.api.Assertions.assertThrows(SessionException.class,
-                () -> engine.apply(pipeline, (phase, msg) -> { }, 1));
+                () -> engine.apply(pipeline, ev -> { }, 1));
         assertTrue(e.getMessage().contains("program 'count_xdp' is a BPF_PROG_TYPE_XDP program (section 'xdp'); "
                 + "a cgroup target needs a cgroup_skb/ingress|egress or cgroup/<hook> section"), e.getMessage());
         assertTrue(engine.list().stream().noneMatch(s -> s.record().getInstanceId().equals(engine.instanceId())),
@@ -255,7 +255,7 @@ class AttachKindsKernelTest {
                 .build();
         List<String> events = new java.util.ArrayList<>();
         SessionException e = org.junit.jupiter.api.Assertions.assertThrows(SessionException.class,
-                () -> engine.apply(pipeline, (phase, msg) -> events.add(phase + " " + msg), 1));
+                () -> engine.apply(pipeline, ev -> events.add(ev.step().word() + " " + ev.text()), 1));
         assertTrue(e.getMessage().contains("no network interface 'gwa-missing0'"), e.getMessage());
         assertTrue(events.contains("attach program count_raw_tp -> raw_tp:sched_process_exec"), events.toString());
         assertTrue(events.stream().anyMatch(m -> m.startsWith("rollback ")), events.toString());

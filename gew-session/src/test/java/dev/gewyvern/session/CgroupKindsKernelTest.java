@@ -98,7 +98,7 @@ class CgroupKindsKernelTest {
                     AttachTarget.newBuilder().setCgroup(Cgroup.newBuilder().setPath(cgroup.toString()))));
         }
         List<String> events = new java.util.ArrayList<>();
-        SessionRecord rec = engine.apply(pipeline.build(), (phase, msg) -> events.add(phase + " " + msg), 1);
+        SessionRecord rec = engine.apply(pipeline.build(), ev -> events.add(ev.step().word() + " " + ev.text()), 1);
         assertEquals(Phase.COMMITTED, rec.getPhase(), events.toString());
         assertTrue(events.contains("attach program count_sock_create -> cgroup:" + cgroup + ":inet_sock_create"),
                 events.toString());

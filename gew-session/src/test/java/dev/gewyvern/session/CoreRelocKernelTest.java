@@ -267,9 +267,10 @@ class CoreRelocKernelTest {
             assertTrue(l.log().contains("invalid CO-RE relocation") || l.log().contains("unknown func"), l.log());
         }
         SessionException e = assertThrows(SessionException.class,
-                () -> engine.apply(pipeline(OBJECT, "read_gone", t, data), (p, m) -> { }, 1));
+                () -> engine.apply(pipeline(OBJECT, "read_gone", t, data), ev -> { }, 1));
         String msg = e.getMessage();
-        assertEquals("verify", e.phase(), msg);
+        assertEquals(Step.VERIFY, e.step(), msg);
+        assertEquals(SessionException.Kind.KERNEL, e.kind(), msg);
         assertTrue(msg.contains("read_gone"), msg);
         assertTrue(msg.contains("core_reloc_fields") && msg.contains("gone"), "names the type and field: " + msg);
         int[] body = functionLines("read_gone");
@@ -289,7 +290,7 @@ class CoreRelocKernelTest {
             assertNotEquals(0, l.loadResult(), "libbpf loaded read_gone against two disagreeing flavours");
         }
         SessionException e = assertThrows(SessionException.class,
-                () -> engine.apply(pipeline(OBJECT, "read_gone", t, null), (p, m) -> { }, 1));
+                () -> engine.apply(pipeline(OBJECT, "read_gone", t, null), ev -> { }, 1));
         String msg = e.getMessage();
         assertTrue(msg.contains("read_gone") && msg.contains("gone"), msg);
         assertTrue(msg.contains("core_reloc_fields___x") && msg.contains("core_reloc_fields___y"),
@@ -309,7 +310,7 @@ class CoreRelocKernelTest {
                 assertNotEquals(0, l.loadResult(), "libbpf patched an instruction that did not hold 64");
             }
             SessionException e = assertThrows(SessionException.class,
-                    () -> engine.apply(pipeline(OBJECT, bad, "read_gone", t, data), (p, m) -> { }, 1));
+                    () -> engine.apply(pipeline(OBJECT, bad, "read_gone", t, data), ev -> { }, 1));
             String msg = e.getMessage();
             assertTrue(msg.contains("read_gone") && msg.contains("gone"), msg);
             assertTrue(msg.contains("64") && msg.contains("68"), "says what it expected and what it found: " + msg);
@@ -376,7 +377,7 @@ class CoreRelocKernelTest {
 
     /** Applies the case's pipeline, runs the program once, reads its output; the session is detached after. */
     private Outcome gewyvern(Case c) throws IOException {
-        SessionRecord rec = engine.apply(pipeline(c.object(), c.program(), c.targetPath(), data(c)), (p, m) -> { }, 1);
+        SessionRecord rec = engine.apply(pipeline(c.object(), c.program(), c.targetPath(), data(c)), ev -> { }, 1);
         assertEquals(Phase.COMMITTED, rec.getPhase());
         Path session = root.session(engine.instanceId(), rec.getSessionId());
         dev.gewyvern.elf.BpfObject local = parse(obj(c.object()));

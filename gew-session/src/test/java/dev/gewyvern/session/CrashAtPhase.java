@@ -2,8 +2,9 @@ package dev.gewyvern.session;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+
+import dev.gewyvern.proto.v1.ObjectKind;
+import dev.gewyvern.proto.v1.Phase;
 
 /**
  * Run as a child process by {@link PhaseBoundaryKernelTest}: applies the example pipeline and, at the
@@ -11,8 +12,6 @@ import java.util.regex.Pattern;
  * waits there to be killed with SIGKILL.
  */
 public final class CrashAtPhase {
-    private static final Pattern ID = Pattern.compile("id (\\d+)\\)");
-
     private CrashAtPhase() {
     }
 
@@ -20,12 +19,11 @@ public final class CrashAtPhase {
         String at = args[0];
         Engine engine = Engine.start(new PinRoot(PinRoot.DEFAULT), "CrashAtPhase " + at);
         List<String> ids = new ArrayList<>();
-        engine.apply(EngineKernelTest.execcount().build(), (phase, message) -> {
-            Matcher m = ID.matcher(message);
-            if (phase.equals("verify") && m.find()) {
-                ids.add(m.group(1));
+        engine.apply(EngineKernelTest.execcount().build(), event -> {
+            if (event.phase() == Phase.VERIFIED && event.kind() == ObjectKind.OBJECT_KIND_PROGRAM) {
+                ids.add(Integer.toString(event.kernelId()));
             }
-            if (phase.equals(at)) {
+            if (event.step().word().equals(at)) {
                 System.out.println("AT " + at + " " + engine.instanceId() + " " + String.join(" ", ids));
                 System.out.flush();
                 while (true) {

@@ -12,11 +12,10 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import dev.gewyvern.proto.v1.AttachTarget;
 import dev.gewyvern.proto.v1.BpfObject;
+import dev.gewyvern.proto.v1.ObjectKind;
 import dev.gewyvern.proto.v1.Phase;
 import dev.gewyvern.proto.v1.PinnedObject;
 import dev.gewyvern.proto.v1.Pipeline;
@@ -29,7 +28,6 @@ import org.junit.jupiter.api.Test;
 
 /** Sessions applied for real: committed under the pin root, visible, counted, detached without a trace. */
 class EngineKernelTest {
-    private static final Pattern PROG_ID = Pattern.compile("id (\\d+)\\)");
 
     private final PinRoot root = new PinRoot(PinRoot.DEFAULT);
     private Engine engine;
@@ -78,10 +76,20 @@ class EngineKernelTest {
 
     @Test
     void applyCommitsCountsAndDetachLeavesNothing() throws Exception {
-        List<String> events = new ArrayList<>();
-        SessionRecord rec = engine.apply(execcount().build(), (phase, msg) -> events.add(phase + " " + msg), 1);
+        List<PhaseEvent> events = new ArrayList<>();
+        SessionRecord rec = engine.apply(execcount().build(), events::add, 1);
         assertEquals(Phase.COMMITTED, rec.getPhase());
-        assertTrue(events.stream().anyMatch(e -> e.startsWith("commit pinned at")), events.toString());
+        assertEquals(List.of(Phase.CREATED, Phase.STAGED, Phase.VERIFIED, Phase.VERIFIED, Phase.ATTACHED, Phase.ATTACHED,
+                Phase.COMMITTED), events.stream().map(PhaseEvent::phase).toList(), "one event per step and program");
+        for (PhaseEvent e : events) {
+            assertEquals(rec.getSessionId(), e.sessionId());
+        }
+        // the events name what the record pinned, by kind, name and kernel id
+        for (PhaseEvent e : events.subList(2, 6)) {
+            var kind = e.phase() == Phase.VERIFIED ? PinnedObject.Kind.PROGRAM : PinnedObject.Kind.LINK;
+            assertTrue(rec.getObjectsList().stream().anyMatch(o -> o.getKind() == kind && o.getName().equals(e.name())
+                    && o.getKernelId() == e.kernelId() && e.kernelId() > 0), e + " in " + rec.getObjectsList());
+        }
         Path dir = root.session(engine.instanceId(), rec.getSessionId());
         for (String pin : List.of("record", "maps/exec_counts", "maps/exit_counts", "progs/count_execs",
                 "progs/count_exits", "links/count_execs", "links/count_exits")) {
@@ -120,21 +128,16 @@ class EngineKernelTest {
 
     @Test
     void failureAtAttachRollsBackEverything() throws Exception {
-        List<String> events = new ArrayList<>();
+        List<PhaseEvent> events = new ArrayList<>();
         Pipeline p = execcount().setPrograms(1, tp("count_exits", "sched", "no_such_event_gew")).build();
-        SessionException e = assertThrows(SessionException.class,
-                () -> engine.apply(p, (phase, msg) -> events.add(phase + " " + msg), 1));
-        assertEquals("attach", e.phase());
+        SessionException e = assertThrows(SessionException.class, () -> engine.apply(p, events::add, 1));
+        assertEquals(Step.ATTACH, e.step());
+        assertEquals(SessionException.Kind.NOT_FOUND, e.kind(), "the kernel has no such tracepoint");
         assertTrue(e.getMessage().contains("no such tracepoint"), e.getMessage());
-        List<Integer> loaded = new ArrayList<>();
-        for (String ev : events) {
-            Matcher m = PROG_ID.matcher(ev);
-            if (ev.startsWith("verify") && m.find()) {
-                loaded.add(Integer.parseInt(m.group(1)));
-            }
-        }
+        List<Integer> loaded = events.stream().filter(ev -> ev.phase() == Phase.VERIFIED
+                && ev.kind() == ObjectKind.OBJECT_KIND_PROGRAM).map(PhaseEvent::kernelId).toList();
         assertEquals(2, loaded.size(), events.toString());
-        assertTrue(events.get(events.size() - 1).startsWith("rollback"), events.toString());
+        assertEquals(Phase.ROLLED_BACK, events.get(events.size() - 1).phase(), events.toString());
         for (int id : loaded) {
             assertFalse(progExists(id), "program " + id + " was rolled back");
         }
@@ -147,7 +150,8 @@ class EngineKernelTest {
         SessionException missing = assertThrows(SessionException.class, () -> engine.apply(
                 execcount().setPrograms(0, tp("no_such_prog", "syscalls", "sys_enter_execve")).build(),
                 PhaseListener.SILENT, 1));
-        assertEquals("verify", missing.phase());
+        assertEquals(Step.VERIFY, missing.step());
+        assertEquals(SessionException.Kind.INVALID, missing.kind());
         assertTrue(missing.getMessage().contains("has no program 'no_such_prog'"), missing.getMessage());
         assertTrue(missing.getMessage().contains("count_execs"), "names the programs it has: " + missing.getMessage());
 
@@ -157,7 +161,8 @@ class EngineKernelTest {
             Pipeline p = execcount().setObjects(0, BpfObject.newBuilder().setId("execcount").setPath(junk.toString()))
                     .build();
             SessionException broken = assertThrows(SessionException.class, () -> engine.apply(p, PhaseListener.SILENT, 1));
-            assertEquals("stage", broken.phase());
+            assertEquals(Step.STAGE, broken.step());
+            assertEquals(SessionException.Kind.INVALID, broken.kind());
             assertTrue(broken.getMessage().contains("is not a usable BPF object"), broken.getMessage());
         } finally {
             Files.delete(junk);
@@ -195,7 +200,8 @@ class EngineKernelTest {
     void aWrongSha256IsRefusedBeforeTheKernelIsTouched() {
         Pipeline p = execcount().setObjects(0, execcount().getObjects(0).toBuilder().setSha256("0".repeat(64))).build();
         SessionException e = assertThrows(SessionException.class, () -> engine.apply(p, PhaseListener.SILENT, 1));
-        assertEquals("stage", e.phase());
+        assertEquals(Step.STAGE, e.step());
+        assertEquals(SessionException.Kind.INVALID, e.kind());
         assertTrue(e.getMessage().contains("SHA-256"), e.getMessage());
     }
 

@@ -57,7 +57,7 @@ class ExternsKernelTest {
                         .setAttach(AttachTarget.newBuilder().setTracepoint(Tracepoint.newBuilder()
                                 .setCategory("syscalls").setName("sys_enter_getppid"))))
                 .build();
-        SessionRecord rec = engine.apply(p, (ph, m) -> { }, 1);
+        SessionRecord rec = engine.apply(p, ev -> { }, 1);
         assertEquals(Phase.COMMITTED, rec.getPhase());
         Path maps = root.session(engine.instanceId(), rec.getSessionId()).resolve("maps");
         BpfObject obj = BpfObject.parse(Files.readAllBytes(objPath));

@@ -80,7 +80,7 @@ class GlobalDataKernelTest {
     @Test
     void globalDataIsLoadedSetFrozenAndWrittenByThePrograms() throws Exception {
         SessionRecord rec = engine.apply(globals(text("tag", "cfg"), integer("bias", -7), integer("mode", 1)).build(),
-                (p, m) -> { }, 1);
+                ev -> { }, 1);
         assertEquals(Phase.COMMITTED, rec.getPhase());
         Path maps = root.session(engine.instanceId(), rec.getSessionId()).resolve("maps");
         for (String pin : List.of("hits", "globals_rodata", "globals_data", "globals_bss", "globals_data_stats")) {
@@ -122,20 +122,20 @@ class GlobalDataKernelTest {
     @Test
     void aBadSettingIsRefusedByNameAndLeavesNothing() {
         SessionException e = assertThrows(SessionException.class, () -> engine.apply(
-                globals(text("tag", "much too long")).build(), (p, m) -> { }, 1));
+                globals(text("tag", "much too long")).build(), ev -> { }, 1));
         assertTrue(e.getMessage().contains("variable 'tag'") && e.getMessage().contains("at most 7"), e.getMessage());
         e = assertThrows(SessionException.class, () -> engine.apply(globals(integer("bias", 40000)).build(),
-                (p, m) -> { }, 1));
+                ev -> { }, 1));
         assertTrue(e.getMessage().contains("-32768..32767"), e.getMessage());
         e = assertThrows(SessionException.class, () -> engine.apply(globals(integer("nope", 1)).build(),
-                (p, m) -> { }, 1));
+                ev -> { }, 1));
         assertTrue(e.getMessage().contains("no variable 'nope'") && e.getMessage().contains("target_pid"),
                 e.getMessage());
         e = assertThrows(SessionException.class, () -> engine.apply(globals(integer("loops", 1)).build(),
-                (p, m) -> { }, 1));
+                ev -> { }, 1));
         assertTrue(e.getMessage().contains(".bss"), e.getMessage());
         e = assertThrows(SessionException.class, () -> engine.apply(globals(GlobalValue.newBuilder()
-                .setName("target_pid").setRaw(ByteString.copyFrom(new byte[3])).build()).build(), (p, m) -> { }, 1));
+                .setName("target_pid").setRaw(ByteString.copyFrom(new byte[3])).build()).build(), ev -> { }, 1));
         assertTrue(e.getMessage().contains("3 bytes given, it needs exactly 4"), e.getMessage());
         assertTrue(engine.list().stream().noneMatch(s -> s.record().getInstanceId().equals(engine.instanceId())),
                 "a refused session leaves nothing behind");

@@ -72,7 +72,7 @@ class HardwarePerfKernelTest {
             assertEquals(ns.toString(), kind.reason());
             List<String> events = new java.util.ArrayList<>();
             SessionException e = assertThrows(SessionException.class,
-                    () -> engine.apply(pipeline, (phase, msg) -> events.add(phase + " " + msg), 1));
+                    () -> engine.apply(pipeline, ev -> events.add(ev.step().word() + " " + ev.text()), 1));
             assertEquals("attach kind perf_event.hardware (needed by attachkinds/count_perf) is not supported here: "
                     + ns.toString().substring("not supported: ".length()) + "; `gew runtime info --verbose` lists what "
                     + "this kernel allows", e.getMessage().substring(e.getMessage().indexOf("attach kind")));
@@ -84,7 +84,7 @@ class HardwarePerfKernelTest {
         assertTrue(hw.isSupported(), "the hardware perf probe is not conclusive here: " + hw);
         assertEquals(Requirement.Level.FULLY_SUPPORTED, kind.level(), kind.toString());
         List<String> events = new java.util.ArrayList<>();
-        SessionRecord rec = engine.apply(pipeline, (phase, msg) -> events.add(phase + " " + msg), 1);
+        SessionRecord rec = engine.apply(pipeline, ev -> events.add(ev.step().word() + " " + ev.text()), 1);
         assertEquals(Phase.COMMITTED, rec.getPhase(), events.toString());
         assertTrue(events.contains("attach program count_perf -> perf_event:cpu-cycles:cpu0"), events.toString());
         Path mapPin = root.session(engine.instanceId(), rec.getSessionId()).resolve(PinRoot.MAPS).resolve("counts");

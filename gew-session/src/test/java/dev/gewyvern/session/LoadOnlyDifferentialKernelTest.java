@@ -143,7 +143,7 @@ class LoadOnlyDifferentialKernelTest {
                     .setAttach(AttachTarget.newBuilder().setLoadOnly(LoadOnly.getDefaultInstance())));
         }
         try (BpftoolLoad l = libbpf) {
-            SessionRecord rec = engine.apply(p.build(), (ph, m) -> { }, 1);
+            SessionRecord rec = engine.apply(p.build(), ev -> { }, 1);
             Path session = root.session(engine.instanceId(), rec.getSessionId());
             try {
                 Map<String, String> libbpfName = libbpfMapNames(parsed, name);

@@ -59,7 +59,7 @@ class MapsKernelTest {
     @Test
     void tailCallThroughInitialisedProgramArrayCountsIntoAnInnerMap() throws Exception {
         List<String> events = new ArrayList<>();
-        SessionRecord rec = engine.apply(maps().build(), (p, m) -> events.add(p + " " + m), 1);
+        SessionRecord rec = engine.apply(maps().build(), ev -> events.add(ev.step().word() + " " + ev.text()), 1);
         assertEquals(Phase.COMMITTED, rec.getPhase());
         assertTrue(events.contains("verify program tail_target: verified (program array target)"), events.toString());
         Path dir = root.session(engine.instanceId(), rec.getSessionId());
@@ -89,7 +89,7 @@ class MapsKernelTest {
         assertEquals(77, sized.maxEntries());
         SessionException unknown = assertThrows(SessionException.class, () -> engine.apply(maps().setObjects(0,
                 maps().getObjects(0).toBuilder().addMapSizes(MapSize.newBuilder().setMap("nope").setMaxEntries(1)))
-                .build(), (p, msg) -> { }, 1));
+                .build(), ev -> { }, 1));
         assertTrue(unknown.getMessage().contains("no map 'nope' to size") && unknown.getMessage().contains("jumps"),
                 unknown.getMessage());
     }

@@ -63,7 +63,7 @@ class NetkitSessionKernelTest {
         assertEquals("netkit/count_primary, netkit/count_peer", kind.neededBy());
         List<String> events = new java.util.ArrayList<>();
         SessionException e = assertThrows(SessionException.class,
-                () -> engine.apply(pipeline, (phase, msg) -> events.add(phase + " " + msg), 1));
+                () -> engine.apply(pipeline, ev -> events.add(ev.step().word() + " " + ev.text()), 1));
         assertTrue(e.getMessage().endsWith("attach kind netkit (needed by netkit/count_primary, netkit/count_peer) "
                 + "is not supported here: " + netkit.toString().substring("not supported: ".length())
                 + "; `gew runtime info --verbose` lists what this kernel allows"), e.getMessage());

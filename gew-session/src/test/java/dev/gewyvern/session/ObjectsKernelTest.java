@@ -320,7 +320,7 @@ class ObjectsKernelTest {
         Path be = KernelTestSupport.testdata("obj/globals.bpfeb.o");
         SessionException e = org.junit.jupiter.api.Assertions.assertThrows(SessionException.class,
                 () -> ObjectLoader.parse("globals", be.toString(), Files.readAllBytes(be)));
-        assertEquals("stage", e.phase());
+        assertEquals(Step.STAGE, e.step());
         assertTrue(e.getMessage().contains("object 'globals' is BIG_ENDIAN but this host is LITTLE_ENDIAN: rebuild it "
                 + "with clang -target bpf"), e.getMessage());
     }

@@ -12,9 +12,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
+import dev.gewyvern.proto.v1.ObjectKind;
+import dev.gewyvern.proto.v1.Phase;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -23,8 +23,6 @@ import org.junit.jupiter.params.provider.ValueSource;
  * pin; a SIGKILL there, then the next start, leaves nothing after its cleanup.
  */
 class PhaseBoundaryKernelTest {
-    private static final Pattern ID = Pattern.compile("id (\\d+)\\)");
-
     @ParameterizedTest(name = "a failure at {0}")
     @ValueSource(strings = {"create", "stage", "verify", "attach", "commit"})
     void aFailureAtEveryPhaseLeavesNothing(String at) throws Exception {
@@ -32,12 +30,11 @@ class PhaseBoundaryKernelTest {
         List<Integer> progIds = new ArrayList<>();
         try (Engine engine = Engine.start(new PinRoot(PinRoot.DEFAULT), "PhaseBoundaryKernelTest")) {
             SessionException e = assertThrows(SessionException.class, () -> engine.apply(
-                    EngineKernelTest.execcount().build(), (phase, message) -> {
-                        Matcher m = ID.matcher(message);
-                        if (phase.equals("verify") && m.find()) {
-                            progIds.add(Integer.parseInt(m.group(1)));
+                    EngineKernelTest.execcount().build(), event -> {
+                        if (event.phase() == Phase.VERIFIED && event.kind() == ObjectKind.OBJECT_KIND_PROGRAM) {
+                            progIds.add(event.kernelId());
                         }
-                        if (phase.equals(at)) {
+                        if (event.step().word().equals(at)) {
                             throw new IllegalStateException("injected failure at " + at);
                         }
                     }, 1));

@@ -23,7 +23,8 @@ class PipelineValidatorTest {
 
     private static String error(Pipeline p) {
         SessionException e = assertThrows(SessionException.class, () -> PipelineValidator.validate(p));
-        assertEquals("create", e.phase());
+        assertEquals(Step.CREATE, e.step());
+        assertEquals(SessionException.Kind.INVALID, e.kind());
         return e.getMessage();
     }
 

@@ -55,7 +55,8 @@ class RiskPolicyKernelTest {
             assertTrue(type.reason().contains("drop"), type.reason());
             SessionException e = assertThrows(SessionException.class,
                     () -> strict.apply(cgroupEgress(), PhaseListener.SILENT, 1));
-            assertEquals("compatibility", e.phase());
+            assertEquals(Step.COMPATIBILITY, e.step());
+            assertEquals(SessionException.Kind.REFUSED, e.kind());
             assertEquals(type.label(), e.requirement().label());
             assertTrue(e.getMessage().contains("--allow-risky"), e.getMessage());
             assertTrue(PinRoot.childFolders(root.sessions(strict.instanceId())).isEmpty(), "nothing was applied");

@@ -124,7 +124,7 @@ class StructOpsKernelTest {
         assertFalse(available().contains("gew_test_ca"), "gew_test_ca is registered before the test: " + available());
         String hostDefault = Files.readString(Path.of("/proc/sys/net/ipv4/tcp_congestion_control")).trim();
         List<String> events = new ArrayList<>();
-        SessionRecord rec = engine.apply(pipeline("gew_test_ca"), (phase, msg) -> events.add(phase + " " + msg), 1);
+        SessionRecord rec = engine.apply(pipeline("gew_test_ca"), ev -> events.add(ev.step().word() + " " + ev.text()), 1);
         assertEquals(Phase.COMMITTED, rec.getPhase(), events.toString());
         assertTrue(events.contains("attach struct_ops map gew_test_ca -> registered as a tcp_congestion_ops"),
                 events.toString());
@@ -186,7 +186,7 @@ class StructOpsKernelTest {
         assertTrue(plan.stream().noneMatch(c -> c.startsWith("BPF_LINK_CREATE")), String.join("\n", plan));
 
         List<String> events = new ArrayList<>();
-        SessionRecord rec = engine.apply(pipeline("gew_test_ca"), (phase, msg) -> events.add(phase + " " + msg), 1);
+        SessionRecord rec = engine.apply(pipeline("gew_test_ca"), ev -> events.add(ev.step().word() + " " + ev.text()), 1);
         assertEquals(Phase.COMMITTED, rec.getPhase(), events.toString());
         assertTrue(events.contains("commit struct_ops map gew_test_ca -> registered as a tcp_congestion_ops (by map "
                 + "update: the pinned map holds the registration)"), events.toString());
@@ -246,7 +246,7 @@ class StructOpsKernelTest {
     void aPlainStructOpsVariableIsRegisteredThroughALinkToo() throws Exception {
         assertFalse(available().contains("gew_test_ca2"), "gew_test_ca2 is registered before the test: " + available());
         List<String> events = new ArrayList<>();
-        SessionRecord rec = engine.apply(pipeline("gew_test_ca_plain"), (phase, msg) -> events.add(phase + " " + msg), 1);
+        SessionRecord rec = engine.apply(pipeline("gew_test_ca_plain"), ev -> events.add(ev.step().word() + " " + ev.text()), 1);
         assertTrue(available().contains("gew_test_ca2"), "registered: " + available());
         SessionView view = engine.show(rec.getSessionId(), 10);
         assertEquals(List.of("struct_ops"), view.links().stream().map(SessionView.LinkView::type).toList(),
@@ -273,7 +273,8 @@ class StructOpsKernelTest {
                         .setAttach(AttachTarget.newBuilder().setLoadOnly(dev.gewyvern.proto.v1.LoadOnly.getDefaultInstance())))
                 .build();
         SessionException e = assertThrows(SessionException.class, () -> engine.apply(alone, PhaseListener.SILENT, 1));
-        assertEquals("verify", e.phase());
+        assertEquals(Step.VERIFY, e.step());
+        assertEquals(SessionException.Kind.INVALID, e.kind());
         assertTrue(e.getMessage().contains("program 'gew_init' is a struct_ops program (section 'struct_ops/init'): it "
                 + "is loaded with the struct_ops map that points to it; give that map a struct_ops target instead "
                 + "(struct_ops maps of object 'struct_ops': gew_test_ca_plain, gew_test_ca)"), e.getMessage());

@@ -91,8 +91,9 @@ class TracingKindsKernelTest {
     private SessionException refusedBeforeTheKernel(Pipeline p) {
         List<String> events = new ArrayList<>();
         SessionException e = assertThrows(SessionException.class,
-                () -> engine.apply(p, (phase, msg) -> events.add(phase + " " + msg), 1));
-        assertEquals("compatibility", e.phase(), e.getMessage());
+                () -> engine.apply(p, ev -> events.add(ev.step().word() + " " + ev.text()), 1));
+        assertEquals(Step.COMPATIBILITY, e.step(), e.getMessage());
+        assertEquals(SessionException.Kind.UNSUPPORTED, e.kind(), e.getMessage());
         assertTrue(events.isEmpty(), "no phase began: " + events);
         assertTrue(PinRoot.childFolders(root.sessions(engine.instanceId())).isEmpty(), "nothing committed");
         assertTrue(PinRoot.childFolders(root.instance(engine.instanceId()).resolve("staging")).isEmpty(),

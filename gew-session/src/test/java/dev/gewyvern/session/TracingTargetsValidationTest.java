@@ -21,7 +21,8 @@ class TracingTargetsValidationTest {
 
     private static String error(AttachTarget.Builder target) {
         SessionException e = assertThrows(SessionException.class, () -> PipelineValidator.validate(with(target)));
-        assertEquals("create", e.phase());
+        assertEquals(Step.CREATE, e.step());
+        assertEquals(SessionException.Kind.INVALID, e.kind());
         return e.getMessage();
     }
 

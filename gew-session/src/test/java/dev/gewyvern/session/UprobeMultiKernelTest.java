@@ -75,7 +75,7 @@ class UprobeMultiKernelTest {
                     && r.level() == Requirement.Level.FULLY_SUPPORTED), needs.toString());
 
             List<String> events = new java.util.ArrayList<>();
-            SessionRecord rec = engine.apply(pipeline, (phase, msg) -> events.add(phase + " " + msg), 1);
+            SessionRecord rec = engine.apply(pipeline, ev -> events.add(ev.step().word() + " " + ev.text()), 1);
             assertEquals(Phase.COMMITTED, rec.getPhase(), events.toString());
             assertTrue(events.contains("attach program count_returns -> uretprobe.multi:" + bin
                     + ":gew_uprobe_* (2 functions)"), events.toString());

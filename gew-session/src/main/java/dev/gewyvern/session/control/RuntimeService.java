@@ -3,13 +3,11 @@ package dev.gewyvern.session.control;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
-import com.google.protobuf.Any;
-import com.google.rpc.Code;
-import com.google.rpc.DebugInfo;
-import com.google.rpc.ErrorInfo;
 import dev.gewyvern.proto.v1.ApplySessionRequest;
 import dev.gewyvern.proto.v1.DetachResult;
 import dev.gewyvern.proto.v1.DetachSessionRequest;
@@ -18,21 +16,23 @@ import dev.gewyvern.proto.v1.GetSessionRequest;
 import dev.gewyvern.proto.v1.ListSessionsRequest;
 import dev.gewyvern.proto.v1.MapContents;
 import dev.gewyvern.proto.v1.MapEntry;
+import dev.gewyvern.proto.v1.ObjectKind;
+import dev.gewyvern.proto.v1.Phase;
 import dev.gewyvern.proto.v1.PhaseEvent;
 import dev.gewyvern.proto.v1.RuntimeGrpc;
 import dev.gewyvern.proto.v1.RuntimeInfo;
 import dev.gewyvern.proto.v1.SessionDetail;
 import dev.gewyvern.proto.v1.SessionList;
+import dev.gewyvern.proto.v1.SessionRecord;
 import dev.gewyvern.proto.v1.SessionStatus;
 import dev.gewyvern.proto.v1.SignedRequest;
 import dev.gewyvern.proto.v1.WatchSessionRequest;
 import dev.gewyvern.session.Engine;
-import dev.gewyvern.session.PhaseListener;
 import dev.gewyvern.session.SessionException;
 import dev.gewyvern.session.SessionSummary;
 import dev.gewyvern.session.SessionView;
+import dev.gewyvern.session.Step;
 import io.grpc.StatusRuntimeException;
-import io.grpc.protobuf.StatusProto;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 
@@ -45,6 +45,7 @@ final class RuntimeService extends RuntimeGrpc.RuntimeImplBase {
     private final RequestVerifier verifier;
     private final Supplier<RuntimeInfo> info;
     private final ScheduledExecutorService timer;
+    private final SessionEvents events = new SessionEvents();
 
     RuntimeService(Engine engine, RequestVerifier verifier, Supplier<RuntimeInfo> info, ScheduledExecutorService timer) {
         this.engine = engine;
@@ -61,44 +62,14 @@ final class RuntimeService extends RuntimeGrpc.RuntimeImplBase {
             out.onError(e);
             return;
         } catch (SessionException e) {
-            out.onError(status(e));
+            out.onError(ErrorStatus.of(e));
             return;
         } catch (dev.gewyvern.syscall.BpfException e) {
-            out.onError(io.grpc.Status.INTERNAL.withDescription(e.getMessage()).asRuntimeException());
+            out.onError(ErrorStatus.of(SessionException.of(Step.SHOW, e)));
             return;
         }
         out.onNext(value);
         out.onCompleted();
-    }
-
-    /** A session failure as a gRPC status with structured details: what failed, where, and the verifier log. */
-    static StatusRuntimeException status(SessionException e) {
-        Code code;
-        dev.gewyvern.session.Requirement r = e.requirement();
-        if (r != null) {
-            // a risky requirement without the local flag is a permission matter; one this kernel lacks is not
-            code = r.level() == dev.gewyvern.session.Requirement.Level.RISKY ? Code.PERMISSION_DENIED
-                    : Code.FAILED_PRECONDITION;
-        } else if (e.phase().equals("create")) {
-            code = Code.INVALID_ARGUMENT;
-        } else if (e.getMessage().startsWith("no session")) {
-            code = Code.NOT_FOUND;
-        } else if (e.phase().equals("stage") || e.phase().equals("verify") || e.phase().equals("attach")) {
-            code = Code.FAILED_PRECONDITION;
-        } else {
-            code = Code.ABORTED;
-        }
-        com.google.rpc.Status.Builder s = com.google.rpc.Status.newBuilder().setCode(code.getNumber())
-                .setMessage(e.phase() + ": " + e.getMessage())
-                .addDetails(Any.pack(ErrorInfo.newBuilder().setDomain("gewyvern.dev").setReason("SESSION_" + e.phase()
-                        .toUpperCase(java.util.Locale.ROOT)).putMetadata("phase", e.phase())
-                        .putAllMetadata(r == null ? java.util.Map.of() : java.util.Map.of("requirement", r.label(),
-                                "level", r.level().name(), "reason", r.reason(), "needed_by", r.neededBy()))
-                        .build()));
-        if (e.verifierLog() != null) {
-            s.addDetails(Any.pack(DebugInfo.newBuilder().setDetail(e.verifierLog()).build()));
-        }
-        return StatusProto.toStatusRuntimeException(s.build());
     }
 
     @Override
@@ -151,7 +122,9 @@ final class RuntimeService extends RuntimeGrpc.RuntimeImplBase {
         reply(out, () -> {
             ApplySessionRequest r = verifier.open(req, RuntimeGrpc.getApplySessionMethod().getFullMethodName(),
                     ApplySessionRequest.parser());
-            return SessionStatus.newBuilder().setRecord(engine.apply(r.getPipeline(), PhaseListener.SILENT, 1)).build();
+            // every phase goes to the watchers as it happens, and is kept for a watch opened later
+            return SessionStatus.newBuilder().setRecord(engine.apply(r.getPipeline(),
+                    e -> events.publish(e.toProto(System.currentTimeMillis())), 1)).build();
         });
     }
 
@@ -161,6 +134,7 @@ final class RuntimeService extends RuntimeGrpc.RuntimeImplBase {
             DetachSessionRequest r = verifier.open(req, RuntimeGrpc.getDetachSessionMethod().getFullMethodName(),
                     DetachSessionRequest.parser());
             int n = engine.detach(r.getSessionId());
+            events.publish(detached(r.getSessionId(), n + " pins removed"));
             return DetachResult.newBuilder().setSessionId(r.getSessionId()).setPinsRemoved(n).build();
         });
     }
@@ -214,41 +188,88 @@ final class RuntimeService extends RuntimeGrpc.RuntimeImplBase {
         });
     }
 
+    /** The event that ends a watch: the session is gone. */
+    private static PhaseEvent detached(String sessionId, String why) {
+        return PhaseEvent.newBuilder().setSessionId(sessionId).setPhase(Phase.DETACHED)
+                .setObjectKind(ObjectKind.OBJECT_KIND_SESSION).setObjectName(sessionId)
+                .setMessage("session " + sessionId + " detached (" + why + ")").setUnixMs(System.currentTimeMillis())
+                .build();
+    }
+
+    /**
+     * Streams a session's phase events: the ones this server kept of it (every phase of a session it applied,
+     * as it happened), else one event with the phase its record holds; then what comes, until it is
+     * detached (the last event says so) or the caller goes away. An empty id watches every session this
+     * server applies or detaches from now on.
+     */
     @Override
     public void watchSession(SignedRequest req, StreamObserver<PhaseEvent> out) {
         WatchSessionRequest r;
-        SessionView v;
+        String id;
+        SessionRecord record = null;
         try {
             r = verifier.open(req, RuntimeGrpc.getWatchSessionMethod().getFullMethodName(), WatchSessionRequest.parser());
-            v = engine.show(r.getSessionId(), 0);
+            id = r.getSessionId();
+            if (!id.isEmpty() && !events.knows(id)) {
+                record = engine.show(id, 0).record(); // NOT_FOUND when there is no such session
+            }
         } catch (StatusRuntimeException e) {
             out.onError(e);
             return;
         } catch (SessionException e) {
-            out.onError(status(e));
+            out.onError(ErrorStatus.of(e));
             return;
         }
-        out.onNext(PhaseEvent.newBuilder().setSessionId(r.getSessionId()).setPhase(v.record().getPhase())
-                .setMessage("session is " + v.record().getPhase()).setUnixMs(System.currentTimeMillis()).build());
-        // the stream ends when the session is detached (or the caller goes away)
-        AtomicReference<ScheduledFuture<?>> task = new AtomicReference<>();
         ServerCallStreamObserver<PhaseEvent> call = (ServerCallStreamObserver<PhaseEvent>) out;
-        call.setOnCancelHandler(() -> {
+        AtomicBoolean done = new AtomicBoolean();
+        AtomicReference<ScheduledFuture<?>> task = new AtomicReference<>();
+        AtomicReference<SessionEvents.Subscription> sub = new AtomicReference<>();
+        Runnable stop = () -> {
             ScheduledFuture<?> f = task.get();
             if (f != null) {
                 f.cancel(false);
             }
-        });
-        task.set(timer.scheduleWithFixedDelay(() -> {
-            if (call.isCancelled()) {
-                task.get().cancel(false);
-                return;
+            SessionEvents.Subscription s = sub.get();
+            if (s != null) {
+                s.close();
             }
-            if (!engine.exists(r.getSessionId())) {
-                task.get().cancel(false);
-                out.onCompleted();
+        };
+        Consumer<PhaseEvent> send = e -> {
+            synchronized (call) {
+                if (done.get() || call.isCancelled()) {
+                    return;
+                }
+                call.onNext(e);
+                if (e.getPhase() == Phase.DETACHED && !id.isEmpty()) {
+                    done.set(true);
+                    call.onCompleted();
+                }
             }
-        }, 200, 200, TimeUnit.MILLISECONDS));
+            if (done.get()) {
+                stop.run();
+            }
+        };
+        call.setOnCancelHandler(stop);
+        if (record != null) {
+            send.accept(PhaseEvent.newBuilder().setSessionId(id).setPhase(record.getPhase())
+                    .setObjectKind(ObjectKind.OBJECT_KIND_SESSION).setObjectName(id)
+                    .setMessage("session " + id + " is " + record.getPhase().name().toLowerCase(java.util.Locale.ROOT)
+                            .replace('_', ' ')).setUnixMs(System.currentTimeMillis()).build());
+        }
+        sub.set(events.subscribe(id, send));
+        if (done.get()) {
+            stop.run();
+            return;
+        }
+        if (!id.isEmpty()) {
+            // a detach from elsewhere (the CLI, another instance) makes no event here: look for it
+            task.set(timer.scheduleWithFixedDelay(() -> {
+                if (call.isCancelled() || done.get()) {
+                    stop.run();
+                } else if (!engine.exists(id)) {
+                    send.accept(detached(id, "from outside this server"));
+                }
+            }, 200, 200, TimeUnit.MILLISECONDS));
+        }
     }
-
 }

@@ -35,6 +35,8 @@ import dev.gewyvern.proto.v1.BpfObject;
 import dev.gewyvern.proto.v1.Control;
 import dev.gewyvern.proto.v1.GetRuntimeInfoRequest;
 import dev.gewyvern.proto.v1.ListSessionsRequest;
+import dev.gewyvern.proto.v1.ObjectKind;
+import dev.gewyvern.proto.v1.Phase;
 import dev.gewyvern.proto.v1.PhaseEvent;
 import dev.gewyvern.proto.v1.Pipeline;
 import dev.gewyvern.proto.v1.PipelineOuterClass;
@@ -170,25 +172,62 @@ class ControlServerTest {
         assertEquals(prog.getId(), detail.getLinks(0).getProgId());
         assertTrue(detail.getLinks(0).getId() > 0, detail.getLinks(0).toString());
 
+        // a watch opened after the apply still sees the session's real phases, then its detach, then ends
         Iterator<PhaseEvent> watch = c.watch(id);
-        assertEquals(dev.gewyvern.proto.v1.Phase.COMMITTED, watch.next().getPhase());
+        List<Phase> phases = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            PhaseEvent e = watch.next();
+            assertEquals(id, e.getSessionId());
+            phases.add(e.getPhase());
+        }
+        assertEquals(List.of(Phase.CREATED, Phase.STAGED, Phase.VERIFIED, Phase.ATTACHED, Phase.COMMITTED), phases);
         assertEquals(5, c.detach(id).getPinsRemoved());
+        PhaseEvent last = watch.next();
+        assertEquals(Phase.DETACHED, last.getPhase());
+        assertEquals(ObjectKind.OBJECT_KIND_SESSION, last.getObjectKind());
         assertFalse(watch.hasNext(), "the watch ends when the session is detached");
         assertEquals(Status.Code.NOT_FOUND, code(() -> c.detach(id)));
+        assertEquals(Status.Code.NOT_FOUND, code(() -> c.watch("no-such-session-gew").hasNext()));
     }
 
     @Test
-    void aFailedApplyCarriesStructuredDetails() {
+    void aWatchOfEverySessionStreamsAnApplysPhasesAsTheyHappen() throws Exception {
+        GewClient c = paired();
+        Iterator<PhaseEvent> all = c.watch("");
+        SessionStatus applied = c.apply(execcount());
+        String id = applied.getRecord().getSessionId();
+        List<PhaseEvent> seen = new ArrayList<>();
+        PhaseEvent e;
+        do {
+            e = all.next();
+            seen.add(e);
+        } while (e.getPhase() != Phase.COMMITTED);
+        assertTrue(seen.stream().allMatch(x -> x.getSessionId().equals(id)), seen.toString());
+        PhaseEvent verified = seen.stream().filter(x -> x.getPhase() == Phase.VERIFIED).findFirst().orElseThrow();
+        assertEquals(ObjectKind.OBJECT_KIND_PROGRAM, verified.getObjectKind());
+        assertEquals("count_execs", verified.getObjectName());
+        int recorded = applied.getRecord().getObjectsList().stream().filter(o -> o.getName().equals("count_execs")
+                && o.getKind() == dev.gewyvern.proto.v1.PinnedObject.Kind.PROGRAM).findFirst().orElseThrow().getKernelId();
+        assertEquals(recorded, verified.getKernelId());
+        c.detach(id);
+        assertEquals(Phase.DETACHED, all.next().getPhase());
+    }
+
+    @Test
+    void aFailedApplyCarriesStructuredDetails() throws Exception {
         GewClient c = paired();
         Pipeline bad = execcount().toBuilder().setPrograms(0, execcount().getPrograms(0).toBuilder()
                 .setAttach(AttachTarget.newBuilder().setTracepoint(Tracepoint.newBuilder().setCategory("syscalls")
                         .setName("no_such_event_gew")))).build();
         StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> c.apply(bad));
-        assertEquals(Status.Code.FAILED_PRECONDITION, e.getStatus().getCode());
+        assertEquals(Status.Code.NOT_FOUND, e.getStatus().getCode(), "the kernel has no such tracepoint");
         com.google.rpc.Status details = StatusProto.fromThrowable(e);
         assertNotNull(details);
         assertTrue(details.getMessage().startsWith("attach:"), details.getMessage());
-        assertTrue(details.getDetailsList().stream().anyMatch(a -> a.is(com.google.rpc.ErrorInfo.class)));
+        com.google.rpc.ErrorInfo info = details.getDetailsList().stream().filter(a -> a.is(com.google.rpc.ErrorInfo.class))
+                .findFirst().orElseThrow().unpack(com.google.rpc.ErrorInfo.class);
+        assertEquals("NOT_FOUND", info.getReason(), "the failure's kind, as a field");
+        assertEquals("attach", info.getMetadataOrThrow("step"));
         assertEquals(Status.Code.INVALID_ARGUMENT, code(() -> c.apply(Pipeline.newBuilder().setName("Bad Name").build())));
     }
 
