@@ -5,29 +5,30 @@ import java.util.Optional;
 
 import dev.gewyvern.btf.Btf;
 import dev.gewyvern.btf.BtfValues;
-import dev.gewyvern.elf.BpfMap;
 import dev.gewyvern.btf.CoreCandidates;
 import dev.gewyvern.btf.CoreRelocationResult;
 import dev.gewyvern.btf.CoreResolver;
 import dev.gewyvern.elf.AppliedCoreRelocation;
+import dev.gewyvern.elf.BpfMap;
 import dev.gewyvern.elf.BpfObject;
-import dev.gewyvern.elf.ElfException;
-import dev.gewyvern.proto.v1.CoreRelocationReport;
 import dev.gewyvern.elf.BpfProgram;
+import dev.gewyvern.elf.ElfException;
 import dev.gewyvern.elf.Extern;
 import dev.gewyvern.elf.GlobalData;
 import dev.gewyvern.elf.GlobalVariable;
 import dev.gewyvern.elf.ProgramSection;
+import dev.gewyvern.elf.uapi.AttachType;
+import dev.gewyvern.elf.uapi.MapType;
+import dev.gewyvern.proto.v1.CoreRelocationReport;
 import dev.gewyvern.proto.v1.ExternReport;
 import dev.gewyvern.proto.v1.MapReport;
 import dev.gewyvern.proto.v1.ObjectReport;
 import dev.gewyvern.proto.v1.ProgramReport;
 import dev.gewyvern.proto.v1.VariableReport;
+import dev.gewyvern.syscall.KernelTypes;
 
 /** Builds the ObjectReport of a parsed object: the one model both output forms of inspect print. */
 final class ObjectReports {
-    private static final int BPF_MAP_TYPE_ARRAY = 2;
-
     private ObjectReports() {
     }
 
@@ -51,7 +52,8 @@ final class ObjectReports {
                     .setProblem(p.problem().orElse(""));
             if (p.section().isPresent()) {
                 ProgramSection.Match m = p.section().get();
-                pr.setProgType(m.kind().progTypeName()).setExpectedAttachType(m.kind().attachTypeName().orElse(""))
+                pr.setProgType(m.kind().progType().constant())
+                        .setExpectedAttachType(m.kind().attachType().map(AttachType::constant).orElse(""))
                         .setAttachTarget(m.target()).setSleepable(m.kind().sleepable());
             }
             if (disasm) {
@@ -79,7 +81,7 @@ final class ObjectReports {
             r.addMaps(mr);
         }
         for (GlobalData g : o.globalData()) {
-            r.addMaps(MapReport.newBuilder().setName(g.mapName(objectName)).setType(mapType(BPF_MAP_TYPE_ARRAY))
+            r.addMaps(MapReport.newBuilder().setName(g.mapName(objectName)).setType(MapType.ARRAY.text())
                     .setKeySize(4).setValueSize(g.size()).setMaxEntries(1).setFlags(g.mapFlags())
                     .setValueType(g.btfDatasecId() == 0 ? "" : "datasec " + g.section()).setSection(g.section())
                     .setFrozen(g.frozen()));
@@ -93,7 +95,7 @@ final class ObjectReports {
         }
         if (o.kconfigSize() > 0) {
             r.addMaps(MapReport.newBuilder().setName(GlobalData.internalMapName(objectName, Extern.KCONFIG))
-                    .setType(mapType(BPF_MAP_TYPE_ARRAY)).setKeySize(4).setValueSize(o.kconfigSize()).setMaxEntries(1)
+                    .setType(MapType.ARRAY.text()).setKeySize(4).setValueSize(o.kconfigSize()).setMaxEntries(1)
                     .setFlags(GlobalData.F_RDONLY_PROG | GlobalData.F_MMAPABLE)
                     .setValueType(o.kconfigDatasecId() == 0 ? "" : "datasec .kconfig").setSection(Extern.KCONFIG)
                     .setFrozen(true));
@@ -106,7 +108,7 @@ final class ObjectReports {
     }
 
     private static String mapType(int type) {
-        return dev.gewyvern.syscall.KernelTypes.nameOf("bpf_map_type", "BPF_MAP_TYPE_", type);
+        return KernelTypes.text(MapType.class, Integer.toUnsignedLong(type));
     }
 
     private static String typeName(Optional<Btf> btf, int id) {

@@ -2,6 +2,9 @@ package dev.gewyvern.elf;
 
 import java.util.Optional;
 
+import dev.gewyvern.elf.uapi.AttachType;
+import dev.gewyvern.elf.uapi.ProgType;
+
 /**
  * The program-section table: which ELF section names hold which kind of program, as libbpf reads
  * {@code SEC("...")}. Each row has libbpf's section pattern, the program type and expected attach
@@ -15,122 +18,122 @@ public enum ProgramSection {
     // libbpf's section_defs, in its order (the first match wins); the test ProgramSectionTableTest
     // holds this table against libbpf's documented list, and ProgramSectionKernelTest the numbers
     // against the running kernel's BTF.
-    SOCKET("socket", "BPF_PROG_TYPE_SOCKET_FILTER", 1, null, 0, Target.NONE, 0),
-    SK_REUSEPORT_MIGRATE("sk_reuseport/migrate", "BPF_PROG_TYPE_SK_REUSEPORT", 21, "BPF_SK_REUSEPORT_SELECT_OR_MIGRATE", 40, Target.NONE, 0),
-    SK_REUSEPORT("sk_reuseport", "BPF_PROG_TYPE_SK_REUSEPORT", 21, "BPF_SK_REUSEPORT_SELECT", 39, Target.NONE, 0),
-    KPROBE("kprobe+", "BPF_PROG_TYPE_KPROBE", 2, null, 0, Target.KPROBE, 0),
-    UPROBE("uprobe+", "BPF_PROG_TYPE_KPROBE", 2, null, 0, Target.UPROBE, 0),
-    UPROBE_S("uprobe.s+", "BPF_PROG_TYPE_KPROBE", 2, null, 0, Target.UPROBE, Flags.SLEEPABLE),
-    KRETPROBE("kretprobe+", "BPF_PROG_TYPE_KPROBE", 2, null, 0, Target.KPROBE, 0),
-    URETPROBE("uretprobe+", "BPF_PROG_TYPE_KPROBE", 2, null, 0, Target.UPROBE, 0),
-    URETPROBE_S("uretprobe.s+", "BPF_PROG_TYPE_KPROBE", 2, null, 0, Target.UPROBE, Flags.SLEEPABLE),
-    KPROBE_MULTI("kprobe.multi+", "BPF_PROG_TYPE_KPROBE", 2, "BPF_TRACE_KPROBE_MULTI", 42, Target.PATTERN, 0),
-    KRETPROBE_MULTI("kretprobe.multi+", "BPF_PROG_TYPE_KPROBE", 2, "BPF_TRACE_KPROBE_MULTI", 42, Target.PATTERN, 0),
-    KPROBE_SESSION("kprobe.session+", "BPF_PROG_TYPE_KPROBE", 2, "BPF_TRACE_KPROBE_SESSION", 56, Target.PATTERN, 0),
-    UPROBE_MULTI("uprobe.multi+", "BPF_PROG_TYPE_KPROBE", 2, "BPF_TRACE_UPROBE_MULTI", 48, Target.PATTERN, 0),
-    URETPROBE_MULTI("uretprobe.multi+", "BPF_PROG_TYPE_KPROBE", 2, "BPF_TRACE_UPROBE_MULTI", 48, Target.PATTERN, 0),
-    UPROBE_SESSION("uprobe.session+", "BPF_PROG_TYPE_KPROBE", 2, "BPF_TRACE_UPROBE_SESSION", 57, Target.PATTERN, 0),
-    UPROBE_MULTI_S("uprobe.multi.s+", "BPF_PROG_TYPE_KPROBE", 2, "BPF_TRACE_UPROBE_MULTI", 48, Target.PATTERN, Flags.SLEEPABLE),
-    URETPROBE_MULTI_S("uretprobe.multi.s+", "BPF_PROG_TYPE_KPROBE", 2, "BPF_TRACE_UPROBE_MULTI", 48, Target.PATTERN, Flags.SLEEPABLE),
-    UPROBE_SESSION_S("uprobe.session.s+", "BPF_PROG_TYPE_KPROBE", 2, "BPF_TRACE_UPROBE_SESSION", 57, Target.PATTERN, Flags.SLEEPABLE),
-    KSYSCALL("ksyscall+", "BPF_PROG_TYPE_KPROBE", 2, null, 0, Target.SYSCALL, 0),
-    KRETSYSCALL("kretsyscall+", "BPF_PROG_TYPE_KPROBE", 2, null, 0, Target.SYSCALL, 0),
-    USDT("usdt+", "BPF_PROG_TYPE_KPROBE", 2, null, 0, Target.USDT, 0),
-    USDT_S("usdt.s+", "BPF_PROG_TYPE_KPROBE", 2, null, 0, Target.USDT, Flags.SLEEPABLE),
-    TC_INGRESS("tc/ingress", "BPF_PROG_TYPE_SCHED_CLS", 3, "BPF_TCX_INGRESS", 46, Target.NONE, 0),
-    TC_EGRESS("tc/egress", "BPF_PROG_TYPE_SCHED_CLS", 3, "BPF_TCX_EGRESS", 47, Target.NONE, 0),
-    TCX_INGRESS("tcx/ingress", "BPF_PROG_TYPE_SCHED_CLS", 3, "BPF_TCX_INGRESS", 46, Target.NONE, 0),
-    TCX_EGRESS("tcx/egress", "BPF_PROG_TYPE_SCHED_CLS", 3, "BPF_TCX_EGRESS", 47, Target.NONE, 0),
-    TC("tc", "BPF_PROG_TYPE_SCHED_CLS", 3, null, 0, Target.NONE, 0),
-    CLASSIFIER("classifier", "BPF_PROG_TYPE_SCHED_CLS", 3, null, 0, Target.NONE, 0),
-    ACTION("action", "BPF_PROG_TYPE_SCHED_ACT", 4, null, 0, Target.NONE, 0),
-    NETKIT_PRIMARY("netkit/primary", "BPF_PROG_TYPE_SCHED_CLS", 3, "BPF_NETKIT_PRIMARY", 54, Target.NONE, 0),
-    NETKIT_PEER("netkit/peer", "BPF_PROG_TYPE_SCHED_CLS", 3, "BPF_NETKIT_PEER", 55, Target.NONE, 0),
-    TRACEPOINT("tracepoint+", "BPF_PROG_TYPE_TRACEPOINT", 5, null, 0, Target.TRACEPOINT, 0),
-    TP("tp+", "BPF_PROG_TYPE_TRACEPOINT", 5, null, 0, Target.TRACEPOINT, 0),
-    TRACEPOINT_S("tracepoint.s+", "BPF_PROG_TYPE_TRACEPOINT", 5, null, 0, Target.TRACEPOINT, Flags.SLEEPABLE),
-    TP_S("tp.s+", "BPF_PROG_TYPE_TRACEPOINT", 5, null, 0, Target.TRACEPOINT, Flags.SLEEPABLE),
-    RAW_TRACEPOINT("raw_tracepoint+", "BPF_PROG_TYPE_RAW_TRACEPOINT", 17, null, 0, Target.NAME, 0),
-    RAW_TP("raw_tp+", "BPF_PROG_TYPE_RAW_TRACEPOINT", 17, null, 0, Target.NAME, 0),
-    RAW_TRACEPOINT_S("raw_tracepoint.s+", "BPF_PROG_TYPE_RAW_TRACEPOINT", 17, null, 0, Target.NAME, Flags.SLEEPABLE),
-    RAW_TP_S("raw_tp.s+", "BPF_PROG_TYPE_RAW_TRACEPOINT", 17, null, 0, Target.NAME, Flags.SLEEPABLE),
-    RAW_TRACEPOINT_W("raw_tracepoint.w+", "BPF_PROG_TYPE_RAW_TRACEPOINT_WRITABLE", 24, null, 0, Target.NAME, 0),
-    RAW_TP_W("raw_tp.w+", "BPF_PROG_TYPE_RAW_TRACEPOINT_WRITABLE", 24, null, 0, Target.NAME, 0),
-    TP_BTF("tp_btf+", "BPF_PROG_TYPE_TRACING", 26, "BPF_TRACE_RAW_TP", 23, Target.BTF, 0),
-    TP_BTF_S("tp_btf.s+", "BPF_PROG_TYPE_TRACING", 26, "BPF_TRACE_RAW_TP", 23, Target.BTF, Flags.SLEEPABLE),
-    FENTRY("fentry+", "BPF_PROG_TYPE_TRACING", 26, "BPF_TRACE_FENTRY", 24, Target.BTF, 0),
-    FMOD_RET("fmod_ret+", "BPF_PROG_TYPE_TRACING", 26, "BPF_MODIFY_RETURN", 26, Target.BTF, 0),
-    FEXIT("fexit+", "BPF_PROG_TYPE_TRACING", 26, "BPF_TRACE_FEXIT", 25, Target.BTF, 0),
-    FENTRY_S("fentry.s+", "BPF_PROG_TYPE_TRACING", 26, "BPF_TRACE_FENTRY", 24, Target.BTF, Flags.SLEEPABLE),
-    FMOD_RET_S("fmod_ret.s+", "BPF_PROG_TYPE_TRACING", 26, "BPF_MODIFY_RETURN", 26, Target.BTF, Flags.SLEEPABLE),
-    FEXIT_S("fexit.s+", "BPF_PROG_TYPE_TRACING", 26, "BPF_TRACE_FEXIT", 25, Target.BTF, Flags.SLEEPABLE),
-    FSESSION("fsession+", "BPF_PROG_TYPE_TRACING", 26, "BPF_TRACE_FSESSION", 58, Target.BTF, 0),
-    FSESSION_S("fsession.s+", "BPF_PROG_TYPE_TRACING", 26, "BPF_TRACE_FSESSION", 58, Target.BTF, Flags.SLEEPABLE),
-    FSESSION_MULTI("fsession.multi+", "BPF_PROG_TYPE_TRACING", 26, "BPF_TRACE_FSESSION_MULTI", 61, Target.PATTERN, 0),
-    FSESSION_MULTI_S("fsession.multi.s+", "BPF_PROG_TYPE_TRACING", 26, "BPF_TRACE_FSESSION_MULTI", 61, Target.PATTERN, Flags.SLEEPABLE),
-    FENTRY_MULTI("fentry.multi+", "BPF_PROG_TYPE_TRACING", 26, "BPF_TRACE_FENTRY_MULTI", 59, Target.PATTERN, 0),
-    FEXIT_MULTI("fexit.multi+", "BPF_PROG_TYPE_TRACING", 26, "BPF_TRACE_FEXIT_MULTI", 60, Target.PATTERN, 0),
-    FENTRY_MULTI_S("fentry.multi.s+", "BPF_PROG_TYPE_TRACING", 26, "BPF_TRACE_FENTRY_MULTI", 59, Target.PATTERN, Flags.SLEEPABLE),
-    FEXIT_MULTI_S("fexit.multi.s+", "BPF_PROG_TYPE_TRACING", 26, "BPF_TRACE_FEXIT_MULTI", 60, Target.PATTERN, Flags.SLEEPABLE),
-    FREPLACE("freplace+", "BPF_PROG_TYPE_EXT", 28, null, 0, Target.BTF, 0),
-    LSM("lsm+", "BPF_PROG_TYPE_LSM", 29, "BPF_LSM_MAC", 27, Target.BTF, 0),
-    LSM_S("lsm.s+", "BPF_PROG_TYPE_LSM", 29, "BPF_LSM_MAC", 27, Target.BTF, Flags.SLEEPABLE),
-    LSM_CGROUP("lsm_cgroup+", "BPF_PROG_TYPE_LSM", 29, "BPF_LSM_CGROUP", 43, Target.BTF, 0),
-    ITER("iter+", "BPF_PROG_TYPE_TRACING", 26, "BPF_TRACE_ITER", 28, Target.BTF, 0),
-    ITER_S("iter.s+", "BPF_PROG_TYPE_TRACING", 26, "BPF_TRACE_ITER", 28, Target.BTF, Flags.SLEEPABLE),
-    SYSCALL("syscall", "BPF_PROG_TYPE_SYSCALL", 31, null, 0, Target.NONE, Flags.SLEEPABLE),
-    XDP_FRAGS_DEVMAP("xdp.frags/devmap", "BPF_PROG_TYPE_XDP", 6, "BPF_XDP_DEVMAP", 33, Target.NONE, Flags.XDP_HAS_FRAGS),
-    XDP_DEVMAP("xdp/devmap", "BPF_PROG_TYPE_XDP", 6, "BPF_XDP_DEVMAP", 33, Target.NONE, 0),
-    XDP_FRAGS_CPUMAP("xdp.frags/cpumap", "BPF_PROG_TYPE_XDP", 6, "BPF_XDP_CPUMAP", 35, Target.NONE, Flags.XDP_HAS_FRAGS),
-    XDP_CPUMAP("xdp/cpumap", "BPF_PROG_TYPE_XDP", 6, "BPF_XDP_CPUMAP", 35, Target.NONE, 0),
-    XDP_FRAGS("xdp.frags", "BPF_PROG_TYPE_XDP", 6, "BPF_XDP", 37, Target.NONE, Flags.XDP_HAS_FRAGS),
-    XDP("xdp", "BPF_PROG_TYPE_XDP", 6, "BPF_XDP", 37, Target.NONE, 0),
-    PERF_EVENT("perf_event", "BPF_PROG_TYPE_PERF_EVENT", 7, null, 0, Target.NONE, 0),
-    LWT_IN("lwt_in", "BPF_PROG_TYPE_LWT_IN", 10, null, 0, Target.NONE, 0),
-    LWT_OUT("lwt_out", "BPF_PROG_TYPE_LWT_OUT", 11, null, 0, Target.NONE, 0),
-    LWT_XMIT("lwt_xmit", "BPF_PROG_TYPE_LWT_XMIT", 12, null, 0, Target.NONE, 0),
-    LWT_SEG6LOCAL("lwt_seg6local", "BPF_PROG_TYPE_LWT_SEG6LOCAL", 19, null, 0, Target.NONE, 0),
-    SOCKOPS("sockops", "BPF_PROG_TYPE_SOCK_OPS", 13, "BPF_CGROUP_SOCK_OPS", 3, Target.NONE, 0),
-    SK_SKB_STREAM_PARSER("sk_skb/stream_parser", "BPF_PROG_TYPE_SK_SKB", 14, "BPF_SK_SKB_STREAM_PARSER", 4, Target.NONE, 0),
-    SK_SKB_STREAM_VERDICT("sk_skb/stream_verdict", "BPF_PROG_TYPE_SK_SKB", 14, "BPF_SK_SKB_STREAM_VERDICT", 5, Target.NONE, 0),
-    SK_SKB_VERDICT("sk_skb/verdict", "BPF_PROG_TYPE_SK_SKB", 14, "BPF_SK_SKB_VERDICT", 38, Target.NONE, 0),
-    SK_SKB("sk_skb", "BPF_PROG_TYPE_SK_SKB", 14, null, 0, Target.NONE, 0),
-    SK_MSG("sk_msg", "BPF_PROG_TYPE_SK_MSG", 16, "BPF_SK_MSG_VERDICT", 7, Target.NONE, 0),
-    LIRC_MODE2("lirc_mode2", "BPF_PROG_TYPE_LIRC_MODE2", 20, "BPF_LIRC_MODE2", 16, Target.NONE, 0),
-    FLOW_DISSECTOR("flow_dissector", "BPF_PROG_TYPE_FLOW_DISSECTOR", 22, "BPF_FLOW_DISSECTOR", 17, Target.NONE, 0),
-    CGROUP_SKB_INGRESS("cgroup_skb/ingress", "BPF_PROG_TYPE_CGROUP_SKB", 8, "BPF_CGROUP_INET_INGRESS", 0, Target.NONE, 0),
-    CGROUP_SKB_EGRESS("cgroup_skb/egress", "BPF_PROG_TYPE_CGROUP_SKB", 8, "BPF_CGROUP_INET_EGRESS", 1, Target.NONE, 0),
-    CGROUP_SKB("cgroup/skb", "BPF_PROG_TYPE_CGROUP_SKB", 8, null, 0, Target.NONE, 0),
-    CGROUP_SOCK_CREATE("cgroup/sock_create", "BPF_PROG_TYPE_CGROUP_SOCK", 9, "BPF_CGROUP_INET_SOCK_CREATE", 2, Target.NONE, 0),
-    CGROUP_SOCK_RELEASE("cgroup/sock_release", "BPF_PROG_TYPE_CGROUP_SOCK", 9, "BPF_CGROUP_INET_SOCK_RELEASE", 34, Target.NONE, 0),
-    CGROUP_SOCK("cgroup/sock", "BPF_PROG_TYPE_CGROUP_SOCK", 9, "BPF_CGROUP_INET_SOCK_CREATE", 2, Target.NONE, 0),
-    CGROUP_POST_BIND4("cgroup/post_bind4", "BPF_PROG_TYPE_CGROUP_SOCK", 9, "BPF_CGROUP_INET4_POST_BIND", 12, Target.NONE, 0),
-    CGROUP_POST_BIND6("cgroup/post_bind6", "BPF_PROG_TYPE_CGROUP_SOCK", 9, "BPF_CGROUP_INET6_POST_BIND", 13, Target.NONE, 0),
-    CGROUP_BIND4("cgroup/bind4", "BPF_PROG_TYPE_CGROUP_SOCK_ADDR", 18, "BPF_CGROUP_INET4_BIND", 8, Target.NONE, 0),
-    CGROUP_BIND6("cgroup/bind6", "BPF_PROG_TYPE_CGROUP_SOCK_ADDR", 18, "BPF_CGROUP_INET6_BIND", 9, Target.NONE, 0),
-    CGROUP_CONNECT4("cgroup/connect4", "BPF_PROG_TYPE_CGROUP_SOCK_ADDR", 18, "BPF_CGROUP_INET4_CONNECT", 10, Target.NONE, 0),
-    CGROUP_CONNECT6("cgroup/connect6", "BPF_PROG_TYPE_CGROUP_SOCK_ADDR", 18, "BPF_CGROUP_INET6_CONNECT", 11, Target.NONE, 0),
-    CGROUP_CONNECT_UNIX("cgroup/connect_unix", "BPF_PROG_TYPE_CGROUP_SOCK_ADDR", 18, "BPF_CGROUP_UNIX_CONNECT", 49, Target.NONE, 0),
-    CGROUP_SENDMSG4("cgroup/sendmsg4", "BPF_PROG_TYPE_CGROUP_SOCK_ADDR", 18, "BPF_CGROUP_UDP4_SENDMSG", 14, Target.NONE, 0),
-    CGROUP_SENDMSG6("cgroup/sendmsg6", "BPF_PROG_TYPE_CGROUP_SOCK_ADDR", 18, "BPF_CGROUP_UDP6_SENDMSG", 15, Target.NONE, 0),
-    CGROUP_SENDMSG_UNIX("cgroup/sendmsg_unix", "BPF_PROG_TYPE_CGROUP_SOCK_ADDR", 18, "BPF_CGROUP_UNIX_SENDMSG", 50, Target.NONE, 0),
-    CGROUP_RECVMSG4("cgroup/recvmsg4", "BPF_PROG_TYPE_CGROUP_SOCK_ADDR", 18, "BPF_CGROUP_UDP4_RECVMSG", 19, Target.NONE, 0),
-    CGROUP_RECVMSG6("cgroup/recvmsg6", "BPF_PROG_TYPE_CGROUP_SOCK_ADDR", 18, "BPF_CGROUP_UDP6_RECVMSG", 20, Target.NONE, 0),
-    CGROUP_RECVMSG_UNIX("cgroup/recvmsg_unix", "BPF_PROG_TYPE_CGROUP_SOCK_ADDR", 18, "BPF_CGROUP_UNIX_RECVMSG", 51, Target.NONE, 0),
-    CGROUP_GETPEERNAME4("cgroup/getpeername4", "BPF_PROG_TYPE_CGROUP_SOCK_ADDR", 18, "BPF_CGROUP_INET4_GETPEERNAME", 29, Target.NONE, 0),
-    CGROUP_GETPEERNAME6("cgroup/getpeername6", "BPF_PROG_TYPE_CGROUP_SOCK_ADDR", 18, "BPF_CGROUP_INET6_GETPEERNAME", 30, Target.NONE, 0),
-    CGROUP_GETPEERNAME_UNIX("cgroup/getpeername_unix", "BPF_PROG_TYPE_CGROUP_SOCK_ADDR", 18, "BPF_CGROUP_UNIX_GETPEERNAME", 52, Target.NONE, 0),
-    CGROUP_GETSOCKNAME4("cgroup/getsockname4", "BPF_PROG_TYPE_CGROUP_SOCK_ADDR", 18, "BPF_CGROUP_INET4_GETSOCKNAME", 31, Target.NONE, 0),
-    CGROUP_GETSOCKNAME6("cgroup/getsockname6", "BPF_PROG_TYPE_CGROUP_SOCK_ADDR", 18, "BPF_CGROUP_INET6_GETSOCKNAME", 32, Target.NONE, 0),
-    CGROUP_GETSOCKNAME_UNIX("cgroup/getsockname_unix", "BPF_PROG_TYPE_CGROUP_SOCK_ADDR", 18, "BPF_CGROUP_UNIX_GETSOCKNAME", 53, Target.NONE, 0),
-    CGROUP_SYSCTL("cgroup/sysctl", "BPF_PROG_TYPE_CGROUP_SYSCTL", 23, "BPF_CGROUP_SYSCTL", 18, Target.NONE, 0),
-    CGROUP_GETSOCKOPT("cgroup/getsockopt", "BPF_PROG_TYPE_CGROUP_SOCKOPT", 25, "BPF_CGROUP_GETSOCKOPT", 21, Target.NONE, 0),
-    CGROUP_SETSOCKOPT("cgroup/setsockopt", "BPF_PROG_TYPE_CGROUP_SOCKOPT", 25, "BPF_CGROUP_SETSOCKOPT", 22, Target.NONE, 0),
-    CGROUP_DEV("cgroup/dev", "BPF_PROG_TYPE_CGROUP_DEVICE", 15, "BPF_CGROUP_DEVICE", 6, Target.NONE, 0),
-    STRUCT_OPS("struct_ops+", "BPF_PROG_TYPE_STRUCT_OPS", 27, null, 0, Target.STRUCT_OPS, 0),
-    STRUCT_OPS_S("struct_ops.s+", "BPF_PROG_TYPE_STRUCT_OPS", 27, null, 0, Target.STRUCT_OPS, Flags.SLEEPABLE),
-    SK_LOOKUP("sk_lookup", "BPF_PROG_TYPE_SK_LOOKUP", 30, "BPF_SK_LOOKUP", 36, Target.NONE, 0),
-    NETFILTER("netfilter", "BPF_PROG_TYPE_NETFILTER", 32, "BPF_NETFILTER", 45, Target.NONE, 0);
+    SOCKET("socket", ProgType.SOCKET_FILTER, null, Target.NONE, 0),
+    SK_REUSEPORT_MIGRATE("sk_reuseport/migrate", ProgType.SK_REUSEPORT, AttachType.SK_REUSEPORT_SELECT_OR_MIGRATE, Target.NONE, 0),
+    SK_REUSEPORT("sk_reuseport", ProgType.SK_REUSEPORT, AttachType.SK_REUSEPORT_SELECT, Target.NONE, 0),
+    KPROBE("kprobe+", ProgType.KPROBE, null, Target.KPROBE, 0),
+    UPROBE("uprobe+", ProgType.KPROBE, null, Target.UPROBE, 0),
+    UPROBE_S("uprobe.s+", ProgType.KPROBE, null, Target.UPROBE, Flags.SLEEPABLE),
+    KRETPROBE("kretprobe+", ProgType.KPROBE, null, Target.KPROBE, 0),
+    URETPROBE("uretprobe+", ProgType.KPROBE, null, Target.UPROBE, 0),
+    URETPROBE_S("uretprobe.s+", ProgType.KPROBE, null, Target.UPROBE, Flags.SLEEPABLE),
+    KPROBE_MULTI("kprobe.multi+", ProgType.KPROBE, AttachType.TRACE_KPROBE_MULTI, Target.PATTERN, 0),
+    KRETPROBE_MULTI("kretprobe.multi+", ProgType.KPROBE, AttachType.TRACE_KPROBE_MULTI, Target.PATTERN, 0),
+    KPROBE_SESSION("kprobe.session+", ProgType.KPROBE, AttachType.TRACE_KPROBE_SESSION, Target.PATTERN, 0),
+    UPROBE_MULTI("uprobe.multi+", ProgType.KPROBE, AttachType.TRACE_UPROBE_MULTI, Target.PATTERN, 0),
+    URETPROBE_MULTI("uretprobe.multi+", ProgType.KPROBE, AttachType.TRACE_UPROBE_MULTI, Target.PATTERN, 0),
+    UPROBE_SESSION("uprobe.session+", ProgType.KPROBE, AttachType.TRACE_UPROBE_SESSION, Target.PATTERN, 0),
+    UPROBE_MULTI_S("uprobe.multi.s+", ProgType.KPROBE, AttachType.TRACE_UPROBE_MULTI, Target.PATTERN, Flags.SLEEPABLE),
+    URETPROBE_MULTI_S("uretprobe.multi.s+", ProgType.KPROBE, AttachType.TRACE_UPROBE_MULTI, Target.PATTERN, Flags.SLEEPABLE),
+    UPROBE_SESSION_S("uprobe.session.s+", ProgType.KPROBE, AttachType.TRACE_UPROBE_SESSION, Target.PATTERN, Flags.SLEEPABLE),
+    KSYSCALL("ksyscall+", ProgType.KPROBE, null, Target.SYSCALL, 0),
+    KRETSYSCALL("kretsyscall+", ProgType.KPROBE, null, Target.SYSCALL, 0),
+    USDT("usdt+", ProgType.KPROBE, null, Target.USDT, 0),
+    USDT_S("usdt.s+", ProgType.KPROBE, null, Target.USDT, Flags.SLEEPABLE),
+    TC_INGRESS("tc/ingress", ProgType.SCHED_CLS, AttachType.TCX_INGRESS, Target.NONE, 0),
+    TC_EGRESS("tc/egress", ProgType.SCHED_CLS, AttachType.TCX_EGRESS, Target.NONE, 0),
+    TCX_INGRESS("tcx/ingress", ProgType.SCHED_CLS, AttachType.TCX_INGRESS, Target.NONE, 0),
+    TCX_EGRESS("tcx/egress", ProgType.SCHED_CLS, AttachType.TCX_EGRESS, Target.NONE, 0),
+    TC("tc", ProgType.SCHED_CLS, null, Target.NONE, 0),
+    CLASSIFIER("classifier", ProgType.SCHED_CLS, null, Target.NONE, 0),
+    ACTION("action", ProgType.SCHED_ACT, null, Target.NONE, 0),
+    NETKIT_PRIMARY("netkit/primary", ProgType.SCHED_CLS, AttachType.NETKIT_PRIMARY, Target.NONE, 0),
+    NETKIT_PEER("netkit/peer", ProgType.SCHED_CLS, AttachType.NETKIT_PEER, Target.NONE, 0),
+    TRACEPOINT("tracepoint+", ProgType.TRACEPOINT, null, Target.TRACEPOINT, 0),
+    TP("tp+", ProgType.TRACEPOINT, null, Target.TRACEPOINT, 0),
+    TRACEPOINT_S("tracepoint.s+", ProgType.TRACEPOINT, null, Target.TRACEPOINT, Flags.SLEEPABLE),
+    TP_S("tp.s+", ProgType.TRACEPOINT, null, Target.TRACEPOINT, Flags.SLEEPABLE),
+    RAW_TRACEPOINT("raw_tracepoint+", ProgType.RAW_TRACEPOINT, null, Target.NAME, 0),
+    RAW_TP("raw_tp+", ProgType.RAW_TRACEPOINT, null, Target.NAME, 0),
+    RAW_TRACEPOINT_S("raw_tracepoint.s+", ProgType.RAW_TRACEPOINT, null, Target.NAME, Flags.SLEEPABLE),
+    RAW_TP_S("raw_tp.s+", ProgType.RAW_TRACEPOINT, null, Target.NAME, Flags.SLEEPABLE),
+    RAW_TRACEPOINT_W("raw_tracepoint.w+", ProgType.RAW_TRACEPOINT_WRITABLE, null, Target.NAME, 0),
+    RAW_TP_W("raw_tp.w+", ProgType.RAW_TRACEPOINT_WRITABLE, null, Target.NAME, 0),
+    TP_BTF("tp_btf+", ProgType.TRACING, AttachType.TRACE_RAW_TP, Target.BTF, 0),
+    TP_BTF_S("tp_btf.s+", ProgType.TRACING, AttachType.TRACE_RAW_TP, Target.BTF, Flags.SLEEPABLE),
+    FENTRY("fentry+", ProgType.TRACING, AttachType.TRACE_FENTRY, Target.BTF, 0),
+    FMOD_RET("fmod_ret+", ProgType.TRACING, AttachType.MODIFY_RETURN, Target.BTF, 0),
+    FEXIT("fexit+", ProgType.TRACING, AttachType.TRACE_FEXIT, Target.BTF, 0),
+    FENTRY_S("fentry.s+", ProgType.TRACING, AttachType.TRACE_FENTRY, Target.BTF, Flags.SLEEPABLE),
+    FMOD_RET_S("fmod_ret.s+", ProgType.TRACING, AttachType.MODIFY_RETURN, Target.BTF, Flags.SLEEPABLE),
+    FEXIT_S("fexit.s+", ProgType.TRACING, AttachType.TRACE_FEXIT, Target.BTF, Flags.SLEEPABLE),
+    FSESSION("fsession+", ProgType.TRACING, AttachType.TRACE_FSESSION, Target.BTF, 0),
+    FSESSION_S("fsession.s+", ProgType.TRACING, AttachType.TRACE_FSESSION, Target.BTF, Flags.SLEEPABLE),
+    FSESSION_MULTI("fsession.multi+", ProgType.TRACING, AttachType.TRACE_FSESSION_MULTI, Target.PATTERN, 0),
+    FSESSION_MULTI_S("fsession.multi.s+", ProgType.TRACING, AttachType.TRACE_FSESSION_MULTI, Target.PATTERN, Flags.SLEEPABLE),
+    FENTRY_MULTI("fentry.multi+", ProgType.TRACING, AttachType.TRACE_FENTRY_MULTI, Target.PATTERN, 0),
+    FEXIT_MULTI("fexit.multi+", ProgType.TRACING, AttachType.TRACE_FEXIT_MULTI, Target.PATTERN, 0),
+    FENTRY_MULTI_S("fentry.multi.s+", ProgType.TRACING, AttachType.TRACE_FENTRY_MULTI, Target.PATTERN, Flags.SLEEPABLE),
+    FEXIT_MULTI_S("fexit.multi.s+", ProgType.TRACING, AttachType.TRACE_FEXIT_MULTI, Target.PATTERN, Flags.SLEEPABLE),
+    FREPLACE("freplace+", ProgType.EXT, null, Target.BTF, 0),
+    LSM("lsm+", ProgType.LSM, AttachType.LSM_MAC, Target.BTF, 0),
+    LSM_S("lsm.s+", ProgType.LSM, AttachType.LSM_MAC, Target.BTF, Flags.SLEEPABLE),
+    LSM_CGROUP("lsm_cgroup+", ProgType.LSM, AttachType.LSM_CGROUP, Target.BTF, 0),
+    ITER("iter+", ProgType.TRACING, AttachType.TRACE_ITER, Target.BTF, 0),
+    ITER_S("iter.s+", ProgType.TRACING, AttachType.TRACE_ITER, Target.BTF, Flags.SLEEPABLE),
+    SYSCALL("syscall", ProgType.SYSCALL, null, Target.NONE, Flags.SLEEPABLE),
+    XDP_FRAGS_DEVMAP("xdp.frags/devmap", ProgType.XDP, AttachType.XDP_DEVMAP, Target.NONE, Flags.XDP_HAS_FRAGS),
+    XDP_DEVMAP("xdp/devmap", ProgType.XDP, AttachType.XDP_DEVMAP, Target.NONE, 0),
+    XDP_FRAGS_CPUMAP("xdp.frags/cpumap", ProgType.XDP, AttachType.XDP_CPUMAP, Target.NONE, Flags.XDP_HAS_FRAGS),
+    XDP_CPUMAP("xdp/cpumap", ProgType.XDP, AttachType.XDP_CPUMAP, Target.NONE, 0),
+    XDP_FRAGS("xdp.frags", ProgType.XDP, AttachType.XDP, Target.NONE, Flags.XDP_HAS_FRAGS),
+    XDP("xdp", ProgType.XDP, AttachType.XDP, Target.NONE, 0),
+    PERF_EVENT("perf_event", ProgType.PERF_EVENT, null, Target.NONE, 0),
+    LWT_IN("lwt_in", ProgType.LWT_IN, null, Target.NONE, 0),
+    LWT_OUT("lwt_out", ProgType.LWT_OUT, null, Target.NONE, 0),
+    LWT_XMIT("lwt_xmit", ProgType.LWT_XMIT, null, Target.NONE, 0),
+    LWT_SEG6LOCAL("lwt_seg6local", ProgType.LWT_SEG6LOCAL, null, Target.NONE, 0),
+    SOCKOPS("sockops", ProgType.SOCK_OPS, AttachType.CGROUP_SOCK_OPS, Target.NONE, 0),
+    SK_SKB_STREAM_PARSER("sk_skb/stream_parser", ProgType.SK_SKB, AttachType.SK_SKB_STREAM_PARSER, Target.NONE, 0),
+    SK_SKB_STREAM_VERDICT("sk_skb/stream_verdict", ProgType.SK_SKB, AttachType.SK_SKB_STREAM_VERDICT, Target.NONE, 0),
+    SK_SKB_VERDICT("sk_skb/verdict", ProgType.SK_SKB, AttachType.SK_SKB_VERDICT, Target.NONE, 0),
+    SK_SKB("sk_skb", ProgType.SK_SKB, null, Target.NONE, 0),
+    SK_MSG("sk_msg", ProgType.SK_MSG, AttachType.SK_MSG_VERDICT, Target.NONE, 0),
+    LIRC_MODE2("lirc_mode2", ProgType.LIRC_MODE2, AttachType.LIRC_MODE2, Target.NONE, 0),
+    FLOW_DISSECTOR("flow_dissector", ProgType.FLOW_DISSECTOR, AttachType.FLOW_DISSECTOR, Target.NONE, 0),
+    CGROUP_SKB_INGRESS("cgroup_skb/ingress", ProgType.CGROUP_SKB, AttachType.CGROUP_INET_INGRESS, Target.NONE, 0),
+    CGROUP_SKB_EGRESS("cgroup_skb/egress", ProgType.CGROUP_SKB, AttachType.CGROUP_INET_EGRESS, Target.NONE, 0),
+    CGROUP_SKB("cgroup/skb", ProgType.CGROUP_SKB, null, Target.NONE, 0),
+    CGROUP_SOCK_CREATE("cgroup/sock_create", ProgType.CGROUP_SOCK, AttachType.CGROUP_INET_SOCK_CREATE, Target.NONE, 0),
+    CGROUP_SOCK_RELEASE("cgroup/sock_release", ProgType.CGROUP_SOCK, AttachType.CGROUP_INET_SOCK_RELEASE, Target.NONE, 0),
+    CGROUP_SOCK("cgroup/sock", ProgType.CGROUP_SOCK, AttachType.CGROUP_INET_SOCK_CREATE, Target.NONE, 0),
+    CGROUP_POST_BIND4("cgroup/post_bind4", ProgType.CGROUP_SOCK, AttachType.CGROUP_INET4_POST_BIND, Target.NONE, 0),
+    CGROUP_POST_BIND6("cgroup/post_bind6", ProgType.CGROUP_SOCK, AttachType.CGROUP_INET6_POST_BIND, Target.NONE, 0),
+    CGROUP_BIND4("cgroup/bind4", ProgType.CGROUP_SOCK_ADDR, AttachType.CGROUP_INET4_BIND, Target.NONE, 0),
+    CGROUP_BIND6("cgroup/bind6", ProgType.CGROUP_SOCK_ADDR, AttachType.CGROUP_INET6_BIND, Target.NONE, 0),
+    CGROUP_CONNECT4("cgroup/connect4", ProgType.CGROUP_SOCK_ADDR, AttachType.CGROUP_INET4_CONNECT, Target.NONE, 0),
+    CGROUP_CONNECT6("cgroup/connect6", ProgType.CGROUP_SOCK_ADDR, AttachType.CGROUP_INET6_CONNECT, Target.NONE, 0),
+    CGROUP_CONNECT_UNIX("cgroup/connect_unix", ProgType.CGROUP_SOCK_ADDR, AttachType.CGROUP_UNIX_CONNECT, Target.NONE, 0),
+    CGROUP_SENDMSG4("cgroup/sendmsg4", ProgType.CGROUP_SOCK_ADDR, AttachType.CGROUP_UDP4_SENDMSG, Target.NONE, 0),
+    CGROUP_SENDMSG6("cgroup/sendmsg6", ProgType.CGROUP_SOCK_ADDR, AttachType.CGROUP_UDP6_SENDMSG, Target.NONE, 0),
+    CGROUP_SENDMSG_UNIX("cgroup/sendmsg_unix", ProgType.CGROUP_SOCK_ADDR, AttachType.CGROUP_UNIX_SENDMSG, Target.NONE, 0),
+    CGROUP_RECVMSG4("cgroup/recvmsg4", ProgType.CGROUP_SOCK_ADDR, AttachType.CGROUP_UDP4_RECVMSG, Target.NONE, 0),
+    CGROUP_RECVMSG6("cgroup/recvmsg6", ProgType.CGROUP_SOCK_ADDR, AttachType.CGROUP_UDP6_RECVMSG, Target.NONE, 0),
+    CGROUP_RECVMSG_UNIX("cgroup/recvmsg_unix", ProgType.CGROUP_SOCK_ADDR, AttachType.CGROUP_UNIX_RECVMSG, Target.NONE, 0),
+    CGROUP_GETPEERNAME4("cgroup/getpeername4", ProgType.CGROUP_SOCK_ADDR, AttachType.CGROUP_INET4_GETPEERNAME, Target.NONE, 0),
+    CGROUP_GETPEERNAME6("cgroup/getpeername6", ProgType.CGROUP_SOCK_ADDR, AttachType.CGROUP_INET6_GETPEERNAME, Target.NONE, 0),
+    CGROUP_GETPEERNAME_UNIX("cgroup/getpeername_unix", ProgType.CGROUP_SOCK_ADDR, AttachType.CGROUP_UNIX_GETPEERNAME, Target.NONE, 0),
+    CGROUP_GETSOCKNAME4("cgroup/getsockname4", ProgType.CGROUP_SOCK_ADDR, AttachType.CGROUP_INET4_GETSOCKNAME, Target.NONE, 0),
+    CGROUP_GETSOCKNAME6("cgroup/getsockname6", ProgType.CGROUP_SOCK_ADDR, AttachType.CGROUP_INET6_GETSOCKNAME, Target.NONE, 0),
+    CGROUP_GETSOCKNAME_UNIX("cgroup/getsockname_unix", ProgType.CGROUP_SOCK_ADDR, AttachType.CGROUP_UNIX_GETSOCKNAME, Target.NONE, 0),
+    CGROUP_SYSCTL("cgroup/sysctl", ProgType.CGROUP_SYSCTL, AttachType.CGROUP_SYSCTL, Target.NONE, 0),
+    CGROUP_GETSOCKOPT("cgroup/getsockopt", ProgType.CGROUP_SOCKOPT, AttachType.CGROUP_GETSOCKOPT, Target.NONE, 0),
+    CGROUP_SETSOCKOPT("cgroup/setsockopt", ProgType.CGROUP_SOCKOPT, AttachType.CGROUP_SETSOCKOPT, Target.NONE, 0),
+    CGROUP_DEV("cgroup/dev", ProgType.CGROUP_DEVICE, AttachType.CGROUP_DEVICE, Target.NONE, 0),
+    STRUCT_OPS("struct_ops+", ProgType.STRUCT_OPS, null, Target.STRUCT_OPS, 0),
+    STRUCT_OPS_S("struct_ops.s+", ProgType.STRUCT_OPS, null, Target.STRUCT_OPS, Flags.SLEEPABLE),
+    SK_LOOKUP("sk_lookup", ProgType.SK_LOOKUP, AttachType.SK_LOOKUP, Target.NONE, 0),
+    NETFILTER("netfilter", ProgType.NETFILTER, AttachType.NETFILTER, Target.NONE, 0);
 
     /** What the part of the section name after the pattern names. */
     public enum Target {
@@ -166,22 +169,17 @@ public enum ProgramSection {
     }
 
     private final String pattern;
-    private final String progTypeName;
-    private final int progType;
-    private final String attachTypeName;
-    private final int attachType;
+    private final ProgType progType;
+    private final AttachType attachType;
     private final Target target;
     private final int progFlags;
 
-    ProgramSection(String pattern, String progTypeName, int progType, String attachTypeName, int attachType,
-                   Target target, int progFlags) {
-        this.progFlags = progFlags;
+    ProgramSection(String pattern, ProgType progType, AttachType attachType, Target target, int progFlags) {
         this.pattern = pattern;
-        this.progTypeName = progTypeName;
         this.progType = progType;
-        this.attachTypeName = attachTypeName;
         this.attachType = attachType;
         this.target = target;
+        this.progFlags = progFlags;
     }
 
     /** libbpf's pattern: {@code "tracepoint+"}, {@code "xdp"}. */
@@ -189,23 +187,19 @@ public enum ProgramSection {
         return pattern;
     }
 
-    /** The {@code enum bpf_prog_type} constant's name, e.g. {@code BPF_PROG_TYPE_TRACEPOINT}. */
-    public String progTypeName() {
-        return progTypeName;
-    }
-
-    public int progType() {
+    /** The program type BPF_PROG_LOAD takes for this section. */
+    public ProgType progType() {
         return progType;
     }
 
-    /** The expected attach type's {@code enum bpf_attach_type} name, or empty when the load takes none (0). */
-    public Optional<String> attachTypeName() {
-        return Optional.ofNullable(attachTypeName);
+    /** The expected attach type BPF_PROG_LOAD takes, or empty when the load takes none (0). */
+    public Optional<AttachType> attachType() {
+        return Optional.ofNullable(attachType);
     }
 
-    /** The expected attach type number for BPF_PROG_LOAD (0 when there is none). */
-    public int attachType() {
-        return attachType;
+    /** The expected attach type's number for BPF_PROG_LOAD: 0 when there is none. */
+    public int expectedAttachType() {
+        return attachType == null ? 0 : attachType.value();
     }
 
     public Target target() {

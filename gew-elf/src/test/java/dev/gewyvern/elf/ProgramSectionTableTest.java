@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import dev.gewyvern.elf.uapi.AttachType;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -53,7 +54,8 @@ class ProgramSectionTableTest {
         List<Row> documented = libbpf();
         Map<String, Row> ours = new LinkedHashMap<>();
         for (ProgramSection ps : ProgramSection.values()) {
-            ours.put(ps.pattern(), new Row(ps.pattern(), ps.progTypeName(), ps.attachTypeName().orElse("-"), flags(ps)));
+            ours.put(ps.pattern(), new Row(ps.pattern(), ps.progType().constant(),
+                    ps.attachType().map(AttachType::constant).orElse("-"), flags(ps)));
         }
         List<String> missing = new ArrayList<>();
         for (Row r : documented) {

@@ -19,8 +19,8 @@ class ProgramSectionTest {
         assertEquals(ProgramSection.TRACEPOINT, m.kind());
         assertEquals("syscalls", m.category());
         assertEquals("sys_enter_execve", m.name());
-        assertEquals(5, m.kind().progType());
-        assertEquals("BPF_PROG_TYPE_TRACEPOINT", m.kind().progTypeName());
+        assertEquals(5, m.kind().progType().value());
+        assertEquals("BPF_PROG_TYPE_TRACEPOINT", m.kind().progType().constant());
         assertTrue(m.problem().isEmpty());
         assertEquals(ProgramSection.TP, match("tp/sched/sched_process_exit").kind());
         assertEquals("sched", match("tp/sched/sched_process_exit").category());
@@ -30,29 +30,29 @@ class ProgramSectionTest {
 
     @Test
     void progAndAttachTypesFollowTheUapiEnums() {
-        assertEquals(17, match("raw_tp/sys_enter").kind().progType());
+        assertEquals(17, match("raw_tp/sys_enter").kind().progType().value());
         assertEquals("sys_enter", match("raw_tracepoint/sys_enter").name());
         ProgramSection.Match tpBtf = match("tp_btf/sched_switch");
-        assertEquals(26, tpBtf.kind().progType());
-        assertEquals(23, tpBtf.kind().attachType());
-        assertEquals("BPF_TRACE_RAW_TP", tpBtf.kind().attachTypeName().orElseThrow());
-        assertEquals(24, match("fentry/do_unlinkat").kind().attachType());
-        assertEquals(25, match("fexit/do_unlinkat").kind().attachType());
-        assertEquals(27, match("lsm/file_open").kind().attachType());
-        assertEquals(28, match("iter/task").kind().attachType());
-        assertEquals(29, match("lsm/file_open").kind().progType());
-        assertEquals(1, match("socket").kind().progType());
-        assertEquals(6, match("xdp").kind().progType());
-        assertEquals(37, match("xdp").kind().attachType());
-        assertEquals(3, match("tc").kind().progType());
-        assertEquals(7, match("perf_event").kind().progType());
-        assertEquals(8, match("cgroup_skb/ingress").kind().progType());
-        assertEquals(0, match("cgroup_skb/ingress").kind().attachType());
-        assertEquals(1, match("cgroup_skb/egress").kind().attachType());
-        assertEquals(31, match("syscall").kind().progType());
-        assertTrue(match("syscall").kind().attachTypeName().isEmpty());
+        assertEquals(26, tpBtf.kind().progType().value());
+        assertEquals(23, tpBtf.kind().expectedAttachType());
+        assertEquals("BPF_TRACE_RAW_TP", tpBtf.kind().attachType().orElseThrow().constant());
+        assertEquals(24, match("fentry/do_unlinkat").kind().expectedAttachType());
+        assertEquals(25, match("fexit/do_unlinkat").kind().expectedAttachType());
+        assertEquals(27, match("lsm/file_open").kind().expectedAttachType());
+        assertEquals(28, match("iter/task").kind().expectedAttachType());
+        assertEquals(29, match("lsm/file_open").kind().progType().value());
+        assertEquals(1, match("socket").kind().progType().value());
+        assertEquals(6, match("xdp").kind().progType().value());
+        assertEquals(37, match("xdp").kind().expectedAttachType());
+        assertEquals(3, match("tc").kind().progType().value());
+        assertEquals(7, match("perf_event").kind().progType().value());
+        assertEquals(8, match("cgroup_skb/ingress").kind().progType().value());
+        assertEquals(0, match("cgroup_skb/ingress").kind().expectedAttachType());
+        assertEquals(1, match("cgroup_skb/egress").kind().expectedAttachType());
+        assertEquals(31, match("syscall").kind().progType().value());
+        assertTrue(match("syscall").kind().attachType().isEmpty());
         ProgramSection.Match kp = match("kprobe/do_sys_open+0x10");
-        assertEquals(2, kp.kind().progType());
+        assertEquals(2, kp.kind().progType().value());
         assertEquals("do_sys_open", kp.name());
         assertEquals(ProgramSection.KRETPROBE, match("kretprobe/do_sys_open").kind());
     }
@@ -70,8 +70,7 @@ class ProgramSectionTest {
         Set<String> patterns = new HashSet<>();
         for (ProgramSection ps : ProgramSection.values()) {
             assertTrue(patterns.add(ps.pattern()), "pattern twice: " + ps.pattern());
-            assertTrue(ps.progTypeName().startsWith("BPF_PROG_TYPE_"));
-            assertEquals(ps.attachType() != 0 || ps.attachTypeName().isPresent(), ps.attachTypeName().isPresent());
+            assertEquals(ps.expectedAttachType() != 0 || ps.attachType().isPresent(), ps.attachType().isPresent());
         }
     }
 }

@@ -5,12 +5,14 @@ import java.util.Locale;
 import java.util.regex.Pattern;
 
 import dev.gewyvern.elf.ProgramSection;
+import dev.gewyvern.elf.uapi.AttachType;
 import dev.gewyvern.proto.v1.AttachTarget;
 import dev.gewyvern.proto.v1.Program;
 import dev.gewyvern.syscall.Fd;
 import dev.gewyvern.syscall.Kernel;
 import dev.gewyvern.syscall.KernelTypes;
 import dev.gewyvern.syscall.Links;
+import dev.gewyvern.syscall.ProbeMode;
 import dev.gewyvern.syscall.Tracepoints;
 
 /**
@@ -172,8 +174,8 @@ final class Attacher {
             case PERF_EVENT:
                 return PerfEvents.attach(p, prog, match);
             case CGROUP: {
-                String type = kind.attachTypeName().orElse("");
-                if (!type.startsWith("BPF_CGROUP_")) {
+                AttachType type = kind.attachType().orElse(null);
+                if (type == null || !type.constant().startsWith("BPF_CGROUP_")) {
                     throw mismatch(p, match, "cgroup", "a cgroup_skb/ingress|egress or cgroup/<hook> section "
                             + "(connect4, connect6, bind4, sendmsg4, sock_create, sock_release, dev, sysctl, "
                             + "getsockopt, setsockopt)");
@@ -185,7 +187,7 @@ final class Attacher {
                 need(p, match, "netdev", ProgramSection.XDP, ProgramSection.TCX_INGRESS, ProgramSection.TCX_EGRESS,
                         ProgramSection.NETKIT_PRIMARY, ProgramSection.NETKIT_PEER);
                 var nd = a.getNetdev();
-                String type = kind.attachTypeName().orElseThrow();
+                AttachType type = kind.attachType().orElseThrow();
                 boolean netkit = kind == ProgramSection.NETKIT_PRIMARY || kind == ProgramSection.NETKIT_PEER;
                 String target = (kind == ProgramSection.XDP ? "xdp:" : netkit ? "netkit:" : "tcx:") + nd.getName() + ":"
                         + attachName(type) + (nd.getNetns().isEmpty() ? "" : "@" + nd.getNetns());
@@ -198,7 +200,7 @@ final class Attacher {
             }
             case NETNS: {
                 need(p, match, "netns", ProgramSection.SK_LOOKUP, ProgramSection.FLOW_DISSECTOR);
-                String type = kind.attachTypeName().orElseThrow();
+                AttachType type = kind.attachType().orElseThrow();
                 Path ns = Path.of(a.getNetns().getPath());
                 return new Attached(Links.netns(prog, ns, type), attachName(type) + ":" + ns);
             }
@@ -240,7 +242,7 @@ final class Attacher {
                         ProgramSection.FENTRY_S, ProgramSection.FEXIT_S, ProgramSection.FMOD_RET_S, ProgramSection.LSM,
                         ProgramSection.LSM_S);
                 sameTarget(p, match, "tracing", a.getTracing().getFunction());
-                String type = kind.attachTypeName().orElseThrow();
+                AttachType type = kind.attachType().orElseThrow();
                 String target = match.section().substring(0, match.section().indexOf('/')) + ":"
                         + a.getTracing().getFunction();
                 return new Attached(Links.btfLink(prog, type, target), target);
@@ -279,7 +281,8 @@ final class Attacher {
                     target += " (" + functions.size() + " functions of " + resolved.source() + ")";
                 }
                 long[] cookies = km.getCookiesList().stream().mapToLong(Long::longValue).toArray();
-                return new Attached(Links.kprobeMulti(prog, functions, cookies, ret, session), target);
+                return new Attached(Links.kprobeMulti(prog, functions, cookies,
+                        session ? ProbeMode.SESSION : ret ? ProbeMode.RETURN : ProbeMode.ENTRY), target);
             }
             case FREPLACE: {
                 need(p, match, "freplace", ProgramSection.FREPLACE);
@@ -292,8 +295,9 @@ final class Attacher {
         }
     }
 
-    private static String attachName(String constant) {
-        return constant.replaceFirst("^BPF_(CGROUP_)?", "").toLowerCase(Locale.ROOT);
+    /** An attach type as the target's text names it: {@code BPF_CGROUP_INET4_CONNECT} is {@code inet4_connect}. */
+    private static String attachName(AttachType type) {
+        return type.text().replaceFirst("^cgroup_", "");
     }
 
     /** The interface's index in the calling thread's network namespace (if_nametoindex). */
@@ -320,7 +324,7 @@ final class Attacher {
     }
 
     private static SessionException mismatch(Program p, ProgramSection.Match match, String target, String want) {
-        return SessionException.invalid(Step.ATTACH, "program '" + p.getName() + "' is a " + match.kind().progTypeName()
+        return SessionException.invalid(Step.ATTACH, "program '" + p.getName() + "' is a " + match.kind().progType().constant()
                 + " program (section '" + match.section() + "'); a " + target + " target needs " + want);
     }
 }

@@ -3,13 +3,14 @@ package dev.gewyvern.session;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 import dev.gewyvern.elf.BpfMap;
 import dev.gewyvern.elf.BpfObject;
 import dev.gewyvern.elf.BpfProgram;
 import dev.gewyvern.elf.ProgramSection;
+import dev.gewyvern.elf.uapi.AttachType;
+import dev.gewyvern.elf.uapi.MapType;
 import dev.gewyvern.proto.v1.AttachTarget;
 import dev.gewyvern.proto.v1.Pipeline;
 import dev.gewyvern.proto.v1.Program;
@@ -50,7 +51,7 @@ final class Compatibility {
                 continue;
             }
             ProgramSection.Match match = prog.section().get();
-            String type = strip(match.kind().progTypeName(), "BPF_PROG_TYPE_");
+            String type = match.kind().progType().text();
             if (!type.equals("tracing")) {
                 // a tracing program's support depends on its attach type (tp_btf and iter load here while
                 // fentry is refused): its attach kind below carries the answer
@@ -72,7 +73,7 @@ final class Compatibility {
         }
         for (Map.Entry<String, BpfObject> e : objects.entrySet()) {
             for (BpfMap m : e.getValue().maps()) {
-                String type = dev.gewyvern.syscall.KernelTypes.nameOf("bpf_map_type", "BPF_MAP_TYPE_", Integer.toUnsignedLong(m.type()));
+                String type = dev.gewyvern.syscall.KernelTypes.text(MapType.class, Integer.toUnsignedLong(m.type()));
                 add(out, classify("map type", type, caps.find(Capability.Category.MAP_TYPE, type)
                         .map(Capability::support).orElse(null), null, e.getKey() + "/" + m.name()));
             }
@@ -157,7 +158,7 @@ final class Compatibility {
 
     /** The capability report's name for how a program of this section attaches to this target. */
     static String attachKind(ProgramSection.Match match, AttachTarget target) {
-        String type = strip(match.kind().progTypeName(), "BPF_PROG_TYPE_");
+        String type = match.kind().progType().text();
         String pattern = match.kind().pattern();
         if (pattern.startsWith("uprobe.multi") || pattern.startsWith("uretprobe.multi")) {
             return "uprobe.multi";
@@ -176,7 +177,7 @@ final class Compatibility {
             case "raw_tracepoint_writable":
                 return "raw_tp";
             case "tracing": {
-                String at = match.kind().attachTypeName().orElse("");
+                String at = match.kind().attachType().map(AttachType::constant).orElse("");
                 switch (at) {
                     case "BPF_TRACE_RAW_TP": return "tp_btf";
                     case "BPF_TRACE_FENTRY": return "fentry";
@@ -201,9 +202,5 @@ final class Compatibility {
             default:
                 return type;
         }
-    }
-
-    private static String strip(String name, String prefix) {
-        return (name.startsWith(prefix) ? name.substring(prefix.length()) : name).toLowerCase(Locale.ROOT);
     }
 }

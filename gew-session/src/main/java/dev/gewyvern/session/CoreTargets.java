@@ -10,8 +10,8 @@ import java.util.Optional;
 import dev.gewyvern.btf.Btf;
 import dev.gewyvern.btf.BtfException;
 import dev.gewyvern.btf.CoreCandidates;
-import dev.gewyvern.elf.ElfException;
 import dev.gewyvern.elf.ElfBtf;
+import dev.gewyvern.elf.ElfException;
 import dev.gewyvern.syscall.KernelBtf;
 
 /**

@@ -12,6 +12,8 @@ import java.util.Set;
 
 import dev.gewyvern.btf.Btf;
 import dev.gewyvern.btf.BtfValues;
+import dev.gewyvern.elf.uapi.MapType;
+import dev.gewyvern.elf.uapi.ProgType;
 import dev.gewyvern.proto.v1.InstanceRecord;
 import dev.gewyvern.proto.v1.Owner;
 import dev.gewyvern.proto.v1.Pipeline;
@@ -19,6 +21,7 @@ import dev.gewyvern.proto.v1.SessionRecord;
 import dev.gewyvern.syscall.Bpf;
 import dev.gewyvern.syscall.BpfException;
 import dev.gewyvern.syscall.Fd;
+import dev.gewyvern.syscall.KernelTypes;
 import dev.gewyvern.syscall.MapInfo;
 import dev.gewyvern.syscall.ProgInfo;
 
@@ -301,7 +304,7 @@ public final class Engine implements AutoCloseable {
         for (String name : pinNames(dir.resolve(PinRoot.PROGS))) {
             try (Fd fd = Bpf.get(dir.resolve(PinRoot.PROGS).resolve(name).toString(), "prog")) {
                 ProgInfo i = Bpf.progInfo(fd);
-                progs.add(new SessionView.ProgramView(name, dev.gewyvern.syscall.KernelTypes.nameOf("bpf_prog_type", "BPF_PROG_TYPE_", i.type()),
+                progs.add(new SessionView.ProgramView(name, KernelTypes.text(ProgType.class, i.type()),
                         i.id(), i.tag(), i.verifiedInsns(), i.runCount(), i.runTimeNs(),
                         java.util.Arrays.stream(i.mapIds()).boxed().toList(), i.xlatedLen(), i.jitedLen(),
                         BootClock.unixMillis(i.loadTimeNs()), i.btfId(), verified.get(name)));
@@ -363,7 +366,7 @@ public final class Engine implements AutoCloseable {
             }
             key = next;
         }
-        return new SessionView.MapView(name, dev.gewyvern.syscall.KernelTypes.nameOf("bpf_map_type", "BPF_MAP_TYPE_", info.type()),
+        return new SessionView.MapView(name, KernelTypes.text(MapType.class, info.type()),
                 info.id(), keyType, valueType, info.maxEntries(), entries, total, info.keySize(), info.valueSize(),
                 info.flags(), info.btfId());
     }

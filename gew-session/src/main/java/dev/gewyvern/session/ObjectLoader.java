@@ -19,6 +19,7 @@ import dev.gewyvern.elf.FuncInfo;
 import dev.gewyvern.elf.GlobalData;
 import dev.gewyvern.elf.LineInfo;
 import dev.gewyvern.elf.ProgramSection;
+import dev.gewyvern.elf.uapi.MapType;
 import dev.gewyvern.syscall.Bpf;
 import dev.gewyvern.syscall.BpfException;
 import dev.gewyvern.syscall.Fd;
@@ -33,7 +34,6 @@ import dev.gewyvern.syscall.ProgLoadAttr;
  * {@link Sink}, which owns it (the Transaction keeps them for rollback and pins them at commit).
  */
 final class ObjectLoader {
-    private static final int BPF_MAP_TYPE_ARRAY = 2;
 
     /** Where the loader's kernel objects go. */
     interface Sink {
@@ -92,14 +92,15 @@ final class ObjectLoader {
                 // a template for the kernel to check inner maps against; closed with the session's fds, not pinned
                 BpfMap in = m.inner();
                 boolean innerTyped = btf != null && in.btfKeyTypeId() != 0 && in.btfValueTypeId() != 0;
-                innerFd = sink.keep(Bpf.createMap(new MapCreateAttr(in.type(), in.keySize(), in.valueSize(),
-                        in.maxEntries(), in.flags(), 0, in.numaNode(), "", innerTyped ? btf.value() : 0,
-                        innerTyped ? in.btfKeyTypeId() : 0, innerTyped ? in.btfValueTypeId() : 0,
-                        in.mapExtra()))).value();
+                innerFd = sink.keep(Bpf.createMap(MapCreateAttr.of(in.type(), in.keySize(), in.valueSize(), in.maxEntries())
+                        .withFlags(in.flags()).withNumaNode(in.numaNode()).withName("")
+                        .withBtf(innerTyped ? btf.value() : 0, innerTyped ? in.btfKeyTypeId() : 0, innerTyped ? in.btfValueTypeId() : 0)
+                        .withExtra(in.mapExtra()))).value();
             }
-            Fd fd = sink.keep(Bpf.createMap(new MapCreateAttr(m.type(), m.keySize(), m.valueSize(), m.maxEntries(),
-                    m.flags(), innerFd, m.numaNode(), m.name(), typed ? btf.value() : 0,
-                    typed ? m.btfKeyTypeId() : 0, typed ? m.btfValueTypeId() : 0, m.mapExtra())));
+            Fd fd = sink.keep(Bpf.createMap(MapCreateAttr.of(m.type(), m.keySize(), m.valueSize(), m.maxEntries())
+                    .withFlags(m.flags()).withInnerMap(innerFd).withNumaNode(m.numaNode()).withName(m.name())
+                    .withBtf(typed ? btf.value() : 0, typed ? m.btfKeyTypeId() : 0, typed ? m.btfValueTypeId() : 0)
+                    .withExtra(m.mapExtra())));
             maps.put(m.name(), fd);
             sink.map(m.name(), fd, Bpf.mapInfo(fd).id(), "object " + o.getId());
             ObjectSettings.fill(o, m, fd);
@@ -190,8 +191,8 @@ final class ObjectLoader {
      */
     private static Fd globalData(String objectId, GlobalData g, byte[] value, Fd btf, Sink sink) {
         boolean typed = btf != null && g.btfDatasecId() != 0;
-        Fd fd = sink.keep(Bpf.createMap(new MapCreateAttr(BPF_MAP_TYPE_ARRAY, 4, g.size(), 1, g.mapFlags(), 0, 0,
-                g.mapName(objectId), typed ? btf.value() : 0, 0, typed ? g.btfDatasecId() : 0, 0)));
+        Fd fd = sink.keep(Bpf.createMap(MapCreateAttr.of(MapType.ARRAY, 4, g.size(), 1).withFlags(g.mapFlags())
+                .withName(g.mapName(objectId)).withBtf(typed ? btf.value() : 0, 0, typed ? g.btfDatasecId() : 0)));
         Bpf.update(fd, new byte[4], value, 0);
         if (g.frozen()) {
             Bpf.freeze(fd);
@@ -215,10 +216,10 @@ final class ObjectLoader {
         }
         int datasec = obj.kconfigDatasecId();
         boolean typed = btf != null && datasec != 0;
-        Fd fd = sink.keep(Bpf.createMap(new MapCreateAttr(BPF_MAP_TYPE_ARRAY, 4, value.length, 1,
-                GlobalData.F_RDONLY_PROG | GlobalData.F_MMAPABLE, 0, 0,
-                GlobalData.internalMapName(objectId, Extern.KCONFIG), typed ? btf.value() : 0, 0,
-                typed ? datasec : 0, 0)));
+        Fd fd = sink.keep(Bpf.createMap(MapCreateAttr.of(MapType.ARRAY, 4, value.length, 1)
+                .withFlags(GlobalData.F_RDONLY_PROG | GlobalData.F_MMAPABLE)
+                .withName(GlobalData.internalMapName(objectId, Extern.KCONFIG))
+                .withBtf(typed ? btf.value() : 0, 0, typed ? datasec : 0)));
         Bpf.update(fd, new byte[4], value, 0);
         Bpf.freeze(fd);
         String pin = (Character.isDigit(objectId.charAt(0)) ? "_" : "") + objectId.replace('-', '_') + "_kconfig";
@@ -256,18 +257,19 @@ final class ObjectLoader {
             throw SessionException.invalid(Step.VERIFY, "object '" + s.id() + "': " + e.getMessage());
         }
         Fd btf = s.btf();
-        ProgLoadAttr attr = new ProgLoadAttr(match.kind().progType(),
-                target == null ? match.kind().attachType() : target.expectedAttachType(),
-                new NativeArg.In(insns), s.object().license(), name, s.object().kernelVersion(),
-                match.kind().progFlags(), 0, null, btf == null ? 0 : btf.value(),
-                btf == null ? null : funcInfo(prog.funcInfo()), btf == null ? null : lineInfo(prog.lineInfo()),
-                target == null ? AttachBtf.id(name, match) : target.attachBtfId(),
-                target == null ? 0 : target.attachProgFd());
+        ProgLoadAttr attr = ProgLoadAttr.of(match.kind().progType(), new NativeArg.In(insns), s.object().license(), name)
+                .withExpectedAttachType(target == null ? match.kind().expectedAttachType() : target.expectedAttachType())
+                .withVersionAndFlags(s.object().kernelVersion(), match.kind().progFlags())
+                .withAttachBtf(target == null ? AttachBtf.id(name, match) : target.attachBtfId(),
+                        target == null ? 0 : target.attachProgFd());
+        if (btf != null) {
+            attr = attr.withBtf(btf.value(), funcInfo(prog.funcInfo()), lineInfo(prog.lineInfo()));
+        }
         try {
             return Bpf.loadProgram(attr, logLevel);
         } catch (BpfException e) {
             throw SessionException.kernel(Step.VERIFY, "the kernel refused program '" + name + "' of object '" + s.id()
-                    + "' (" + match.kind().progTypeName() + ", section '" + prog.sectionName() + "'"
+                    + "' (" + match.kind().progType().constant() + ", section '" + prog.sectionName() + "'"
                     + (target == null ? "" : ", " + target.describe()) + "): "
                     + e.getMessage() + CorePoison.explain(prog, e.verifierLog()), e.verifierLog(), e);
         }

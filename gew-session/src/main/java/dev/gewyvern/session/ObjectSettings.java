@@ -12,6 +12,7 @@ import dev.gewyvern.elf.BpfMap;
 import dev.gewyvern.elf.BpfObject;
 import dev.gewyvern.elf.ElfException;
 import dev.gewyvern.elf.VariableValue;
+import dev.gewyvern.elf.uapi.MapType;
 import dev.gewyvern.proto.v1.GlobalValue;
 import dev.gewyvern.proto.v1.MapSize;
 
@@ -80,7 +81,7 @@ final class ObjectSettings {
 
     /** Map types whose value size is legitimately 0 (ring buffers, bloom filters keep it; others need one). */
     private static boolean valueless(int type) {
-        return type == 27 || type == 31; // BPF_MAP_TYPE_RINGBUF, BPF_MAP_TYPE_USER_RINGBUF
+        return type == MapType.RINGBUF.value() || type == MapType.USER_RINGBUF.value();
     }
 
     /** Checks that every map the Pipeline sizes exists in the object. */

@@ -6,6 +6,7 @@ import java.nio.ByteOrder;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.MessageLite;
 import com.google.protobuf.Parser;
+import dev.gewyvern.elf.uapi.MapType;
 import dev.gewyvern.syscall.Bpf;
 import dev.gewyvern.syscall.Fd;
 import dev.gewyvern.syscall.MapCreateAttr;
@@ -16,7 +17,6 @@ import dev.gewyvern.syscall.MapCreateAttr;
  * live in the session's own folder and vanish with it.
  */
 final class RecordMap implements AutoCloseable {
-    private static final int BPF_MAP_TYPE_ARRAY = 2;
     private static final byte[] KEY0 = new byte[4];
 
     private final Fd fd;
@@ -30,7 +30,7 @@ final class RecordMap implements AutoCloseable {
     /** A new record map with room for {@code expected} bytes of message and generous headroom. */
     static RecordMap create(String name, int expected) {
         int capacity = Math.max(4096, ((expected * 2 + 4 + 4095) / 4096) * 4096);
-        Fd fd = Bpf.createMap(new MapCreateAttr(BPF_MAP_TYPE_ARRAY, 4, capacity, 1, 0, 0, 0, name, 0, 0, 0, 0));
+        Fd fd = Bpf.createMap(MapCreateAttr.of(MapType.ARRAY, 4, capacity, 1).withName(name));
         return new RecordMap(fd, capacity);
     }
 

@@ -9,6 +9,7 @@ import dev.gewyvern.btf.Btf;
 import dev.gewyvern.btf.BtfKind;
 import dev.gewyvern.btf.BtfType;
 import dev.gewyvern.elf.StructOpsMap;
+import dev.gewyvern.elf.uapi.MapType;
 import dev.gewyvern.syscall.Bpf;
 import dev.gewyvern.syscall.Fd;
 import dev.gewyvern.syscall.KernelTypes;
@@ -102,17 +103,17 @@ final class StructOpsLoader {
             bytes.put(at, local, lm.offset(), lm.size());
         }
         KernelTypes kernel = KernelTypes.running();
-        int type = kernel.value("bpf_map_type", "BPF_MAP_TYPE_STRUCT_OPS");
-        if (type < 0) {
-            throw SessionException.unsupported(Step.VERIFY, where + ": this kernel has no BPF_MAP_TYPE_STRUCT_OPS (struct_ops "
-                    + "arrived in 5.6)");
+        if (!kernel.has(MapType.STRUCT_OPS)) {
+            throw SessionException.unsupported(Step.VERIFY, where + ": this kernel has no BPF_MAP_TYPE_STRUCT_OPS "
+                    + "(struct_ops arrived in 5.6)");
         }
         if (registration == StructOpsRegistration.LINK && kernel.constant("BPF_F_LINK") < 0) {
-            throw SessionException.unsupported(Step.VERIFY, where + ": registration through a bpf_link needs BPF_F_LINK, which "
-                    + "this kernel does not have (6.4+); register it by map update instead");
+            throw SessionException.unsupported(Step.VERIFY, where + ": registration through a bpf_link needs "
+                    + "BPF_F_LINK, which this kernel does not have (6.4+); register it by map update instead");
         }
-        Fd map = keep.apply(Bpf.createMap(new MapCreateAttr(type, 4, value.size(), 1, registration.mapFlags(kernel), 0, 0,
-                name, s.btf().value(), 0, 0, 0, valueType)));
+        Fd map = keep.apply(Bpf.createMap(MapCreateAttr.of(MapType.STRUCT_OPS, 4, value.size(), 1)
+                .withFlags(registration.mapFlags(kernel)).withName(name).withBtf(s.btf().value(), 0, 0)
+                .withVmlinuxValueType(valueType)));
         if (registration == StructOpsRegistration.LINK) {
             Bpf.update(map, new byte[4], bytes.array(), 0); // fills the value; the link registers it
         }

@@ -208,7 +208,7 @@ final class Transaction {
             programFds.put(p, fd);
             var info = Bpf.progInfo(fd);
             addProgram(p.getName(), loaded, info.id(),
-                    match.kind().progTypeName() + " from " + p.getObject() + " section " + prog.sectionName());
+                    match.kind().progType().constant() + " from " + p.getObject() + " section " + prog.sectionName());
             tell(Step.VERIFY, ObjectKind.OBJECT_KIND_PROGRAM, p.getName(), info.id(), "program " + p.getName()
                     + ": verified (" + info.verifiedInsns()
                     + " instructions processed, id " + info.id() + ")");
@@ -266,7 +266,7 @@ final class Transaction {
      */
     private ObjectLoader.LoadTarget freplaceTarget(Program p, ObjectLoader.Staged l, ProgramSection.Match match) {
         if (match.kind() != ProgramSection.FREPLACE) {
-            throw SessionException.invalid(Step.VERIFY, "program '" + p.getName() + "' is a " + match.kind().progTypeName()
+            throw SessionException.invalid(Step.VERIFY, "program '" + p.getName() + "' is a " + match.kind().progType().constant()
                     + " program (section '" + match.section() + "'); a freplace target needs a freplace/<function> "
                     + "section");
         }

@@ -12,6 +12,8 @@ import dev.gewyvern.proto.v1.Program;
 import dev.gewyvern.proto.v1.UprobeMulti;
 import dev.gewyvern.syscall.Fd;
 import dev.gewyvern.syscall.Links;
+import dev.gewyvern.syscall.ProbeMode;
+import dev.gewyvern.syscall.UprobeTargets;
 
 /**
  * An {@link UprobeMulti} target: several functions of one ELF binary, named or matched by a glob over the
@@ -92,6 +94,7 @@ final class UprobeMultiTarget {
         String target = (session ? "uprobe.session:" : ret ? "uretprobe.multi:" : "uprobe.multi:") + bin + ":"
                 + (u.getPattern().isEmpty() ? String.join(",", symbols) : u.getPattern() + " (" + symbols.size()
                 + " functions)") + (u.getPid() == 0 ? "" : "@pid" + u.getPid());
-        return new Attacher.Attached(Links.uprobeMulti(prog, bin, symbols, cookies, u.getPid(), ret, session), target);
+        return new Attacher.Attached(Links.uprobeMulti(prog, UprobeTargets.of(bin, symbols).withCookies(cookies)
+                .inProcess(u.getPid()), session ? ProbeMode.SESSION : ret ? ProbeMode.RETURN : ProbeMode.ENTRY), target);
     }
 }

@@ -10,6 +10,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.List;
 
+import dev.gewyvern.elf.uapi.MapType;
 import dev.gewyvern.proto.v1.InstanceRecord;
 import dev.gewyvern.proto.v1.Owner;
 import dev.gewyvern.syscall.Bpf;
@@ -35,7 +36,7 @@ class PinRootHygieneKernelTest {
         root.prepare();
         otherTool = Path.of("/sys/fs/bpf/gew-test-othertool-" + ProcessHandle.current().pid());
         Files.createDirectories(otherTool);
-        otherMap = Bpf.createMap(new MapCreateAttr(2, 4, 8, 1, 0, 0, 0, "other_tool", 0, 0, 0, 0));
+        otherMap = Bpf.createMap(MapCreateAttr.of(MapType.ARRAY, 4, 8, 1).withName("other_tool"));
         otherMapId = Bpf.mapInfo(otherMap).id();
         Bpf.pin(otherMap, otherTool.resolve("their_map").toString());
     }

@@ -14,6 +14,7 @@ import java.util.Set;
 
 import dev.gewyvern.btf.BtfType;
 import dev.gewyvern.btf.BtfWriter;
+import dev.gewyvern.elf.uapi.MapType;
 
 /**
  * The capability probes. Each creates only its own throwaway objects (a two-instruction program, a
@@ -229,12 +230,13 @@ final class CapabilityProbes {
                 case "struct_ops": vmlinuxValue = 1; expectErrno = Errno.ENOTSUPP; break;
                 case "arena": key = 0; value = 0; max = 1; flags = BPF_F_MMAPABLE; break;
                 case "array_of_maps": case "hash_of_maps":
-                    inner = Bpf.createMap(new MapCreateAttr(1, 4, 4, 1, 0, 0, 0, "gew_probe_in", 0, 0, 0, 0));
+                    inner = Bpf.createMap(MapCreateAttr.of(MapType.HASH, 4, 4, 1).withName("gew_probe_in"));
                     break;
                 default: break;
             }
-            MapCreateAttr attr = new MapCreateAttr(type, key, value, max, flags, inner == null ? 0 : inner.value(), 0,
-                    "gew_probe", btf == null ? 0 : btf.value(), btfKey, btfValue, 0, vmlinuxValue);
+            MapCreateAttr attr = MapCreateAttr.of(type, key, value, max).withFlags(flags)
+                    .withInnerMap(inner == null ? 0 : inner.value()).withName("gew_probe")
+                    .withBtf(btf == null ? 0 : btf.value(), btfKey, btfValue).withVmlinuxValueType(vmlinuxValue);
             Kernel.Result r = Kernel.get().bpf(attr);
             if (r.value() >= 0) {
                 new Fd((int) r.value(), "map").close();
@@ -586,7 +588,7 @@ final class CapabilityProbes {
 
     /** libbpf's probe_kern_global_data: a socket filter storing through a pointer into an array map's value. */
     private Support globalData() {
-        try (Fd map = Bpf.createMap(new MapCreateAttr(2, 4, 32, 1, 0, 0, 0, "gew_probe_gd", 0, 0, 0, 0))) {
+        try (Fd map = Bpf.createMap(MapCreateAttr.of(MapType.ARRAY, 4, 32, 1).withName("gew_probe_gd"))) {
             byte[] insns = new ProbeProgram.Insns()
                     .insn(0x18, 1, 2, 0, map.value()).insn(0, 0, 0, 0, 16) // r1 = &value[16] (BPF_PSEUDO_MAP_VALUE)
                     .insn(0x7a, 1, 0, 0, 42)                               // *(u64 *)(r1 + 0) = 42

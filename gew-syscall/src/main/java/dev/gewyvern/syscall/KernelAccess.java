@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import dev.gewyvern.elf.uapi.MapType;
+
 /** Whether this process can use bpf(2) at all, and if not why: the first thing tests and commands ask. */
 public final class KernelAccess {
     private KernelAccess() {
@@ -29,7 +31,7 @@ public final class KernelAccess {
             return "not running as root (effective uid " + effectiveUid() + ")";
         }
         try {
-            Bpf.createMap(new MapCreateAttr(2, 4, 4, 1, 0, 0, 0, "gew_probe", 0, 0, 0, 0)).close();
+            Bpf.createMap(MapCreateAttr.of(MapType.ARRAY, 4, 4, 1).withName("gew_probe")).close();
             return null;
         } catch (BpfException e) {
             return e.getMessage();

@@ -5,10 +5,12 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 import dev.gewyvern.btf.Btf;
 import dev.gewyvern.btf.BtfKind;
 import dev.gewyvern.btf.BtfType;
+import dev.gewyvern.elf.uapi.KernelEnum;
 
 /**
  * The running kernel's own BTF (/sys/kernel/btf/vmlinux, {@link KernelBtf#shared()}), and the enums the probes walk:
@@ -69,6 +71,24 @@ public final class KernelTypes {
             return Long.toString(value);
         }
         return (n.startsWith(prefix) ? n.substring(prefix.length()) : n).toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * The text of {@code value} in the uapi enum {@code type}: the constant's when {@code type} knows it, else
+     * the running kernel's name for it (a value newer than gewyvern), else the number itself.
+     */
+    public static <E extends Enum<E> & KernelEnum> String text(Class<E> type, long value) {
+        Optional<E> known = KernelEnum.of(type, value);
+        if (known.isPresent()) {
+            return known.get().text();
+        }
+        E any = type.getEnumConstants()[0];
+        return nameOf(any.enumName(), any.prefix(), value);
+    }
+
+    /** Whether the running kernel has this constant (a name newer than the kernel: not). */
+    public boolean has(KernelEnum constant) {
+        return value(constant.enumName(), constant.constant()) == constant.value();
     }
 
     /**

@@ -6,9 +6,6 @@ import java.util.List;
 
 /** BPF_LINK_CREATE; {@code cookie} is perf_event.bpf_cookie for perf-event links. */
 public record LinkCreateAttr(int progFd, int targetFd, int attachType, int flags, long cookie) implements BpfAttr {
-    /** {@code BPF_PERF_EVENT} of {@code enum bpf_attach_type}. */
-    public static final int BPF_PERF_EVENT = 41;
-
     static final AttrField PROG_FD = f("prog_fd", 0, 4);
     static final AttrField TARGET_FD = f("target_fd", 4, 4);
     static final AttrField ATTACH_TYPE = f("attach_type", 8, 4);

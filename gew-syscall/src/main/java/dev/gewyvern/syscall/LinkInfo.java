@@ -3,6 +3,10 @@ package dev.gewyvern.syscall;
 import static dev.gewyvern.syscall.AttrLayout.f;
 
 import java.util.List;
+import java.util.Optional;
+
+import dev.gewyvern.elf.uapi.AttachType;
+import dev.gewyvern.elf.uapi.LinkType;
 
 /**
  * {@code struct bpf_link_info}: a link's type, id and program, and where it is attached as far as its
@@ -36,31 +40,32 @@ public record LinkInfo(int type, int id, int progId, byte[] union) {
         return new LinkInfo(r.u32(TYPE), r.u32(ID), r.u32(PROG_ID), bytes);
     }
 
+    /** The link's type, or empty for one newer than {@link LinkType} knows. */
+    public Optional<LinkType> linkType() {
+        return LinkType.of(Integer.toUnsignedLong(type));
+    }
+
     /**
-     * Where the link is attached, from the fields its type fills ({@code typeName} is the lower-case
-     * {@code enum bpf_link_type} name without its prefix, e.g. "cgroup", "xdp"); "" for types we do not read.
+     * Where the link is attached, from the fields its type fills, attach types by name
+     * ({@code cgroup id 1234, attach type cgroup_inet4_connect}); "" for types whose fields we do not read.
      */
-    public String target(String typeName) {
+    public String target() {
         InfoReader r = new InfoReader(union);
-        switch (typeName) {
-            case "cgroup":
-                return "cgroup id " + r.u64(CGROUP_ID) + ", attach type " + r.u32(CGROUP_ATTACH_TYPE);
-            case "netns":
-                return "netns inode " + Integer.toUnsignedString(r.u32(NETNS_INO)) + ", attach type "
-                        + r.u32(NETNS_ATTACH_TYPE);
-            case "xdp":
-            case "tcx":
-            case "netkit":
-                return "ifindex " + r.u32(XDP_IFINDEX);
-            case "tracing":
-                return "attach type " + r.u32(TRACING_ATTACH_TYPE) + ", BTF id " + r.u32(TRACING_TARGET_BTF_ID);
-            case "netfilter":
-                return "pf " + r.u32(NF_PF) + ", hook " + r.u32(NF_HOOKNUM) + ", priority " + r.u32(NF_PRIORITY);
-            case "struct_ops":
-                return "struct_ops map id " + r.u32(STRUCT_OPS_MAP_ID);
-            default:
-                return "";
-        }
+        return switch (linkType().orElse(LinkType.UNSPEC)) {
+            case CGROUP -> "cgroup id " + r.u64(CGROUP_ID) + ", attach type " + attachType(r.u32(CGROUP_ATTACH_TYPE));
+            case NETNS -> "netns inode " + Integer.toUnsignedString(r.u32(NETNS_INO)) + ", attach type "
+                    + attachType(r.u32(NETNS_ATTACH_TYPE));
+            case XDP, TCX, NETKIT -> "ifindex " + r.u32(XDP_IFINDEX);
+            case TRACING -> "attach type " + attachType(r.u32(TRACING_ATTACH_TYPE)) + ", BTF id "
+                    + r.u32(TRACING_TARGET_BTF_ID);
+            case NETFILTER -> "pf " + r.u32(NF_PF) + ", hook " + r.u32(NF_HOOKNUM) + ", priority " + r.u32(NF_PRIORITY);
+            case STRUCT_OPS -> "struct_ops map id " + r.u32(STRUCT_OPS_MAP_ID);
+            default -> "";
+        };
+    }
+
+    private static String attachType(int value) {
+        return KernelTypes.text(AttachType.class, Integer.toUnsignedLong(value));
     }
 
     @Override

@@ -3,21 +3,14 @@ package dev.gewyvern.syscall;
 import java.nio.file.Path;
 import java.util.List;
 
+import dev.gewyvern.elf.uapi.AttachType;
+
 /**
  * bpf_links for each attach kind: the link fd holds the attachment, closing it (with no pin left) detaches.
  * Attach types are named as {@code enum bpf_attach_type} names them and numbered from the kernel's own BTF.
  */
 public final class Links {
     private Links() {
-    }
-
-    static int attachType(String name) {
-        int t = KernelTypes.running().attachType(name);
-        if (t < 0) {
-            throw new BpfException("attach type " + name, Errno.EINVAL,
-                    "this kernel's enum bpf_attach_type has no " + name + " (too old for it)", null);
-        }
-        return t;
     }
 
     private static Fd link(Kernel.Result r, String call, String target) {
@@ -51,8 +44,8 @@ public final class Links {
      * fentry, fexit, fmod_ret and lsm: a tracing link (BPF_LINK_CREATE with the program's own
      * {@code attachType}, e.g. BPF_TRACE_FENTRY); the target was fixed when the program was loaded.
      */
-    public static Fd btfLink(Fd prog, String attachType, String target) {
-        return link(Kernel.get().bpf(new TracingLinkAttr(prog.value(), 0, attachType(attachType), 0, 0)),
+    public static Fd btfLink(Fd prog, AttachType attachType, String target) {
+        return link(Kernel.get().bpf(new TracingLinkAttr(prog.value(), 0, attachType.value(), 0, 0)),
                 "BPF_LINK_CREATE", target);
     }
 
@@ -73,29 +66,27 @@ public final class Links {
         KprobeEventAttr event = KprobeEventAttr.of(function, offset, retprobe);
         String target = (retprobe ? "kretprobe " : "kprobe ") + function + (offset == 0 ? "" : "+" + offset);
         try (Fd ev = Kernel.get().kprobeOpen(event, -1, 0)) {
-            return link(Kernel.get().bpf(new LinkCreateAttr(prog.value(), ev.value(), attachType("BPF_PERF_EVENT"), 0,
-                    0)), "BPF_LINK_CREATE", target);
+            return perfEventLink(prog, ev, 0, target);
         }
     }
 
     /**
-     * kprobe.multi: one link with kprobes (or, {@code retprobe}, kretprobes) on every kernel function of
-     * {@code functions}, each with its cookie of {@code cookies} (none, or one per function). The program
-     * must have been loaded with expected attach type BPF_TRACE_KPROBE_MULTI.
+     * kprobe.multi: one link with kprobes on every kernel function of {@code functions}, each with its cookie
+     * of {@code cookies} (none, or one per function), firing as {@code mode} says (kprobe.multi,
+     * kretprobe.multi, or kprobe.session). The program must have been loaded with expected attach type
+     * BPF_TRACE_KPROBE_MULTI (BPF_TRACE_KPROBE_SESSION for a session).
      */
-    public static Fd kprobeMulti(Fd prog, List<String> functions, long[] cookies, boolean retprobe) {
-        return kprobeMulti(prog, functions, cookies, retprobe, false);
-    }
-
-    /** As {@link #kprobeMulti(Fd, List, long[], boolean)}; {@code session}: a kprobe.session link (BPF_TRACE_KPROBE_SESSION). */
-    public static Fd kprobeMulti(Fd prog, List<String> functions, long[] cookies, boolean retprobe, boolean session) {
+    public static Fd kprobeMulti(Fd prog, List<String> functions, long[] cookies, ProbeMode mode) {
+        boolean retprobe = mode == ProbeMode.RETURN;
+        boolean session = mode == ProbeMode.SESSION;
         int flags = retprobe ? KernelTypes.running().constant("BPF_F_KPROBE_MULTI_RETURN") : 0;
         if (flags < 0) {
             throw new BpfException("kretprobe.multi", Errno.EINVAL,
                     "this kernel's BTF has no BPF_F_KPROBE_MULTI_RETURN (too old for kretprobe.multi)", null);
         }
         return link(Kernel.get().bpf(new KprobeMultiLinkAttr(prog.value(),
-                attachType(session ? "BPF_TRACE_KPROBE_SESSION" : "BPF_TRACE_KPROBE_MULTI"), flags, functions, cookies)),
+                (session ? AttachType.TRACE_KPROBE_SESSION : AttachType.TRACE_KPROBE_MULTI).value(), flags, functions,
+                cookies)),
                 "BPF_LINK_CREATE", (session ? "kprobe.session " : retprobe ? "kretprobe.multi " : "kprobe.multi ")
                 + String.join(",", functions));
     }
@@ -105,16 +96,21 @@ public final class Links {
      * through a link; closing the link (with no pin left) unregisters it.
      */
     public static Fd structOps(Fd map, String name) {
-        return link(Kernel.get().bpf(new StructOpsLinkAttr(map.value(), attachType("BPF_STRUCT_OPS"))),
+        return link(Kernel.get().bpf(new StructOpsLinkAttr(map.value(), AttachType.STRUCT_OPS.value())),
                 "BPF_LINK_CREATE", "struct_ops map " + name);
     }
 
     /** perf_event: a perf event opened for {@code pid} on {@code cpu}; the link keeps the event. */
     public static Fd perfEvent(Fd prog, PerfEventAttr event, int pid, int cpu, long cookie) {
         try (Fd ev = Kernel.get().perfEventOpen(event, pid, cpu)) {
-            return link(Kernel.get().bpf(new LinkCreateAttr(prog.value(), ev.value(), attachType("BPF_PERF_EVENT"), 0,
-                    cookie)), "BPF_LINK_CREATE", "perf event type " + event.type() + " config " + event.config());
+            return perfEventLink(prog, ev, cookie, "perf event type " + event.type() + " config " + event.config());
         }
+    }
+
+    /** Links {@code prog} to the perf event {@code event} (BPF_PERF_EVENT); the link holds the event. */
+    static Fd perfEventLink(Fd prog, Fd event, long cookie, String target) {
+        return link(Kernel.get().bpf(new LinkCreateAttr(prog.value(), event.value(), AttachType.PERF_EVENT.value(), 0,
+                cookie)), "BPF_LINK_CREATE", target);
     }
 
     /**
@@ -125,35 +121,23 @@ public final class Links {
         long offset = fileOffset(readElf(binary), binary, symbol, "uprobe ");
         String target = (retprobe ? "uretprobe " : "uprobe ") + binary + ":" + symbol;
         try (Fd ev = Kernel.get().uprobeOpen(binary.toAbsolutePath().toString(), offset, retprobe, -1)) {
-            return link(Kernel.get().bpf(new LinkCreateAttr(prog.value(), ev.value(), attachType("BPF_PERF_EVENT"), 0,
-                    0)), "BPF_LINK_CREATE", target);
+            return perfEventLink(prog, ev, 0, target);
         }
     }
 
     /**
-     * uprobe.multi: one link with uprobes (or, {@code retprobe}, uretprobes) on several functions of one
-     * ELF binary, in every process. The program must have been loaded with expected attach type
-     * BPF_TRACE_UPROBE_MULTI.
+     * uprobe.multi: one link with uprobes on the functions of one ELF binary that {@code targets} names (with
+     * their cookies, in every process or one), firing as {@code mode} says (uprobe.multi, uretprobe.multi, or
+     * uprobe.session, whose program runs at entry and, when it returned 0, at return). The program must have
+     * been loaded with expected attach type BPF_TRACE_UPROBE_MULTI (BPF_TRACE_UPROBE_SESSION for a session).
      */
-    public static Fd uprobeMulti(Fd prog, Path binary, List<String> symbols, boolean retprobe) {
-        return uprobeMulti(prog, binary, symbols, new long[0], 0, retprobe);
-    }
-
-    /**
-     * uprobe.multi with a cookie per symbol (none, or one each, in order: what bpf_get_attach_cookie()
-     * returns there) and, when {@code pid} is not 0, in that process only.
-     */
-    public static Fd uprobeMulti(Fd prog, Path binary, List<String> symbols, long[] cookies, int pid,
-                                 boolean retprobe) {
-        return uprobeMulti(prog, binary, symbols, cookies, pid, retprobe, false);
-    }
-
-    /**
-     * As {@link #uprobeMulti(Fd, Path, List, long[], int, boolean)}; {@code session}: a uprobe.session
-     * link (BPF_TRACE_UPROBE_SESSION), whose program runs at entry and, when it returned 0, at return.
-     */
-    public static Fd uprobeMulti(Fd prog, Path binary, List<String> symbols, long[] cookies, int pid,
-                                 boolean retprobe, boolean session) {
+    public static Fd uprobeMulti(Fd prog, UprobeTargets targets, ProbeMode mode) {
+        Path binary = targets.binary();
+        List<String> symbols = targets.symbols();
+        long[] cookies = targets.cookies();
+        int pid = targets.pid();
+        boolean retprobe = mode == ProbeMode.RETURN;
+        boolean session = mode == ProbeMode.SESSION;
         byte[] elf = readElf(binary);
         long[] offsets = new long[symbols.size()];
         for (int i = 0; i < offsets.length; i++) {
@@ -165,7 +149,7 @@ public final class Links {
                     "this kernel's BTF has no BPF_F_UPROBE_MULTI_RETURN (too old for uretprobe.multi)", null);
         }
         return link(Kernel.get().bpf(new UprobeMultiLinkAttr(prog.value(),
-                attachType(session ? "BPF_TRACE_UPROBE_SESSION" : "BPF_TRACE_UPROBE_MULTI"),
+                (session ? AttachType.TRACE_UPROBE_SESSION : AttachType.TRACE_UPROBE_MULTI).value(),
                 binary.toAbsolutePath().toString(), offsets, cookies, flags, pid)), "BPF_LINK_CREATE",
                 (session ? "uprobe.session " : retprobe ? "uretprobe.multi " : "uprobe.multi ") + binary + ":" + String.join(",", symbols)
                         + (pid == 0 ? "" : " of pid " + pid));
@@ -191,33 +175,33 @@ public final class Links {
     }
 
     /** cgroup_*: the cgroup v2 folder {@code cgroup}, at {@code attachType} (e.g. BPF_CGROUP_INET4_CONNECT). */
-    public static Fd cgroup(Fd prog, Path cgroup, String attachType) {
+    public static Fd cgroup(Fd prog, Path cgroup, AttachType attachType) {
         try (Fd dir = Kernel.get().open(cgroup.toString(), "cgroup")) {
-            return link(Kernel.get().bpf(new LinkCreateAttr(prog.value(), dir.value(), attachType(attachType), 0, 0)),
-                    "BPF_LINK_CREATE", attachType + " of cgroup " + cgroup);
+            return link(Kernel.get().bpf(new LinkCreateAttr(prog.value(), dir.value(), attachType.value(), 0, 0)),
+                    "BPF_LINK_CREATE", attachType.constant() + " of cgroup " + cgroup);
         }
     }
 
     /** xdp and tcx: the interface {@code ifindex} of the calling thread's network namespace. */
-    public static Fd netdev(Fd prog, int ifindex, String attachType) {
-        return link(Kernel.get().bpf(new LinkCreateAttr(prog.value(), ifindex, attachType(attachType), 0, 0)),
-                "BPF_LINK_CREATE", attachType + " of interface " + ifindex);
+    public static Fd netdev(Fd prog, int ifindex, AttachType attachType) {
+        return link(Kernel.get().bpf(new LinkCreateAttr(prog.value(), ifindex, attachType.value(), 0, 0)),
+                "BPF_LINK_CREATE", attachType.constant() + " of interface " + ifindex);
     }
 
     /**
      * netkit: the primary or peer device (BPF_NETKIT_PRIMARY, BPF_NETKIT_PEER) of the netkit pair whose primary
      * is {@code ifindex} in the calling thread's network namespace, after the programs already there.
      */
-    public static Fd netkit(Fd prog, int ifindex, String attachType) {
-        return link(Kernel.get().bpf(new NetkitLinkAttr(prog.value(), ifindex, attachType(attachType), 0, 0, 0)),
-                "BPF_LINK_CREATE", attachType + " of netkit interface " + ifindex);
+    public static Fd netkit(Fd prog, int ifindex, AttachType attachType) {
+        return link(Kernel.get().bpf(new NetkitLinkAttr(prog.value(), ifindex, attachType.value(), 0, 0, 0)),
+                "BPF_LINK_CREATE", attachType.constant() + " of netkit interface " + ifindex);
     }
 
     /** sk_lookup and flow_dissector: the network namespace file {@code netns} (/proc/PID/ns/net, /run/netns/NAME). */
-    public static Fd netns(Fd prog, Path netns, String attachType) {
+    public static Fd netns(Fd prog, Path netns, AttachType attachType) {
         try (Fd ns = Kernel.get().open(netns.toString(), "network namespace")) {
-            return link(Kernel.get().bpf(new LinkCreateAttr(prog.value(), ns.value(), attachType(attachType), 0, 0)),
-                    "BPF_LINK_CREATE", attachType + " of " + netns);
+            return link(Kernel.get().bpf(new LinkCreateAttr(prog.value(), ns.value(), attachType.value(), 0, 0)),
+                    "BPF_LINK_CREATE", attachType.constant() + " of " + netns);
         }
     }
 
@@ -226,14 +210,14 @@ public final class Links {
      * {@code priority}, in the calling thread's network namespace.
      */
     public static Fd netfilter(Fd prog, int pf, int hooknum, int priority) {
-        return link(Kernel.get().bpf(new NetfilterLinkAttr(prog.value(), attachType("BPF_NETFILTER"), pf, hooknum,
+        return link(Kernel.get().bpf(new NetfilterLinkAttr(prog.value(), AttachType.NETFILTER.value(), pf, hooknum,
                 priority, 0)), "BPF_LINK_CREATE", "netfilter hook " + hooknum + " of family " + pf + " at priority "
                 + priority);
     }
 
     /** iter: an iterator link for a program loaded against a bpf_iter_* target (no parameters). */
     public static Fd iter(Fd prog, String target) {
-        return link(Kernel.get().bpf(new LinkCreateAttr(prog.value(), 0, attachType("BPF_TRACE_ITER"), 0, 0)),
+        return link(Kernel.get().bpf(new LinkCreateAttr(prog.value(), 0, AttachType.TRACE_ITER.value(), 0, 0)),
                 "BPF_LINK_CREATE", "iterator " + target);
     }
 

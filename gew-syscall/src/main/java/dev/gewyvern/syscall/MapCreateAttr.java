@@ -4,6 +4,8 @@ import static dev.gewyvern.syscall.AttrLayout.f;
 
 import java.util.List;
 
+import dev.gewyvern.elf.uapi.MapType;
+
 /** BPF_MAP_CREATE. */
 public record MapCreateAttr(int mapType, int keySize, int valueSize, int maxEntries, int mapFlags,
                             int innerMapFd, int numaNode, String name, int btfFd, int btfKeyTypeId,
@@ -26,11 +28,57 @@ public record MapCreateAttr(int mapType, int keySize, int valueSize, int maxEntr
             MAX_ENTRIES, MAP_FLAGS, INNER_MAP_FD, NUMA_NODE, MAP_NAME, MAP_IFINDEX, BTF_FD, BTF_KEY_TYPE_ID,
             BTF_VALUE_TYPE_ID, BTF_VMLINUX_VALUE_TYPE_ID, MAP_EXTRA));
 
-    /** A map whose value is not a kernel struct_ops type (btf_vmlinux_value_type_id 0). */
-    public MapCreateAttr(int mapType, int keySize, int valueSize, int maxEntries, int mapFlags, int innerMapFd,
-                         int numaNode, String name, int btfFd, int btfKeyTypeId, int btfValueTypeId, long mapExtra) {
-        this(mapType, keySize, valueSize, maxEntries, mapFlags, innerMapFd, numaNode, name, btfFd, btfKeyTypeId,
-                btfValueTypeId, mapExtra, 0);
+    /**
+     * A map of {@code mapType} (the object's own number: a type newer than {@link MapType} passes through)
+     * with no flags, name, BTF or inner map; the {@code with...} methods add them.
+     */
+    public static MapCreateAttr of(int mapType, int keySize, int valueSize, int maxEntries) {
+        return new MapCreateAttr(mapType, keySize, valueSize, maxEntries, 0, 0, 0, null, 0, 0, 0, 0, 0);
+    }
+
+    public static MapCreateAttr of(MapType type, int keySize, int valueSize, int maxEntries) {
+        return of(type.value(), keySize, valueSize, maxEntries);
+    }
+
+    /** BPF_F_* map_flags. */
+    public MapCreateAttr withFlags(int flags) {
+        return new MapCreateAttr(mapType, keySize, valueSize, maxEntries, flags, innerMapFd, numaNode, name, btfFd,
+                btfKeyTypeId, btfValueTypeId, mapExtra, btfVmlinuxValueTypeId);
+    }
+
+    /** The name the kernel shows (at most 15 characters are sent). */
+    public MapCreateAttr withName(String mapName) {
+        return new MapCreateAttr(mapType, keySize, valueSize, maxEntries, mapFlags, innerMapFd, numaNode, mapName,
+                btfFd, btfKeyTypeId, btfValueTypeId, mapExtra, btfVmlinuxValueTypeId);
+    }
+
+    /** For maps of maps: a map like the ones it will hold. */
+    public MapCreateAttr withInnerMap(int fd) {
+        return new MapCreateAttr(mapType, keySize, valueSize, maxEntries, mapFlags, fd, numaNode, name, btfFd,
+                btfKeyTypeId, btfValueTypeId, mapExtra, btfVmlinuxValueTypeId);
+    }
+
+    public MapCreateAttr withNumaNode(int node) {
+        return new MapCreateAttr(mapType, keySize, valueSize, maxEntries, mapFlags, innerMapFd, node, name, btfFd,
+                btfKeyTypeId, btfValueTypeId, mapExtra, btfVmlinuxValueTypeId);
+    }
+
+    /** The key and value types, by their ids in the loaded BTF object {@code fd}. */
+    public MapCreateAttr withBtf(int fd, int keyTypeId, int valueTypeId) {
+        return new MapCreateAttr(mapType, keySize, valueSize, maxEntries, mapFlags, innerMapFd, numaNode, name, fd,
+                keyTypeId, valueTypeId, mapExtra, btfVmlinuxValueTypeId);
+    }
+
+    /** For struct_ops maps: the kernel's bpf_struct_ops_* value type, by its id in vmlinux BTF. */
+    public MapCreateAttr withVmlinuxValueType(int typeId) {
+        return new MapCreateAttr(mapType, keySize, valueSize, maxEntries, mapFlags, innerMapFd, numaNode, name, btfFd,
+                btfKeyTypeId, btfValueTypeId, mapExtra, typeId);
+    }
+
+    /** map_extra (a bloom filter's hash count, an arena's address). */
+    public MapCreateAttr withExtra(long extra) {
+        return new MapCreateAttr(mapType, keySize, valueSize, maxEntries, mapFlags, innerMapFd, numaNode, name, btfFd,
+                btfKeyTypeId, btfValueTypeId, extra, btfVmlinuxValueTypeId);
     }
 
     public BpfCommand command() {

@@ -1,5 +1,7 @@
 package dev.gewyvern.syscall;
 
+import dev.gewyvern.elf.uapi.ProgType;
+
 /**
  * RLIMIT_MEMLOCK, raised only where it matters, as libbpf does: kernels before 5.11 charge BPF maps and
  * programs to it, newer ones to the memory cgroup. One throwaway probe decides (a socket filter calling
@@ -8,9 +10,6 @@ package dev.gewyvern.syscall;
 public final class MemlockLimit {
     /** BPF_FUNC_ktime_get_coarse_ns of enum bpf_func_id (uapi, never renumbered; a test holds it to the BTF). */
     static final int KTIME_GET_COARSE_NS = 160;
-    /** BPF_PROG_TYPE_SOCKET_FILTER. */
-    static final int SOCKET_FILTER = 1;
-
     /** RLIM_INFINITY. */
     static final long UNLIMITED = -1L;
 
@@ -42,7 +41,7 @@ public final class MemlockLimit {
             return "not decided in a dry run";
         }
         // no kernel BTF is parsed here: this runs before the first map of every session
-        boolean memcg = ProbeProgram.load(SOCKET_FILTER, 0, ProbeProgram.Insns.callHelper(KTIME_GET_COARSE_NS), 0, 0,
+        boolean memcg = ProbeProgram.load(ProgType.SOCKET_FILTER.value(), 0, ProbeProgram.Insns.callHelper(KTIME_GET_COARSE_NS), 0, 0,
                 0).loaded();
         long[] limit = Kernel.get().memlockLimit();
         Long raise = decide(memcg, limit[0]);

@@ -18,8 +18,9 @@ record ProbeProgram(int fd, int errno, String log) {
     static ProbeProgram load(int progType, int expectedAttachType, byte[] insns, int kernVersion, int progFlags,
                              int attachBtfId) {
         NativeArg.Out log = new NativeArg.Out(LOG_SIZE);
-        ProgLoadAttr attr = new ProgLoadAttr(progType, expectedAttachType, new NativeArg.In(insns), "GPL", "gew_probe",
-                kernVersion, progFlags, 1, log, 0, null, null, attachBtfId, 0);
+        ProgLoadAttr attr = ProgLoadAttr.of(progType, new NativeArg.In(insns), "GPL", "gew_probe")
+                .withExpectedAttachType(expectedAttachType).withVersionAndFlags(kernVersion, progFlags)
+                .withAttachBtf(attachBtfId, 0).withLog(1, log);
         Kernel.Result r = Kernel.get().bpf(attr);
         String text = VerifierLog.text(r.output(log));
         if (r.value() >= 0) {

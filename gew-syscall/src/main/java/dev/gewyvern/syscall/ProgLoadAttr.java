@@ -4,6 +4,9 @@ import static dev.gewyvern.syscall.AttrLayout.f;
 
 import java.util.List;
 
+import dev.gewyvern.elf.uapi.AttachType;
+import dev.gewyvern.elf.uapi.ProgType;
+
 /**
  * BPF_PROG_LOAD. {@code funcInfo} and {@code lineInfo} are the kernel's bpf_func_info (8 bytes) and
  * bpf_line_info (16 bytes) records, already in instruction indexes; null when there are none.
@@ -58,6 +61,49 @@ public record ProgLoadAttr(int progType, int expectedAttachType, NativeArg.In in
     /** Where the kernel writes the full log length it wanted (6.4+), read back after the call. */
     public static int logTrueSizeOffset() {
         return LOG_TRUE_SIZE.offset();
+    }
+
+    /**
+     * A program of {@code progType} (a number, so that a probe can load a type newer than {@link ProgType})
+     * with no expected attach type, flags, BTF or log; the {@code with...} methods add them.
+     */
+    public static ProgLoadAttr of(int progType, NativeArg.In insns, String license, String name) {
+        return new ProgLoadAttr(progType, 0, insns, license, name, 0, 0, 0, null, 0, null, null, 0, 0);
+    }
+
+    public static ProgLoadAttr of(ProgType type, NativeArg.In insns, String license, String name) {
+        return of(type.value(), insns, license, name);
+    }
+
+    /** expected_attach_type, as a number (0: none). */
+    public ProgLoadAttr withExpectedAttachType(int attachType) {
+        return new ProgLoadAttr(progType, attachType, insns, license, name, kernVersion, progFlags, logLevel, log,
+                progBtfFd, funcInfo, lineInfo, attachBtfId, attachBtfObjFd);
+    }
+
+    public ProgLoadAttr withExpectedAttachType(AttachType attachType) {
+        return withExpectedAttachType(attachType.value());
+    }
+
+    /** kern_version (what kprobe programs of old kernels had to state) and the BPF_F_* prog_flags. */
+    public ProgLoadAttr withVersionAndFlags(int version, int flags) {
+        return new ProgLoadAttr(progType, expectedAttachType, insns, license, name, version, flags, logLevel, log,
+                progBtfFd, funcInfo, lineInfo, attachBtfId, attachBtfObjFd);
+    }
+
+    /** The program's BTF object and its func and line info records (null when there are none). */
+    public ProgLoadAttr withBtf(int btfFd, NativeArg.In funcInfoRecords, NativeArg.In lineInfoRecords) {
+        return new ProgLoadAttr(progType, expectedAttachType, insns, license, name, kernVersion, progFlags, logLevel,
+                log, btfFd, funcInfoRecords, lineInfoRecords, attachBtfId, attachBtfObjFd);
+    }
+
+    /**
+     * What a BTF-attached program is loaded against: the type id in vmlinux (or in the BTF of the program
+     * {@code objFd}, for freplace), 0 for none.
+     */
+    public ProgLoadAttr withAttachBtf(int btfId, int objFd) {
+        return new ProgLoadAttr(progType, expectedAttachType, insns, license, name, kernVersion, progFlags, logLevel,
+                log, progBtfFd, funcInfo, lineInfo, btfId, objFd);
     }
 
     public ProgLoadAttr withLog(int level, NativeArg.Out buffer) {

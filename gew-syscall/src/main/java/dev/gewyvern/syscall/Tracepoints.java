@@ -35,8 +35,7 @@ public final class Tracepoints {
     public static Fd attach(Fd prog, String category, String name, long cookie) {
         long id = id(category, name);
         try (Fd event = Kernel.get().perfEventOpen(PerfEventAttr.tracepoint(id), -1, 0)) {
-            return Bpf.createLink(new LinkCreateAttr(prog.value(), event.value(), LinkCreateAttr.BPF_PERF_EVENT, 0,
-                    cookie), "tracepoint " + category + ":" + name);
+            return Links.perfEventLink(prog, event, cookie, "tracepoint " + category + ":" + name);
         } catch (BpfException e) {
             if (e.errno() == Errno.E2BIG) {
                 throw new BpfException("BPF_LINK_CREATE on tracepoint " + category + ":" + name, Errno.E2BIG,

@@ -7,11 +7,12 @@ import java.nio.ByteOrder;
 import java.util.IdentityHashMap;
 import java.util.Map;
 
+import dev.gewyvern.elf.uapi.AttachType;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
+import net.jqwik.api.constraints.AlphaChars;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.StringLength;
-import net.jqwik.api.constraints.AlphaChars;
 
 /** Encoders put every value at its field's offset, and nothing anywhere else. */
 class AttrEncodingTest {
@@ -33,7 +34,8 @@ class AttrEncodingTest {
     void mapCreateFieldsLandAtTheirOffsets(@ForAll int type, @ForAll int keySize, @ForAll int valueSize,
                                            @ForAll int max, @ForAll int flags, @ForAll int btfFd, @ForAll long extra,
                                            @ForAll @AlphaChars @StringLength(max = 30) String name) {
-        MapCreateAttr a = new MapCreateAttr(type, keySize, valueSize, max, flags, 0, 0, name, btfFd, 3, 4, extra);
+        MapCreateAttr a = MapCreateAttr.of(type, keySize, valueSize, max).withFlags(flags).withName(name)
+                .withBtf(btfFd, 3, 4).withExtra(extra);
         ByteBuffer b = le(a.encode(new FakeSpace()));
         assertEquals(type, b.getInt(0));
         assertEquals(keySize, b.getInt(4));
@@ -72,10 +74,10 @@ class AttrEncodingTest {
 
     @Property(tries = 50)
     void linkCreateCarriesTheCookie(@ForAll int prog, @ForAll int target, @ForAll long cookie) {
-        ByteBuffer b = le(new LinkCreateAttr(prog, target, LinkCreateAttr.BPF_PERF_EVENT, 0, cookie).encode(new FakeSpace()));
+        ByteBuffer b = le(new LinkCreateAttr(prog, target, AttachType.PERF_EVENT.value(), 0, cookie).encode(new FakeSpace()));
         assertEquals(prog, b.getInt(0));
         assertEquals(target, b.getInt(4));
-        assertEquals(LinkCreateAttr.BPF_PERF_EVENT, b.getInt(8));
+        assertEquals(AttachType.PERF_EVENT.value(), b.getInt(8));
         assertEquals(cookie, b.getLong(16));
     }
 

@@ -1,6 +1,5 @@
 package dev.gewyvern.syscall;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -83,7 +82,7 @@ class BpfKernelTest {
 
     @Test
     void hashMapUpdateLookupIterate() {
-        Fd map = keep(Bpf.createMap(new MapCreateAttr(HASH, 4, 8, 16, 0, 0, 0, "gew_t_hash", 0, 0, 0, 0)));
+        Fd map = keep(Bpf.createMap(MapCreateAttr.of(HASH, 4, 8, 16).withName("gew_t_hash")));
         for (int k = 1; k <= 5; k++) {
             Bpf.update(map, u32(k), u64(k * 100L), 0);
         }
@@ -107,14 +106,14 @@ class BpfKernelTest {
     @Test
     void badMapIsRefusedWithTheCallNamed() {
         BpfException e = assertThrows(BpfException.class,
-                () -> Bpf.createMap(new MapCreateAttr(HASH, 0, 8, 16, 0, 0, 0, "gew_t_bad", 0, 0, 0, 0)));
+                () -> Bpf.createMap(MapCreateAttr.of(HASH, 0, 8, 16).withName("gew_t_bad")));
         assertEquals(Errno.EINVAL, e.errno());
         assertTrue(e.getMessage().contains("BPF_MAP_CREATE of map 'gew_t_bad'"), e.getMessage());
     }
 
     @Test
     void pinThenGetGivesTheSameMap() {
-        Fd map = keep(Bpf.createMap(new MapCreateAttr(ARRAY, 4, 8, 1, 0, 0, 0, "gew_t_pin", 0, 0, 0, 0)));
+        Fd map = keep(Bpf.createMap(MapCreateAttr.of(ARRAY, 4, 8, 1).withName("gew_t_pin")));
         Bpf.update(map, u32(0), u64(77), 0);
         String path = pins.resolve("m").toString();
         Bpf.pin(map, path);
@@ -131,7 +130,8 @@ class BpfKernelTest {
         byte[] btf = BtfWriter.write(List.of(new BtfType.Int("int", 4, BtfType.Int.SIGNED, 0, 32),
                 new BtfType.Int("unsigned long long", 8, 0, 0, 64)), ByteOrder.nativeOrder());
         Fd btfFd = keep(Bpf.loadBtf(btf, "test BTF"));
-        Fd map = keep(Bpf.createMap(new MapCreateAttr(HASH, 4, 8, 4, 0, 0, 0, "gew_t_btf", btfFd.value(), 1, 2, 0)));
+        Fd map = keep(Bpf.createMap(MapCreateAttr.of(HASH, 4, 8, 4).withName("gew_t_btf")
+                .withBtf(btfFd.value(), 1, 2)));
         MapInfo info = Bpf.mapInfo(map);
         assertEquals(1, info.btfKeyTypeId());
         assertEquals(2, info.btfValueTypeId());
@@ -152,8 +152,7 @@ class BpfKernelTest {
     @Test
     void programLoadsAndARefusalCarriesTheVerifierLog() {
         byte[] ok = new Asm().movImm(0, 0).exit().bytes();
-        LoadedProgram p = Bpf.loadProgram(new ProgLoadAttr(SOCKET_FILTER, 0, new NativeArg.In(ok), "GPL", "gew_t_ok",
-                0, 0, 0, null, 0, null, null, 0, 0), 1);
+        LoadedProgram p = Bpf.loadProgram(ProgLoadAttr.of(SOCKET_FILTER, new NativeArg.In(ok), "GPL", "gew_t_ok"), 1);
         keep(p.fd());
         ProgInfo info = Bpf.progInfo(p.fd());
         assertEquals(SOCKET_FILTER, info.type());
@@ -161,8 +160,7 @@ class BpfKernelTest {
         assertEquals(16, info.xlatedLen());
 
         byte[] bad = new Asm().exit().bytes(); // r0 never set
-        BpfException e = assertThrows(BpfException.class, () -> Bpf.loadProgram(new ProgLoadAttr(SOCKET_FILTER, 0,
-                new NativeArg.In(bad), "GPL", "gew_t_bad", 0, 0, 0, null, 0, null, null, 0, 0), 1));
+        BpfException e = assertThrows(BpfException.class, () -> Bpf.loadProgram(ProgLoadAttr.of(SOCKET_FILTER, new NativeArg.In(bad), "GPL", "gew_t_bad"), 1));
         assertEquals(Errno.EACCES, e.errno());
         assertNotNull(e.verifierLog());
         assertTrue(e.verifierLog().contains("R0 !read_ok"), e.verifierLog());
@@ -170,7 +168,7 @@ class BpfKernelTest {
 
     @Test
     void tracepointLinkCountsExecsUntilClosed() throws Exception {
-        Fd counter = keep(Bpf.createMap(new MapCreateAttr(ARRAY, 4, 8, 1, 0, 0, 0, "gew_t_count", 0, 0, 0, 0)));
+        Fd counter = keep(Bpf.createMap(MapCreateAttr.of(ARRAY, 4, 8, 1).withName("gew_t_count")));
         byte[] prog = new Asm()
                 .stW(10, -4, 0)                  // *(u32 *)(r10 - 4) = 0
                 .movReg(2, 10).addImm(2, -4)     // r2 = &key
@@ -181,8 +179,7 @@ class BpfKernelTest {
                 .atomicAdd64(0, 1, 0)            // lock *(u64 *)r0 += 1
                 .movImm(0, 0).exit()             // out: return 0
                 .bytes();
-        LoadedProgram p = Bpf.loadProgram(new ProgLoadAttr(TRACEPOINT, 0, new NativeArg.In(prog), "GPL", "gew_t_tp",
-                0, 0, 0, null, 0, null, null, 0, 0), 1);
+        LoadedProgram p = Bpf.loadProgram(ProgLoadAttr.of(TRACEPOINT, new NativeArg.In(prog), "GPL", "gew_t_tp"), 1);
         keep(p.fd());
         Fd link = Tracepoints.attach(p.fd(), "syscalls", "sys_enter_execve", 0);
         LinkInfo li = Bpf.linkInfo(link);
@@ -202,8 +199,7 @@ class BpfKernelTest {
     @Test
     void unknownTracepointIsAClearError() {
         byte[] ok = new Asm().movImm(0, 0).exit().bytes();
-        LoadedProgram p = Bpf.loadProgram(new ProgLoadAttr(TRACEPOINT, 0, new NativeArg.In(ok), "GPL", "gew_t_tp2",
-                0, 0, 0, null, 0, null, null, 0, 0), 1);
+        LoadedProgram p = Bpf.loadProgram(ProgLoadAttr.of(TRACEPOINT, new NativeArg.In(ok), "GPL", "gew_t_tp2"), 1);
         keep(p.fd());
         BpfException e = assertThrows(BpfException.class,
                 () -> Tracepoints.attach(p.fd(), "syscalls", "sys_enter_no_such_call", 0));

@@ -61,8 +61,7 @@ final class EventPrograms {
     }
 
     static Fd load(byte[] insns, String name) {
-        return Bpf.loadProgram(new ProgLoadAttr(RAW_TRACEPOINT, 0, new NativeArg.In(insns), "GPL", name, 0, 0, 0, null,
-                0, null, null, 0, 0), 1).fd();
+        return Bpf.loadProgram(ProgLoadAttr.of(RAW_TRACEPOINT, new NativeArg.In(insns), "GPL", name), 1).fd();
     }
 
     /** Runs {@code prog} once on {@code cpu} with the context {seq, discard ? 1 : 0}; returns its return value. */

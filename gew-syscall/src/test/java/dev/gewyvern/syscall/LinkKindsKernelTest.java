@@ -15,6 +15,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.gewyvern.elf.uapi.AttachType;
+import dev.gewyvern.elf.uapi.MapType;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -34,7 +36,7 @@ class LinkKindsKernelTest {
     @BeforeEach
     void setUp() {
         KernelTestSupport.requireBpf();
-        counter = keep(Bpf.createMap(new MapCreateAttr(2, 4, 8, 1, 0, 0, 0, "gew_t_links", 0, 0, 0, 0)));
+        counter = keep(Bpf.createMap(MapCreateAttr.of(MapType.ARRAY, 4, 8, 1).withName("gew_t_links")));
     }
 
     @AfterEach
@@ -93,10 +95,10 @@ class LinkKindsKernelTest {
                 .atomicAdd64(0, 1, 0)
                 .movImm(0, ret).exit()
                 .bytes();
-        int expected = expectedAttach == null ? 0 : Links.attachType(expectedAttach);
-        return keep(Bpf.loadProgram(new ProgLoadAttr(progType(progType), expected, new NativeArg.In(insns), "GPL",
-                "gew_t_" + progType.substring(0, Math.min(9, progType.length())), 0, 0, 0, null, 0, null, null,
-                attachBtfId, 0), 1).fd());
+        int expected = expectedAttach == null ? 0 : AttachType.named(expectedAttach).orElseThrow().value();
+        return keep(Bpf.loadProgram(ProgLoadAttr.of(progType(progType), new NativeArg.In(insns), "GPL",
+                "gew_t_" + progType.substring(0, Math.min(9, progType.length()))).withExpectedAttachType(expected)
+                .withAttachBtf(attachBtfId, 0), 1).fd());
     }
 
     private long count() {
@@ -206,7 +208,7 @@ class LinkKindsKernelTest {
         Files.createDirectory(cg);
         try (ServerSocket server = new ServerSocket(0, 10, InetAddress.getLoopbackAddress())) {
             Attach attach = () -> Links.cgroup(counting("cgroup_sock_addr", "BPF_CGROUP_INET4_CONNECT", 0, 1), cg,
-                    "BPF_CGROUP_INET4_CONNECT");
+                    AttachType.CGROUP_INET4_CONNECT);
             if (!supported("cgroup_sock_addr", attach)) {
                 return;
             }
@@ -231,7 +233,7 @@ class LinkKindsKernelTest {
         Files.createDirectory(cg);
         try (ServerSocket server = new ServerSocket(0, 10, InetAddress.getLoopbackAddress())) {
             Attach attach = () -> Links.cgroup(counting("cgroup_skb", "BPF_CGROUP_INET_EGRESS", 0, 1), cg,
-                    "BPF_CGROUP_INET_EGRESS");
+                    AttachType.CGROUP_INET_EGRESS);
             if (!supported("cgroup_skb", attach)) {
                 return;
             }
@@ -251,7 +253,7 @@ class LinkKindsKernelTest {
         try (VethPair net = new VethPair()) {
             int ifindex = net.ifindex(net.b, net.bDev);
             Attach attach = () -> Kernel.get().inNetns(net.netns(net.b).toString(),
-                    () -> Links.netdev(counting("xdp", "BPF_XDP", 0, 2), ifindex, "BPF_XDP")); // XDP_PASS
+                    () -> Links.netdev(counting("xdp", "BPF_XDP", 0, 2), ifindex, AttachType.XDP)); // XDP_PASS
             if (!supported("xdp", attach)) {
                 return;
             }
@@ -267,7 +269,7 @@ class LinkKindsKernelTest {
         try (VethPair net = new VethPair()) {
             int ifindex = net.ifindex(net.b, net.bDev);
             Attach attach = () -> Kernel.get().inNetns(net.netns(net.b).toString(),
-                    () -> Links.netdev(counting("sched_cls", null, 0, -1), ifindex, "BPF_TCX_INGRESS")); // TCX_NEXT
+                    () -> Links.netdev(counting("sched_cls", null, 0, -1), ifindex, AttachType.TCX_INGRESS)); // TCX_NEXT
             if (!supported("tcx", attach)) {
                 return;
             }
@@ -282,7 +284,7 @@ class LinkKindsKernelTest {
     void skLookupInANamespace() throws Exception {
         try (VethPair net = new VethPair()) {
             Attach attach = () -> Links.netns(counting("sk_lookup", "BPF_SK_LOOKUP", 0, 1), net.netns(net.b),
-                    "BPF_SK_LOOKUP"); // SK_PASS
+                    AttachType.SK_LOOKUP); // SK_PASS
             if (!supported("sk_lookup", attach)) {
                 return;
             }
@@ -298,7 +300,7 @@ class LinkKindsKernelTest {
     void flowDissectorInANamespace() throws Exception {
         try (VethPair net = new VethPair()) {
             Attach attach = () -> Links.netns(counting("flow_dissector", "BPF_FLOW_DISSECTOR", 0, 0), net.netns(net.b),
-                    "BPF_FLOW_DISSECTOR"); // BPF_OK
+                    AttachType.FLOW_DISSECTOR); // BPF_OK
             if (!supported("flow_dissector", attach)) {
                 return;
             }
@@ -385,8 +387,8 @@ class LinkKindsKernelTest {
     @Test
     void uprobeMultiOnTwoSymbolsWithOneLink(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
         Path bin = uprobeTarget(dir);
-        Attach attach = () -> Links.uprobeMulti(counting("kprobe", "BPF_TRACE_UPROBE_MULTI", 0, 0), bin,
-                List.of("gew_uprobe_target", "gew_uprobe_other"), false);
+        Attach attach = () -> Links.uprobeMulti(counting("kprobe", "BPF_TRACE_UPROBE_MULTI", 0, 0),
+                UprobeTargets.of(bin, List.of("gew_uprobe_target", "gew_uprobe_other")), ProbeMode.ENTRY);
         if (!supported("uprobe.multi", attach)) {
             return;
         }

@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
+import dev.gewyvern.elf.uapi.AttachType;
+import dev.gewyvern.elf.uapi.ProgType;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -52,13 +54,12 @@ class NetkitKernelTest {
             assertTrue(netkit.isSupported(), netkit.toString());
             assertEquals(0, made, out.toString());
             byte[] insns = new Asm().movImm(0, -1).exit().bytes(); // NETKIT_NEXT
-            try (Fd prog = Bpf.loadProgram(new ProgLoadAttr(LinkKindsKernelTest.progType("sched_cls"),
-                    Links.attachType("BPF_NETKIT_PRIMARY"), new NativeArg.In(insns), "GPL", "gew_t_netkit", 0, 0, 0,
-                    null, 0, null, null, 0, 0), 1).fd()) {
+            try (Fd prog = Bpf.loadProgram(ProgLoadAttr.of(ProgType.SCHED_CLS, new NativeArg.In(insns), "GPL",
+                    "gew_t_netkit").withExpectedAttachType(AttachType.NETKIT_PRIMARY), 1).fd()) {
                 Path nsFile = Path.of("/run/netns", ns);
                 int id;
                 try (Fd link = Kernel.get().inNetns(nsFile.toString(),
-                        () -> Links.netkit(prog, Kernel.get().ifindex("gwk0"), "BPF_NETKIT_PRIMARY"))) {
+                        () -> Links.netkit(prog, Kernel.get().ifindex("gwk0"), AttachType.NETKIT_PRIMARY))) {
                     LinkInfo info = Bpf.linkInfo(link);
                     assertEquals("netkit", KernelTypes.nameOf("bpf_link_type", "BPF_LINK_TYPE_", info.type()));
                     id = info.id();

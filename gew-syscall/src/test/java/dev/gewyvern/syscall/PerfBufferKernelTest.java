@@ -40,8 +40,7 @@ class PerfBufferKernelTest {
     }
 
     private Fd perfArray() {
-        return keep(Bpf.createMap(new MapCreateAttr(PERF_EVENT_ARRAY, 4, 4, Cpus.possible(), 0, 0, 0, "gew_t_perf", 0,
-                0, 0, 0)));
+        return keep(Bpf.createMap(MapCreateAttr.of(PERF_EVENT_ARRAY, 4, 4, Cpus.possible()).withName("gew_t_perf")));
     }
 
     private static List<Long> range(long from, long to) {

@@ -38,8 +38,7 @@ class ProgTestRunKernelTest {
     }
 
     private Fd load(int type, byte[] insns, String name) {
-        Fd fd = Bpf.loadProgram(new ProgLoadAttr(type, 0, new NativeArg.In(insns), "GPL", name, 0, 0, 0, null, 0, null,
-                null, 0, 0), 1).fd();
+        Fd fd = Bpf.loadProgram(ProgLoadAttr.of(type, new NativeArg.In(insns), "GPL", name), 1).fd();
         fds.add(fd);
         return fd;
     }
@@ -86,7 +85,7 @@ class ProgTestRunKernelTest {
         Fd prog = load(SOCKET_FILTER, plain, "gew_t_xl");
         assertArrayEquals(plain, Bpf.xlatedInsns(prog), "nothing for the verifier to rewrite");
 
-        Fd map = Bpf.createMap(new MapCreateAttr(ARRAY, 4, 8, 1, 0, 0, 0, "gew_t_xlmap", 0, 0, 0, 0));
+        Fd map = Bpf.createMap(MapCreateAttr.of(ARRAY, 4, 8, 1).withName("gew_t_xlmap"));
         fds.add(map);
         byte[] withMap = new Asm().ldMapFd(1, map.value()).movImm(0, 0).exit().bytes();
         Fd p2 = load(SOCKET_FILTER, withMap, "gew_t_xlm");

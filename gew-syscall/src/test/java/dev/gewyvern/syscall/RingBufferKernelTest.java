@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import dev.gewyvern.elf.uapi.MapType;
 import dev.gewyvern.syscall.events.EventHandler;
 import dev.gewyvern.syscall.events.EventLoop;
 import dev.gewyvern.syscall.events.RingBufferReader;
@@ -39,7 +40,7 @@ class RingBufferKernelTest {
     }
 
     private Fd ring(int size) {
-        return keep(Bpf.createMap(new MapCreateAttr(RINGBUF, 0, 0, size, 0, 0, 0, "gew_t_rb", 0, 0, 0, 0)));
+        return keep(Bpf.createMap(MapCreateAttr.of(RINGBUF, 0, 0, size).withName("gew_t_rb")));
     }
 
     /** What a handler saw: each record's first slot (its seq) and length, every slot checked. */
@@ -216,7 +217,7 @@ class RingBufferKernelTest {
 
     @Test
     void aMapThatIsNotARingBufferIsRefusedByName() {
-        Fd array = keep(Bpf.createMap(new MapCreateAttr(2, 4, 8, 1, 0, 0, 0, "gew_t_notrb", 0, 0, 0, 0)));
+        Fd array = keep(Bpf.createMap(MapCreateAttr.of(MapType.ARRAY, 4, 8, 1).withName("gew_t_notrb")));
         BpfException e = assertThrows(BpfException.class, () -> RingBufferReader.open(array, "counts"));
         assertTrue(e.getMessage().contains("map 'counts'") && e.getMessage().contains("not a BPF_MAP_TYPE_RINGBUF"),
                 e.getMessage());

@@ -20,8 +20,7 @@ class VerifierLogKernelTest {
     }
 
     private static ProgLoadAttr program(byte[] insns, String name) {
-        return new ProgLoadAttr(SOCKET_FILTER, 0, new NativeArg.In(insns), "GPL", name, 0, 0, 0, null, 0, null, null,
-                0, 0);
+        return ProgLoadAttr.of(SOCKET_FILTER, new NativeArg.In(insns), "GPL", name);
     }
 
     /** r0 = 0; {@code adds} times r0 += 1; then r0 = r2 (never written: the verifier refuses it); exit. */

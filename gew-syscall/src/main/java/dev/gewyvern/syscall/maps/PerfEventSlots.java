@@ -6,6 +6,7 @@ import java.util.BitSet;
 import java.util.List;
 
 import dev.gewyvern.elf.Insn;
+import dev.gewyvern.elf.uapi.ProgType;
 import dev.gewyvern.syscall.Bpf;
 import dev.gewyvern.syscall.Errno;
 import dev.gewyvern.syscall.Fd;
@@ -21,7 +22,6 @@ import dev.gewyvern.syscall.ProgTestRunAttr;
  * written; the program is closed at once.
  */
 public final class PerfEventSlots {
-    private static final int RAW_TRACEPOINT = 17;
     private static final int PERF_EVENT_READ_VALUE = 55;
     /** struct bpf_perf_event_value: counter, enabled, running. */
     private static final int VALUE_SIZE = 24;
@@ -43,8 +43,8 @@ public final class PerfEventSlots {
                 new Insn(Insn.EXIT, 0, 0, 0, 0));
         byte[] insns = Insn.encodeAll(code, ByteOrder.nativeOrder());
         BitSet out = new BitSet();
-        try (Fd prog = Bpf.loadProgram(new ProgLoadAttr(RAW_TRACEPOINT, 0, new NativeArg.In(insns), "GPL", "gew_perf_slots",
-                0, 0, 0, null, 0, null, null, 0, 0), 1).fd()) {
+        try (Fd prog = Bpf.loadProgram(ProgLoadAttr.of(ProgType.RAW_TRACEPOINT, new NativeArg.In(insns), "GPL",
+                "gew_perf_slots"), 1).fd()) {
             byte[] ctx = new byte[8];
             for (int i = 0; i < maxEntries; i++) {
                 ByteBuffer.wrap(ctx).order(ByteOrder.nativeOrder()).putLong(0, i);

@@ -28,9 +28,9 @@ import dev.gewyvern.syscall.KernelTestSupport;
 import dev.gewyvern.syscall.MapCreateAttr;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 /** Map reads and writes for real: every map type user space fills, walked by batch and by key. */
 class MapAccessKernelTest {
@@ -49,7 +49,7 @@ class MapAccessKernelTest {
     }
 
     private MapAccess map(int type, int keySize, int valueSize, int max, int flags) {
-        Fd fd = Bpf.createMap(new MapCreateAttr(type, keySize, valueSize, max, flags, 0, 0, "gew_t_ma", 0, 0, 0, 0));
+        Fd fd = Bpf.createMap(MapCreateAttr.of(type, keySize, valueSize, max).withFlags(flags).withName("gew_t_ma"));
         open.add(fd);
         MapAccess m = MapAccess.of(fd, "counts");
         open.add(m);
