@@ -9,7 +9,7 @@ public sealed interface BpfAttr
         permits MapCreateAttr, MapElemAttr, ProgLoadAttr, ObjPinAttr, BtfLoadAttr, LinkCreateAttr, ObjInfoAttr,
         GetFdByIdAttr, MapFreezeAttr, TokenCreateAttr, RawTracepointOpenAttr,
         IterCreateAttr, NetfilterLinkAttr, UprobeMultiLinkAttr, NetkitLinkAttr, ProgTestRunAttr,
-        TracingLinkAttr, StructOpsLinkAttr, KprobeMultiLinkAttr, MapBatchAttr {
+        TracingLinkAttr, StructOpsLinkAttr, KprobeMultiLinkAttr, MapBatchAttr, BtfNextIdAttr {
 
     BpfCommand command();
 

@@ -6,7 +6,8 @@ import java.util.List;
 
 /**
  * BPF_BTF_GET_FD_BY_ID (and the other *_GET_FD_BY_ID commands): opens an object whose id we learnt from
- * an object of our own. Never used to walk global id lists.
+ * an object of our own, or (BTF only) a kernel BTF object {@link ModuleBtfIds} looks for. Never used to
+ * walk program, map or link ids.
  */
 public record GetFdByIdAttr(BpfCommand command, int id, int openFlags) implements BpfAttr {
     static final AttrField ID = f("btf_id", 0, 4);

@@ -27,7 +27,8 @@ class AttrLayoutKernelTest {
                 MapFreezeAttr.LAYOUT, PerfEventAttr.LAYOUT, MapInfo.LAYOUT, ProgInfo.LAYOUT, LinkInfo.LAYOUT,
                 BtfInfo.LAYOUT, TokenCreateAttr.LAYOUT, RawTracepointOpenAttr.LAYOUT,
                 IterCreateAttr.LAYOUT, NetfilterLinkAttr.LAYOUT, UprobeMultiLinkAttr.LAYOUT, ProgTestRunAttr.LAYOUT,
-                TracingLinkAttr.LAYOUT, StructOpsLinkAttr.LAYOUT, KprobeMultiLinkAttr.LAYOUT, MapBatchAttr.LAYOUT);
+                TracingLinkAttr.LAYOUT, StructOpsLinkAttr.LAYOUT, KprobeMultiLinkAttr.LAYOUT, MapBatchAttr.LAYOUT,
+                BtfNextIdAttr.LAYOUT);
     }
 
     /** Field name (dotted through named members) to {offset, size}, anonymous members flattened. */
