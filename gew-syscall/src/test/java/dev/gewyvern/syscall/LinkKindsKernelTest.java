@@ -308,7 +308,9 @@ class LinkKindsKernelTest {
             net.sh(net.b, "echo 1 > /sys/class/net/" + net.bDev + "/queues/rx-0/rps_cpus");
             Fd link = keep(attach.run());
             net.udpAtoB(3);
-            assertTrue(count() >= 3, "packets dissected in " + net.b + ": " + count());
+            // not every datagram is dissected again on every kernel (one that carries its socket's flow hash
+            // may skip it): at least one packet b receives goes through the program
+            assertTrue(count() >= 1, "packets dissected in " + net.b + ": " + count());
             detachAndCheckGone(link, () -> net.udpAtoB(2));
         }
     }
