@@ -24,10 +24,12 @@ class StructOpsAndTracingIT {
         Gew.Result r = Gew.run("session", "apply", "testdata/pipelines/struct_ops.txtpb", "--allow-risky",
                 "--run", "cat " + AVAILABLE);
         assertEquals(0, r.exit(), r.toString());
-        assertTrue(r.out().contains("attach   struct_ops map gew_test_ca -> registered as a tcp_congestion_ops"),
-                r.toString());
+        // through a link where the kernel has BPF_F_LINK, else by map update once pinned (one pin fewer)
+        boolean byLink = dev.gewyvern.syscall.KernelTypes.running().constant("BPF_F_LINK") >= 0;
+        assertTrue(r.out().contains((byLink ? "attach " : "commit ") + "  struct_ops map gew_test_ca -> registered as a "
+                + "tcp_congestion_ops"), r.toString());
         assertTrue(r.out().matches("(?s).*\nreno .*gew_test_ca\n.*"), "listed while the session lives: " + r);
-        assertTrue(r.out().contains("(8 pins removed)"), r.toString());
+        assertTrue(r.out().contains(byLink ? "(8 pins removed)" : "(7 pins removed)"), r.toString());
         long deadline = System.nanoTime() + 5_000_000_000L;
         while (Files.readString(AVAILABLE).contains("gew_test_ca") && System.nanoTime() < deadline) {
             Thread.sleep(20);
