@@ -50,9 +50,11 @@ final class ObjectLoader {
 
     /**
      * An object whose BTF and maps exist in the kernel: map fds by map name, global data by section
-     * name, and the resolver of its CO-RE relocations (null when it has none).
+     * name, the resolver of its CO-RE relocations (null when it has none), and the maps the kernel took
+     * only without the BTF types the object gives them.
      */
-    record Staged(String id, BpfObject object, Fd btf, Map<String, Fd> maps, CoreResolver core) {}
+    record Staged(String id, BpfObject object, Fd btf, Map<String, Fd> maps, CoreResolver core,
+                  List<String> mapsWithoutBtf) {}
 
     private ObjectLoader() {
     }
@@ -81,26 +83,27 @@ final class ObjectLoader {
             btf = sink.keep(Bpf.loadBtf(obj.kernelBtf().get(), "object '" + o.getId() + "'"));
         }
         Map<String, Fd> maps = new LinkedHashMap<>();
+        List<String> withoutBtf = new java.util.ArrayList<>();
         ObjectSettings.checkMapNames(o, obj);
         Map<String, byte[]> globals = ObjectSettings.globalData(o, obj);
         for (BpfMap declared : obj.maps()) {
-            BpfMap m = ObjectSettings.sized(o, declared);
+            BpfMap m = ObjectSettings.sized(o, declared, sink::note);
             Ids.checkObjectName("map", m.name());
-            boolean typed = btf != null && m.btfKeyTypeId() != 0 && m.btfValueTypeId() != 0;
             int innerFd = 0;
             if (m.inner() != null) {
                 // a template for the kernel to check inner maps against; closed with the session's fds, not pinned
-                BpfMap in = m.inner();
-                boolean innerTyped = btf != null && in.btfKeyTypeId() != 0 && in.btfValueTypeId() != 0;
-                innerFd = sink.keep(Bpf.createMap(MapCreateAttr.of(in.type(), in.keySize(), in.valueSize(), in.maxEntries())
-                        .withFlags(in.flags()).withNumaNode(in.numaNode()).withName("")
-                        .withBtf(innerTyped ? btf.value() : 0, innerTyped ? in.btfKeyTypeId() : 0, innerTyped ? in.btfValueTypeId() : 0)
-                        .withExtra(in.mapExtra()))).value();
+                MapCreation.Created inner = MapCreation.create(m.inner(), "", btf, 0);
+                innerFd = sink.keep(inner.fd()).value();
+                if (inner.btfDropped()) {
+                    sink.note("map " + m.name() + "'s inner map template: " + inner.why());
+                }
             }
-            Fd fd = sink.keep(Bpf.createMap(MapCreateAttr.of(m.type(), m.keySize(), m.valueSize(), m.maxEntries())
-                    .withFlags(m.flags()).withInnerMap(innerFd).withNumaNode(m.numaNode()).withName(m.name())
-                    .withBtf(typed ? btf.value() : 0, typed ? m.btfKeyTypeId() : 0, typed ? m.btfValueTypeId() : 0)
-                    .withExtra(m.mapExtra())));
+            MapCreation.Created created = MapCreation.create(m, m.name(), btf, innerFd);
+            Fd fd = sink.keep(created.fd());
+            if (created.btfDropped()) {
+                withoutBtf.add(m.name());
+                sink.note("map " + m.name() + ": " + created.why());
+            }
             maps.put(m.name(), fd);
             sink.map(m.name(), fd, Bpf.mapInfo(fd).id(), "object " + o.getId());
             ObjectSettings.fill(o, m, fd);
@@ -122,7 +125,7 @@ final class ObjectLoader {
         if (obj.kconfigSize() > 0) {
             maps.put(Extern.KCONFIG, kconfig(o.getId(), obj, btf, sink));
         }
-        return new Staged(o.getId(), obj, btf, maps, coreResolver(o, obj));
+        return new Staged(o.getId(), obj, btf, maps, coreResolver(o, obj), withoutBtf);
     }
 
     /**

@@ -54,13 +54,26 @@ final class ObjectSettings {
         }
     }
 
-    /** The map with the Pipeline's sizes applied and libbpf's defaults filled in; refuses a map left unsized. */
+    /** As {@link #sized(dev.gewyvern.proto.v1.BpfObject, BpfMap, java.util.function.Consumer)}, telling nothing. */
     static BpfMap sized(dev.gewyvern.proto.v1.BpfObject o, BpfMap m) {
+        return sized(o, m, note -> { });
+    }
+
+    /**
+     * The map with the Pipeline's sizes applied and the kernel's sizing rules per map type applied as
+     * libbpf applies them: a PERF_EVENT_ARRAY left at 0 entries gets one per possible CPU; a ring
+     * buffer's size is rounded up to a power-of-2 multiple of the page size (said through {@code note});
+     * local and cgroup storage take max_entries 0 (the kernel sizes them per owner). A map left unsized
+     * is refused, naming the flag and the Pipeline field that size it.
+     */
+    static BpfMap sized(dev.gewyvern.proto.v1.BpfObject o, BpfMap m, java.util.function.Consumer<String> note) {
         int maxEntries = m.maxEntries();
         int valueSize = m.valueSize();
         int keySize = m.keySize();
+        boolean pipelineEntries = false;
         for (MapSize s : o.getMapSizesList()) {
             if (s.getMap().equals(m.name())) {
+                pipelineEntries |= s.getMaxEntries() != 0;
                 maxEntries = s.getMaxEntries() != 0 ? s.getMaxEntries() : maxEntries;
                 valueSize = s.getValueSize() != 0 ? s.getValueSize() : valueSize;
             }
@@ -70,18 +83,106 @@ final class ObjectSettings {
             valueSize = valueSize == 0 ? 4 : valueSize;
             maxEntries = maxEntries == 0 ? possibleCpus() : maxEntries;
         }
+        if (MapType.of(m.type()).map(OWNER_SIZED::contains).orElse(false)) {
+            if (maxEntries != 0) {
+                throw SessionException.invalid(Step.STAGE, where(o, m) + " has max_entries " + Integer.toUnsignedString(maxEntries)
+                        + (pipelineEntries ? " from the pipeline" : " in the object") + "; the kernel keeps one value "
+                        + "per " + owner(m.type()) + " and takes only max_entries 0 for this map type"
+                        + (pipelineEntries ? ": leave it out of map_sizes / --map-size" : ": rebuild the object "
+                        + "without __uint(max_entries, ...)"));
+            }
+            return m.withSizes(keySize, valueSize, 0);
+        }
+        if (is(m.type(), MapType.RINGBUF, MapType.USER_RINGBUF)) {
+            int page = pageSize();
+            long rounded = ringSize(Integer.toUnsignedLong(maxEntries), page);
+            if (rounded != Integer.toUnsignedLong(maxEntries)) {
+                note.accept("map " + m.name() + ": ring buffer of " + Integer.toUnsignedString(maxEntries) + " bytes "
+                        + "rounded up to " + rounded + " (the kernel takes a power-of-2 multiple of the " + page
+                        + "-byte page), as libbpf does");
+                maxEntries = (int) rounded;
+            }
+        }
         if (maxEntries == 0 || valueSize == 0 && !valueless(m.type())) {
-            throw SessionException.invalid(Step.STAGE, "object '" + o.getId() + "': map '" + m.name() + "' has "
-                    + (maxEntries == 0 ? "max_entries" : "value_size") + " 0 in the object; give it in the pipeline: "
-                    + "objects { id: \"" + o.getId() + "\" map_sizes { map: \"" + m.name() + "\" "
-                    + (maxEntries == 0 ? "max_entries" : "value_size") + ": N } }");
+            String field = maxEntries == 0 ? "max_entries" : "value_size";
+            String flag = maxEntries == 0 ? m.name() + "=ENTRIES" : m.name() + "=ENTRIES:VALUE_SIZE";
+            throw SessionException.invalid(Step.STAGE, where(o, m) + " has " + field + " 0 in the object (it is sized at run "
+                    + "time); give it on the command line with --map-size " + flag + ", or in the pipeline: "
+                    + "objects { id: \"" + o.getId() + "\" map_sizes { map: \"" + m.name() + "\" " + field + ": N } }");
         }
         return m.withSizes(keySize, valueSize, maxEntries);
     }
 
-    /** Map types whose value size is legitimately 0 (ring buffers, bloom filters keep it; others need one). */
+    /** Map types the kernel sizes per owner (socket, inode, task, cgroup): max_entries must be 0. */
+    static final Set<MapType> OWNER_SIZED = Set.of(MapType.CGROUP_STORAGE, MapType.PERCPU_CGROUP_STORAGE,
+            MapType.SK_STORAGE, MapType.INODE_STORAGE, MapType.TASK_STORAGE, MapType.CGRP_STORAGE);
+
+    private static boolean is(int type, MapType... types) {
+        for (MapType t : types) {
+            if (t.value() == type) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String owner(int type) {
+        return is(type, MapType.SK_STORAGE) ? "socket" : is(type, MapType.INODE_STORAGE) ? "inode"
+                : is(type, MapType.TASK_STORAGE) ? "task" : "cgroup";
+    }
+
+    private static String where(dev.gewyvern.proto.v1.BpfObject o, BpfMap m) {
+        return "object '" + o.getId() + "': map '" + m.name() + "' ("
+                + dev.gewyvern.syscall.KernelTypes.nameOf("bpf_map_type", "BPF_MAP_TYPE_", m.type()) + ")";
+    }
+
+    /**
+     * libbpf's ring buffer size: 0 stays 0 (refused as unsized), a power-of-2 multiple of the page size
+     * stays, anything else becomes the smallest such multiple above it (kept when none fits in u32).
+     */
+    static long ringSize(long size, int page) {
+        if (size == 0 || size % page == 0 && Long.bitCount(size / page) == 1) {
+            return size;
+        }
+        for (long mul = 1; mul * page <= 0xffff_ffffL; mul <<= 1) {
+            if (mul * page > size) {
+                return mul * page;
+            }
+        }
+        return size;
+    }
+
+    /** Map types whose value size is legitimately 0: ring buffers and arenas. */
     private static boolean valueless(int type) {
-        return type == MapType.RINGBUF.value() || type == MapType.USER_RINGBUF.value();
+        return is(type, MapType.RINGBUF, MapType.USER_RINGBUF, MapType.ARENA);
+    }
+
+    private static volatile int pageSize;
+
+    /** The page size, from the auxiliary vector the kernel gave this process (AT_PAGESZ). */
+    static int pageSize() {
+        int p = pageSize;
+        if (p == 0) {
+            try {
+                java.nio.ByteBuffer auxv = java.nio.ByteBuffer.wrap(Files.readAllBytes(Path.of("/proc/self/auxv")))
+                        .order(java.nio.ByteOrder.nativeOrder());
+                while (auxv.remaining() >= 16 && p == 0) {
+                    long type = auxv.getLong();
+                    long value = auxv.getLong();
+                    if (type == 6) { // AT_PAGESZ
+                        p = (int) value;
+                    }
+                }
+            } catch (IOException e) {
+                throw SessionException.system(Step.STAGE, "cannot read /proc/self/auxv for the page size a ring buffer "
+                        + "is sized in: " + e.getMessage());
+            }
+            if (p <= 0) {
+                throw SessionException.system(Step.STAGE, "/proc/self/auxv has no AT_PAGESZ entry");
+            }
+            pageSize = p;
+        }
+        return p;
     }
 
     /** Checks that every map the Pipeline sizes exists in the object. */

@@ -155,7 +155,10 @@ final class Transaction {
             objects.put(o.getId(), staged);
             tell(Step.STAGE, ObjectKind.OBJECT_KIND_OBJECT, o.getId(), 0, "object " + o.getId() + ": " + obj.programs().size() + " programs, "
                     + staged.maps().size() + " maps created (" + obj.globalData().size() + " of them global data"
-                    + (obj.kconfigSize() > 0 ? ", 1 .kconfig" : "") + ")");
+                    + (obj.kconfigSize() > 0 ? ", 1 .kconfig" : "") + ")"
+                    + (staged.mapsWithoutBtf().isEmpty() ? "" : "; " + staged.mapsWithoutBtf().size()
+                    + " created without their BTF types, which the kernel refused: "
+                    + String.join(", ", staged.mapsWithoutBtf())));
         }
         reached(Step.STAGE);
     }

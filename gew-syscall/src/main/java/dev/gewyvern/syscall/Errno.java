@@ -68,7 +68,9 @@ public final class Errno {
             case EINVAL -> "invalid argument";
             case ENOSPC -> "no space (log buffer too small)";
             case ENOSYS -> "not implemented by this kernel";
-            case EOPNOTSUPP, ENOTSUPP -> "not supported by this kernel";
+            // the kernel says this of one request (a map type's BTF, a flag, an attach mode), not of itself:
+            // whether the kernel lacks a feature is for a probe to say, never for an errno
+            case EOPNOTSUPP, ENOTSUPP -> "operation not supported";
             default -> name(errno);
         };
     }
