@@ -174,14 +174,23 @@ public final class BpfObject {
         return Extern.kconfigSize(externs);
     }
 
+    /** libbpf's virtual .kconfig externs, whose values the loader computes (see {@link #kconfigValue}). */
+    public static final List<String> VIRTUAL_KCONFIG = Kconfig.VIRTUAL;
+
+    /** The virtual externs ({@link #VIRTUAL_KCONFIG}) this object reads, in the order it declares them. */
+    public List<String> virtualKconfig() {
+        return externs.stream().filter(e -> e.kind() == Extern.Kind.KCONFIG && Kconfig.VIRTUAL.contains(e.name()))
+                .map(Extern::name).toList();
+    }
+
     /**
      * The .kconfig map's value: every {@code __kconfig} extern from {@code config} (the kernel's
-     * configuration, {@code CONFIG_NAME -> y | n | m | number | "string"}) and the two values the
-     * loader computes. A strong extern the configuration lacks is an ElfException naming it.
+     * configuration, {@code CONFIG_NAME -> y | n | m | number | "string"}) and {@code virtuals} (the
+     * values of libbpf's virtual externs, at least those of {@link #virtualKconfig()}: 0 or 1 for the
+     * {@code LINUX_HAS_*} features). A strong extern the configuration lacks is an ElfException naming it.
      */
-    public byte[] kconfigValue(java.util.Map<String, String> config, int linuxKernelVersion,
-                               boolean hasSyscallWrapper) {
-        return Kconfig.value(externs, btf, order, config, linuxKernelVersion, hasSyscallWrapper);
+    public byte[] kconfigValue(java.util.Map<String, String> config, java.util.Map<String, Long> virtuals) {
+        return Kconfig.value(externs, btf, order, config, virtuals);
     }
 
     /** The .kconfig DATASEC's id in the (kernel) BTF: the .kconfig map's value type; 0 when there is none. */

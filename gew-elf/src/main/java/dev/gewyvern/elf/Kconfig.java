@@ -11,16 +11,20 @@ import java.util.Map;
 
 /**
  * The value of the .kconfig map, as libbpf fills it: each {@code __kconfig} extern at its offset,
- * from the kernel's configuration ({@code CONFIG_*}: y, n, m, numbers, "strings") and the two values
- * libbpf computes ({@code LINUX_KERNEL_VERSION}, {@code LINUX_HAS_SYSCALL_WRAPPER}). A weak extern the
- * configuration lacks stays 0; a strong one is an error that names it.
+ * from the kernel's configuration ({@code CONFIG_*}: y, n, m, numbers, "strings") and libbpf's virtual
+ * externs ({@code LINUX_*}, whose values the loader computes). A weak extern the configuration lacks,
+ * or a weak {@code LINUX_*} name libbpf does not know, stays 0; a strong one is an error that names it.
  */
 final class Kconfig {
+    /** libbpf's virtual externs, the values a loader computes rather than reads from the configuration. */
+    static final java.util.List<String> VIRTUAL = java.util.List.of("LINUX_KERNEL_VERSION", "LINUX_HAS_BPF_COOKIE",
+            "LINUX_HAS_SYSCALL_WRAPPER");
+
     private Kconfig() {
     }
 
     static byte[] value(List<Extern> externs, Btf btf, ByteOrder order, Map<String, String> config,
-                        int kernelVersion, boolean hasSyscallWrapper) {
+                        Map<String, Long> virtuals) {
         byte[] out = new byte[Extern.kconfigSize(externs)];
         ByteBuffer b = ByteBuffer.wrap(out).order(order);
         for (Extern e : externs) {
@@ -31,18 +35,25 @@ final class Kconfig {
                     + ")";
             BtfType t = btf.type(btf.resolve(e.btfTypeId()));
             String value;
-            if (e.name().equals("LINUX_KERNEL_VERSION")) {
-                value = Integer.toString(kernelVersion);
-            } else if (e.name().equals("LINUX_HAS_SYSCALL_WRAPPER")) {
-                value = hasSyscallWrapper ? "y" : "n";
+            if (VIRTUAL.contains(e.name())) {
+                Long v = virtuals.get(e.name());
+                if (v == null) {
+                    throw new IllegalArgumentException("the loader gave no value for " + e.name());
+                }
+                if (t instanceof BtfType.Enum) {
+                    throw new ElfException(where + ": libbpf's virtual externs are integers, bools or chars");
+                }
+                value = Long.toString(v);
             } else if (e.name().startsWith("CONFIG_")) {
                 value = config.get(e.name());
             } else {
-                value = null;
-                if (!e.weak()) {
-                    throw new ElfException(where + ": unknown; .kconfig knows LINUX_KERNEL_VERSION, "
-                            + "LINUX_HAS_SYSCALL_WRAPPER and CONFIG_* values");
+                // as libbpf: an unknown LINUX_ name is 0 when weak; any other name is no extern libbpf fills
+                if (!e.weak() || !e.name().startsWith("LINUX_")) {
+                    throw new ElfException(where + ": unknown; .kconfig externs are CONFIG_* values of the kernel's "
+                            + "configuration and libbpf's virtual " + String.join(", ", VIRTUAL)
+                            + (e.name().startsWith("LINUX_") ? " (declare it __weak to let it default to 0)" : ""));
                 }
+                continue;
             }
             if (value == null) {
                 if (!e.weak()) {

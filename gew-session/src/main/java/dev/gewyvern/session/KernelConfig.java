@@ -12,12 +12,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
 
-import dev.gewyvern.btf.BtfKind;
 
 /**
- * What .kconfig externs read: the running kernel's configuration (/proc/config.gz, else
- * /boot/config-$(uname -r), as libbpf looks), its version as KERNEL_VERSION(a, b, c), and whether
- * system calls go through arch wrappers (the kernel's BTF has {@code __<arch>_sys_bpf}).
+ * What .kconfig CONFIG_* externs read: the running kernel's configuration (/proc/config.gz, else
+ * /boot/config-$(uname -r), as libbpf looks). libbpf's virtual LINUX_* externs are {@link VirtualKconfig}.
  */
 final class KernelConfig {
     private static final Pattern SET = Pattern.compile("^(CONFIG_[A-Za-z0-9_]+)=(.*)$");
@@ -64,30 +62,5 @@ final class KernelConfig {
             }
         }
         return out;
-    }
-
-    /** KERNEL_VERSION(a, b, c) of the running kernel's release ("6.18.44-fc" is 6.18.44; c is capped at 255). */
-    static int version() {
-        String release = System.getProperty("os.version");
-        Matcher m = Pattern.compile("^(\\d+)\\.(\\d+)(?:\\.(\\d+))?").matcher(release);
-        if (!m.find()) {
-            throw SessionException.system(Step.STAGE, "cannot read a version from the kernel release '" + release + "'");
-        }
-        int c = m.group(3) == null ? 0 : Math.min(255, Integer.parseInt(m.group(3)));
-        return (Integer.parseInt(m.group(1)) << 16) + (Integer.parseInt(m.group(2)) << 8) + c;
-    }
-
-    /** Whether the kernel's syscalls are wrapped (__x64_sys_bpf and its kind exist in vmlinux BTF). */
-    static boolean hasSyscallWrapper() {
-        String prefix;
-        switch (System.getProperty("os.arch")) {
-            case "amd64": case "x86_64": prefix = "__x64_"; break;
-            case "aarch64": prefix = "__arm64_"; break;
-            case "s390x": prefix = "__s390x_"; break;
-            case "riscv64": prefix = "__riscv_"; break;
-            case "ppc64le": case "ppc64": prefix = "__powerpc_"; break;
-            default: return false;
-        }
-        return AttachBtf.vmlinux().find(BtfKind.FUNC, prefix + "sys_bpf") > 0;
     }
 }

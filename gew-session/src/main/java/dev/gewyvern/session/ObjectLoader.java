@@ -211,9 +211,8 @@ final class ObjectLoader {
                 && e.name().startsWith("CONFIG_"));
         byte[] value;
         try {
-            value = obj.kconfigValue(needsConfig ? KernelConfig.config() : Map.of(), KernelConfig.version(),
-                    obj.externs().stream().anyMatch(e -> e.name().equals("LINUX_HAS_SYSCALL_WRAPPER"))
-                            && KernelConfig.hasSyscallWrapper());
+            value = obj.kconfigValue(needsConfig ? KernelConfig.config() : Map.of(),
+                    VirtualKconfig.values(obj.virtualKconfig()));
         } catch (ElfException e) {
             throw SessionException.invalid(Step.STAGE, "object '" + objectId + "': " + e.getMessage());
         }

@@ -72,10 +72,10 @@ class ExternsKernelTest {
             new ProcessBuilder("/bin/bash", "-c", "true").start().waitFor(); // bash calls getppid()
             ByteBuffer b = ByteBuffer.wrap(Bpf.lookup(seen, new byte[4], bss.size())).order(ByteOrder.nativeOrder());
             // struct seen { u32 version; int hz; bool syscall; bool wrapper; int jit; char localversion[16]; u64 missing; }
-            assertEquals(KernelConfig.version(), b.getInt(0));
+            assertEquals(VirtualKconfig.kernelVersion(), b.getInt(0));
             assertEquals(Integer.parseInt(config.get("CONFIG_HZ")), b.getInt(4));
             assertEquals(1, b.get(8), "CONFIG_BPF_SYSCALL=y");
-            assertEquals(KernelConfig.hasSyscallWrapper() ? 1 : 0, b.get(9));
+            assertEquals(VirtualKconfig.values(java.util.List.of("LINUX_HAS_SYSCALL_WRAPPER")).get("LINUX_HAS_SYSCALL_WRAPPER"), (long) b.get(9));
             String jit = config.getOrDefault("CONFIG_BPF_JIT", "n");
             assertEquals(jit.equals("y") ? 1 : jit.equals("m") ? 2 : 0, b.getInt(12));
             byte[] lv = new byte[16];
@@ -92,13 +92,17 @@ class ExternsKernelTest {
     void aStrongExternTheKernelLacksIsNamed() throws Exception {
         BpfObject obj = BpfObject.parse(Files.readAllBytes(KernelTestSupport.testdata("obj/externs.bpf.o")));
         ElfException e = assertThrows(ElfException.class, () -> obj.kconfigValue(Map.of("CONFIG_BPF_SYSCALL", "y"),
-                KernelConfig.version(), true));
+                virtuals(VirtualKconfig.kernelVersion())));
         assertTrue(e.getMessage().contains("'CONFIG_HZ'") && e.getMessage().contains("__weak"), e.getMessage());
         e = assertThrows(ElfException.class, () -> obj.kconfigValue(Map.of("CONFIG_HZ", "\"x\"",
-                "CONFIG_BPF_SYSCALL", "y"), 1, true));
+                "CONFIG_BPF_SYSCALL", "y"), virtuals(1)));
         assertTrue(e.getMessage().contains("fits only a char array"), e.getMessage());
         e = assertThrows(ElfException.class, () -> obj.kconfigValue(Map.of("CONFIG_HZ", "100",
-                "CONFIG_BPF_SYSCALL", "m"), 1, true));
+                "CONFIG_BPF_SYSCALL", "m"), virtuals(1)));
         assertTrue(e.getMessage().contains("module (m)"), e.getMessage());
+    }
+
+    private static Map<String, Long> virtuals(int version) {
+        return Map.of("LINUX_KERNEL_VERSION", (long) version, "LINUX_HAS_SYSCALL_WRAPPER", 1L);
     }
 }
