@@ -23,7 +23,6 @@ import dev.gewyvern.proto.v1.MapSize;
  */
 final class ObjectSettings {
     static final int BPF_MAP_TYPE_PERF_EVENT_ARRAY = 4;
-    private static final Path POSSIBLE_CPUS = Path.of("/sys/devices/system/cpu/possible");
 
     private ObjectSettings() {
     }
@@ -226,24 +225,13 @@ final class ObjectSettings {
         }
     }
 
-    /** The number of possible CPUs (/sys/devices/system/cpu/possible, e.g. "0-7"), as libbpf counts them. */
+    /** The number of possible CPUs (the highest of /sys/devices/system/cpu/possible, plus one), as libbpf counts them. */
     static int possibleCpus() {
-        String text;
         try {
-            text = Files.readString(POSSIBLE_CPUS).trim();
-        } catch (IOException e) {
-            throw SessionException.system(Step.STAGE, "cannot read " + POSSIBLE_CPUS + " to size a PERF_EVENT_ARRAY: " + IoErrors.reason(e)
-                    + "; give the map's max_entries in the pipeline");
+            return dev.gewyvern.syscall.Cpus.possible();
+        } catch (dev.gewyvern.syscall.BpfException e) {
+            throw SessionException.system(Step.STAGE, "cannot size a PERF_EVENT_ARRAY by the possible CPUs: " + e.getMessage()
+                    + "; give the map's max_entries (--map-size NAME=ENTRIES, or map_sizes in the pipeline)");
         }
-        int max = -1;
-        for (String part : text.split(",")) {
-            String[] r = part.split("-");
-            try {
-                max = Math.max(max, Integer.parseInt(r[r.length - 1].trim()));
-            } catch (NumberFormatException e) {
-                throw SessionException.system(Step.STAGE, POSSIBLE_CPUS + " reads '" + text + "', not a CPU list");
-            }
-        }
-        return max + 1;
     }
 }

@@ -69,7 +69,7 @@ class VirtualKconfigKernelTest {
                 .addPrograms(Program.newBuilder().setObject("kv").setName("read_virtual")
                         .setAttach(AttachTarget.newBuilder().setLoadOnly(LoadOnly.getDefaultInstance())))
                 .build();
-        SessionRecord rec = engine.apply(p, e -> { }, 1);
+        SessionRecord rec = engine.apply(p, PhaseListener.SILENT, 1);
         byte[] gew;
         try (Fd fd = Bpf.get(root.session(engine.instanceId(), rec.getSessionId()).resolve(PinRoot.MAPS)
                 .resolve("kv_kconfig").toString(), "map")) {
