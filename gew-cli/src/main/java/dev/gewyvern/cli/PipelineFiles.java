@@ -61,20 +61,12 @@ final class PipelineFiles {
         return absolutePaths(b, file.toAbsolutePath().getParent()).build();
     }
 
-    /** A one-object pipeline from {@code --object F --program P --attach T} (programs and targets pair up in order). */
     /**
      * Every program of {@code object} loaded and pinned in one session, none attached (as `bpftool prog
      * loadall` loads them). Programs in a section gewyvern does not know are left out, and said so.
      */
     static Pipeline loadOnly(String name, Path object, java.io.PrintWriter err) {
-        dev.gewyvern.elf.BpfObject obj;
-        try {
-            obj = dev.gewyvern.elf.BpfObject.parse(Files.readAllBytes(object));
-        } catch (IOException e) {
-            throw new UserError("cannot read " + object + ": " + e.getMessage());
-        } catch (RuntimeException e) {
-            throw new UserError(object + " is not a usable BPF object: " + e.getMessage());
-        }
+        dev.gewyvern.elf.BpfObject obj = parse(object);
         List<String> programs = new java.util.ArrayList<>();
         for (dev.gewyvern.elf.BpfProgram p : obj.programs()) {
             if (p.section().isPresent()) {
@@ -89,6 +81,7 @@ final class PipelineFiles {
         return fromFlags(name, object, programs, java.util.Collections.nCopies(programs.size(), "none"));
     }
 
+    /** A one-object pipeline from {@code --object F --program P --attach T} (programs and targets pair up in order). */
     static Pipeline fromFlags(String name, Path object, List<String> programs, List<String> attach) {
         if (programs.isEmpty()) {
             throw new UserError("--object needs at least one --program NAME");
@@ -104,6 +97,74 @@ final class PipelineFiles {
             b.addPrograms(Program.newBuilder().setObject(id).setName(programs.get(i)).setAttach(target(attach.get(i))));
         }
         return absolutePaths(b, Path.of("").toAbsolutePath()).build();
+    }
+
+    /**
+     * The flag form's {@code --map-size NAME=ENTRIES[:VALUE_SIZE]} and {@code --global NAME=VALUE} on the
+     * pipeline's one object: sizes as map_sizes, values as globals, each value read by its variable's BTF
+     * type in {@code object}.
+     */
+    static Pipeline withSettings(Pipeline p, Path object, List<String> mapSizes, List<String> globals) {
+        if (mapSizes.isEmpty() && globals.isEmpty()) {
+            return p;
+        }
+        BpfObject.Builder o = p.getObjects(0).toBuilder();
+        for (String spec : mapSizes) {
+            int eq = spec.indexOf('=');
+            String[] sizes = eq < 0 ? new String[0] : spec.substring(eq + 1).split(":", -1);
+            try {
+                if (eq <= 0 || sizes.length < 1 || sizes.length > 2) {
+                    throw new NumberFormatException();
+                }
+                dev.gewyvern.proto.v1.MapSize.Builder m = dev.gewyvern.proto.v1.MapSize.newBuilder()
+                        .setMap(spec.substring(0, eq)).setMaxEntries(Integer.parseUnsignedInt(sizes[0]));
+                if (sizes.length == 2) {
+                    m.setValueSize(Integer.parseUnsignedInt(sizes[1]));
+                }
+                o.addMapSizes(m);
+            } catch (NumberFormatException e) {
+                throw new UserError("--map-size '" + spec + "': want NAME=ENTRIES or NAME=ENTRIES:VALUE_SIZE, e.g. "
+                        + "--map-size stackmap=1024");
+            }
+        }
+        if (!globals.isEmpty()) {
+            dev.gewyvern.elf.BpfObject obj = parse(object);
+            for (String spec : globals) {
+                int eq = spec.indexOf('=');
+                if (eq <= 0) {
+                    throw new UserError("--global '" + spec + "': want NAME=VALUE, e.g. --global target_pid=1234");
+                }
+                String name = spec.substring(0, eq);
+                dev.gewyvern.elf.VariableValue v;
+                try {
+                    v = obj.globalValue(name, spec.substring(eq + 1));
+                } catch (dev.gewyvern.elf.ElfException e) {
+                    throw new UserError("--global '" + spec + "': " + e.getMessage());
+                }
+                dev.gewyvern.proto.v1.GlobalValue.Builder g = dev.gewyvern.proto.v1.GlobalValue.newBuilder().setName(name);
+                if (v instanceof dev.gewyvern.elf.VariableValue.Integer i) {
+                    g.setInteger(i.value());
+                } else if (v instanceof dev.gewyvern.elf.VariableValue.Bool b) {
+                    g.setBoolean(b.value());
+                } else if (v instanceof dev.gewyvern.elf.VariableValue.Text t) {
+                    g.setText(t.value());
+                } else {
+                    g.setRaw(com.google.protobuf.ByteString.copyFrom(((dev.gewyvern.elf.VariableValue.Raw) v).value()));
+                }
+                o.addGlobals(g);
+            }
+        }
+        return p.toBuilder().setObjects(0, o).build();
+    }
+
+    private static dev.gewyvern.elf.BpfObject parse(Path object) {
+        try {
+            return dev.gewyvern.elf.BpfObject.parse(Files.readAllBytes(object));
+        } catch (IOException e) {
+            throw new UserError("cannot read " + object + ": " + e.getMessage());
+        } catch (RuntimeException e) {
+            throw new UserError(object + " is not a usable BPF object: " + e.getMessage());
+        }
     }
 
     static final String FORMS = "tracepoint:CATEGORY:NAME, raw_tp:NAME, tp_btf:NAME, "

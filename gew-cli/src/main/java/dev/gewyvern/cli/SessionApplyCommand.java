@@ -49,6 +49,15 @@ final class SessionApplyCommand implements Callable<Integer> {
             + "relocations against this BTF (raw, or an ELF object's .BTF) instead of the running kernel's.")
     Path targetBtf;
 
+    @Option(names = "--map-size", paramLabel = "NAME=ENTRIES[:VALUE_SIZE]", description = "With --object: size a "
+            + "map the object leaves to run time (repeatable), as the pipeline's map_sizes does.")
+    List<String> mapSizes = new ArrayList<>();
+
+    @Option(names = "--global", paramLabel = "NAME=VALUE", description = "With --object: set a .rodata or .data "
+            + "variable before load (repeatable), read by its BTF type: true/false, a number, an enumerator, a "
+            + "string for a char array, or 0x and the bytes in hex; as the pipeline's globals does.")
+    List<String> globals = new ArrayList<>();
+
     @Mixin
     HoldOptions hold;
 
@@ -62,9 +71,10 @@ final class SessionApplyCommand implements Callable<Integer> {
             throw new UserError("give a pipeline file or --object, not both");
         }
         if (pipelineFile != null) {
-            if (!programs.isEmpty() || !attach.isEmpty() || targetBtf != null) {
-                throw new UserError("--program, --attach and --target-btf go with --object, not with a pipeline file "
-                        + "(give the object a target_btf in the file)");
+            if (!programs.isEmpty() || !attach.isEmpty() || targetBtf != null || !mapSizes.isEmpty()
+                    || !globals.isEmpty()) {
+                throw new UserError("--program, --attach, --target-btf, --map-size and --global go with --object, not "
+                        + "with a pipeline file (give the object target_btf, map_sizes and globals in the file)");
             }
             return PipelineFiles.read(pipelineFile);
         }
@@ -80,6 +90,7 @@ final class SessionApplyCommand implements Callable<Integer> {
         } else {
             p = PipelineFiles.fromFlags(name, object, programs, attach);
         }
+        p = PipelineFiles.withSettings(p, object, mapSizes, globals);
         if (targetBtf == null) {
             return p;
         }

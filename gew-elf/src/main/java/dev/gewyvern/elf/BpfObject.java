@@ -215,25 +215,44 @@ public final class BpfObject {
      */
     public java.util.Map<String, byte[]> globalDataValues(java.util.Map<String, VariableValue> values) {
         java.util.Map<String, byte[]> out = new java.util.LinkedHashMap<>();
-        java.util.Set<String> settable = new java.util.TreeSet<>();
-        for (GlobalData g : globalData) {
-            if (g.kind() != GlobalData.Kind.BSS) {
-                g.variables().forEach(v -> settable.add(v.name()));
-            }
-        }
         for (String name : values.keySet()) {
-            if (!settable.contains(name)) {
-                boolean bss = globalData.stream().anyMatch(g -> g.kind() == GlobalData.Kind.BSS
-                        && g.variable(name).isPresent());
-                throw new ElfException("no variable '" + name + "' to set" + (bss ? " (it is in .bss, which starts "
-                        + "as zeros; make it const volatile to configure it)" : "") + "; settable variables: "
-                        + (settable.isEmpty() ? "none" : String.join(", ", settable)));
+            boolean settable = globalData.stream().anyMatch(g -> g.kind() != GlobalData.Kind.BSS
+                    && g.variable(name).isPresent());
+            if (!settable) {
+                throw notSettable(name);
             }
         }
         for (GlobalData g : globalData) {
             out.put(g.section(), g.kind() == GlobalData.Kind.BSS ? g.initialValue() : g.initialValue(values, order));
         }
         return out;
+    }
+
+    /**
+     * A value for the settable variable {@code name} (of a {@code .rodata} or {@code .data} section)
+     * given as text, read by its BTF type (see {@link GlobalData#parse(GlobalVariable, String)}).
+     */
+    public VariableValue globalValue(String name, String text) {
+        for (GlobalData g : globalData) {
+            if (g.kind() != GlobalData.Kind.BSS && g.variable(name).isPresent()) {
+                return g.parse(g.variable(name).get(), text);
+            }
+        }
+        throw notSettable(name);
+    }
+
+    /** The error for a name that is no settable variable: where it is instead, and what can be set. */
+    private ElfException notSettable(String name) {
+        java.util.Set<String> settable = new java.util.TreeSet<>();
+        for (GlobalData g : globalData) {
+            if (g.kind() != GlobalData.Kind.BSS) {
+                g.variables().forEach(v -> settable.add(v.name()));
+            }
+        }
+        boolean bss = globalData.stream().anyMatch(g -> g.kind() == GlobalData.Kind.BSS && g.variable(name).isPresent());
+        return new ElfException("no variable '" + name + "' to set" + (bss ? " (it is in .bss, which starts "
+                + "as zeros; make it const volatile to configure it)" : "") + "; settable variables: "
+                + (settable.isEmpty() ? "none" : String.join(", ", settable)));
     }
 
     /** The object's BTF as clang wrote it, when it has a .BTF section. */

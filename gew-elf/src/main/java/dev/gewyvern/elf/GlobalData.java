@@ -158,6 +158,57 @@ public final class GlobalData {
         return v.size() + " bytes";
     }
 
+    /**
+     * A value for variable {@code v} written as text on a command line, read by the variable's BTF type:
+     * {@code true}/{@code false} for a bool, a number (decimal, 0x hex, negative) for an integer, an
+     * enumerator's name or a number for an enum, the text itself for a char array, and for any other type
+     * (or without BTF) {@code 0x} and the variable's bytes in hex. Range and size are checked when the
+     * value is written ({@link #initialValue(Map, ByteOrder)}).
+     */
+    public VariableValue parse(GlobalVariable v, String text) {
+        String where = "variable '" + v.name() + "' (" + typeName(v) + ")";
+        BtfType t = btf == null || v.btfTypeId() == 0 ? null : btf.type(btf.resolve(v.btfTypeId()));
+        if (t instanceof BtfType.Array a && btf.sizeOf(a.elemType()) == 1) {
+            return new VariableValue.Text(text);
+        }
+        if (t instanceof BtfType.Int i && (i.encoding() & 4) != 0) {
+            return switch (text) {
+                case "true", "1" -> new VariableValue.Bool(true);
+                case "false", "0" -> new VariableValue.Bool(false);
+                default -> throw new ElfException(where + ": '" + text + "' is not true or false");
+            };
+        }
+        if (t instanceof BtfType.Enum e) {
+            for (BtfType.EnumValue ev : e.values()) {
+                if (ev.name().equals(text)) {
+                    return new VariableValue.Integer(ev.value());
+                }
+            }
+            try {
+                return new VariableValue.Integer(Long.decode(text));
+            } catch (NumberFormatException x) {
+                throw new ElfException(where + ": '" + text + "' is neither a number nor one of "
+                        + String.join(", ", e.values().stream().map(BtfType.EnumValue::name).toList()));
+            }
+        }
+        if (t instanceof BtfType.Int) {
+            try {
+                return new VariableValue.Integer(Long.decode(text));
+            } catch (NumberFormatException x) {
+                throw new ElfException(where + ": '" + text + "' is not a number (decimal, or 0x hex)");
+            }
+        }
+        if (text.startsWith("0x") && text.length() == 2 + 2 * v.size()) {
+            try {
+                return new VariableValue.Raw(java.util.HexFormat.of().parseHex(text.substring(2)));
+            } catch (IllegalArgumentException x) {
+                // not hex: said below
+            }
+        }
+        throw new ElfException(where + ": give its " + v.size() + " bytes as 0x and " + 2 * v.size()
+                + " hex digits, in the object's byte order");
+    }
+
     private byte[] encode(GlobalVariable v, VariableValue value, ByteOrder order) {
         String where = "variable '" + v.name() + "' (" + typeName(v) + ", " + v.size() + " bytes, in " + section + ")";
         if (value instanceof VariableValue.Raw raw) {
