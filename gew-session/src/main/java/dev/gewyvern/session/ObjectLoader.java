@@ -86,8 +86,7 @@ final class ObjectLoader {
         List<String> withoutBtf = new java.util.ArrayList<>();
         ObjectSettings.checkMapNames(o, obj);
         Map<String, byte[]> globals = ObjectSettings.globalData(o, obj);
-        for (BpfMap declared : obj.maps()) {
-            BpfMap m = ObjectSettings.sized(o, declared, sink::note);
+        for (BpfMap m : ObjectSettings.sizedAll(o, obj, sink::note)) {
             Ids.checkObjectName("map", m.name());
             int innerFd = 0;
             if (m.inner() != null) {

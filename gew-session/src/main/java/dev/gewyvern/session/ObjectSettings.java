@@ -66,6 +66,19 @@ final class ObjectSettings {
      * is refused, naming the flag and the Pipeline field that size it.
      */
     static BpfMap sized(dev.gewyvern.proto.v1.BpfObject o, BpfMap m, java.util.function.Consumer<String> note) {
+        Sized s = size(o, m, note);
+        if (s.unsized() != null) {
+            throw SessionException.invalid(Step.STAGE, s.unsized().message());
+        }
+        return s.map();
+    }
+
+    /** A map sized, or what it lacks: the error, and the flag and Pipeline field that would size it. */
+    private record Sized(BpfMap map, Unsized unsized) {}
+
+    private record Unsized(String message, String flag, String field) {}
+
+    private static Sized size(dev.gewyvern.proto.v1.BpfObject o, BpfMap m, java.util.function.Consumer<String> note) {
         int maxEntries = m.maxEntries();
         int valueSize = m.valueSize();
         int keySize = m.keySize();
@@ -90,7 +103,7 @@ final class ObjectSettings {
                         + (pipelineEntries ? ": leave it out of map_sizes / --map-size" : ": rebuild the object "
                         + "without __uint(max_entries, ...)"));
             }
-            return m.withSizes(keySize, valueSize, 0);
+            return new Sized(m.withSizes(keySize, valueSize, 0), null);
         }
         if (is(m.type(), MapType.RINGBUF, MapType.USER_RINGBUF)) {
             int page = pageSize();
@@ -105,11 +118,41 @@ final class ObjectSettings {
         if (maxEntries == 0 || valueSize == 0 && !valueless(m.type())) {
             String field = maxEntries == 0 ? "max_entries" : "value_size";
             String flag = maxEntries == 0 ? m.name() + "=ENTRIES" : m.name() + "=ENTRIES:VALUE_SIZE";
-            throw SessionException.invalid(Step.STAGE, where(o, m) + " has " + field + " 0 in the object (it is sized at run "
+            return new Sized(null, new Unsized(where(o, m) + " has " + field + " 0 in the object (it is sized at run "
                     + "time); give it on the command line with --map-size " + flag + ", or in the pipeline: "
-                    + "objects { id: \"" + o.getId() + "\" map_sizes { map: \"" + m.name() + "\" " + field + ": N } }");
+                    + "objects { id: \"" + o.getId() + "\" map_sizes { map: \"" + m.name() + "\" " + field + ": N } }",
+                    "--map-size " + flag, "map_sizes { map: \"" + m.name() + "\" " + field + ": N }"));
         }
-        return m.withSizes(keySize, valueSize, maxEntries);
+        return new Sized(m.withSizes(keySize, valueSize, maxEntries), null);
+    }
+
+    /**
+     * Every map of the object sized as {@link #sized(dev.gewyvern.proto.v1.BpfObject, BpfMap,
+     * java.util.function.Consumer)} sizes it, decided before any is created; when several are left unsized
+     * one error names them all, with every flag to give.
+     */
+    static java.util.List<BpfMap> sizedAll(dev.gewyvern.proto.v1.BpfObject o, BpfObject obj,
+                                           java.util.function.Consumer<String> note) {
+        java.util.List<BpfMap> out = new java.util.ArrayList<>();
+        java.util.List<Unsized> unsized = new java.util.ArrayList<>();
+        for (BpfMap m : obj.maps()) {
+            Sized s = size(o, m, note);
+            if (s.unsized() != null) {
+                unsized.add(s.unsized());
+            } else {
+                out.add(s.map());
+            }
+        }
+        if (unsized.size() == 1) {
+            throw SessionException.invalid(Step.STAGE, unsized.get(0).message());
+        }
+        if (!unsized.isEmpty()) {
+            throw SessionException.invalid(Step.STAGE, "object '" + o.getId() + "' leaves " + unsized.size() + " maps to be "
+                    + "sized at run time; give them on the command line with "
+                    + String.join(" ", unsized.stream().map(Unsized::flag).toList()) + ", or in the pipeline: objects { id: \""
+                    + o.getId() + "\" " + String.join(" ", unsized.stream().map(Unsized::field).toList()) + " }");
+        }
+        return out;
     }
 
     /** Map types the kernel sizes per owner (socket, inode, task, cgroup): max_entries must be 0. */
