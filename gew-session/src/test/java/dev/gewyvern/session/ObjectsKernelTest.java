@@ -88,6 +88,18 @@ class ObjectsKernelTest {
                 && !Files.exists(Path.of("/sys/kernel/btf", MODULE_TYPES.get(name)));
     }
 
+    /** The object's kfuncs (non-weak __ksym functions) the kernel's BTF has no function for, in order. */
+    static List<String> missingKfuncs(Path obj) throws IOException {
+        List<String> out = new ArrayList<>();
+        for (dev.gewyvern.elf.Extern x : BpfObject.parse(Files.readAllBytes(obj)).externs()) {
+            if (x.kind() == dev.gewyvern.elf.Extern.Kind.KFUNC && !x.weak()
+                    && dev.gewyvern.syscall.KernelTypes.running().function(x.name()) < 0) {
+                out.add(x.name());
+            }
+        }
+        return out;
+    }
+
     /** Whether bpftool loads the object (its name as libbpf gives it) on this machine. */
     static boolean bpftoolLoads(String name) {
         return !refusedByPolicy(name) && !NEWER_THAN_BPFTOOL.contains(name) && !LEGACY_MAPS.contains(name)
@@ -221,6 +233,20 @@ class ObjectsKernelTest {
             bpftool = loadall(obj, dir);
         } finally {
             remove(dir);
+        }
+        List<String> missing = missingKfuncs(obj);
+        if (!missing.isEmpty()) {
+            // kfuncs newer than this kernel: both loaders refuse the object, naming the function
+            assertNotEquals(0, bpftool.exit(), "bpftool loaded " + obj + " without " + missing + ": " + bpftool.output());
+            SessionException e = assertThrows(SessionException.class, () -> {
+                try (GewLoad g = new GewLoad(obj, name)) {
+                    for (BpfProgram p : parsed.programs()) {
+                        g.load(p.name());
+                    }
+                }
+            });
+            assertTrue(e.getMessage().contains("no function '" + missing.get(0) + "'"), e.getMessage());
+            return;
         }
         try (GewLoad gew = new GewLoad(obj, name)) {
             if (TARGETED.contains(name)) {
