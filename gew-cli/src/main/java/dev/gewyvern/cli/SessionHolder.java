@@ -14,6 +14,7 @@ import dev.gewyvern.proto.v1.Pipeline;
 import dev.gewyvern.proto.v1.SessionRecord;
 import dev.gewyvern.proto.v1.SessionStatus;
 import dev.gewyvern.session.Engine;
+import dev.gewyvern.session.PreparedPipeline;
 import dev.gewyvern.session.Requirement;
 import dev.gewyvern.session.RiskPolicy;
 import dev.gewyvern.session.SessionException;
@@ -48,11 +49,13 @@ final class SessionHolder {
             // a dry run makes no instance either: it only looks
             Engine engine = Engines.observe(command + " --dry-run", err);
             try {
-                int verdict = printCompatibility(out, engine.verifyCompatibility(pipeline), hold.allowRisky);
+                // read and parse the objects once: the plan is of the bytes that were checked
+                PreparedPipeline prepared = PreparedPipeline.of(pipeline);
+                int verdict = printCompatibility(out, engine.verifyCompatibility(prepared), hold.allowRisky);
                 out.println();
                 out.println("plan: the kernel calls applying it makes, in order (file descriptors are placeholders"
                         + " from 1000000; pinning and the commit's rename follow):");
-                List<String> calls = engine.plan(pipeline);
+                List<String> calls = engine.plan(prepared);
                 for (int i = 0; i < calls.size(); i++) {
                     out.printf("%3d  %s%n", i + 1, calls.get(i));
                 }

@@ -12,7 +12,6 @@ import dev.gewyvern.elf.ProgramSection;
 import dev.gewyvern.elf.uapi.AttachType;
 import dev.gewyvern.elf.uapi.MapType;
 import dev.gewyvern.proto.v1.AttachTarget;
-import dev.gewyvern.proto.v1.Pipeline;
 import dev.gewyvern.proto.v1.Program;
 import dev.gewyvern.syscall.Capabilities;
 import dev.gewyvern.syscall.Capability;
@@ -28,13 +27,13 @@ final class Compatibility {
     private Compatibility() {
     }
 
-    static List<Requirement> of(Pipeline pipeline, Capabilities caps) {
+    static List<Requirement> of(PreparedPipeline prepared, Capabilities caps) {
         Map<String, BpfObject> objects = new LinkedHashMap<>();
-        for (dev.gewyvern.proto.v1.BpfObject o : pipeline.getObjectsList()) {
-            objects.put(o.getId(), ObjectLoader.parse(o.getId(), Transaction.describe(o), Transaction.objectBytes(o)));
+        for (PreparedObject o : prepared.objects().values()) {
+            objects.put(o.id(), o.parsed());
         }
         Map<String, Requirement> out = new LinkedHashMap<>();
-        for (Program p : pipeline.getProgramsList()) {
+        for (Program p : prepared.pipeline().getProgramsList()) {
             BpfObject obj = objects.get(p.getObject());
             String who = p.getObject() + "/" + p.getName();
             if (p.getAttach().hasStructOps() && obj != null) {
@@ -64,7 +63,7 @@ final class Compatibility {
                         .map(Capability::support).orElse(null), null, who));
             }
             if (!prog.coreRelocations().isEmpty()) {
-                add(out, core(pipeline, p, obj, prog, who));
+                add(out, core(prepared.object(p.getObject()), prog, who));
             }
             for (String helper : prog.helpers()) {
                 Support s = caps.hasHelpers() ? caps.helper(type, helper).map(Capability::support).orElse(null) : null;
@@ -105,14 +104,12 @@ final class Compatibility {
      * cannot be applied (the load would fail); otherwise supported, naming any poisoned ones (harmless
      * where the program guards them, a verifier refusal where it does not).
      */
-    private static Requirement core(Pipeline pipeline, Program p, BpfObject obj, BpfProgram prog, String who) {
-        dev.gewyvern.proto.v1.BpfObject o = pipeline.getObjectsList().stream()
-                .filter(x -> x.getId().equals(p.getObject())).findFirst().orElseThrow();
+    private static Requirement core(PreparedObject o, BpfProgram prog, String who) {
         String name = "relocations of " + who;
         BpfProgram relocated;
         String target;
         try {
-            dev.gewyvern.btf.CoreResolver resolver = ObjectLoader.coreResolver(o, obj);
+            dev.gewyvern.btf.CoreResolver resolver = o.core();
             target = resolver.candidates().main().name();
             relocated = prog.relocateCore(resolver);
         } catch (SessionException e) {

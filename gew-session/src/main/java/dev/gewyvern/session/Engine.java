@@ -111,16 +111,20 @@ public final class Engine implements AutoCloseable {
      * apply concurrently; {@link #close()} waits for the ones in flight.
      */
     public SessionRecord apply(Pipeline pipeline, PhaseListener listener, int logLevel) {
+        return apply(PreparedPipeline.of(pipeline), listener, logLevel);
+    }
+
+    /** As {@link #apply(Pipeline, PhaseListener, int)}, of a pipeline prepared already: nothing is read again. */
+    public SessionRecord apply(PreparedPipeline pipeline, PhaseListener listener, int logLevel) {
         lifecycle.readLock().lock();
         try {
             if (instanceId == null || closed) {
                 throw SessionException.internal(Step.CREATE, "this engine does not own an instance (it only observes, "
                         + "or it is closed)", null);
             }
-            PipelineValidator.validate(pipeline);
             admit(verifyCompatibility(pipeline));
             // the id is reserved (its staging folder made exclusively) before the transaction runs
-            Transaction tx = new Transaction(root, instanceId, root.reserveSession(instanceId, pipeline.getName()),
+            Transaction tx = new Transaction(root, instanceId, root.reserveSession(instanceId, pipeline.pipeline().getName()),
                     pipeline, listener, logLevel, structOpsRegistration);
             SessionRecord rec = tx.run();
             synchronized (this) {
@@ -161,7 +165,11 @@ public final class Engine implements AutoCloseable {
      * kernel object of the session (the capability probes make and close their own, once per process).
      */
     public List<Requirement> verifyCompatibility(Pipeline pipeline) {
-        PipelineValidator.validate(pipeline);
+        return verifyCompatibility(PreparedPipeline.of(pipeline));
+    }
+
+    /** As {@link #verifyCompatibility(Pipeline)}, of a pipeline prepared already. */
+    public List<Requirement> verifyCompatibility(PreparedPipeline pipeline) {
         return Compatibility.of(pipeline, dev.gewyvern.syscall.Capabilities.withoutHelpers());
     }
 
@@ -170,10 +178,14 @@ public final class Engine implements AutoCloseable {
      * as decoded attr values (file descriptors are placeholders). Makes none of them.
      */
     public List<String> plan(Pipeline pipeline) {
-        PipelineValidator.validate(pipeline);
+        return plan(PreparedPipeline.of(pipeline));
+    }
+
+    /** As {@link #plan(Pipeline)}, of a pipeline prepared already (the dry run checks and plans one value). */
+    public List<String> plan(PreparedPipeline pipeline) {
         // an observing engine has no instance: the plan needs only a name, since nothing is pinned
         return new Transaction(root, instanceId == null ? "dry-run" : instanceId,
-                Ids.sessionId(pipeline.getName(), new java.security.SecureRandom()), pipeline, PhaseListener.SILENT, 1,
+                Ids.sessionId(pipeline.pipeline().getName(), new java.security.SecureRandom()), pipeline, PhaseListener.SILENT, 1,
                 structOpsRegistration).plan();
     }
 

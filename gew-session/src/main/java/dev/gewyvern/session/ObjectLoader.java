@@ -2,13 +2,11 @@ package dev.gewyvern.session;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import dev.gewyvern.btf.BtfException;
-import dev.gewyvern.btf.CoreCandidates;
 import dev.gewyvern.btf.CoreResolver;
 import dev.gewyvern.elf.BpfMap;
 import dev.gewyvern.elf.BpfObject;
@@ -77,7 +75,9 @@ final class ObjectLoader {
     }
 
     /** Loads the object's BTF and creates its maps and global data maps. */
-    static Staged stage(dev.gewyvern.proto.v1.BpfObject o, BpfObject obj, Sink sink) {
+    static Staged stage(PreparedObject prepared, Sink sink) {
+        dev.gewyvern.proto.v1.BpfObject o = prepared.spec();
+        BpfObject obj = prepared.parsed();
         Fd btf = null;
         if (obj.kernelBtf().isPresent()) {
             btf = sink.keep(Bpf.loadBtf(obj.kernelBtf().get(), "object '" + o.getId() + "'"));
@@ -124,20 +124,7 @@ final class ObjectLoader {
         if (obj.kconfigSize() > 0) {
             maps.put(Extern.KCONFIG, kconfig(o.getId(), obj, btf, sink));
         }
-        return new Staged(o.getId(), obj, btf, maps, coreResolver(o, obj), withoutBtf);
-    }
-
-    /**
-     * The object's CO-RE resolver against the Pipeline's target_btf or the running kernel; null when
-     * no program has a relocation (a target_btf is still read, so a wrong path fails here).
-     */
-    static CoreResolver coreResolver(dev.gewyvern.proto.v1.BpfObject o, BpfObject obj) {
-        CoreCandidates target = o.getTargetBtf().isEmpty() ? null : CoreTargets.file(Path.of(o.getTargetBtf()));
-        boolean relocations = obj.programs().stream().anyMatch(p -> !p.coreRelocations().isEmpty());
-        if (!relocations || obj.btf().isEmpty()) {
-            return null;
-        }
-        return new CoreResolver(obj.btf().get(), obj.btfExt().orElse(null), target != null ? target : CoreTargets.kernel());
+        return new Staged(o.getId(), obj, btf, maps, prepared.core(), withoutBtf);
     }
 
     /**

@@ -1,12 +1,7 @@
 package dev.gewyvern.session;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,7 +9,6 @@ import java.util.Map;
 import dev.gewyvern.elf.BpfObject;
 import dev.gewyvern.elf.BpfProgram;
 import dev.gewyvern.elf.ProgramSection;
-import dev.gewyvern.proto.v1.BpfObject.SourceCase;
 import dev.gewyvern.proto.v1.ObjectKind;
 import dev.gewyvern.proto.v1.Phase;
 import dev.gewyvern.proto.v1.PinnedObject;
@@ -36,6 +30,7 @@ final class Transaction {
     private final String instanceId;
     private final String sessionId;
     private final Pipeline pipeline;
+    private final PreparedPipeline prepared;
     private final PhaseListener listener;
     private final int logLevel;
 
@@ -59,18 +54,19 @@ final class Transaction {
      * A transaction for {@code sessionId}. {@link #run} expects the id reserved ({@link PinRoot#reserveSession}
      * made its staging folder) and removes that folder on rollback; {@link #plan} touches no folder.
      */
-    Transaction(PinRoot root, String instanceId, String sessionId, Pipeline pipeline, PhaseListener listener,
+    Transaction(PinRoot root, String instanceId, String sessionId, PreparedPipeline prepared, PhaseListener listener,
             int logLevel, StructOpsRegistration structOpsRegistration) {
         this.root = root;
         this.structOpsRegistration = structOpsRegistration;
         this.instanceId = instanceId;
-        this.pipeline = pipeline;
+        this.prepared = prepared;
+        this.pipeline = prepared.pipeline();
         this.listener = listener;
         this.logLevel = logLevel;
         this.sessionId = sessionId;
         long now = System.currentTimeMillis();
         this.record = SessionRecord.newBuilder().setSessionId(sessionId).setInstanceId(instanceId)
-                .setPipeline(withoutContent(pipeline)).setPhase(Phase.CREATED).setCreatedUnixMs(now)
+                .setPipeline(prepared.recorded()).setPhase(Phase.CREATED).setCreatedUnixMs(now)
                 .setUpdatedUnixMs(now);
     }
 
@@ -137,9 +133,9 @@ final class Transaction {
         step = Step.STAGE;
         recordMap = RecordMap.create("gew_record", pipeline.getSerializedSize() + 1024);
         keep(recordMap.fd());
-        for (dev.gewyvern.proto.v1.BpfObject o : pipeline.getObjectsList()) {
-            BpfObject obj = ObjectLoader.parse(o.getId(), describe(o), objectBytes(o));
-            ObjectLoader.Staged staged = ObjectLoader.stage(o, obj, new ObjectLoader.Sink() {
+        for (PreparedObject o : prepared.objects().values()) {
+            BpfObject obj = o.parsed();
+            ObjectLoader.Staged staged = ObjectLoader.stage(o, new ObjectLoader.Sink() {
                 public Fd keep(Fd fd) {
                     return Transaction.this.keep(fd);
                 }
@@ -149,11 +145,11 @@ final class Transaction {
                 }
 
                 public void note(String message) {
-                    tell(Step.STAGE, ObjectKind.OBJECT_KIND_OBJECT, o.getId(), 0, message);
+                    tell(Step.STAGE, ObjectKind.OBJECT_KIND_OBJECT, o.id(), 0, message);
                 }
             });
-            objects.put(o.getId(), staged);
-            tell(Step.STAGE, ObjectKind.OBJECT_KIND_OBJECT, o.getId(), 0, "object " + o.getId() + ": " + obj.programs().size() + " programs, "
+            objects.put(o.id(), staged);
+            tell(Step.STAGE, ObjectKind.OBJECT_KIND_OBJECT, o.id(), 0, "object " + o.id() + ": " + obj.programs().size() + " programs, "
                     + staged.maps().size() + " maps created (" + obj.globalData().size() + " of them global data"
                     + (obj.kconfigSize() > 0 ? ", 1 .kconfig" : "") + ")"
                     + (staged.mapsWithoutBtf().isEmpty() ? "" : "; " + staged.mapsWithoutBtf().size()
@@ -425,52 +421,4 @@ final class Transaction {
             // the rollback goes on regardless
         }
     }
-
-    static String describe(dev.gewyvern.proto.v1.BpfObject o) {
-        return o.getSourceCase() == SourceCase.PATH ? o.getPath() : o.getContent().size() + " bytes inline";
-    }
-
-    static byte[] objectBytes(dev.gewyvern.proto.v1.BpfObject o) {
-        byte[] bytes;
-        if (o.getSourceCase() == SourceCase.PATH) {
-            try {
-                bytes = Files.readAllBytes(Path.of(o.getPath()));
-            } catch (IOException e) {
-                String text = "cannot read object '" + o.getId() + "' at " + o.getPath() + ": " + IoErrors.reason(e);
-                throw IoErrors.missing(e) ? SessionException.notFound(Step.STAGE, text)
-                        : SessionException.system(Step.STAGE, text, e);
-            }
-        } else {
-            bytes = o.getContent().toByteArray();
-        }
-        if (!o.getSha256().isEmpty()) {
-            String actual = sha256(bytes);
-            if (!actual.equals(o.getSha256())) {
-                throw SessionException.invalid(Step.STAGE, "object '" + o.getId() + "' (" + describe(o) + ") has SHA-256 "
-                        + actual + ", not the " + o.getSha256() + " the pipeline expects");
-            }
-        }
-        return bytes;
-    }
-
-    static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    /** The pipeline as recorded: inline object bytes are replaced by their SHA-256. */
-    private static Pipeline withoutContent(Pipeline p) {
-        Pipeline.Builder b = p.toBuilder();
-        for (int i = 0; i < b.getObjectsCount(); i++) {
-            var o = b.getObjects(i);
-            if (o.getSourceCase() == SourceCase.CONTENT) {
-                b.setObjects(i, o.toBuilder().clearContent().setSha256(sha256(o.getContent().toByteArray())));
-            }
-        }
-        return b.build();
-    }
-
 }

@@ -206,6 +206,21 @@ class EngineKernelTest {
     }
 
     @Test
+    void aPreparedPipelineIsCheckedAndLoadedFromTheSameBytes(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws Exception {
+        Path copy = dir.resolve("execcount.bpf.o");
+        Files.copy(KernelTestSupport.testdata("obj/execcount.bpf.o"), copy);
+        PreparedPipeline p = PreparedPipeline.of(execcount().setObjects(0, execcount().getObjects(0).toBuilder()
+                .setPath(copy.toString())).build());
+        Files.write(copy, new byte[] {0x7f, 'E', 'L', 'F'}); // replaced after the check: never read again
+        assertFalse(engine.verifyCompatibility(p).isEmpty());
+        assertEquals(2, engine.plan(p).stream().filter(c -> c.startsWith("BPF_PROG_LOAD")).count());
+        SessionRecord rec = engine.apply(p, PhaseListener.SILENT, 1);
+        assertEquals(2, rec.getObjectsList().stream().filter(o -> o.getKind() == PinnedObject.Kind.PROGRAM).count());
+        engine.detach(rec.getSessionId());
+    }
+
+    @Test
     void closingTheEngineDetachesItsSessions() {
         SessionRecord rec = engine.apply(execcount().build(), PhaseListener.SILENT, 1);
         Path dir = root.session(engine.instanceId(), rec.getSessionId());

@@ -185,9 +185,8 @@ class ObjectsKernelTest {
         final ObjectLoader.Staged staged;
 
         GewLoad(Path obj, String id) throws IOException {
-            BpfObject o = ObjectLoader.parse(id, obj.toString(), Files.readAllBytes(obj));
-            staged = ObjectLoader.stage(dev.gewyvern.proto.v1.BpfObject.newBuilder().setId(id)
-                    .setPath(obj.toString()).build(), o, new ObjectLoader.Sink() {
+            staged = ObjectLoader.stage(PreparedObject.read(dev.gewyvern.proto.v1.BpfObject.newBuilder().setId(id)
+                    .setPath(obj.toString()).build()), new ObjectLoader.Sink() {
                         public Fd keep(Fd fd) {
                             fds.add(fd);
                             return fd;
