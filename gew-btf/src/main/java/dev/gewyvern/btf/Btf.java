@@ -4,7 +4,9 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A parsed BTF blob: the header and section bounds are validated and every type record is indexed
@@ -549,14 +551,79 @@ public final class Btf {
         return all;
     }
 
-    /** The first type with this kind and name, or -1. A linear scan: fine for objects, not for vmlinux. */
+    /**
+     * The first type with this kind and name, or -1. A linear scan that compares each name in place (no
+     * string is decoded): some 126k records of vmlinux take a few milliseconds.
+     */
     public int find(BtfKind kind, String name) {
         for (int id = firstId; id < typeCount(); id++) {
-            if (kind(id) == kind && name(id).equals(name)) {
+            if (kind(id) == kind && stringEquals(nameOffset(id), name)) {
                 return id;
             }
         }
         return base == null ? -1 : base.find(kind, name);
+    }
+
+    /**
+     * The ids of this BTF's own types (not its base's) whose names' essential part ({@link CoreNames}) is
+     * one of {@code essentials}, per name, in id order; a name no type has maps to an empty array. One pass
+     * over the type records that reads a name only where its first two bytes can start one of the wanted
+     * names: how CO-RE finds candidates in vmlinux without indexing all of its names.
+     */
+    public Map<String, int[]> idsByEssentialName(java.util.Collection<String> essentials) {
+        Map<String, int[]> out = new HashMap<>();
+        boolean[] pairs = new boolean[1 << 16];
+        for (String e : essentials) {
+            byte[] b = e.getBytes(StandardCharsets.UTF_8);
+            if (b.length == 0) {
+                throw new IllegalArgumentException("CO-RE candidates need a named type");
+            }
+            int first = (b[0] & 0xff) << 8;
+            if (b.length > 1) {
+                pairs[first | (b[1] & 0xff)] = true;
+            } else {
+                pairs[first] = true;       // the name alone
+                pairs[first | '_'] = true; // or with a flavour
+            }
+            out.put(e, new int[0]);
+        }
+        Map<String, int[]> found = new HashMap<>();
+        Map<String, Integer> counts = new HashMap<>();
+        for (int i = 0; i < offsets.length; i++) {
+            int off = data.getInt(typeStart + offsets[i]);
+            if (off == 0 || !pairs[firstTwoBytes(off)]) {
+                continue;
+            }
+            String essential = CoreNames.essential(string(off));
+            if (out.containsKey(essential)) {
+                int n = counts.merge(essential, 1, Integer::sum);
+                int[] ids = found.computeIfAbsent(essential, k -> new int[4]);
+                if (n > ids.length) {
+                    ids = java.util.Arrays.copyOf(ids, ids.length * 2);
+                    found.put(essential, ids);
+                }
+                ids[n - 1] = firstId + i;
+            }
+        }
+        for (Map.Entry<String, int[]> e : found.entrySet()) {
+            out.put(e.getKey(), java.util.Arrays.copyOf(e.getValue(), counts.get(e.getKey())));
+        }
+        return out;
+    }
+
+    /** The first two bytes of the string at {@code offset} as one number (the second is 0 for a 1-byte string). */
+    private int firstTwoBytes(int offset) {
+        if (offset < baseStrLen && offset >= 0) {
+            return base.firstTwoBytes(offset);
+        }
+        if (offset < 0 || offset >= baseStrLen + strLen) {
+            throw new BtfException("BTF string offset " + Integer.toUnsignedString(offset)
+                    + " is past the string section (" + (baseStrLen + strLen) + " bytes)");
+        }
+        int start = strStart + offset - baseStrLen;
+        int b0 = data.get(start) & 0xff;
+        // the section ends in NUL (checked by the index), so a non-NUL byte always has one after it
+        return b0 == 0 ? 0 : b0 << 8 | (data.get(start + 1) & 0xff);
     }
 
     /** Follows typedefs, qualifiers and type tags to the type underneath. */

@@ -2,8 +2,10 @@ package dev.gewyvern.btf;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -12,9 +14,11 @@ import java.util.function.Supplier;
  * A candidate is a type of a compatible kind whose name is the local name up to the flavour
  * ({@code ___suffix}).
  *
- * <p>Each BTF is indexed once, on first use, by essential name; after that a search costs a map
- * lookup, never a scan of vmlinux's types. One instance is meant to live as long as its BTF and be
- * shared by every object loaded against it. Thread-safe.
+ * <p>No BTF is indexed whole: the names an object needs are looked for in one pass over a BTF's type
+ * records ({@link Btf#idsByEssentialName}, which reads only names that can match), and each name's
+ * answer is kept, so a later search for it costs a map lookup. {@link #prefetch} looks for all of an
+ * object's names in one pass; {@link #find} looks for one that was not prefetched. One instance is meant
+ * to live as long as its BTF and be shared by every object loaded against it. Thread-safe.
  */
 public final class CoreCandidates {
     /** One candidate: type {@code id} of {@code btf}, which is called {@code source} (vmlinux, a module). */
@@ -25,7 +29,8 @@ public final class CoreCandidates {
 
     private final Source main;
     private final Supplier<List<Source>> modules;
-    private final Map<Btf, NameIndex> indexes = new HashMap<>();
+    /** Per BTF: the ids found for each essential name looked for so far. */
+    private final Map<Btf, Map<String, int[]>> found = new HashMap<>();
     private List<Source> loadedModules;
 
     /**
@@ -44,6 +49,26 @@ public final class CoreCandidates {
 
     public Source main() {
         return main;
+    }
+
+    /**
+     * Looks for the candidates of every local type in {@code localIds} (named types of {@code local}) in
+     * one pass over the main BTF, so that {@link #find} answers them without a pass each.
+     */
+    public void prefetch(Btf local, java.util.Collection<Integer> localIds) {
+        Set<String> names = new LinkedHashSet<>();
+        for (int id : localIds) {
+            String name;
+            try {
+                name = local.name(id);
+            } catch (BtfException e) {
+                continue; // a broken name: the relocation that uses it reports it
+            }
+            if (!name.isEmpty()) {
+                names.add(CoreNames.essential(name));
+            }
+        }
+        ids(main.btf(), names);
     }
 
     /**
@@ -72,83 +97,25 @@ public final class CoreCandidates {
     }
 
     private void add(Source s, BtfKind kind, String essential, List<Candidate> out) {
-        int[] ids = index(s.btf()).get(CoreNames.essentialHash(essential));
-        if (ids == null) {
-            return;
-        }
-        for (int id : ids) {
-            if (CoreMatch.kindsCompatible(kind, s.btf().kind(id))
-                    && CoreNames.essential(s.btf().name(id)).equals(essential)) {
+        for (int id : ids(s.btf(), Set.of(essential)).get(essential)) {
+            if (CoreMatch.kindsCompatible(kind, s.btf().kind(id))) {
                 out.add(new Candidate(s.btf(), s.name(), id));
             }
         }
     }
 
-    /**
-     * Every named type of {@code btf}'s own, by the hash of its essential name (read in place, no
-     * string decoded; a lookup checks the names of the few ids it finds). Built once per BTF.
-     */
-    private synchronized NameIndex index(Btf btf) {
-        NameIndex idx = indexes.get(btf);
-        if (idx == null) {
-            idx = new NameIndex(btf);
-            indexes.put(btf, idx);
-        }
-        return idx;
-    }
-
-    /**
-     * Type ids by essential-name hash: an open-addressing table of hashes whose ids sit in one array,
-     * chained by a second (no boxing: vmlinux has some 100k named types).
-     */
-    private static final class NameIndex {
-        // ids are kept as id - first + 1, so that 0 means none
-        private final int[] slots;     // hash table: the chain's first id, 0 when empty
-        private final int[] hashes;    // the hash each id was filed under, by id - first
-        private final int[] next;      // the chain's next id after each id, by id - first
-        private final int first;
-
-        NameIndex(Btf btf) {
-            first = Math.max(1, btf.firstTypeId());
-            int n = btf.typeCount() - first;
-            slots = new int[Integer.highestOneBit(Math.max(4, n) * 2) * 2];
-            hashes = new int[n];
-            next = new int[n];
-            int lastOffset = -1;
-            int lastHash = 0;
-            for (int id = btf.typeCount() - 1; id >= first; id--) {
-                int off = btf.nameOffset(id);
-                if (off == 0) {
-                    continue;
-                }
-                int h = off == lastOffset ? lastHash : btf.essentialHash(off);
-                lastOffset = off;
-                lastHash = h;
-                int slot = slot(h);
-                hashes[id - first] = h;
-                next[id - first] = slots[slot];
-                slots[slot] = id - first + 1;
+    /** The ids of {@code btf}'s own types named {@code names} (up to flavours), looking for unknown ones in one pass. */
+    private synchronized Map<String, int[]> ids(Btf btf, Set<String> names) {
+        Map<String, int[]> known = found.computeIfAbsent(btf, b -> new HashMap<>());
+        List<String> missing = new ArrayList<>();
+        for (String n : names) {
+            if (!known.containsKey(n)) {
+                missing.add(n);
             }
         }
-
-        private int slot(int h) {
-            return (h ^ (h >>> 16)) & (slots.length - 1);
+        if (!missing.isEmpty()) {
+            known.putAll(btf.idsByEssentialName(missing));
         }
-
-        /** The ids filed under hash {@code h}, in id order. */
-        int[] get(int h) {
-            int[] out = new int[4];
-            int count = 0;
-            for (int e = slots[slot(h)]; e != 0; e = next[e - 1]) {
-                int id = e - 1 + first;
-                if (hashes[id - first] == h) {
-                    if (count == out.length) {
-                        out = java.util.Arrays.copyOf(out, count * 2);
-                    }
-                    out[count++] = id;
-                }
-            }
-            return count == 0 ? null : java.util.Arrays.copyOf(out, count);
-        }
+        return known;
     }
 }

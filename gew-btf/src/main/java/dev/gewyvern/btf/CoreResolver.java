@@ -48,6 +48,17 @@ public final class CoreResolver {
      * unknown kind or with a bad access string offset are left for that call to report.
      */
     public void resolveAll(BtfExt ext) {
+        // every type the object relocates against the target, looked for in one pass over it
+        java.util.Set<Integer> types = new java.util.LinkedHashSet<>();
+        for (List<BtfExt.CoreRelo> relos : ext.coreRelos().values()) {
+            for (BtfExt.CoreRelo r : relos) {
+                if (CoreReloKind.of(r.kind()).filter(k -> k != CoreReloKind.TYPE_ID_LOCAL).isPresent()
+                        && r.typeId() > 0 && r.typeId() < local.typeCount()) {
+                    types.add(r.typeId());
+                }
+            }
+        }
+        candidates.prefetch(local, types);
         for (Map.Entry<String, List<BtfExt.CoreRelo>> e : ext.coreRelos().entrySet()) {
             for (BtfExt.CoreRelo r : e.getValue()) {
                 Optional<CoreReloKind> kind = CoreReloKind.of(r.kind());
