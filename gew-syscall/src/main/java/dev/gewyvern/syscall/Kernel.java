@@ -3,14 +3,10 @@ package dev.gewyvern.syscall;
 import java.util.IdentityHashMap;
 import java.util.Map;
 
-import jnr.ffi.LibraryLoader;
-import jnr.ffi.Memory;
-import jnr.ffi.Pointer;
-import jnr.ffi.Runtime;
-
 /**
- * The native boundary: raw bpf(2), perf_event_open(2), close(2), mount(2) and statfs(2) through jnr-ffi.
- * Loaded on first use, so commands that never touch the kernel never pay for it.
+ * The native boundary: raw bpf(2), perf_event_open(2), close(2), mount(2) and statfs(2) through {@link LibC}
+ * (jffi, bound once without generated code). Loaded on first use, so commands that never touch the kernel
+ * never pay for it. Every native buffer a call needs is freed when the call returns.
  */
 public final class Kernel {
     private static final long SYS_BPF = 321;
@@ -20,15 +16,13 @@ public final class Kernel {
     private static volatile Kernel instance;
 
     private final LibC libc;
-    private final Runtime runtime;
 
     private Kernel() {
         String arch = System.getProperty("os.arch");
         if (!"amd64".equals(arch) && !"x86_64".equals(arch)) {
             throw new UnsupportedOperationException("gewyvern's syscall numbers are for x86_64; this is " + arch);
         }
-        this.libc = LibraryLoader.create(LibC.class).load("c");
-        this.runtime = Runtime.getRuntime(libc);
+        this.libc = LibC.get();
     }
 
     public static Kernel get() {
@@ -49,32 +43,36 @@ public final class Kernel {
         return instance != null;
     }
 
-    /** One call's native memory: every buffer the attr points to, kept alive until the call returns. */
-    final class Arena implements PointerSpace {
-        private final Map<NativeArg, Pointer> buffers = new IdentityHashMap<>();
+    /** One call's native memory: every buffer the attr points to, alive until the call returns, then freed. */
+    static final class Arena implements PointerSpace, AutoCloseable {
+        private final Map<NativeArg, NativeMemory> buffers = new IdentityHashMap<>();
 
         public long address(NativeArg arg) {
-            Pointer p = buffers.get(arg);
+            NativeMemory p = buffers.get(arg);
             if (p == null) {
-                p = Memory.allocateDirect(runtime, Math.max(arg.size(), 1), true);
-                buffers.put(arg, p);
                 if (arg instanceof NativeArg.In in) {
-                    p.put(0, in.bytes(), 0, in.bytes().length);
+                    p = NativeMemory.of(in.bytes());
                 } else if (arg instanceof NativeArg.Struct st) {
-                    byte[] b = st.encode(this);
-                    p.put(0, b, 0, b.length);
+                    p = NativeMemory.of(st.encode(this));
+                } else {
+                    p = NativeMemory.allocate(arg.size());
                 }
+                buffers.put(arg, p);
             }
             return p.address();
         }
 
         byte[] read(NativeArg out) {
-            Pointer p = buffers.get(out);
-            byte[] b = new byte[out.size()];
-            if (p != null) {
-                p.get(0, b, 0, b.length);
+            NativeMemory p = buffers.get(out);
+            return p == null ? new byte[out.size()] : java.util.Arrays.copyOf(p.bytes(), out.size());
+        }
+
+        @Override
+        public void close() {
+            for (NativeMemory m : buffers.values()) {
+                m.close();
             }
-            return b;
+            buffers.clear();
         }
     }
 
@@ -91,21 +89,21 @@ public final class Kernel {
         if (dry != null) {
             return dry.bpf(attr);
         }
-        Arena arena = new Arena();
-        byte[] bytes = attr.encode(arena);
-        Pointer a = Memory.allocateDirect(runtime, bytes.length, true);
-        a.put(0, bytes, 0, bytes.length);
-        long r = libc.syscall(SYS_BPF, attr.command().number(), a, bytes.length);
-        int errno = r < 0 ? runtime.getLastError() : 0;
-        byte[] after = new byte[bytes.length];
-        a.get(0, after, 0, after.length);
-        Map<NativeArg, byte[]> outs = new IdentityHashMap<>();
-        for (NativeArg o : arena.buffers.keySet()) {
-            if (!(o instanceof NativeArg.In)) {
-                outs.put(o, arena.read(o));
+        try (Arena arena = new Arena()) {
+            byte[] bytes = attr.encode(arena);
+            try (NativeMemory a = NativeMemory.of(bytes)) {
+                long r = libc.syscall(SYS_BPF, attr.command().number(), a.address(), bytes.length);
+                int errno = r < 0 ? libc.errno() : 0;
+                byte[] after = a.bytes();
+                Map<NativeArg, byte[]> outs = new IdentityHashMap<>();
+                for (NativeArg o : arena.buffers.keySet()) {
+                    if (!(o instanceof NativeArg.In)) {
+                        outs.put(o, arena.read(o));
+                    }
+                }
+                return new Result(r, errno, after, outs);
             }
         }
-        return new Result(r, errno, after, outs);
     }
 
     /** perf_event_open(attr, pid, cpu, -1, CLOEXEC). */
@@ -136,13 +134,10 @@ public final class Kernel {
             throw new BpfException("reading " + typeFile, Errno.ENOENT,
                     "this kernel has no uprobe PMU (CONFIG_UPROBE_EVENTS off)", null);
         }
-        Pointer path = cString(binary);
-        try {
+        try (NativeMemory path = NativeMemory.cString(binary)) { // the kernel reads it during the call
             return openEvent(PerfEventAttr.uprobe(pmu, retprobe, path.address(), offset), pid, pid == -1 ? 0 : -1,
                     "perf_event_open(" + (retprobe ? "uretprobe " : "uprobe ") + binary + "+0x"
                             + Long.toHexString(offset) + ")", null);
-        } finally {
-            java.lang.ref.Reference.reachabilityFence(path); // the kernel reads it during the call
         }
     }
 
@@ -152,30 +147,21 @@ public final class Kernel {
         if (dry != null) {
             return dry.perfEvent(event + " pid " + pid + " cpu " + cpu);
         }
-        Pointer name = cString(event.function());
-        try {
+        try (NativeMemory name = NativeMemory.cString(event.function())) { // the kernel reads it during the call
             return openEvent(event.encode(name.address()), pid, cpu, "perf_event_open(kprobe " + event.function() + "+"
                     + event.offset() + ")", "no such kernel function, or it cannot be probed");
-        } finally {
-            java.lang.ref.Reference.reachabilityFence(name); // the kernel reads it during the call
         }
-    }
-
-    /** A NUL-terminated copy of {@code s} in native memory, alive while the returned pointer is. */
-    private Pointer cString(String s) {
-        byte[] b = s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        Pointer p = Memory.allocateDirect(runtime, b.length + 1, true);
-        p.put(0, b, 0, b.length);
-        return p;
     }
 
     /** perf_event_open(attr, pid, cpu, -1, CLOEXEC); {@code hint} explains ENOENT and EINVAL when not null. */
     private Fd openEvent(byte[] attr, int pid, int cpu, String what, String hint) {
-        Pointer a = Memory.allocateDirect(runtime, attr.length, true);
-        a.put(0, attr, 0, attr.length);
-        long r = libc.syscall(SYS_PERF_EVENT_OPEN, a, pid, cpu, -1, PERF_FLAG_FD_CLOEXEC);
+        long r;
+        int errno;
+        try (NativeMemory a = NativeMemory.of(attr)) {
+            r = libc.syscall(SYS_PERF_EVENT_OPEN, a.address(), pid, cpu, -1, PERF_FLAG_FD_CLOEXEC);
+            errno = r < 0 ? libc.errno() : 0;
+        }
         if (r < 0) {
-            int errno = runtime.getLastError();
             throw new BpfException(what, errno, errno == Errno.ENOENT || errno == Errno.EINVAL ? hint : null, null);
         }
         return new Fd((int) r, "perf_event");
@@ -191,7 +177,7 @@ public final class Kernel {
     /** mount(2); throws naming the mount when it fails. */
     public void mount(String source, String target, String fsType, String data) {
         if (libc.mount(source, target, fsType, 0, data) != 0) {
-            int errno = runtime.getLastError();
+            int errno = libc.errno();
             throw new BpfException("mount -t " + fsType + " " + source + " " + target, errno, null, null);
         }
     }
@@ -200,7 +186,7 @@ public final class Kernel {
     public Fd open(String path, String what) {
         int fd = libc.open(path, 0x80000 | (java.nio.file.Files.isDirectory(java.nio.file.Path.of(path)) ? 0x10000 : 0));
         if (fd < 0) {
-            int errno = runtime.getLastError();
+            int errno = libc.errno();
             throw new BpfException("open " + path, errno, errno == Errno.ENOENT ? "no such " + what : null, null);
         }
         return new Fd(fd, what);
@@ -209,22 +195,21 @@ public final class Kernel {
     /** Everything read(2) gives from {@code fd} until end of file (an iterator's output). */
     public byte[] readAll(Fd fd, int max) {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        Pointer buf = Memory.allocateDirect(runtime, 4096, true);
-        while (out.size() < max) {
-            long n = libc.read(fd.value(), buf, 4096);
-            if (n < 0) {
-                int errno = runtime.getLastError();
-                if (errno == Errno.EINTR || errno == Errno.EAGAIN) {
-                    continue;
+        try (NativeMemory buf = NativeMemory.allocate(4096)) {
+            while (out.size() < max) {
+                long n = libc.read(fd.value(), buf.address(), 4096);
+                if (n < 0) {
+                    int errno = libc.errno();
+                    if (errno == Errno.EINTR || errno == Errno.EAGAIN) {
+                        continue;
+                    }
+                    throw new BpfException("read of " + fd, errno, null, null);
                 }
-                throw new BpfException("read of " + fd, errno, null, null);
+                if (n == 0) {
+                    break;
+                }
+                out.write(buf.bytes(), 0, (int) n);
             }
-            if (n == 0) {
-                break;
-            }
-            byte[] b = new byte[(int) n];
-            buf.get(0, b, 0, b.length);
-            out.write(b, 0, b.length);
         }
         return out.toByteArray();
     }
@@ -238,7 +223,7 @@ public final class Kernel {
         Thread t = new Thread(() -> {
             try (Fd ns = open(netns, "network namespace")) {
                 if (libc.setns(ns.value(), 0x40000000) != 0) {
-                    throw new BpfException("setns " + netns, runtime.getLastError(), null, null);
+                    throw new BpfException("setns " + netns, libc.errno(), null, null);
                 }
                 result.set(body.get());
             } catch (RuntimeException e) {
@@ -263,37 +248,40 @@ public final class Kernel {
 
     /** The index of network interface {@code name} in the calling thread's network namespace, or 0. */
     public int ifindex(String name) {
-        return libc.if_nametoindex(name);
+        return libc.ifNameToIndex(name);
     }
 
     private static final int RLIMIT_MEMLOCK = 8;
 
     /** RLIMIT_MEMLOCK as {soft, hard} (-1 is unlimited). */
     public long[] memlockLimit() {
-        Pointer p = Memory.allocateDirect(runtime, 16, true);
-        if (libc.getrlimit(RLIMIT_MEMLOCK, p) != 0) {
-            throw new BpfException("getrlimit(RLIMIT_MEMLOCK)", runtime.getLastError(), null, null);
+        try (NativeMemory p = NativeMemory.allocate(16)) {
+            if (libc.getrlimit(RLIMIT_MEMLOCK, p.address()) != 0) {
+                throw new BpfException("getrlimit(RLIMIT_MEMLOCK)", libc.errno(), null, null);
+            }
+            return new long[] {p.getLong(0), p.getLong(8)};
         }
-        return new long[] {p.getLong(0), p.getLong(8)};
     }
 
     /** Sets RLIMIT_MEMLOCK's soft and hard limits. */
     public void setMemlockLimit(long soft, long hard) {
-        Pointer p = Memory.allocateDirect(runtime, 16, true);
-        p.putLong(0, soft);
-        p.putLong(8, hard);
-        if (libc.setrlimit(RLIMIT_MEMLOCK, p) != 0) {
-            throw new BpfException("setrlimit(RLIMIT_MEMLOCK)", runtime.getLastError(),
-                    "this kernel charges BPF memory to RLIMIT_MEMLOCK and it could not be raised", null);
+        try (NativeMemory p = NativeMemory.allocate(16)) {
+            p.putLong(0, soft);
+            p.putLong(8, hard);
+            if (libc.setrlimit(RLIMIT_MEMLOCK, p.address()) != 0) {
+                throw new BpfException("setrlimit(RLIMIT_MEMLOCK)", libc.errno(),
+                        "this kernel charges BPF memory to RLIMIT_MEMLOCK and it could not be raised", null);
+            }
         }
     }
 
     /** statfs(2)'s f_type of {@code path}, or -1 when the path does not exist. */
     public long filesystemType(String path) {
-        Pointer buf = Memory.allocateDirect(runtime, 120, true);
-        if (libc.statfs(path, buf) != 0) {
-            return -1;
+        try (NativeMemory buf = NativeMemory.allocate(120)) {
+            if (libc.statfs(path, buf.address()) != 0) {
+                return -1;
+            }
+            return buf.getLong(0);
         }
-        return buf.getLong(0);
     }
 }

@@ -10,18 +10,12 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 import com.kenai.jffi.MemoryIO;
-import jnr.ffi.LibraryLoader;
-import jnr.ffi.Pointer;
-import jnr.ffi.Runtime;
-import jnr.ffi.annotations.SaveError;
-import jnr.ffi.types.off_t;
-import jnr.ffi.types.size_t;
 
 /**
  * The bytes of the kernel's own BTF: /sys/kernel/btf/vmlinux and one split-BTF file per module
  * beside it. Two ways to get them, both measured by gew-bench:
  * <ul>
- * <li>{@link #map}: mmap(MAP_PRIVATE, PROT_READ) through jnr-ffi, the only mapping sysfs allows (NIO's
+ * <li>{@link #map}: mmap(MAP_PRIVATE, PROT_READ) through {@link LibC}, the only mapping sysfs allows (NIO's
  *     FileChannel.map asks for a shared one, which sysfs refuses): zero copy, the pages are the
  *     kernel's. A {@link Mapping} is unmapped only when closed, and nothing may read it after that:
  *     the shared {@link KernelBtf} never closes its own.</li>
@@ -37,25 +31,6 @@ public final class KernelBtfFiles {
     private static final int O_CLOEXEC = 0x80000;
     private static final int PROT_READ = 1;
     private static final int MAP_PRIVATE = 2;
-
-    /** The libc calls this file needs; bound on first use of {@link #map}. */
-    public interface Mman {
-        @SaveError
-        int open(String path, int flags);
-
-        /** Returns MAP_FAILED, (void *) -1, on failure. The size_t and off_t annotations are not optional. */
-        @SaveError
-        Pointer mmap(Pointer addr, @size_t long length, int prot, int flags, int fd, @off_t long offset);
-
-        @SaveError
-        int munmap(Pointer addr, @size_t long length);
-
-        @SaveError
-        int close(int fd);
-    }
-
-    private static volatile Mman mman;
-    private static volatile Runtime runtime;
 
     private KernelBtfFiles() {
     }
@@ -141,7 +116,7 @@ public final class KernelBtfFiles {
         public synchronized void close() {
             if (!closed) {
                 closed = true;
-                mman().munmap(Pointer.wrap(runtime, address), length);
+                LibC.get().munmap(address, length);
             }
         }
     }
@@ -157,16 +132,15 @@ public final class KernelBtfFiles {
         if (size <= 0 || size > Integer.MAX_VALUE) {
             throw new BpfException("mmap " + path, Errno.EINVAL, "its size is " + size + " bytes", null);
         }
-        Mman m = mman();
+        LibC m = LibC.get();
         int fd = m.open(path.toString(), O_RDONLY | O_CLOEXEC);
         if (fd < 0) {
-            throw new BpfException("open " + path, runtime.getLastError(), "the kernel's BTF cannot be read", null);
+            throw new BpfException("open " + path, m.errno(), "the kernel's BTF cannot be read", null);
         }
         try {
-            Pointer p = m.mmap(null, size, PROT_READ, MAP_PRIVATE, fd, 0);
-            long addr = p == null ? -1 : p.address();
+            long addr = m.mmap(0, size, PROT_READ, MAP_PRIVATE, fd, 0);
             if (addr == -1 || addr == 0) {
-                int errno = runtime.getLastError();
+                int errno = m.errno();
                 throw new BpfException("mmap " + path, errno,
                         "this kernel does not let its BTF be mapped (it can still be read: KernelBtfFiles.read)", null);
             }
@@ -174,21 +148,6 @@ public final class KernelBtfFiles {
         } finally {
             m.close(fd);
         }
-    }
-
-    private static Mman mman() {
-        Mman m = mman;
-        if (m == null) {
-            synchronized (KernelBtfFiles.class) {
-                m = mman;
-                if (m == null) {
-                    m = LibraryLoader.create(Mman.class).load("c");
-                    runtime = Runtime.getRuntime(m);
-                    mman = m;
-                }
-            }
-        }
-        return m;
     }
 
     private static BpfException missing(Path path, IOException e) {
