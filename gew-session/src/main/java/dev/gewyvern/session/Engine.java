@@ -185,7 +185,7 @@ public final class Engine implements AutoCloseable {
     public List<String> plan(PreparedPipeline pipeline) {
         // an observing engine has no instance: the plan needs only a name, since nothing is pinned
         return new Transaction(root, instanceId == null ? "dry-run" : instanceId,
-                Ids.sessionId(pipeline.pipeline().getName(), new java.security.SecureRandom()), pipeline, PhaseListener.SILENT, 1,
+                Ids.sessionId(pipeline.pipeline().getName(), KernelRandom.INSTANCE), pipeline, PhaseListener.SILENT, 1,
                 structOpsRegistration).plan();
     }
 

@@ -8,7 +8,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.random.RandomGenerator;
@@ -37,7 +36,7 @@ public final class PinRoot {
     private final RandomGenerator random;
 
     public PinRoot(Path root) {
-        this(root, new SecureRandom());
+        this(root, KernelRandom.INSTANCE);
     }
 
     PinRoot(Path root, RandomGenerator random) {
