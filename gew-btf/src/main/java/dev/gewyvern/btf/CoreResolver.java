@@ -101,8 +101,22 @@ public final class CoreResolver {
         return done;
     }
 
-    /** A relocation record's place and what it asks. */
-    private record Site(String section, int insnOff, int typeId, String access, CoreReloKind kind) {}
+    /**
+     * A relocation record's place and what it asks. Its equals and hashCode are written out (with the record's
+     * meaning) because the generated ones are bootstrapped through method handles on first use: a cold start's cost.
+     */
+    private record Site(String section, int insnOff, int typeId, String access, CoreReloKind kind) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Site s && insnOff == s.insnOff && typeId == s.typeId && kind == s.kind
+                    && section.equals(s.section) && access.equals(s.access);
+        }
+
+        @Override
+        public int hashCode() {
+            return (section.hashCode() * 31 + insnOff) * 31 + typeId;
+        }
+    }
 
     /** Resolves one relocation (type id, access string and kind as in {@code .BTF.ext}). */
     public CoreRelocationResult resolve(int typeId, String access, CoreReloKind kind) {

@@ -23,6 +23,19 @@ record ElfSection(int index, String name, int type, long flags, long offset, lon
         return type == SHT_NOBITS;
     }
 
+    // written out (with the record's meaning) for the same reason as Function's
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ElfSection s && index == s.index && type == s.type && flags == s.flags
+                && offset == s.offset && size == s.size && link == s.link && info == s.info
+                && addralign == s.addralign && entsize == s.entsize && name.equals(s.name);
+    }
+
+    @Override
+    public int hashCode() {
+        return index;
+    }
+
     /** "section 3 'name'", for messages. */
     String describe() {
         return "section " + index + " '" + name + "'";
