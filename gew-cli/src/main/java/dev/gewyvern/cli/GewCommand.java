@@ -21,4 +21,16 @@ final class GewCommand {
         SUBCOMMANDS.put("probe", ProbeCommand.class);
         SUBCOMMANDS.put("object", ObjectCommand.class);
     }
+
+    /** The groups whose commands are registered lazily too, by group name: each group's commands by name. */
+    static final java.util.Map<String, java.util.Map<String, Class<?>>> GROUPS = java.util.Map.of(
+            "session", SessionCommand.SUBCOMMANDS);
+
+    /** Every command, registered: the whole tree, for help, completion and documentation. */
+    static picocli.CommandLine full() {
+        picocli.CommandLine cl = new picocli.CommandLine(new GewCommand());
+        SUBCOMMANDS.forEach(cl::addSubcommand);
+        GROUPS.forEach((group, commands) -> commands.forEach(cl.getSubcommands().get(group)::addSubcommand));
+        return cl;
+    }
 }

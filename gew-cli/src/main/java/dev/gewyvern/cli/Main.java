@@ -12,15 +12,36 @@ public final class Main {
     }
 
     static int run(String... args) {
-        CommandLine cl = new CommandLine(new GewCommand());
-        Class<?> named = args.length > 0 ? GewCommand.SUBCOMMANDS.get(args[0]) : null;
-        if (named != null) {
-            cl.addSubcommand(args[0], named);
-        } else if (!(args.length == 1 && (args[0].equals("-V") || args[0].equals("--version")))) {
-            GewCommand.SUBCOMMANDS.forEach(cl::addSubcommand); // help, or a typo to suggest a command for
-        }
+        CommandLine cl = commandLine(args);
         cl.setExecutionExceptionHandler(new ErrorReporter());
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         return cl.execute(args);
+    }
+
+    /**
+     * The command tree a command line needs: only the commands it names (picocli builds each one's model by
+     * reflection, the largest part of a cold start of a light command), the whole level where it names none
+     * that exists (help, or a typo to suggest a command for).
+     */
+    static CommandLine commandLine(String... args) {
+        if (args.length == 0 || !GewCommand.SUBCOMMANDS.containsKey(args[0])) {
+            if (args.length == 1 && (args[0].equals("-V") || args[0].equals("--version"))) {
+                return new CommandLine(new GewCommand());
+            }
+            return GewCommand.full();
+        }
+        CommandLine cl = new CommandLine(new GewCommand());
+        cl.addSubcommand(args[0], GewCommand.SUBCOMMANDS.get(args[0]));
+        java.util.Map<String, Class<?>> group = GewCommand.GROUPS.get(args[0]);
+        if (group != null) {
+            CommandLine g = cl.getSubcommands().get(args[0]);
+            Class<?> named = args.length > 1 ? group.get(args[1]) : null;
+            if (named != null) {
+                g.addSubcommand(args[1], named);
+            } else {
+                group.forEach(g::addSubcommand);
+            }
+        }
+        return cl;
     }
 }
