@@ -29,10 +29,6 @@ final class RuntimeInfoCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--training-run", hidden = true,
-            description = "Used by the build to record the classes start-up loads (AppCDS).")
-    boolean trainingRun;
-
     @Option(names = {"-v", "--verbose"},
             description = "Also probe the kernel (throwaway programs and maps, needs root) and report every capability.")
     boolean verbose;
@@ -97,22 +93,7 @@ final class RuntimeInfoCommand implements Callable<Integer> {
             }
         }
         out.flush();
-        if (trainingRun) {
-            train();
-        }
         return 0;
-    }
-
-    /**
-     * The build's AppCDS training run goes on to load what the other commands load first, without a
-     * single bpf(2) call: the models of every command, the native binding (one statfs), protobuf.
-     */
-    private static void train() {
-        picocli.CommandLine cl = new picocli.CommandLine(new GewCommand());
-        GewCommand.SUBCOMMANDS.forEach(cl::addSubcommand);
-        cl.getUsageMessage();
-        dev.gewyvern.syscall.Kernel.get().filesystemType("/");
-        dev.gewyvern.proto.v1.SessionRecord.getDefaultInstance().toByteArray();
     }
 
     private void row(PrintWriter out, String key, String value) {
