@@ -62,19 +62,46 @@ final class ServeCommand implements Callable<Integer> {
             engine.close();
             throw e;
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            for (String held : engine.ownSessions()) {
-                err.println("gew serve: exiting: detaching session " + held);
-            }
-            err.flush();
-            server.close();
-            engine.close();
-        }, "gew-serve-exit"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> exit(server, engine, err), "gew-serve-exit"));
         out.println("gew serve: listening on " + (listen == null ? server.address() : "tcp://" + parseListen(listen)
                 .getHost() + ":" + server.port() + " (TLS 1.3)") + " (instance " + engine.instanceId() + ")");
         out.flush();
         server.awaitTermination();
         return 0;
+    }
+
+    /** How long an apply still in flight at exit is waited for before the sessions are detached anyway. */
+    static final java.time.Duration APPLY_GRACE = java.time.Duration.ofSeconds(5);
+    /** If the exit has not finished after this long, the process halts (what is still pinned is an orphan). */
+    static final long EXIT_DEADLINE_MS = 30_000;
+
+    /**
+     * The exit, bounded in time: stop serving (at most {@link ControlServer#close}'s grace), then detach every
+     * session this instance holds, waiting at most {@link #APPLY_GRACE} for an apply in flight. A watchdog
+     * halts the process if even that hangs, so SIGTERM always ends gew serve; the next gew to start would
+     * clean an orphan left that way.
+     */
+    private static void exit(ControlServer server, Engine engine, PrintWriter err) {
+        Thread watchdog = new Thread(() -> {
+            try {
+                Thread.sleep(EXIT_DEADLINE_MS);
+            } catch (InterruptedException e) {
+                return;
+            }
+            System.err.println("gew serve: the exit did not finish in " + EXIT_DEADLINE_MS / 1000 + " s: halting");
+            Runtime.getRuntime().halt(1);
+        }, "gew-serve-exit-watchdog");
+        watchdog.setDaemon(true);
+        watchdog.start();
+        try {
+            server.close();
+        } finally {
+            for (String held : engine.ownSessions()) {
+                System.err.println("gew serve: exiting: detaching session " + held);
+            }
+            engine.close(APPLY_GRACE);
+            watchdog.interrupt();
+        }
     }
 
     private static java.net.URI parseListen(String listen) {

@@ -135,8 +135,12 @@ final class Gew {
         private final BufferedReader reader;
 
         Running(String... args) throws IOException {
-            process = new ProcessBuilder(command(List.of(), args)).directory(repo().toFile())
-                    .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            this(List.of(), ProcessBuilder.Redirect.INHERIT, args);
+        }
+
+        /** gew behind {@code prefix} (a shell that sets limits, say), its stderr sent to {@code err}. */
+        Running(List<String> prefix, ProcessBuilder.Redirect err, String... args) throws IOException {
+            process = new ProcessBuilder(command(prefix, args)).directory(repo().toFile()).redirectError(err).start();
             reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         }
 

@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import dev.gewyvern.auth.Ed25519;
 import dev.gewyvern.auth.PairingToken;
 import dev.gewyvern.auth.PairingTranscript;
+import dev.gewyvern.auth.SelfSignedCertificate;
 import dev.gewyvern.auth.SignedRequests;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.MessageLite;
@@ -76,13 +77,17 @@ public final class GewClient implements AutoCloseable {
 
     /**
      * A client of the runtime serving TLS 1.3 on {@code host:port}. {@code pinnedTlsKey} is the hash
-     * {@link #tlsKeySha256()} gave at pairing; null only to pair.
+     * {@link #tlsKeySha256()} gave at pairing; null only to pair: such a client can call {@link #pair} and
+     * nothing else until the pairing has verified (and pinned) the runtime's TLS key, which every later
+     * connection must then present. The client's TLS certificate carries {@code identity}'s Ed25519 key
+     * (mutual TLS): the runtime lets only the key it paired finish a handshake.
      */
     public static GewClient tcp(String host, int port, KeyPair identity, byte[] pinnedTlsKey) {
         PinningTrustManager tm = new PinningTrustManager(pinnedTlsKey);
         try {
             var ssl = io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts.configure(
-                            io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder.forClient(),
+                            io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder.forClient()
+                                    .keyManager(identity.getPrivate(), SelfSignedCertificate.of(identity, "gewyvern control plane")),
                             io.grpc.netty.shaded.io.netty.handler.ssl.SslProvider.JDK)
                     .protocols("TLSv1.3").trustManager(tm).build();
             EventLoopGroup group = new EpollEventLoopGroup(1);
@@ -90,7 +95,7 @@ public final class GewClient implements AutoCloseable {
                     .channelType(io.grpc.netty.shaded.io.netty.channel.epoll.EpollSocketChannel.class)
                     .sslContext(ssl).overrideAuthority("gewyvern").maxInboundMessageSize(16 << 20).build();
             return new GewClient(ch, group, tm, identity);
-        } catch (javax.net.ssl.SSLException e) {
+        } catch (javax.net.ssl.SSLException | java.security.GeneralSecurityException e) {
             throw new IllegalStateException("cannot set up TLS: " + e.getMessage(), e);
         }
     }
@@ -123,7 +128,7 @@ public final class GewClient implements AutoCloseable {
 
     /**
      * Pairs with the runtime using the token `gew pair` printed. Verifies the runtime's answer (its key
-     * against the token's fingerprint, its MAC and its signature) before trusting it.
+     * against the token's fingerprint, over TCP the TLS key it signed for, and its signature over the whole exchange) before trusting it.
      */
     public byte[] pair(PairingToken token) {
         byte[] nonce = new byte[16];
@@ -131,7 +136,8 @@ public final class GewClient implements AutoCloseable {
         byte[] transcript = PairingTranscript.client(token.tokenId(), token.runtimeFingerprint(), rawPublicKey, nonce);
         PairRequest req = PairRequest.newBuilder().setTokenId(ByteString.copyFrom(token.tokenId()))
                 .setPublicKey(ByteString.copyFrom(rawPublicKey)).setNonce(ByteString.copyFrom(nonce))
-                .setMac(ByteString.copyFrom(PairingTranscript.mac(PairingTranscript.macKey(token.secret()), transcript)))
+                .setTokenSignature(ByteString.copyFrom(Ed25519.sign(PairingTranscript.tokenKey(token.secret()).getPrivate(),
+                        transcript)))
                 .setSignature(ByteString.copyFrom(Ed25519.sign(identity.getPrivate(), transcript))).build();
         PairResponse resp = PairingGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS).pair(req);
         byte[] rk = resp.getRuntimePublicKey().toByteArray();
@@ -148,9 +154,6 @@ public final class GewClient implements AutoCloseable {
             throw new SecurityException("the runtime named a TLS key on a Unix socket");
         }
         byte[] rt = PairingTranscript.runtime(transcript, rk, resp.getNonce().toByteArray(), tlsHash);
-        if (!MessageDigest.isEqual(PairingTranscript.mac(PairingTranscript.macKey(token.secret()), rt), resp.getMac().toByteArray())) {
-            throw new SecurityException("the runtime's pairing MAC does not verify");
-        }
         PublicKey pk;
         try {
             pk = Ed25519.publicKey(rk);
@@ -161,7 +164,10 @@ public final class GewClient implements AutoCloseable {
             throw new SecurityException("the runtime's pairing signature does not verify");
         }
         trustRuntime(rk);
-        tlsKey = tls == null ? null : tlsHash;
+        if (tls != null) {
+            tls.pin(tlsHash); // from now on every connection must present this key
+            tlsKey = tlsHash;
+        }
         return rk.clone();
     }
 
@@ -169,6 +175,10 @@ public final class GewClient implements AutoCloseable {
     public SignedRequest sign(MessageLite payload, MethodDescriptor<?, ?> method) {
         if (runtimeId == null) {
             throw new IllegalStateException("not paired: call pair(token) or trustRuntime(key) first");
+        }
+        if (tls != null && !tls.pinned()) {
+            throw new IllegalStateException("a TCP client without the runtime's TLS key pinned can only pair: "
+                    + "pair(token) first, or make the client with GewClient.tcp(host, port, keys, tlsKeySha256)");
         }
         return SignedRequests.sign(payload, method.getFullMethodName(), runtimeId, rawPublicKey,
                 identity.getPrivate(), System.currentTimeMillis());

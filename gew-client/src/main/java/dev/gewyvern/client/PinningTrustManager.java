@@ -12,14 +12,27 @@ import javax.net.ssl.X509ExtendedTrustManager;
 /**
  * Trusts exactly one TLS key: the runtime's, whose SHA-256 (of the certificate's SubjectPublicKeyInfo) the
  * control plane pinned at pairing. While pairing, nothing is pinned yet: the key seen is recorded and
- * checked against the hash the runtime signs in its pairing answer.
+ * checked against the hash the runtime signs in its pairing answer, and once that checks out it is pinned
+ * here for the life of the client ({@link #pin}).
  */
 final class PinningTrustManager extends X509ExtendedTrustManager {
-    private final byte[] pinned;
+    private volatile byte[] pinned;
     private volatile byte[] seen;
 
     PinningTrustManager(byte[] pinned) {
         this.pinned = pinned == null ? null : pinned.clone();
+    }
+
+    /** Pins the key pairing verified; a pin once set never changes. */
+    synchronized void pin(byte[] keyHash) {
+        if (pinned != null && !MessageDigest.isEqual(pinned, keyHash)) {
+            throw new SecurityException("the runtime's TLS key is already pinned to another key");
+        }
+        pinned = keyHash.clone();
+    }
+
+    boolean pinned() {
+        return pinned != null;
     }
 
     byte[] seen() {
@@ -36,7 +49,8 @@ final class PinningTrustManager extends X509ExtendedTrustManager {
         }
         byte[] h = keyHash(chain[0]);
         seen = h;
-        if (pinned != null && !MessageDigest.isEqual(pinned, h)) {
+        byte[] pin = pinned;
+        if (pin != null && !MessageDigest.isEqual(pin, h)) {
             throw new CertificateException("the runtime's TLS key is not the one pinned at pairing");
         }
     }

@@ -128,6 +128,12 @@ public final class Engine implements AutoCloseable {
                     pipeline, listener, logLevel, structOpsRegistration);
             SessionRecord rec = tx.run();
             synchronized (this) {
+                if (closed) {
+                    // close(deadline) gave up waiting for this apply and detached the rest: so is this one
+                    PinRoot.removeSessionFolder(root.session(instanceId, rec.getSessionId()));
+                    throw SessionException.system(Step.COMMIT, "the runtime is shutting down: session "
+                            + rec.getSessionId() + " was detached as soon as it committed");
+                }
                 ownSessions.add(rec.getSessionId());
             }
             return rec;
@@ -417,6 +423,36 @@ public final class Engine implements AutoCloseable {
         } finally {
             lifecycle.writeLock().unlock();
         }
+    }
+
+    /**
+     * As {@link #close()}, but waits at most {@code deadline} for applies in flight. Past it, the sessions
+     * this instance holds are detached and its folder removed anyway; an apply still running then fails
+     * and rolls back (or, should it commit meanwhile, detaches what it committed), so an exit with a
+     * deadline (gew serve's) always detaches.
+     */
+    public void close(java.time.Duration deadline) {
+        boolean locked;
+        try {
+            locked = lifecycle.writeLock().tryLock(deadline.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            locked = false;
+        }
+        try {
+            synchronized (this) {
+                closeLocked();
+            }
+        } finally {
+            if (locked) {
+                lifecycle.writeLock().unlock();
+            }
+        }
+    }
+
+    /** The lock applies hold for reading (for a test that holds an apply in flight). */
+    java.util.concurrent.locks.ReentrantReadWriteLock lifecycleForTest() {
+        return lifecycle;
     }
 
     private void closeLocked() {

@@ -21,9 +21,12 @@ import java.util.function.Consumer;
 import dev.gewyvern.session.Engine;
 import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.netty.channel.epoll.EpollServerSocketChannel;
+import io.grpc.netty.shaded.io.netty.handler.ssl.ClientAuth;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslProvider;
 import io.grpc.Server;
+import io.grpc.ServerInterceptors;
+import io.grpc.netty.shaded.io.netty.channel.Channel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
 import io.grpc.netty.shaded.io.netty.channel.epoll.EpollEventLoopGroup;
@@ -40,6 +43,14 @@ public final class ControlServer implements AutoCloseable {
     static final int MAX_MESSAGE = 8 << 20;
     static final int MAX_METADATA = 16 << 10;
     static final int MAX_CONCURRENT_CALLS = 64;
+    /** The HTTP/2 flow-control window of each connection and stream (fixed, not auto-tuned upwards). */
+    static final int FLOW_CONTROL_WINDOW = 1 << 20;
+    /** A connection must finish TLS and the HTTP/2 preface within this, or it is closed. */
+    static final long HANDSHAKE_TIMEOUT_S = 10;
+    /** A connection with no call for this long is closed (a client reconnects when it needs to). */
+    static final long MAX_CONNECTION_IDLE_S = 300;
+    /** How long shutdown waits for calls in flight before it closes their connections anyway. */
+    static final long SHUTDOWN_GRACE_MS = 2_000;
 
     private final Server server;
     private final EventLoopGroup boss;
@@ -99,7 +110,8 @@ public final class ControlServer implements AutoCloseable {
             removeStale(socket);
             NettyServerBuilder b = NettyServerBuilder.forAddress(new DomainSocketAddress(socket.toString()))
                     .channelType(EpollServerDomainSocketChannel.class).protocolNegotiator(new RootPeerNegotiator(log));
-            ControlServer server = start(b, engine, state, new byte[0], log, lockChannel, lock, socket.toString());
+            ControlServer server = start(b, engine, state, new Pairing(state), new byte[0], log, lockChannel, lock,
+                    socket.toString());
             Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
             return server;
         } catch (IOException e) {
@@ -112,27 +124,35 @@ public final class ControlServer implements AutoCloseable {
     }
 
     /**
-     * Serves on TCP with TLS 1.3 only (never plaintext): the certificate's key is the one the control plane
-     * pins at pairing.
+     * Serves on TCP with TLS 1.3 only (never plaintext). The server's certificate key is the one the control
+     * plane pins at pairing; the control plane's own certificate carries its Ed25519 key, the one pinned here
+     * (mutual TLS): with no pairing token pending, a peer without that key cannot finish a handshake. Every
+     * connection counts against {@link ConnectionLimits} sized from the open-file limit, handshakes have a
+     * deadline, idle connections are closed, and HTTP/2 streams and windows are bounded.
      */
     public static ControlServer startTcp(String host, int port, Engine engine, StateDir state, Consumer<String> log) {
         TlsIdentity tls = TlsIdentity.loadOrCreate(state);
+        Pairing pairing = new Pairing(state);
         try {
             var ssl = GrpcSslContexts.configure(SslContextBuilder.forServer(tls.key(), tls.certificate()), SslProvider.JDK)
-                    .protocols("TLSv1.3").build();
+                    .protocols("TLSv1.3").clientAuth(ClientAuth.OPTIONAL)
+                    .trustManager(new ClientKeyTrustManager(pairing)).build();
+            ConnectionLimits<Channel> limits = new ConnectionLimits<>(ConnectionLimits.Caps.forOpenFileLimit(
+                    OpenFileLimit.current()));
+            TlsGate gate = new TlsGate(ssl, limits, pairing, log);
             NettyServerBuilder b = NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
-                    .channelType(EpollServerSocketChannel.class).sslContext(ssl);
-            return start(b, engine, state, tls.keySha256(), log, null, null, "tcp://" + host + ":" + port);
+                    .channelType(EpollServerSocketChannel.class).protocolNegotiator(gate)
+                    .intercept(new PeerGate(gate, log));
+            return start(b, engine, state, pairing, tls.keySha256(), log, null, null, "tcp://" + host + ":" + port);
         } catch (IOException e) {
             throw new ControlException("cannot serve TLS on " + host + ":" + port + ": " + e.getMessage());
         }
     }
 
-    private static ControlServer start(NettyServerBuilder b, Engine engine, StateDir state, byte[] tlsKeySha256,
-                                       Consumer<String> log, FileChannel lockChannel, FileLock lock, String address)
-            throws IOException {
+    private static ControlServer start(NettyServerBuilder b, Engine engine, StateDir state, Pairing pairing,
+                                       byte[] tlsKeySha256, Consumer<String> log, FileChannel lockChannel, FileLock lock,
+                                       String address) throws IOException {
         Identity identity = Identity.loadOrCreate(state);
-        Pairing pairing = new Pairing(state);
         RequestVerifier verifier = new RequestVerifier(pairing, identity.runtimeId(), System.currentTimeMillis(),
                 100_000, log);
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -145,8 +165,12 @@ public final class ControlServer implements AutoCloseable {
         Server server = b.bossEventLoopGroup(boss).workerEventLoopGroup(workers)
                 .maxInboundMessageSize(MAX_MESSAGE).maxInboundMetadataSize(MAX_METADATA)
                 .maxConcurrentCallsPerConnection(MAX_CONCURRENT_CALLS)
+                .flowControlWindow(FLOW_CONTROL_WINDOW)
+                .handshakeTimeout(HANDSHAKE_TIMEOUT_S, TimeUnit.SECONDS)
+                .maxConnectionIdle(MAX_CONNECTION_IDLE_S, TimeUnit.SECONDS)
                 .maxRstFramesPerWindow(100, 10)
-                .addService(new PairingService(pairing, identity, tlsKeySha256, log))
+                .addService(ServerInterceptors.intercept(new PairingService(pairing, identity, tlsKeySha256, log),
+                        new CallerSource()))
                 .addService(new RuntimeService(engine, verifier, () -> RuntimeFacts.current(engine, identity), timer))
                 .build();
         try {
@@ -203,11 +227,17 @@ public final class ControlServer implements AutoCloseable {
         server.awaitTermination();
     }
 
+    /**
+     * Stops serving within a bounded time: no new connections or calls; calls in flight are cancelled and
+     * their connections closed after {@link #SHUTDOWN_GRACE_MS} at most. The event loops are told to stop
+     * without being waited for, so nothing here can hang: a caller that must detach sessions afterwards
+     * (gew serve's exit) always gets to.
+     */
     @Override
     public void close() {
         server.shutdownNow();
         try {
-            server.awaitTermination(5, TimeUnit.SECONDS);
+            server.awaitTermination(SHUTDOWN_GRACE_MS, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -6,14 +6,16 @@ import java.time.Duration;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
+import dev.gewyvern.auth.Ed25519;
 import dev.gewyvern.auth.PairingToken;
 import dev.gewyvern.auth.PairingTranscript;
 import dev.gewyvern.proto.v1.PeerRecord;
 import dev.gewyvern.proto.v1.PendingToken;
 
 /**
- * Pairing state in the state folder: the one pending token (only a hash of its secret), and the paired
- * control plane's key. Tokens expire, are single use, and burn after {@link #MAX_ATTEMPTS} bad attempts.
+ * Pairing state in the state folder: the one pending token (only its token key's public half: nothing
+ * that could pair), and the paired control plane's key. Tokens expire, are single use (consumed
+ * atomically), and burn after {@link #MAX_ATTEMPTS} bad attempts that name them.
  */
 public final class Pairing {
     static final String TOKEN = "pairing-token.pb";
@@ -38,7 +40,7 @@ public final class Pairing {
         RANDOM.nextBytes(id);
         RANDOM.nextBytes(secret);
         PendingToken pending = PendingToken.newBuilder().setTokenId(ByteString.copyFrom(id))
-                .setSecretSha256(ByteString.copyFrom(PairingTranscript.macKey(secret)))
+                .setTokenPublicKey(ByteString.copyFrom(Ed25519.raw(PairingTranscript.tokenKey(secret).getPublic())))
                 .setExpiresUnixMs(System.currentTimeMillis() + ttl.toMillis()).setReplace(replace).build();
         state.write(TOKEN, pending.toByteArray());
         return new PairingToken(identity.runtimeId(), id, secret);
@@ -61,10 +63,14 @@ public final class Pairing {
         }
     }
 
-    /** Counts a bad pairing attempt against the pending token; the fifth burns it. */
-    public synchronized void recordFailure() {
+    /**
+     * Counts a bad pairing attempt against the pending token, when the attempt named it ({@code tokenId} is
+     * the pending token's id); the fifth burns it. An attempt naming another id says nothing about this
+     * token's secret, so it does not count: a stranger cannot burn a token whose id it does not know.
+     */
+    public synchronized void recordFailure(byte[] tokenId) {
         PendingToken t = pending();
-        if (t == null) {
+        if (t == null || !sameTokenId(t, tokenId)) {
             return;
         }
         PendingToken next = t.toBuilder().setFailedAttempts(t.getFailedAttempts() + 1).build();
@@ -75,11 +81,20 @@ public final class Pairing {
         }
     }
 
-    /** Pins the control plane's key and burns the token. */
-    public synchronized void complete(byte[] peerKey) {
+    /**
+     * Consumes the pending token {@code tokenId} and pins the control plane's key, as one step: true when
+     * this call did it; false when that token is no longer pending (used by a concurrent pairing, burnt,
+     * expired, or replaced), and then nothing changes.
+     */
+    public synchronized boolean complete(byte[] tokenId, byte[] peerKey) {
+        PendingToken t = pending();
+        if (t == null || !sameTokenId(t, tokenId)) {
+            return false;
+        }
         state.write(PEER, PeerRecord.newBuilder().setPublicKey(ByteString.copyFrom(peerKey))
                 .setPairedUnixMs(System.currentTimeMillis()).build().toByteArray());
         state.delete(TOKEN);
+        return true;
     }
 
     public synchronized PeerRecord peer() {

@@ -1,25 +1,18 @@
 package dev.gewyvern.session.control;
 
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
-import java.security.SecureRandom;
-import java.security.Signature;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.security.spec.PKCS8EncodedKeySpec;
-import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 
 import dev.gewyvern.auth.Ed25519;
+import dev.gewyvern.auth.SelfSignedCertificate;
 
 /**
  * The TLS key and self-signed certificate `gew serve --listen tcp://…` presents: an ECDSA P-256 key,
@@ -59,7 +52,7 @@ public final class TlsIdentity {
                 KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
                 g.initialize(new ECGenParameterSpec("secp256r1"));
                 KeyPair kp = g.generateKeyPair();
-                byte[] der = selfSigned(kp);
+                byte[] der = SelfSignedCertificate.der(kp, "gewyvern");
                 state.write(KEY, kp.getPrivate().getEncoded());
                 state.write(CERT, der);
                 k = kp.getPrivate().getEncoded();
@@ -72,58 +65,5 @@ public final class TlsIdentity {
         } catch (GeneralSecurityException e) {
             throw new ControlException("the TLS identity in " + state.path() + " is unusable: " + e.getMessage());
         }
-    }
-
-    // --- a minimal DER writer for one self-signed X.509 v3 certificate ---
-
-    private static final byte[] ECDSA_SHA256 = {0x06, 0x08, 0x2a, (byte) 0x86, 0x48, (byte) 0xce, 0x3d, 0x04, 0x03, 0x02};
-    private static final byte[] CN = {0x06, 0x03, 0x55, 0x04, 0x03};
-
-    private static byte[] tlv(int tag, byte[]... parts) {
-        ByteArrayOutputStream body = new ByteArrayOutputStream();
-        for (byte[] p : parts) {
-            body.writeBytes(p);
-        }
-        int n = body.size();
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.write(tag);
-        if (n < 0x80) {
-            out.write(n);
-        } else if (n < 0x100) {
-            out.write(0x81);
-            out.write(n);
-        } else {
-            out.write(0x82);
-            out.write(n >>> 8);
-            out.write(n & 0xff);
-        }
-        out.writeBytes(body.toByteArray());
-        return out.toByteArray();
-    }
-
-    private static byte[] time(ZonedDateTime t) {
-        return tlv(0x17, DateTimeFormatter.ofPattern("yyMMddHHmmss'Z'").format(t).getBytes(StandardCharsets.US_ASCII));
-    }
-
-    static byte[] selfSigned(KeyPair kp) throws GeneralSecurityException {
-        byte[] alg = tlv(0x30, ECDSA_SHA256);
-        byte[] name = tlv(0x30, tlv(0x31, tlv(0x30, CN, tlv(0x0c, "gewyvern".getBytes(StandardCharsets.UTF_8)))));
-        ZonedDateTime now = ZonedDateTime.now(ZoneOffset.UTC).withNano(0);
-        byte[] serial = new BigInteger(63, new SecureRandom()).add(BigInteger.ONE).toByteArray();
-        byte[] tbs = tlv(0x30,
-                tlv(0xa0, tlv(0x02, new byte[] {2})),
-                tlv(0x02, serial),
-                alg,
-                name,
-                tlv(0x30, time(now.minusDays(1)), time(now.plusYears(10))),
-                name,
-                kp.getPublic().getEncoded());
-        Signature s = Signature.getInstance("SHA256withECDSA");
-        s.initSign(kp.getPrivate());
-        s.update(tbs);
-        byte[] sig = s.sign();
-        byte[] bitString = new byte[sig.length + 1];
-        System.arraycopy(sig, 0, bitString, 1, sig.length);
-        return tlv(0x30, tbs, alg, tlv(0x03, bitString));
     }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -89,6 +90,136 @@ class TlsControlTest {
             assertEquals(Status.Code.UNAVAILABLE, e.getStatus().getCode(), e.toString());
         } finally {
             plain.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
+    }
+
+    private byte[] runtimeKey() {
+        return Identity.loadOrCreate(state).rawPublicKey();
+    }
+
+    private dev.gewyvern.auth.PairingToken token() {
+        return new Pairing(state).newToken(Identity.loadOrCreate(state), Duration.ofMinutes(1), true);
+    }
+
+    /**
+     * Issue 12 item 3: a TCP client that has no pin can only pair. Defence: GewClient.sign refuses while the
+     * trust manager has no pin (without it the signed call goes out, to whoever answers on the port).
+     */
+    @Test
+    void aTcpClientWithoutAPinCanOnlyPair() {
+        try (GewClient c = GewClient.tcp("127.0.0.1", server.port(), Ed25519.generate(), null)) {
+            c.trustRuntime(runtimeKey());
+            IllegalStateException e = assertThrows(IllegalStateException.class, c::runtimeInfo);
+            assertTrue(e.getMessage().contains("can only pair"), e.getMessage());
+        }
+    }
+
+    /**
+     * Issue 12 item 3: the TLS key verified at pairing is pinned for the life of the client. The client pairs
+     * through a proxy, then the proxy sends its next connection to an impostor with another key. Defence:
+     * PinningTrustManager.pin after pairing (without it the client completes a handshake with the impostor
+     * and would send it its next call).
+     */
+    @Test
+    void thePinLearnedAtPairingHoldsForTheLifeOfTheClient() throws Exception {
+        try (SwitchProxy proxy = new SwitchProxy(server.port()); Impostor impostor = new Impostor();
+             GewClient c = GewClient.tcp("127.0.0.1", proxy.port(), Ed25519.generate(), null)) {
+            c.pair(token());
+            assertNotNull(c.runtimeInfo());
+            proxy.switchTo(impostor.port());
+            // calls fail fast while the channel backs off between attempts: go on until it has tried the impostor
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (impostor.refused.get() == 0 && impostor.handshakes.get() == 0 && System.nanoTime() < until) {
+                StatusRuntimeException e = assertThrows(StatusRuntimeException.class, c::runtimeInfo);
+                assertEquals(Status.Code.UNAVAILABLE, e.getStatus().getCode());
+                Thread.sleep(100);
+            }
+            assertEquals(0, impostor.handshakes.get(), "the client finished a TLS handshake with the impostor");
+            assertTrue(impostor.refused.get() > 0, "the client did try the impostor");
+        }
+    }
+
+    /**
+     * Issue 12 item 2: with no token pending, a stranger cannot finish a TLS handshake, with no certificate
+     * or with a key that is not the paired one, so it never reaches HTTP/2. Defence: TlsGate requiring a
+     * client certificate when no token is pending, and ClientKeyTrustManager trusting only the pinned key
+     * (without them the handshake completes).
+     */
+    @Test
+    void withNoTokenPendingStrangersCannotFinishTheHandshake() throws Exception {
+        try (GewClient c = GewClient.tcp("127.0.0.1", server.port(), Ed25519.generate(), null)) {
+            c.pair(token()); // paired, and no token pending any more
+        }
+        javax.net.ssl.SSLContext trustAll = javax.net.ssl.SSLContext.getInstance("TLSv1.3");
+        trustAll.init(null, new javax.net.ssl.TrustManager[] {new javax.net.ssl.X509TrustManager() {
+            public void checkClientTrusted(java.security.cert.X509Certificate[] c, String a) { }
+            public void checkServerTrusted(java.security.cert.X509Certificate[] c, String a) { }
+            public java.security.cert.X509Certificate[] getAcceptedIssuers() {
+                return new java.security.cert.X509Certificate[0];
+            }
+        }}, null);
+        try (javax.net.ssl.SSLSocket s = (javax.net.ssl.SSLSocket) trustAll.getSocketFactory()
+                .createSocket("127.0.0.1", server.port())) {
+            s.setSoTimeout(10_000);
+            // in TLS 1.3 the client's side may finish first; the server's refusal arrives on the first read
+            java.io.IOException refusal = assertThrows(java.io.IOException.class, () -> {
+                s.startHandshake();
+                s.getOutputStream().write("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes());
+                s.getOutputStream().flush();
+                if (s.getInputStream().read() < 0) {
+                    throw new java.io.EOFException("closed");
+                }
+            });
+            // the TLS alert of a refused client certificate, not a connection closed after a handshake
+            assertTrue(refusal instanceof javax.net.ssl.SSLHandshakeException,
+                    refusal.toString());
+        }
+        try (GewClient stranger = GewClient.tcp("127.0.0.1", server.port(), Ed25519.generate(),
+                TlsIdentity.loadOrCreate(state).keySha256())) {
+            stranger.trustRuntime(runtimeKey());
+            StatusRuntimeException e = assertThrows(StatusRuntimeException.class, stranger::runtimeInfo);
+            assertEquals(Status.Code.UNAVAILABLE, e.getStatus().getCode(), "a key that is not paired: no handshake");
+        }
+    }
+
+    /**
+     * Issue 12 item 2: while a token is pending, a connection whose key is not the paired one may call Pair
+     * and nothing else, even carrying a request the paired key signed. Defence: PeerGate (without it the
+     * relayed request is served on the stranger's connection).
+     */
+    @Test
+    void aPairingConnectionCanCallPairAndNothingElse() {
+        byte[] tlsKey = TlsIdentity.loadOrCreate(state).keySha256();
+        try (GewClient c = GewClient.tcp("127.0.0.1", server.port(), Ed25519.generate(), null);
+             GewClient other = GewClient.tcp("127.0.0.1", server.port(), Ed25519.generate(), tlsKey)) {
+            c.pair(token());
+            token(); // a token is pending again: strangers may connect, to pair
+            dev.gewyvern.proto.v1.SignedRequest relayed = c.sign(GetRuntimeInfoRequest.getDefaultInstance(),
+                    RuntimeGrpc.getGetRuntimeInfoMethod());
+            StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> RuntimeGrpc
+                    .newBlockingStub(other.channel()).withDeadlineAfter(10, TimeUnit.SECONDS).getRuntimeInfo(relayed));
+            assertEquals(Status.Code.UNAUTHENTICATED, e.getStatus().getCode());
+            // refused before the signature check: the nonce was not spent, the paired connection can use it
+            assertNotNull(RuntimeGrpc.newBlockingStub(c.channel()).withDeadlineAfter(10, TimeUnit.SECONDS)
+                    .getRuntimeInfo(relayed));
+        }
+    }
+
+    /**
+     * Issue 12 item 2: a connection that never finishes its handshake is closed. Defence: the server's
+     * handshakeTimeout (ControlServer.HANDSHAKE_TIMEOUT_S; gRPC's default would hold it for 120 s).
+     */
+    @Test
+    void aSilentConnectionIsClosedAfterTheHandshakeDeadline() throws Exception {
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", server.port())) {
+            s.setSoTimeout((int) (3 * ControlServer.HANDSHAKE_TIMEOUT_S * 1000));
+            int r;
+            try {
+                r = s.getInputStream().read();
+            } catch (java.net.SocketException reset) {
+                r = -1;
+            }
+            assertEquals(-1, r, "the server closed the silent connection");
         }
     }
 }
