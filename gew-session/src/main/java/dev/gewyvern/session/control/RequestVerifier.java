@@ -61,8 +61,9 @@ final class RequestVerifier {
         }
         long now = System.currentTimeMillis();
         long ts = req.getTsUnixMs();
-        if (Math.abs(now - ts) > WINDOW_MS || ts < processStartMs - WINDOW_MS) {
-            throw deny(method, "timestamp " + ts + " is outside the window (now " + now + ")");
+        if (!fresh(ts, now, processStartMs)) {
+            throw deny(method, "timestamp " + ts + " is outside the window (now " + now + ", serving since "
+                    + processStartMs + ")");
         }
         PublicKey pk;
         try {
@@ -90,6 +91,17 @@ final class RequestVerifier {
             throw deny(method, "payload has unknown fields");
         }
         return payload;
+    }
+
+    /**
+     * Whether a request signed at {@code ts} may be served at {@code now} by a server that started at
+     * {@code processStartMs}: within {@link #WINDOW_MS} either way, and never signed before this process
+     * started, since the nonces of the requests an earlier process served are not remembered (a request
+     * captured before a restart cannot be replayed after it). Compares without subtracting {@code ts}, so
+     * no timestamp can overflow its way in.
+     */
+    static boolean fresh(long ts, long now, long processStartMs) {
+        return ts >= processStartMs && ts >= now - WINDOW_MS && ts <= now + WINDOW_MS;
     }
 
     private static boolean hasUnknownFields(Message m, int depth) {

@@ -454,6 +454,26 @@ class ControlServerTest {
         assertEquals(Status.Code.UNAUTHENTICATED, call(c, signed(c)), "pairing d replaced c");
     }
 
+    /**
+     * Issue 12 item 4: a request signed before a restart is not served after it, though it is inside the
+     * 30 s window and the new process has never seen its nonce. Defence: RequestVerifier.fresh refusing
+     * ts < process start (the old rule allowed 30 s before the start).
+     */
+    @Test
+    void aRequestSignedBeforeARestartIsRefusedAfterIt() throws Exception {
+        KeyPair keys = Ed25519.generate();
+        GewClient c = client(keys);
+        c.pair(token());
+        SignedRequest before = signed(c);
+        Thread.sleep(5);
+        server.close();
+        server = tcp() ? ControlServer.startTcp("127.0.0.1", 0, engine, state, log::add)
+                : ControlServer.startUnix(dir.resolve("run/gew.sock"), engine, state, log::add);
+        GewClient again = client(keys).trustRuntime(Identity.loadOrCreate(state).rawPublicKey());
+        assertEquals(Status.Code.UNAUTHENTICATED, call(again, before), "replayed across the restart");
+        assertNotNull(again.runtimeInfo(), "a request signed now is served");
+    }
+
     @Test
     void crossMethodCrossRuntimeAndUnpairedKeysAreRefused() {
         KeyPair keys = Ed25519.generate();
