@@ -44,6 +44,8 @@ public final class Engine implements AutoCloseable {
     private boolean closed;
 
     private final RiskPolicy policy;
+    /** This boot's probe results, read instead of probing again (see CapabilityCache); tests use their own. */
+    private Path capabilityCache = dev.gewyvern.syscall.CapabilityCache.DEFAULT;
     /** How struct_ops maps are registered; null: as the kernel allows ({@link StructOpsRegistration#forKernel}). */
     private volatile StructOpsRegistration structOpsRegistration;
 
@@ -176,7 +178,13 @@ public final class Engine implements AutoCloseable {
 
     /** As {@link #verifyCompatibility(Pipeline)}, of a pipeline prepared already. */
     public List<Requirement> verifyCompatibility(PreparedPipeline pipeline) {
-        return Compatibility.of(pipeline, dev.gewyvern.syscall.Capabilities.withoutHelpers());
+        var caps = dev.gewyvern.syscall.CapabilityCache.withoutHelpers(capabilityCache, VERSION);
+        List<Requirement> requirements = Compatibility.of(pipeline, caps);
+        if (caps.cached() && requirements.stream().anyMatch(r -> r.level() == Requirement.Level.NOT_SUPPORTED)) {
+            // never refuse on a cached answer: probe again, and let the fresh answers decide
+            requirements = Compatibility.of(pipeline, dev.gewyvern.syscall.CapabilityCache.fresh(capabilityCache, VERSION));
+        }
+        return requirements;
     }
 
     /**
@@ -201,6 +209,11 @@ public final class Engine implements AutoCloseable {
      */
     void registerStructOpsBy(StructOpsRegistration registration) {
         this.structOpsRegistration = registration;
+    }
+
+    /** Keeps this boot's probe results in {@code file} instead of the default one (for tests). */
+    void capabilityCacheAt(Path file) {
+        capabilityCache = file;
     }
 
     /** Refuses, before any kernel call of the session, what is not supported, and what is risky unless allowed. */

@@ -221,6 +221,30 @@ class EngineKernelTest {
     }
 
     @Test
+    void aCachedRefusalIsProbedAgainBeforeThePipelineIsRefused(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws Exception {
+        Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        Path cache = dir.resolve("capabilities");
+        // this boot's cache as a probe run writes it, then a lie in it: tracepoint programs not supported
+        Engine probing = Engine.observe(root);
+        probing.capabilityCacheAt(dir.resolve("first"));
+        probing.verifyCompatibility(execcount().build());
+        String text = Files.readString(dir.resolve("first"));
+        String body = text.substring(0, text.lastIndexOf("crc32 ")).replaceAll(
+                "(?m)^PROGRAM_TYPE\t\ttracepoint\t.*$", "PROGRAM_TYPE\t\ttracepoint\tnot supported\tABSENT\tinvented");
+        assertTrue(body.contains("invented"), body);
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        Files.writeString(cache, body + "crc32 " + Long.toHexString(crc.getValue()) + "\n");
+        engine.capabilityCacheAt(cache);
+
+        List<Requirement> reqs = engine.verifyCompatibility(execcount().build());
+        assertTrue(reqs.stream().noneMatch(r -> r.level() == Requirement.Level.NOT_SUPPORTED), reqs.toString());
+        assertFalse(Files.readString(cache).contains("invented"), "the fresh answers were written back");
+        probing.close();
+    }
+
+    @Test
     void closingTheEngineDetachesItsSessions() {
         SessionRecord rec = engine.apply(execcount().build(), PhaseListener.SILENT, 1);
         Path dir = root.session(engine.instanceId(), rec.getSessionId());

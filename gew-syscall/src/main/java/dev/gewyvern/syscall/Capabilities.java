@@ -19,11 +19,17 @@ public final class Capabilities {
     private final Map<String, Capability> byKey = new LinkedHashMap<>();
     private final long probeNanos;
     private final boolean helpers;
+    private final boolean cached;
 
     Capabilities(List<Capability> all, long probeNanos, boolean helpers) {
+        this(all, probeNanos, helpers, false);
+    }
+
+    Capabilities(List<Capability> all, long probeNanos, boolean helpers, boolean cached) {
         this.all = List.copyOf(all);
         this.probeNanos = probeNanos;
         this.helpers = helpers;
+        this.cached = cached;
         for (Capability c : all) {
             byKey.put(key(c.category(), c.scope(), c.name()), c);
         }
@@ -61,6 +67,11 @@ public final class Capabilities {
             }
             return withoutHelpers;
         }
+    }
+
+    /** Whether these answers were read from this boot's {@link CapabilityCache} rather than probed by this process. */
+    public boolean cached() {
+        return cached;
     }
 
     /** Whether helpers were probed (false for {@link #withoutHelpers()}). */

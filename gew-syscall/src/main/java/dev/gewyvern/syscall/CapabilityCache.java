@@ -1,0 +1,233 @@
+package dev.gewyvern.syscall;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.zip.CRC32;
+
+/**
+ * The capability probes' results (without helpers) kept for the rest of this boot, so that a command
+ * admitting a pipeline reads some 150 lines instead of making a hundred probe loads and indexing the
+ * kernel's BTF to name them. An optimisation only: the file is root's alone (a folder and file of mode
+ * 0700/0600 owned by root, else it is ignored), names this boot, kernel release and gewyvern version, and
+ * ends with a CRC-32 of what it holds; anything else (missing, unreadable, another boot's, damaged) is
+ * ignored and written again from fresh probes. A caller that would refuse a pipeline on a cached answer
+ * asks {@link #fresh} first ({@link Capabilities#cached()} says which it has), so a stale file can cost a
+ * probe, never a wrong refusal.
+ */
+public final class CapabilityCache {
+    /** Where the cache lives: /run is a tmpfs, emptied at every boot. */
+    public static final Path DEFAULT = Path.of("/run/gewyvern/capabilities");
+
+    private static final String MAGIC = "gewyvern-capabilities 1";
+    private static final Path BOOT_ID = Path.of("/proc/sys/kernel/random/boot_id");
+    private static final Path RELEASE = Path.of("/proc/sys/kernel/osrelease");
+
+    /** What this process has read or probed, by cache file. */
+    private static final java.util.Map<Path, Capabilities> LOADED = new java.util.HashMap<>();
+
+    private CapabilityCache() {
+    }
+
+    /**
+     * The running kernel's capabilities without helpers: this process's, else {@code file}'s when it holds
+     * this boot's, else probed now (and written to {@code file} for the next command).
+     */
+    public static synchronized Capabilities withoutHelpers(Path file, String gewVersion) {
+        Capabilities c = LOADED.get(file);
+        if (c == null) {
+            String key = key(gewVersion);
+            Capabilities read = key == null ? null : read(file, key);
+            c = read != null ? read : probeAndWrite(file, key);
+            LOADED.put(file, c);
+        }
+        return c;
+    }
+
+    /** This process's probes, whatever the file says; written to it for the next command. */
+    public static synchronized Capabilities fresh(Path file, String gewVersion) {
+        Capabilities c = LOADED.get(file);
+        if (c == null || c.cached()) {
+            c = probeAndWrite(file, key(gewVersion));
+            LOADED.put(file, c);
+        }
+        return c;
+    }
+
+    private static Capabilities probeAndWrite(Path file, String key) {
+        Capabilities c = Capabilities.withoutHelpers();
+        if (key != null) {
+            write(file, key, c);
+        }
+        return c;
+    }
+
+    /** This boot, kernel and gewyvern, as the file's second line names them; null when /proc cannot say. */
+    static String key(String gewVersion) {
+        try {
+            return "boot " + Files.readString(BOOT_ID).trim() + " kernel " + Files.readString(RELEASE).trim()
+                    + " gewyvern " + gewVersion;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** The capabilities the file holds for {@code key}, or null when it holds none we may trust. */
+    static Capabilities read(Path file, String key) {
+        byte[] bytes;
+        try {
+            if (!rootsAlone(file.getParent(), true) || !rootsAlone(file, false)) {
+                return null;
+            }
+            bytes = Files.readAllBytes(file);
+        } catch (IOException | UnsupportedOperationException e) {
+            return null;
+        }
+        String text = new String(bytes, StandardCharsets.UTF_8);
+        int sum = text.lastIndexOf("\ncrc32 ");
+        if (sum < 0 || !text.endsWith("\n")) {
+            return null;
+        }
+        String body = text.substring(0, sum + 1);
+        if (!Long.toHexString(crc(body)).equals(text.substring(sum + "\ncrc32 ".length(), text.length() - 1))) {
+            return null;
+        }
+        String[] lines = body.split("\n");
+        if (lines.length < 2 || !lines[0].equals(MAGIC) || !lines[1].equals(key)) {
+            return null;
+        }
+        List<Capability> all = new ArrayList<>();
+        try {
+            for (int i = 2; i < lines.length; i++) {
+                all.add(parse(lines[i]));
+            }
+        } catch (RuntimeException e) {
+            return null;
+        }
+        return new Capabilities(all, 0, false, true);
+    }
+
+    /** Writes the file whole (a temporary file renamed over it), or leaves it as it was. */
+    static void write(Path file, String key, Capabilities c) {
+        StringBuilder body = new StringBuilder(MAGIC).append('\n').append(key).append('\n');
+        for (Capability cap : c.all()) {
+            if (cap.category() != Capability.Category.HELPER) {
+                body.append(line(cap)).append('\n');
+            }
+        }
+        String text = body + "crc32 " + Long.toHexString(crc(body.toString())) + "\n";
+        Path tmp = null;
+        try {
+            Path dir = file.getParent();
+            Files.createDirectories(dir);
+            if (!rootsAlone(dir, true)) {
+                return; // someone else's folder: not ours to write into
+            }
+            tmp = Files.createTempFile(dir, ".capabilities", ".tmp",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(tmp, text);
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            tmp = null;
+        } catch (IOException | UnsupportedOperationException e) {
+            // a cache that cannot be written is only a slower next start
+        } finally {
+            if (tmp != null) {
+                try {
+                    Files.deleteIfExists(tmp);
+                } catch (IOException e) {
+                    // as above
+                }
+            }
+        }
+    }
+
+    /** Owned by root, a regular file or folder (not a link), that no one else may write or (a file) read. */
+    private static boolean rootsAlone(Path p, boolean folder) throws IOException {
+        PosixFileAttributes a = Files.readAttributes(p, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        if (folder ? !a.isDirectory() : !a.isRegularFile()) {
+            return false;
+        }
+        if (!a.owner().getName().equals("root")) {
+            return false;
+        }
+        for (PosixFilePermission x : a.permissions()) {
+            switch (x) {
+                case GROUP_WRITE, OTHERS_WRITE -> {
+                    return false;
+                }
+                case GROUP_READ, OTHERS_READ -> {
+                    if (!folder) {
+                        return false;
+                    }
+                }
+                default -> { }
+            }
+        }
+        return true;
+    }
+
+    private static long crc(String s) {
+        CRC32 crc = new CRC32();
+        crc.update(s.getBytes(StandardCharsets.UTF_8));
+        return crc.getValue();
+    }
+
+    /** category, scope, name, state, why, detail: tab-separated, the detail's tabs, newlines and backslashes escaped. */
+    static String line(Capability c) {
+        Support s = c.support();
+        String why = s instanceof Support.NotSupported n ? n.why().name() : "-";
+        return c.category().name() + '\t' + c.scope() + '\t' + c.name() + '\t' + s.state() + '\t' + why + '\t'
+                + escape(s.detail());
+    }
+
+    static Capability parse(String line) {
+        String[] f = line.split("\t", -1);
+        if (f.length != 6) {
+            throw new IllegalArgumentException("not six fields");
+        }
+        String detail = unescape(f[5]);
+        Support s = switch (f[3]) {
+            case "supported" -> Support.supported(detail);
+            case "not supported" -> Support.notSupported(Support.Why.valueOf(f[4]), detail);
+            case "inconclusive" -> Support.inconclusive(detail);
+            default -> throw new IllegalArgumentException("state " + f[3]);
+        };
+        return new Capability(Capability.Category.valueOf(f[0]), f[1], f[2], s);
+    }
+
+    private static String escape(String s) {
+        StringBuilder b = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char ch = s.charAt(i);
+            switch (ch) {
+                case '\\' -> b.append("\\\\");
+                case '\t' -> b.append("\\t");
+                case '\n' -> b.append("\\n");
+                default -> b.append(ch);
+            }
+        }
+        return b.toString();
+    }
+
+    private static String unescape(String s) {
+        StringBuilder b = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char ch = s.charAt(i);
+            if (ch == '\\' && i + 1 < s.length()) {
+                char n = s.charAt(++i);
+                b.append(n == 't' ? '\t' : n == 'n' ? '\n' : n);
+            } else {
+                b.append(ch);
+            }
+        }
+        return b.toString();
+    }
+}
