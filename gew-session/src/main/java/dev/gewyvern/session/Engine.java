@@ -44,7 +44,7 @@ public final class Engine implements AutoCloseable {
     private boolean closed;
 
     private final RiskPolicy policy;
-    /** This boot's probe results, read instead of probing again (see CapabilityCache); tests use their own. */
+    /** Where this boot's probe results are kept (see CapabilityCache); tests use their own folder. */
     private Path capabilityCache = dev.gewyvern.syscall.CapabilityCache.DEFAULT;
     /** How struct_ops maps are registered; null: as the kernel allows ({@link StructOpsRegistration#forKernel}). */
     private volatile StructOpsRegistration structOpsRegistration;
@@ -182,7 +182,8 @@ public final class Engine implements AutoCloseable {
         List<Requirement> requirements = Compatibility.of(pipeline, caps);
         if (caps.cached() && requirements.stream().anyMatch(r -> r.level() == Requirement.Level.NOT_SUPPORTED)) {
             // never refuse on a cached answer: probe again, and let the fresh answers decide
-            requirements = Compatibility.of(pipeline, dev.gewyvern.syscall.CapabilityCache.fresh(capabilityCache, VERSION));
+            caps = dev.gewyvern.syscall.CapabilityCache.fresh(capabilityCache, VERSION);
+            requirements = Compatibility.of(pipeline, caps);
         }
         return requirements;
     }
@@ -211,9 +212,9 @@ public final class Engine implements AutoCloseable {
         this.structOpsRegistration = registration;
     }
 
-    /** Keeps this boot's probe results in {@code file} instead of the default one (for tests). */
-    void capabilityCacheAt(Path file) {
-        capabilityCache = file;
+    /** Keeps this boot's probe results in {@code dir} instead of the default folder (for tests). */
+    void capabilityCacheAt(Path dir) {
+        capabilityCache = dir;
     }
 
     /** Refuses, before any kernel call of the session, what is not supported, and what is risky unless allowed. */

@@ -224,19 +224,27 @@ class EngineKernelTest {
     void aCachedRefusalIsProbedAgainBeforeThePipelineIsRefused(@org.junit.jupiter.api.io.TempDir Path dir)
             throws Exception {
         Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
-        Path cache = dir.resolve("capabilities");
+        Path first = Files.createDirectory(dir.resolve("first"));
+        Path second = Files.createDirectory(dir.resolve("second"));
         // this boot's cache as a probe run writes it, then a lie in it: tracepoint programs not supported
         Engine probing = Engine.observe(root);
-        probing.capabilityCacheAt(dir.resolve("first"));
+        probing.capabilityCacheAt(first);
         probing.verifyCompatibility(execcount().build());
-        String text = Files.readString(dir.resolve("first"));
+        Path written;
+        try (var files = Files.list(first)) {
+            written = files.filter(f -> f.getFileName().toString().startsWith("capabilities-")).findFirst()
+                    .orElseThrow();
+        }
+        String text = Files.readString(written);
         String body = text.substring(0, text.lastIndexOf("crc32 ")).replaceAll(
-                "(?m)^PROGRAM_TYPE\t\ttracepoint\t.*$", "PROGRAM_TYPE\t\ttracepoint\tnot supported\tABSENT\tinvented");
+                "(?m)^PROGRAM_TYPE\\t\\ttracepoint\\t.*$",
+                "PROGRAM_TYPE\\t\\ttracepoint\\tnot supported\\tABSENT\\tinvented");
         assertTrue(body.contains("invented"), body);
         java.util.zip.CRC32 crc = new java.util.zip.CRC32();
         crc.update(body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        Path cache = second.resolve(written.getFileName());
         Files.writeString(cache, body + "crc32 " + Long.toHexString(crc.getValue()) + "\n");
-        engine.capabilityCacheAt(cache);
+        engine.capabilityCacheAt(second);
 
         List<Requirement> reqs = engine.verifyCompatibility(execcount().build());
         assertTrue(reqs.stream().noneMatch(r -> r.level() == Requirement.Level.NOT_SUPPORTED), reqs.toString());

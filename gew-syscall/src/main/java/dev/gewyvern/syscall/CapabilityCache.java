@@ -24,8 +24,11 @@ import java.util.zip.CRC32;
  * probe, never a wrong refusal.
  */
 public final class CapabilityCache {
-    /** Where the cache lives: /run is a tmpfs, emptied at every boot. */
-    public static final Path DEFAULT = Path.of("/run/gewyvern/capabilities");
+    /**
+     * Where the cache lives: /run is a tmpfs, emptied at every boot. Each build of gewyvern has its own file
+     * in it ({@code capabilities-<hash of the build>}), so that builds side by side do not overwrite each other's.
+     */
+    public static final Path DEFAULT = Path.of("/run/gewyvern");
 
     private static final String MAGIC = "gewyvern-capabilities 1";
     private static final Path BOOT_ID = Path.of("/proc/sys/kernel/random/boot_id");
@@ -41,25 +44,34 @@ public final class CapabilityCache {
      * The running kernel's capabilities without helpers: this process's, else {@code file}'s when it holds
      * this boot's, else probed now (and written to {@code file} for the next command).
      */
-    public static synchronized Capabilities withoutHelpers(Path file, String gewVersion) {
-        Capabilities c = LOADED.get(file);
+    public static synchronized Capabilities withoutHelpers(Path dir, String gewVersion) {
+        Capabilities c = LOADED.get(dir);
         if (c == null) {
             String key = key(gewVersion);
+            Path file = file(dir, key);
             Capabilities read = key == null ? null : read(file, key);
             c = read != null ? read : probeAndWrite(file, key);
-            LOADED.put(file, c);
+            LOADED.put(dir, c);
         }
         return c;
     }
 
     /** This process's probes, whatever the file says; written to it for the next command. */
-    public static synchronized Capabilities fresh(Path file, String gewVersion) {
-        Capabilities c = LOADED.get(file);
+    public static synchronized Capabilities fresh(Path dir, String gewVersion) {
+        Capabilities c = LOADED.get(dir);
         if (c == null || c.cached()) {
-            c = probeAndWrite(file, key(gewVersion));
-            LOADED.put(file, c);
+            String key = key(gewVersion);
+            c = probeAndWrite(file(dir, key), key);
+            LOADED.put(dir, c);
         }
         return c;
+    }
+
+    /** The file of this build in {@code dir} (the key less its boot and kernel, which the file's own line names). */
+    static Path file(Path dir, String key) {
+        CRC32 crc = new CRC32();
+        crc.update((key == null ? "" : key.substring(key.indexOf(" gewyvern "))).getBytes(StandardCharsets.UTF_8));
+        return dir.resolve("capabilities-" + Long.toHexString(crc.getValue()));
     }
 
     private static Capabilities probeAndWrite(Path file, String key) {
@@ -70,14 +82,32 @@ public final class CapabilityCache {
         return c;
     }
 
-    /** This boot, kernel and gewyvern, as the file's second line names them; null when /proc cannot say. */
+    /**
+     * This boot, kernel and gewyvern build, as the file's second line names them; null when they cannot be
+     * told. The build is the probes' own class file (its jar or folder entry's size and time), so that a
+     * rebuilt gewyvern of the same version does not read the answers of the probes it replaced.
+     */
     static String key(String gewVersion) {
         try {
             return "boot " + Files.readString(BOOT_ID).trim() + " kernel " + Files.readString(RELEASE).trim()
-                    + " gewyvern " + gewVersion;
-        } catch (IOException e) {
+                    + " gewyvern " + gewVersion + " build " + build();
+        } catch (IOException | RuntimeException e) {
             return null;
         }
+    }
+
+    private static String build() throws IOException {
+        java.security.CodeSource source = CapabilityProbes.class.getProtectionDomain().getCodeSource();
+        Path where;
+        try {
+            where = Path.of(source.getLocation().toURI());
+        } catch (java.net.URISyntaxException e) {
+            throw new IOException(e);
+        }
+        if (Files.isDirectory(where)) {
+            where = where.resolve("dev/gewyvern/syscall/CapabilityProbes.class"); // a build's classes folder
+        }
+        return Files.size(where) + "-" + Files.getLastModifiedTime(where).toMillis();
     }
 
     /** The capabilities the file holds for {@code key}, or null when it holds none we may trust. */
@@ -180,7 +210,7 @@ public final class CapabilityCache {
         return crc.getValue();
     }
 
-    /** category, scope, name, state, why, detail: tab-separated, the detail's tabs, newlines and backslashes escaped. */
+    /** category, scope, name, state, why, detail: tab-separated; the detail's tabs, newlines, backslashes escaped. */
     static String line(Capability c) {
         Support s = c.support();
         String why = s instanceof Support.NotSupported n ? n.why().name() : "-";
