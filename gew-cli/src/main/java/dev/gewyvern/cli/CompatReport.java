@@ -13,8 +13,8 @@ import java.util.Optional;
 
 import dev.gewyvern.syscall.Capabilities;
 import dev.gewyvern.syscall.Capability;
-import dev.gewyvern.syscall.KernelConfig;
 import dev.gewyvern.syscall.Support;
+import dev.gewyvern.syscall.kernel.KernelConfig;
 
 /**
  * The kernel-compat report of {@code gew runtime info --verbose}: the kernel configuration that matters

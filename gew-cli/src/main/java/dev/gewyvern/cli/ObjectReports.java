@@ -25,7 +25,7 @@ import dev.gewyvern.proto.v1.MapReport;
 import dev.gewyvern.proto.v1.ObjectReport;
 import dev.gewyvern.proto.v1.ProgramReport;
 import dev.gewyvern.proto.v1.VariableReport;
-import dev.gewyvern.syscall.KernelTypes;
+import dev.gewyvern.syscall.kernel.KernelTypes;
 
 /** Builds the ObjectReport of a parsed object: the one model both output forms of inspect print. */
 final class ObjectReports {

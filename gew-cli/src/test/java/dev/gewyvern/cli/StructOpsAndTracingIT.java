@@ -25,7 +25,7 @@ class StructOpsAndTracingIT {
                 "--run", "cat " + AVAILABLE);
         assertEquals(0, r.exit(), r.toString());
         // through a link where the kernel has BPF_F_LINK, else by map update once pinned (one pin fewer)
-        boolean byLink = dev.gewyvern.syscall.KernelTypes.running().constant("BPF_F_LINK") >= 0;
+        boolean byLink = dev.gewyvern.syscall.kernel.KernelTypes.running().constant("BPF_F_LINK") >= 0;
         assertTrue(r.out().contains((byLink ? "attach " : "commit ") + "  struct_ops map gew_test_ca -> registered as a "
                 + "tcp_congestion_ops"), r.toString());
         assertTrue(r.out().matches("(?s).*\nreno .*gew_test_ca\n.*"), "listed while the session lives: " + r);

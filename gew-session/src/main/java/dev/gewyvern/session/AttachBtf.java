@@ -3,8 +3,8 @@ package dev.gewyvern.session;
 import dev.gewyvern.btf.Btf;
 import dev.gewyvern.btf.BtfKind;
 import dev.gewyvern.elf.ProgramSection;
-import dev.gewyvern.syscall.KernelBtf;
 import dev.gewyvern.syscall.KernelBtfFiles;
+import dev.gewyvern.syscall.kernel.KernelBtf;
 
 /**
  * The kernel BTF id a BTF-attached program (tp_btf, fentry, fexit, fmod_ret, lsm, iter) names at

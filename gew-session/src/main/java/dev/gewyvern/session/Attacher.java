@@ -10,10 +10,10 @@ import dev.gewyvern.proto.v1.AttachTarget;
 import dev.gewyvern.proto.v1.Program;
 import dev.gewyvern.syscall.Fd;
 import dev.gewyvern.syscall.Kernel;
-import dev.gewyvern.syscall.KernelTypes;
-import dev.gewyvern.syscall.Links;
-import dev.gewyvern.syscall.ProbeMode;
-import dev.gewyvern.syscall.Tracepoints;
+import dev.gewyvern.syscall.kernel.KernelTypes;
+import dev.gewyvern.syscall.link.Links;
+import dev.gewyvern.syscall.link.ProbeMode;
+import dev.gewyvern.syscall.link.Tracepoints;
 
 /**
  * The attach phase of one program: its {@link AttachTarget} and its section (which fixes the program type and
@@ -276,7 +276,7 @@ final class Attacher {
                 String target = (session ? "kprobe.session:" : ret ? "kretprobe.multi:" : "kprobe.multi:") + spec;
                 java.util.List<String> functions = km.getSymbolsList();
                 if (!km.getPattern().isEmpty()) {
-                    var resolved = dev.gewyvern.syscall.KernelFunctions.matching(km.getPattern());
+                    var resolved = dev.gewyvern.syscall.kernel.KernelFunctions.matching(km.getPattern());
                     functions = resolved.functions();
                     target += " (" + functions.size() + " functions of " + resolved.source() + ")";
                 }

@@ -72,7 +72,7 @@ final class Compatibility {
         }
         for (Map.Entry<String, BpfObject> e : objects.entrySet()) {
             for (BpfMap m : e.getValue().maps()) {
-                String type = dev.gewyvern.syscall.KernelTypes.text(MapType.class, Integer.toUnsignedLong(m.type()));
+                String type = dev.gewyvern.syscall.kernel.KernelTypes.text(MapType.class, Integer.toUnsignedLong(m.type()));
                 add(out, classify("map type", type, caps.find(Capability.Category.MAP_TYPE, type)
                         .map(Capability::support).orElse(null), null, e.getKey() + "/" + m.name()));
             }

@@ -12,7 +12,7 @@ import dev.gewyvern.btf.BtfException;
 import dev.gewyvern.btf.CoreCandidates;
 import dev.gewyvern.elf.ElfBtf;
 import dev.gewyvern.elf.ElfException;
-import dev.gewyvern.syscall.KernelBtf;
+import dev.gewyvern.syscall.kernel.KernelBtf;
 
 /**
  * The BTFs CO-RE relocations are applied against. The running kernel's (vmlinux, then its modules'

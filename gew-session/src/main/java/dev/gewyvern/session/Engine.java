@@ -21,9 +21,9 @@ import dev.gewyvern.proto.v1.SessionRecord;
 import dev.gewyvern.syscall.Bpf;
 import dev.gewyvern.syscall.BpfException;
 import dev.gewyvern.syscall.Fd;
-import dev.gewyvern.syscall.KernelTypes;
 import dev.gewyvern.syscall.MapInfo;
 import dev.gewyvern.syscall.ProgInfo;
+import dev.gewyvern.syscall.kernel.KernelTypes;
 
 /**
  * The session engine of one gewyvern process (an instance). It takes Pipelines and nothing else.
@@ -149,7 +149,7 @@ public final class Engine implements AutoCloseable {
         return dev.gewyvern.proto.v1.RuntimeInfo.newBuilder().setGewyvernVersion(VERSION)
                 .setKernelRelease(readTrimmed("/proc/sys/kernel/osrelease")).setArch(System.getProperty("os.arch"))
                 .setBtf(Files.isReadable(Path.of("/sys/kernel/btf/vmlinux")))
-                .setBpffs(dev.gewyvern.syscall.Filesystems.isBpffs(dev.gewyvern.syscall.Filesystems.BPFFS))
+                .setBpffs(dev.gewyvern.syscall.kernel.Filesystems.isBpffs(dev.gewyvern.syscall.kernel.Filesystems.BPFFS))
                 .setPinRoot(root.path().toString()).build();
     }
 

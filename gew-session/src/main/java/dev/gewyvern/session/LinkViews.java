@@ -7,8 +7,8 @@ import java.util.List;
 import dev.gewyvern.elf.uapi.LinkType;
 import dev.gewyvern.syscall.Bpf;
 import dev.gewyvern.syscall.Fd;
-import dev.gewyvern.syscall.KernelTypes;
 import dev.gewyvern.syscall.LinkInfo;
+import dev.gewyvern.syscall.kernel.KernelTypes;
 
 /** A session's pinned links as `gew session show` lists them: bpf_link_info of each, by its pin. */
 final class LinkViews {

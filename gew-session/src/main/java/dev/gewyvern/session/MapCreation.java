@@ -8,7 +8,7 @@ import dev.gewyvern.syscall.Bpf;
 import dev.gewyvern.syscall.BpfException;
 import dev.gewyvern.syscall.Errno;
 import dev.gewyvern.syscall.Fd;
-import dev.gewyvern.syscall.MapCreateAttr;
+import dev.gewyvern.syscall.attr.MapCreateAttr;
 
 /**
  * BPF_MAP_CREATE of an object's map as libbpf makes it ({@code bpf_object__create_map}): the map's BTF

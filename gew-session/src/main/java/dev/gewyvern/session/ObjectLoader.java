@@ -22,9 +22,9 @@ import dev.gewyvern.syscall.Bpf;
 import dev.gewyvern.syscall.BpfException;
 import dev.gewyvern.syscall.Fd;
 import dev.gewyvern.syscall.LoadedProgram;
-import dev.gewyvern.syscall.MapCreateAttr;
-import dev.gewyvern.syscall.NativeArg;
-import dev.gewyvern.syscall.ProgLoadAttr;
+import dev.gewyvern.syscall.attr.MapCreateAttr;
+import dev.gewyvern.syscall.attr.NativeArg;
+import dev.gewyvern.syscall.attr.ProgLoadAttr;
 
 /**
  * Loads one object's parts as libbpf would: its BTF, its maps (sized from the Pipeline), its global

@@ -175,7 +175,7 @@ final class ObjectSettings {
 
     private static String where(dev.gewyvern.proto.v1.BpfObject o, BpfMap m) {
         return "object '" + o.getId() + "': map '" + m.name() + "' ("
-                + dev.gewyvern.syscall.KernelTypes.nameOf("bpf_map_type", "BPF_MAP_TYPE_", m.type()) + ")";
+                + dev.gewyvern.syscall.kernel.KernelTypes.nameOf("bpf_map_type", "BPF_MAP_TYPE_", m.type()) + ")";
     }
 
     /**
@@ -271,7 +271,7 @@ final class ObjectSettings {
     /** The number of possible CPUs (the highest of /sys/devices/system/cpu/possible, plus one), as libbpf counts them. */
     static int possibleCpus() {
         try {
-            return dev.gewyvern.syscall.Cpus.possible();
+            return dev.gewyvern.syscall.kernel.Cpus.possible();
         } catch (dev.gewyvern.syscall.BpfException e) {
             throw SessionException.system(Step.STAGE, "cannot size a PERF_EVENT_ARRAY by the possible CPUs: " + e.getMessage()
                     + "; give the map's max_entries (--map-size NAME=ENTRIES, or map_sizes in the pipeline)");

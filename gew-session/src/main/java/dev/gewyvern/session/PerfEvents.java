@@ -9,9 +9,9 @@ import dev.gewyvern.elf.ProgramSection;
 import dev.gewyvern.proto.v1.PerfEvent;
 import dev.gewyvern.proto.v1.Program;
 import dev.gewyvern.syscall.Fd;
-import dev.gewyvern.syscall.KernelTypes;
-import dev.gewyvern.syscall.Links;
-import dev.gewyvern.syscall.PerfEventAttr;
+import dev.gewyvern.syscall.attr.PerfEventAttr;
+import dev.gewyvern.syscall.kernel.KernelTypes;
+import dev.gewyvern.syscall.link.Links;
 
 /**
  * A {@link PerfEvent} target: a software event (enum perf_sw_ids) or a hardware one (enum perf_hw_id), named as

@@ -12,7 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.random.RandomGenerator;
 
-import dev.gewyvern.syscall.Filesystems;
+import dev.gewyvern.syscall.kernel.Filesystems;
 
 /**
  * gewyvern's own corner of bpffs, and the only place it reads or writes:

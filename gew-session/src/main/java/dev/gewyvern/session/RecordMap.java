@@ -9,7 +9,7 @@ import com.google.protobuf.Parser;
 import dev.gewyvern.elf.uapi.MapType;
 import dev.gewyvern.syscall.Bpf;
 import dev.gewyvern.syscall.Fd;
-import dev.gewyvern.syscall.MapCreateAttr;
+import dev.gewyvern.syscall.attr.MapCreateAttr;
 
 /**
  * A protobuf record kept in bpffs: a one-entry array map whose value is a 4-byte length and the

@@ -12,8 +12,8 @@ import dev.gewyvern.elf.StructOpsMap;
 import dev.gewyvern.elf.uapi.MapType;
 import dev.gewyvern.syscall.Bpf;
 import dev.gewyvern.syscall.Fd;
-import dev.gewyvern.syscall.KernelTypes;
-import dev.gewyvern.syscall.MapCreateAttr;
+import dev.gewyvern.syscall.attr.MapCreateAttr;
+import dev.gewyvern.syscall.kernel.KernelTypes;
 
 /**
  * A struct_ops map of an object, made as libbpf makes it: its programs loaded against the kernel's struct
@@ -22,7 +22,7 @@ import dev.gewyvern.syscall.MapCreateAttr;
  * value filled from the object's data (members matched by name) with the programs' fds at the
  * function-pointer members. How it is registered is a {@link StructOpsRegistration}: with BPF_F_LINK the
  * value is written here and a bpf_link registers the map at attach (see
- * {@link dev.gewyvern.syscall.Links#structOps}); without it (kernels before 6.4) writing the value is the
+ * {@link dev.gewyvern.syscall.link.Links#structOps}); without it (kernels before 6.4) writing the value is the
  * registration, so the value waits in {@link Prepared} until the session's commit has pinned the map.
  */
 final class StructOpsLoader {

@@ -8,8 +8,8 @@ import java.nio.file.Path;
 import dev.gewyvern.syscall.Bpf;
 import dev.gewyvern.syscall.BpfException;
 import dev.gewyvern.syscall.Fd;
-import dev.gewyvern.syscall.KernelTypes;
 import dev.gewyvern.syscall.MapInfo;
+import dev.gewyvern.syscall.kernel.KernelTypes;
 
 /**
  * How a session registers a struct_ops map with the kernel.

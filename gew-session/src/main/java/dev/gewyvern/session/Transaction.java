@@ -236,7 +236,7 @@ final class Transaction {
     /** Loads the programs of a struct_ops map, then creates the map and writes its value (registered at attach). */
     private void prepareStructOps(Program p, ObjectLoader.Staged l) {
         StructOpsRegistration registration = structOpsRegistration != null ? structOpsRegistration
-                : StructOpsRegistration.forKernel(dev.gewyvern.syscall.KernelTypes.running());
+                : StructOpsRegistration.forKernel(dev.gewyvern.syscall.kernel.KernelTypes.running());
         StructOpsLoader.Prepared prepared = StructOpsLoader.prepare(l, p.getName(), registration, (name, target) -> {
             LoadedProgram loaded = ObjectLoader.load(l, name, logLevel, target);
             Fd fd = keep(loaded.fd());
@@ -323,7 +323,7 @@ final class Transaction {
                 continue; // registered at commit, once pinned
             }
             String name = e.getKey().getName();
-            Fd link = keep(dev.gewyvern.syscall.Links.structOps(e.getValue().map(), name));
+            Fd link = keep(dev.gewyvern.syscall.link.Links.structOps(e.getValue().map(), name));
             String target = "struct_ops:" + name + " (" + e.getValue().typeName() + ")";
             int linkId = Bpf.linkInfo(link).id();
             addPin(PinRoot.LINKS, name, link, PinnedObject.Kind.LINK, linkId, name + " -> " + target);

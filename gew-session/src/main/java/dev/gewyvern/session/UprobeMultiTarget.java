@@ -11,9 +11,9 @@ import dev.gewyvern.elf.ProgramSection;
 import dev.gewyvern.proto.v1.Program;
 import dev.gewyvern.proto.v1.UprobeMulti;
 import dev.gewyvern.syscall.Fd;
-import dev.gewyvern.syscall.Links;
-import dev.gewyvern.syscall.ProbeMode;
-import dev.gewyvern.syscall.UprobeTargets;
+import dev.gewyvern.syscall.link.Links;
+import dev.gewyvern.syscall.link.ProbeMode;
+import dev.gewyvern.syscall.link.UprobeTargets;
 
 /**
  * An {@link UprobeMulti} target: several functions of one ELF binary, named or matched by a glob over the

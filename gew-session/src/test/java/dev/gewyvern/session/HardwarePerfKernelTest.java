@@ -117,12 +117,12 @@ class HardwarePerfKernelTest {
     void everyHardwareNameIsAConstantOfTheKernelsPerfHwId() {
         java.util.Set<String> constants = new java.util.TreeSet<>();
         for (var e : PerfEvents.hardwareNames().entrySet()) {
-            int v = dev.gewyvern.syscall.KernelTypes.running().value("perf_hw_id", "PERF_COUNT_HW_" + e.getValue());
+            int v = dev.gewyvern.syscall.kernel.KernelTypes.running().value("perf_hw_id", "PERF_COUNT_HW_" + e.getValue());
             assertTrue(v >= 0, e.getKey() + ": no PERF_COUNT_HW_" + e.getValue() + " in this kernel's enum perf_hw_id");
             constants.add(e.getValue());
         }
         // every generic hardware event of the enum has a name (PERF_COUNT_HW_MAX is its end)
-        assertEquals(dev.gewyvern.syscall.KernelTypes.running().value("perf_hw_id", "PERF_COUNT_HW_MAX"),
+        assertEquals(dev.gewyvern.syscall.kernel.KernelTypes.running().value("perf_hw_id", "PERF_COUNT_HW_MAX"),
                 constants.size(), constants.toString());
     }
 }

@@ -24,7 +24,7 @@ final class KernelTestSupport {
     /** Where cgroup v2 is mounted; under CI=true a machine without it fails. */
     static Path cgroup2() {
         requireBpf();
-        return dev.gewyvern.syscall.Filesystems.cgroup2().orElseGet(() -> {
+        return dev.gewyvern.syscall.kernel.Filesystems.cgroup2().orElseGet(() -> {
             if ("true".equals(System.getenv("CI"))) {
                 Assertions.fail("CI=true but no cgroup2 file system is mounted");
             }

@@ -18,7 +18,7 @@ import dev.gewyvern.proto.v1.Program;
 import dev.gewyvern.proto.v1.RawTracepoint;
 import dev.gewyvern.proto.v1.SessionRecord;
 import dev.gewyvern.proto.v1.Uprobe;
-import dev.gewyvern.syscall.KernelTypes;
+import dev.gewyvern.syscall.kernel.KernelTypes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

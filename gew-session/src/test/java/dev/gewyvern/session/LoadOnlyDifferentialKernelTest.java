@@ -101,7 +101,7 @@ class LoadOnlyDifferentialKernelTest {
     void aProgramBuiltAgainstGewsOwnVmlinuxHeaderRunsAsLibbpfsDoes(@org.junit.jupiter.api.io.TempDir Path tmp)
             throws Exception {
         Files.writeString(tmp.resolve("vmlinux.h"), dev.gewyvern.btf.BtfCDump.dump(
-                dev.gewyvern.syscall.KernelBtf.shared().vmlinux(), "__VMLINUX_H__"));
+                dev.gewyvern.syscall.kernel.KernelBtf.shared().vmlinux(), "__VMLINUX_H__"));
         Path obj = tmp.resolve("task_core.bpf.o");
         String arch = System.getProperty("os.arch").equals("amd64") ? "x86_64" : System.getProperty("os.arch");
         List<String> cmd = List.of("clang-19", "-g", "-O2", "-target", "bpf", "-mcpu=v3", "-I" + tmp,

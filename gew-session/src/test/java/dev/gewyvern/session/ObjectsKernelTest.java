@@ -11,10 +11,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
@@ -84,7 +84,7 @@ class ObjectsKernelTest {
 
     private static boolean moduleMissing(String name) {
         return MODULE_TYPES.containsKey(name)
-                && dev.gewyvern.syscall.KernelBtf.shared().vmlinux().find(dev.gewyvern.btf.BtfKind.STRUCT, "bbr") < 0
+                && dev.gewyvern.syscall.kernel.KernelBtf.shared().vmlinux().find(dev.gewyvern.btf.BtfKind.STRUCT, "bbr") < 0
                 && !Files.exists(Path.of("/sys/kernel/btf", MODULE_TYPES.get(name)));
     }
 
@@ -93,7 +93,7 @@ class ObjectsKernelTest {
         List<String> out = new ArrayList<>();
         for (dev.gewyvern.elf.Extern x : BpfObject.parse(Files.readAllBytes(obj)).externs()) {
             if (x.kind() == dev.gewyvern.elf.Extern.Kind.KFUNC && !x.weak()
-                    && dev.gewyvern.syscall.KernelTypes.running().function(x.name()) < 0) {
+                    && dev.gewyvern.syscall.kernel.KernelTypes.running().function(x.name()) < 0) {
                 out.add(x.name());
             }
         }
@@ -341,7 +341,7 @@ class ObjectsKernelTest {
             assertTrue(bpftool.output().contains("skipping unrecognized data section") || refusedHere,
                     "bpftool 7.1 (libbpf 1.1) does not know " + m.section() + ": " + bpftool.output());
             var prepared = StructOpsLoader.prepare(gew.staged, m.name(),
-                    StructOpsRegistration.forKernel(dev.gewyvern.syscall.KernelTypes.running()), (prog, target) -> {
+                    StructOpsRegistration.forKernel(dev.gewyvern.syscall.kernel.KernelTypes.running()), (prog, target) -> {
                 LoadedProgram loaded = ObjectLoader.load(gew.staged, prog, 1, target);
                 gew.fds.add(loaded.fd());
                 return loaded.fd();

@@ -15,7 +15,7 @@ import dev.gewyvern.proto.v1.InstanceRecord;
 import dev.gewyvern.proto.v1.Owner;
 import dev.gewyvern.syscall.Bpf;
 import dev.gewyvern.syscall.Fd;
-import dev.gewyvern.syscall.MapCreateAttr;
+import dev.gewyvern.syscall.attr.MapCreateAttr;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -7,7 +7,7 @@ import java.util.List;
 
 import dev.gewyvern.proto.v1.PinnedObject;
 import dev.gewyvern.proto.v1.SessionRecord;
-import dev.gewyvern.syscall.Links;
+import dev.gewyvern.syscall.link.Links;
 
 /**
  * A session's links and programs by kernel id (ours only), to check a detach really removed them. The

@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -27,8 +25,8 @@ import dev.gewyvern.proto.v1.Tracing;
 import dev.gewyvern.syscall.Capabilities;
 import dev.gewyvern.syscall.Capability;
 import dev.gewyvern.syscall.Fd;
-import dev.gewyvern.syscall.KernelTypes;
 import dev.gewyvern.syscall.Support;
+import dev.gewyvern.syscall.kernel.KernelTypes;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -131,7 +129,7 @@ class TracingKindsKernelTest {
     private void testRun(SessionRecord rec, String program) {
         Path pin = root.session(engine.instanceId(), rec.getSessionId()).resolve(PinRoot.PROGS).resolve(program);
         try (Fd prog = dev.gewyvern.syscall.Bpf.get(pin.toString(), "program")) {
-            dev.gewyvern.syscall.Bpf.testRun(new dev.gewyvern.syscall.ProgTestRunAttr(prog.value(), null, null, 1, null,
+            dev.gewyvern.syscall.Bpf.testRun(new dev.gewyvern.syscall.attr.ProgTestRunAttr(prog.value(), null, null, 1, null,
                     null, 0, 0));
         }
     }

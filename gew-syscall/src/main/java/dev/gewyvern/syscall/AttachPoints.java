@@ -12,6 +12,8 @@ import java.util.stream.Stream;
 
 import dev.gewyvern.btf.Btf;
 import dev.gewyvern.btf.BtfKind;
+import dev.gewyvern.syscall.kernel.Filesystems;
+import dev.gewyvern.syscall.kernel.KernelTypes;
 
 /**
  * The attach points this kernel offers, named as {@code gew session apply --attach} takes them, each with

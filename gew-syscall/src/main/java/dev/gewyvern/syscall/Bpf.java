@@ -3,6 +3,21 @@ package dev.gewyvern.syscall;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
+import dev.gewyvern.syscall.attr.BpfAttr;
+import dev.gewyvern.syscall.attr.BpfCommand;
+import dev.gewyvern.syscall.attr.BtfLoadAttr;
+import dev.gewyvern.syscall.attr.GetFdByIdAttr;
+import dev.gewyvern.syscall.attr.LinkCreateAttr;
+import dev.gewyvern.syscall.attr.MapBatchAttr;
+import dev.gewyvern.syscall.attr.MapCreateAttr;
+import dev.gewyvern.syscall.attr.MapElemAttr;
+import dev.gewyvern.syscall.attr.MapFreezeAttr;
+import dev.gewyvern.syscall.attr.NativeArg;
+import dev.gewyvern.syscall.attr.ObjInfoAttr;
+import dev.gewyvern.syscall.attr.ObjPinAttr;
+import dev.gewyvern.syscall.attr.ProgLoadAttr;
+import dev.gewyvern.syscall.attr.ProgTestRunAttr;
+
 /**
  * The bpf(2) operations gewyvern makes, each from a {@link BpfAttr} value, each failing with a
  * {@link BpfException} that names the call and the object.

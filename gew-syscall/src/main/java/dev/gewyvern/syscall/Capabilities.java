@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import dev.gewyvern.syscall.kernel.KernelTypes;
+
 /**
  * What the running kernel can do, measured once per instance (process) by {@link CapabilityProbes}:
  * every program type, map type, attach kind, helper per program type and loader feature, each with its

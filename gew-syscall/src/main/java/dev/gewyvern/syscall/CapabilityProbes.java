@@ -15,6 +15,14 @@ import java.util.Set;
 import dev.gewyvern.btf.BtfType;
 import dev.gewyvern.btf.BtfWriter;
 import dev.gewyvern.elf.uapi.MapType;
+import dev.gewyvern.syscall.attr.BtfLoadAttr;
+import dev.gewyvern.syscall.attr.LinkCreateAttr;
+import dev.gewyvern.syscall.attr.MapCreateAttr;
+import dev.gewyvern.syscall.attr.NativeArg;
+import dev.gewyvern.syscall.attr.PerfEventAttr;
+import dev.gewyvern.syscall.attr.TokenCreateAttr;
+import dev.gewyvern.syscall.kernel.KernelConfig;
+import dev.gewyvern.syscall.kernel.KernelTypes;
 
 /**
  * The capability probes. Each creates only its own throwaway objects (a two-instruction program, a

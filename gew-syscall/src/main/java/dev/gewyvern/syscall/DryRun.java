@@ -6,6 +6,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
+import dev.gewyvern.syscall.attr.BpfAttr;
+import dev.gewyvern.syscall.attr.NativeArg;
+import dev.gewyvern.syscall.attr.PointerSpace;
+
 /**
  * A dry run: while {@link #record} runs its body on this thread, the kernel calls gewyvern would make
  * (bpf(2) and perf_event_open) are written down as their decoded attr values instead of being made.

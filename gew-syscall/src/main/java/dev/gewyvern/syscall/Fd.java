@@ -6,7 +6,7 @@ public final class Fd implements AutoCloseable {
     private final String what;
     private boolean closed;
 
-    Fd(int value, String what) {
+    public Fd(int value, String what) {
         this.value = value;
         this.what = what;
     }

@@ -4,6 +4,8 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
+import dev.gewyvern.syscall.attr.AttrField;
+
 /** Reads fields of a bpf_*_info struct the kernel filled. */
 final class InfoReader {
     private final ByteBuffer b;

@@ -3,6 +3,12 @@ package dev.gewyvern.syscall;
 import java.util.IdentityHashMap;
 import java.util.Map;
 
+import dev.gewyvern.syscall.attr.BpfAttr;
+import dev.gewyvern.syscall.attr.KprobeEventAttr;
+import dev.gewyvern.syscall.attr.NativeArg;
+import dev.gewyvern.syscall.attr.PerfEventAttr;
+import dev.gewyvern.syscall.attr.PointerSpace;
+
 /**
  * The native boundary: raw bpf(2), perf_event_open(2), close(2), mount(2) and statfs(2) through {@link LibC}
  * (jffi, bound once without generated code). Loaded on first use, so commands that never touch the kernel
@@ -39,7 +45,7 @@ public final class Kernel {
     }
 
     /** True once the native layer has been bound in this process (so using it costs nothing more). */
-    static boolean loaded() {
+    public static boolean loaded() {
         return instance != null;
     }
 

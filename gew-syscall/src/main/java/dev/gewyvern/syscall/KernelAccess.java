@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import dev.gewyvern.elf.uapi.MapType;
+import dev.gewyvern.syscall.attr.MapCreateAttr;
 
 /** Whether this process can use bpf(2) at all, and if not why: the first thing tests and commands ask. */
 public final class KernelAccess {

@@ -3,6 +3,9 @@ package dev.gewyvern.syscall;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import dev.gewyvern.syscall.attr.KprobeEventAttr;
+import dev.gewyvern.syscall.kernel.KernelTypes;
+
 /**
  * The two kernel features libbpf probes to fill its virtual {@code .kconfig} externs
  * {@code LINUX_HAS_BPF_COOKIE} and {@code LINUX_HAS_SYSCALL_WRAPPER}, probed the way libbpf probes them

@@ -1,12 +1,15 @@
 package dev.gewyvern.syscall;
 
-import static dev.gewyvern.syscall.AttrLayout.f;
+import static dev.gewyvern.syscall.attr.AttrLayout.f;
 
 import java.util.List;
 import java.util.Optional;
 
 import dev.gewyvern.elf.uapi.AttachType;
 import dev.gewyvern.elf.uapi.LinkType;
+import dev.gewyvern.syscall.attr.AttrField;
+import dev.gewyvern.syscall.attr.AttrLayout;
+import dev.gewyvern.syscall.kernel.KernelTypes;
 
 /**
  * {@code struct bpf_link_info}: a link's type, id and program, and where it is attached as far as its
@@ -27,7 +30,7 @@ public record LinkInfo(int type, int id, int progId, byte[] union) {
     static final AttrField NF_HOOKNUM = f("netfilter.hooknum", 20, 4);
     static final AttrField NF_PRIORITY = f("netfilter.priority", 24, 4);
     static final AttrField STRUCT_OPS_MAP_ID = f("struct_ops.map_id", 16, 4);
-    static final AttrLayout LAYOUT = new AttrLayout("bpf_link_info", null, List.of(TYPE, ID, PROG_ID, CGROUP_ID,
+    public static final AttrLayout LAYOUT = new AttrLayout("bpf_link_info", null, List.of(TYPE, ID, PROG_ID, CGROUP_ID,
             CGROUP_ATTACH_TYPE, NETNS_INO, NETNS_ATTACH_TYPE, XDP_IFINDEX, TRACING_ATTACH_TYPE, TRACING_TARGET_BTF_ID,
             NF_PF, NF_HOOKNUM, NF_PRIORITY, STRUCT_OPS_MAP_ID));
 

@@ -1,8 +1,11 @@
 package dev.gewyvern.syscall;
 
-import static dev.gewyvern.syscall.AttrLayout.f;
+import static dev.gewyvern.syscall.attr.AttrLayout.f;
 
 import java.util.List;
+
+import dev.gewyvern.syscall.attr.AttrField;
+import dev.gewyvern.syscall.attr.AttrLayout;
 
 /** {@code struct bpf_map_info}: what the kernel says of one of our maps. */
 public record MapInfo(int type, int id, int keySize, int valueSize, int maxEntries, int flags, String name,
@@ -17,7 +20,7 @@ public record MapInfo(int type, int id, int keySize, int valueSize, int maxEntri
     static final AttrField BTF_ID = f("btf_id", 64, 4);
     static final AttrField BTF_KEY_TYPE_ID = f("btf_key_type_id", 68, 4);
     static final AttrField BTF_VALUE_TYPE_ID = f("btf_value_type_id", 72, 4);
-    static final AttrLayout LAYOUT = new AttrLayout("bpf_map_info", null, List.of(TYPE, ID, KEY_SIZE, VALUE_SIZE,
+    public static final AttrLayout LAYOUT = new AttrLayout("bpf_map_info", null, List.of(TYPE, ID, KEY_SIZE, VALUE_SIZE,
             MAX_ENTRIES, MAP_FLAGS, NAME, BTF_ID, BTF_KEY_TYPE_ID, BTF_VALUE_TYPE_ID));
 
     static MapInfo decode(byte[] bytes) {

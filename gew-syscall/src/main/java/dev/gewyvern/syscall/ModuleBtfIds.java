@@ -3,6 +3,12 @@ package dev.gewyvern.syscall;
 import java.nio.charset.StandardCharsets;
 import java.util.OptionalInt;
 
+import dev.gewyvern.syscall.attr.BpfCommand;
+import dev.gewyvern.syscall.attr.BtfNextIdAttr;
+import dev.gewyvern.syscall.attr.GetFdByIdAttr;
+import dev.gewyvern.syscall.attr.NativeArg;
+import dev.gewyvern.syscall.attr.ObjInfoAttr;
+
 /**
  * The BTF object id the kernel gave a loaded module's BTF (or vmlinux's): what a load against a module
  * type names (attach_btf_obj_fd for a module function, a module kfunc or ksym), and what a module type

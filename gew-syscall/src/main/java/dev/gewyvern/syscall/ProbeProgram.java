@@ -3,6 +3,9 @@ package dev.gewyvern.syscall;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
+import dev.gewyvern.syscall.attr.NativeArg;
+import dev.gewyvern.syscall.attr.ProgLoadAttr;
+
 /**
  * A throwaway BPF_PROG_LOAD made by a capability probe: its result is kept as evidence (the errno and the
  * verifier's first lines) and any program the kernel returned is closed at once.

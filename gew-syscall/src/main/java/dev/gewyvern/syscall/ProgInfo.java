@@ -1,8 +1,11 @@
 package dev.gewyvern.syscall;
 
-import static dev.gewyvern.syscall.AttrLayout.f;
+import static dev.gewyvern.syscall.attr.AttrLayout.f;
 
 import java.util.List;
+
+import dev.gewyvern.syscall.attr.AttrField;
+import dev.gewyvern.syscall.attr.AttrLayout;
 
 /**
  * {@code struct bpf_prog_info}: what the kernel says of one of our programs, with the ids of the maps it uses;
@@ -24,7 +27,7 @@ public record ProgInfo(int type, int id, String tag, int jitedLen, int xlatedLen
     static final AttrField RUN_TIME_NS = f("run_time_ns", 192, 8);
     static final AttrField RUN_CNT = f("run_cnt", 200, 8);
     static final AttrField VERIFIED_INSNS = f("verified_insns", 216, 4);
-    static final AttrLayout LAYOUT = new AttrLayout("bpf_prog_info", null, List.of(TYPE, ID, TAG, JITED_PROG_LEN,
+    public static final AttrLayout LAYOUT = new AttrLayout("bpf_prog_info", null, List.of(TYPE, ID, TAG, JITED_PROG_LEN,
             XLATED_PROG_LEN, XLATED_PROG_INSNS, LOAD_TIME, NR_MAP_IDS, MAP_IDS, NAME, BTF_ID, RUN_TIME_NS, RUN_CNT,
             VERIFIED_INSNS));
 

@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Map;
 
 import dev.gewyvern.btf.CoreReloKind;
+import dev.gewyvern.syscall.kernel.KernelTypes;
 import org.junit.jupiter.api.Test;
 
 /** gew-btf's CO-RE relocation kinds are the running kernel's {@code enum bpf_core_relo_kind}, number for number. */

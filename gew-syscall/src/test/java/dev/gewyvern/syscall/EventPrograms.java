@@ -3,6 +3,10 @@ package dev.gewyvern.syscall;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
+import dev.gewyvern.syscall.attr.NativeArg;
+import dev.gewyvern.syscall.attr.ProgLoadAttr;
+import dev.gewyvern.syscall.attr.ProgTestRunAttr;
+
 /**
  * Raw tracepoint programs, assembled by hand, that write events for the reader tests when test-run
  * (BPF_PROG_TEST_RUN, on a chosen CPU): the run's context is {seq, discard}.

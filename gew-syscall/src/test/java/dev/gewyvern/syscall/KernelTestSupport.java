@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import dev.gewyvern.btf.Btf;
+import dev.gewyvern.syscall.kernel.Filesystems;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 
@@ -44,7 +45,7 @@ public final class KernelTestSupport {
     }
 
     /** Where cgroup v2 is mounted ({@link Filesystems#cgroup2}); under CI=true a machine without it fails. */
-    static Path cgroup2() {
+    public static Path cgroup2() {
         requireBpf();
         return Filesystems.cgroup2().orElseGet(() -> {
             if (ci()) {

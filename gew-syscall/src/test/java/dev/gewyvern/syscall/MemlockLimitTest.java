@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.gewyvern.syscall.attr.AttrLayoutKernelTest;
 import org.junit.jupiter.api.Test;
 
 class MemlockLimitTest {

@@ -7,8 +7,10 @@ import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
 
+import dev.gewyvern.syscall.attr.MapCreateAttr;
 import dev.gewyvern.syscall.events.EventLoop;
 import dev.gewyvern.syscall.events.PerfBufferReader;
+import dev.gewyvern.syscall.kernel.Cpus;
 import dev.gewyvern.syscall.maps.PerfEventSlots;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.gewyvern.elf.uapi.MapType;
+import dev.gewyvern.syscall.attr.MapCreateAttr;
 import dev.gewyvern.syscall.events.EventHandler;
 import dev.gewyvern.syscall.events.EventLoop;
 import dev.gewyvern.syscall.events.RingBufferReader;

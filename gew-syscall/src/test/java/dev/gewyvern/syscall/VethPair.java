@@ -13,16 +13,16 @@ import java.util.List;
  * 10.199.0.2 in {@code b}. Packets from a to b cross the pair. Closing deletes both namespaces, and with
  * them the pair.
  */
-final class VethPair implements AutoCloseable {
-    static final String A_ADDR = "10.199.0.1";
-    static final String B_ADDR = "10.199.0.2";
+public final class VethPair implements AutoCloseable {
+    public static final String A_ADDR = "10.199.0.1";
+    public static final String B_ADDR = "10.199.0.2";
 
-    final String a;
-    final String b;
-    final String aDev;
-    final String bDev;
+    public final String a;
+    public final String b;
+    public final String aDev;
+    public final String bDev;
 
-    VethPair() throws IOException, InterruptedException {
+    public VethPair() throws IOException, InterruptedException {
         String tag = Long.toString(ProcessHandle.current().pid() % 100000, 36) + Long.toString(System.nanoTime() % 1000000, 36);
         a = "gwa" + tag + "a";
         b = "gwa" + tag + "b";
@@ -44,28 +44,28 @@ final class VethPair implements AutoCloseable {
         }
     }
 
-    Path netns(String name) {
+    public Path netns(String name) {
         return Path.of("/run/netns", name);
     }
 
     /** The interface index of {@code dev} inside namespace {@code ns}. */
-    int ifindex(String ns, String dev) throws IOException, InterruptedException {
+    public int ifindex(String ns, String dev) throws IOException, InterruptedException {
         String out = run("ip", "-n", ns, "-o", "link", "show", "dev", dev);
         return Integer.parseInt(out.substring(0, out.indexOf(':')).trim());
     }
 
     /** Runs a shell command inside namespace {@code ns}. */
-    String sh(String ns, String script) throws IOException, InterruptedException {
+    public String sh(String ns, String script) throws IOException, InterruptedException {
         return run("ip", "netns", "exec", ns, "bash", "-c", script);
     }
 
     /** Sends {@code n} UDP datagrams from a to b's port 9 (discard): ARP and UDP cross the pair. */
-    void udpAtoB(int n) throws IOException, InterruptedException {
+    public void udpAtoB(int n) throws IOException, InterruptedException {
         // a fresh socket per datagram: b's ICMP port-unreachable would fail the next send on a connected one
         sh(a, "for i in $(seq " + n + "); do echo gew > /dev/udp/" + B_ADDR + "/9; done; sleep 0.05");
     }
 
-    static String run(String... cmd) throws IOException, InterruptedException {
+    public static String run(String... cmd) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(0, p.waitFor(), String.join(" ", cmd) + ":\n" + out);

@@ -3,7 +3,7 @@ package dev.gewyvern.bench.btf;
 import java.util.concurrent.TimeUnit;
 
 import dev.gewyvern.btf.Btf;
-import dev.gewyvern.syscall.KernelBtf;
+import dev.gewyvern.syscall.kernel.KernelBtf;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;

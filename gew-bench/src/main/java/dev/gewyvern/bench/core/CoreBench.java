@@ -12,7 +12,7 @@ import dev.gewyvern.btf.BtfWriter;
 import dev.gewyvern.btf.CoreCandidates;
 import dev.gewyvern.btf.CoreReloKind;
 import dev.gewyvern.btf.CoreResolver;
-import dev.gewyvern.syscall.KernelBtf;
+import dev.gewyvern.syscall.kernel.KernelBtf;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;

@@ -27,9 +27,9 @@ import java.util.function.UnaryOperator;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Descriptors;
 import dev.gewyvern.auth.Ed25519;
-import dev.gewyvern.client.GewClient;
 import dev.gewyvern.auth.PairingToken;
 import dev.gewyvern.auth.SignedRequests;
+import dev.gewyvern.client.GewClient;
 import dev.gewyvern.proto.v1.AttachTarget;
 import dev.gewyvern.proto.v1.BpfObject;
 import dev.gewyvern.proto.v1.Control;
@@ -248,7 +248,7 @@ class ControlServerTest {
         var ok = c.verifyCompatibility(execcount());
         assertTrue(ok.getAdmissible(), ok.toString());
 
-        Path cgroup = dev.gewyvern.syscall.Filesystems.cgroup2().orElseThrow()
+        Path cgroup = dev.gewyvern.syscall.kernel.Filesystems.cgroup2().orElseThrow()
                 .resolve("gew-grpc-" + ProcessHandle.current().pid());
         Files.createDirectory(cgroup);
         try {

@@ -8,12 +8,12 @@ import java.util.List;
 
 import dev.gewyvern.syscall.Bpf;
 import dev.gewyvern.syscall.BpfException;
-import dev.gewyvern.syscall.Cpus;
 import dev.gewyvern.syscall.Errno;
 import dev.gewyvern.syscall.Fd;
 import dev.gewyvern.syscall.Kernel;
 import dev.gewyvern.syscall.MapInfo;
-import dev.gewyvern.syscall.PerfEventAttr;
+import dev.gewyvern.syscall.attr.PerfEventAttr;
+import dev.gewyvern.syscall.kernel.Cpus;
 
 /**
  * Reads a perf buffer: for each online CPU below the PERF_EVENT_ARRAY's size, one

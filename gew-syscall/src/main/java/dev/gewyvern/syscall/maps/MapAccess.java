@@ -8,11 +8,11 @@ import java.util.List;
 
 import dev.gewyvern.syscall.Bpf;
 import dev.gewyvern.syscall.BpfException;
-import dev.gewyvern.syscall.Cpus;
 import dev.gewyvern.syscall.Errno;
 import dev.gewyvern.syscall.Fd;
 import dev.gewyvern.syscall.MapBatch;
 import dev.gewyvern.syscall.MapInfo;
+import dev.gewyvern.syscall.kernel.Cpus;
 
 /**
  * Reads and writes one map through a file descriptor: lookup, update, delete, and walks of its entries

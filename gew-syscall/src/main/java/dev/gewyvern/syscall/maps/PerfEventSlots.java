@@ -10,9 +10,9 @@ import dev.gewyvern.elf.uapi.ProgType;
 import dev.gewyvern.syscall.Bpf;
 import dev.gewyvern.syscall.Errno;
 import dev.gewyvern.syscall.Fd;
-import dev.gewyvern.syscall.NativeArg;
-import dev.gewyvern.syscall.ProgLoadAttr;
-import dev.gewyvern.syscall.ProgTestRunAttr;
+import dev.gewyvern.syscall.attr.NativeArg;
+import dev.gewyvern.syscall.attr.ProgLoadAttr;
+import dev.gewyvern.syscall.attr.ProgTestRunAttr;
 
 /**
  * Which slots of a PERF_EVENT_ARRAY hold a perf event. User space cannot look them up (the kernel answers

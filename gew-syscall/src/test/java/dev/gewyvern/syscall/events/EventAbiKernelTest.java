@@ -9,7 +9,7 @@ import dev.gewyvern.btf.Btf;
 import dev.gewyvern.btf.BtfKind;
 import dev.gewyvern.btf.BtfType;
 import dev.gewyvern.syscall.KernelTestSupport;
-import dev.gewyvern.syscall.PerfEventAttr;
+import dev.gewyvern.syscall.attr.PerfEventAttr;
 import org.junit.jupiter.api.Test;
 
 /**

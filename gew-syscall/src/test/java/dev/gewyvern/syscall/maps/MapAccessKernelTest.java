@@ -20,12 +20,12 @@ import java.util.Set;
 
 import dev.gewyvern.syscall.Bpf;
 import dev.gewyvern.syscall.BpfException;
-import dev.gewyvern.syscall.Cpus;
 import dev.gewyvern.syscall.Errno;
 import dev.gewyvern.syscall.Fd;
-import dev.gewyvern.syscall.Filesystems;
 import dev.gewyvern.syscall.KernelTestSupport;
-import dev.gewyvern.syscall.MapCreateAttr;
+import dev.gewyvern.syscall.attr.MapCreateAttr;
+import dev.gewyvern.syscall.kernel.Cpus;
+import dev.gewyvern.syscall.kernel.Filesystems;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

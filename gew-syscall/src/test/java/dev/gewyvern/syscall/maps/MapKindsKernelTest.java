@@ -7,7 +7,7 @@ import java.lang.reflect.Modifier;
 import java.util.Map;
 
 import dev.gewyvern.syscall.KernelTestSupport;
-import dev.gewyvern.syscall.KernelTypes;
+import dev.gewyvern.syscall.kernel.KernelTypes;
 import org.junit.jupiter.api.Test;
 
 /** MapKinds' type numbers are the kernel's enum bpf_map_type, constant by constant. */

@@ -1,0 +1,97 @@
+package dev.gewyvern.syscall.kernel;
+
+import java.nio.ByteBuffer;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.gewyvern.btf.Btf;
+import dev.gewyvern.syscall.BpfException;
+import dev.gewyvern.syscall.Errno;
+import dev.gewyvern.syscall.Kernel;
+import dev.gewyvern.syscall.KernelBtfFiles;
+
+/**
+ * The running kernel's BTF, indexed once and shared by everything an instance (this process) does:
+ * vmlinux on first use, each module's split BTF over it on first use. Indexing is lazy
+ * ({@link Btf#index}): types are decoded, and checked, when they are asked for.
+ *
+ * <p>The bytes are mapped (zero copy, no heap) when this process has already bound the native layer
+ * (every session does, for bpf(2)) and the kernel allows it; otherwise they are read into the heap,
+ * because binding jnr-ffi only to map one file costs a fresh process some 300 ms while reading costs
+ * about 20 ms cold and 2 ms warm (gew-bench measures both). {@link #source} says which was used.
+ * Thread-safe.
+ */
+public final class KernelBtf {
+    /** How the bytes were obtained. */
+    public enum Source { MMAP, READ }
+
+    private static final KernelBtf SHARED = new KernelBtf();
+
+    private Btf vmlinux;
+    private Source source;
+    private boolean mapRefused;
+    private final Map<String, Btf> modules = new HashMap<>();
+
+    /** Tests make their own to see the choice of source; everything else uses {@link #shared}. */
+    KernelBtf() {
+    }
+
+    /** The one instance of this process. */
+    public static KernelBtf shared() {
+        return SHARED;
+    }
+
+    public synchronized Btf vmlinux() {
+        if (vmlinux == null) {
+            ByteBuffer bytes = load(KernelBtfFiles.VMLINUX);
+            vmlinux = Btf.index(bytes, null);
+        }
+        return vmlinux;
+    }
+
+    /** A module's BTF, split over vmlinux (type ids and strings continue vmlinux's). */
+    public synchronized Btf module(String name) {
+        Btf m = modules.get(name);
+        if (m == null) {
+            Btf base = vmlinux();
+            m = Btf.index(load(name), base);
+            modules.put(name, m);
+        }
+        return m;
+    }
+
+    /** The modules with BTF of their own. */
+    public List<String> modules() {
+        return KernelBtfFiles.modules();
+    }
+
+    /** How vmlinux's bytes were obtained (null before the first {@link #vmlinux}). */
+    public synchronized Source source() {
+        return source;
+    }
+
+    private ByteBuffer load(String name) {
+        var path = KernelBtfFiles.path(name);
+        boolean vm = name.equals(KernelBtfFiles.VMLINUX);
+        if (!mapRefused && Kernel.loaded()) {
+            try {
+                ByteBuffer b = KernelBtfFiles.map(path).bytes(); // never closed: it lives as long as the process
+                if (vm) {
+                    source = Source.MMAP;
+                }
+                return b;
+            } catch (BpfException e) {
+                // a kernel before 6.16 refuses to map sysfs BTF (EINVAL/ENODEV); a missing file is an error
+                if (e.errno() == Errno.ENOENT) {
+                    throw e;
+                }
+                mapRefused = true;
+            }
+        }
+        if (vm) {
+            source = Source.READ;
+        }
+        return KernelBtfFiles.read(path);
+    }
+}
