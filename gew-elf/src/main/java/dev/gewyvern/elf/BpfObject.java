@@ -89,7 +89,7 @@ public final class BpfObject {
             program.externs(externs);
             programs.add(program);
         }
-        byte[] kernelBtf = btf == null ? null : KernelBtf.fixup(btfBytes, btf, elf, externs);
+        byte[] kernelBtf = btf == null ? null : DatasecFixup.fixup(btfBytes, btf, elf, externs);
         return new BpfObject(elf.order(), license, version, new ArrayList<>(maps.maps().values()), programs, btf, ext,
                 kernelBtf, GlobalData.read(elf, btf), externs, StructOpsSections.read(elf, btf));
     }

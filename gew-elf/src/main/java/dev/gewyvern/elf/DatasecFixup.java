@@ -20,10 +20,10 @@ import java.util.Optional;
  * <p>The fix is made in place on a copy of the original bytes, so the string section (and every
  * string offset line_info refers to) stays exactly as clang wrote it.
  */
-final class KernelBtf {
+final class DatasecFixup {
     private static final int RECORD_LEN = 12;
 
-    private KernelBtf() {
+    private DatasecFixup() {
     }
 
     static byte[] fixup(byte[] original, Btf btf, ElfFile elf, List<Extern> externs) {
