@@ -245,25 +245,45 @@ public final class Engine implements AutoCloseable {
         return List.copyOf(ownSessions);
     }
 
-    /** Whether a session is still pinned (a holder watches this to notice a detach from elsewhere). */
+    /** Whether the session with exactly this id is still pinned (a holder watches this to notice a detach). */
     public boolean exists(String sessionId) {
-        return find(sessionId, Step.WATCH) != null;
+        Ids.check("session id", sessionId);
+        for (String iid : root.instanceIds()) {
+            if (Files.isDirectory(root.session(iid, sessionId), LinkOption.NOFOLLOW_LINKS)) {
+                return true;
+            }
+        }
+        return false;
     }
 
-    /** The folder of a committed session, whichever instance owns it, or null; a malformed id is {@code step}'s error. */
+    /**
+     * The folder of a committed session, whichever instance owns it, by its id or a unique start of it (as git
+     * and docker take ids), or null; a malformed id, or a start several ids share, is {@code step}'s error.
+     */
     private Path find(String sessionId, Step step) {
         try {
             Ids.check("session id", sessionId);
         } catch (SessionException e) {
             throw e.in(step);
         }
+        List<Path> byPrefix = new ArrayList<>();
         for (String iid : root.instanceIds()) {
             Path p = root.session(iid, sessionId);
             if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
                 return p;
             }
+            for (String sid : PinRoot.childFolders(root.sessions(iid))) {
+                if (sid.startsWith(sessionId)) {
+                    byPrefix.add(root.session(iid, sid));
+                }
+            }
         }
-        return null;
+        if (byPrefix.size() > 1) {
+            List<String> ids = byPrefix.stream().map(p -> p.getFileName().toString()).sorted().toList();
+            throw SessionException.invalid(step, "'" + sessionId + "' is the start of " + ids.size() + " session ids ("
+                    + String.join(", ", ids) + "): give more of the id");
+        }
+        return byPrefix.isEmpty() ? null : byPrefix.get(0);
     }
 
     public List<SessionSummary> list() {
@@ -421,7 +441,7 @@ public final class Engine implements AutoCloseable {
             throw SessionException.notFound(Step.DETACH, "no session '" + sessionId + "' (see gew session list)");
         }
         synchronized (this) {
-            ownSessions.remove(sessionId);
+            ownSessions.remove(dir.getFileName().toString());
         }
         return PinRoot.removeSessionFolder(dir);
     }

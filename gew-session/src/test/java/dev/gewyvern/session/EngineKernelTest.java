@@ -127,6 +127,29 @@ class EngineKernelTest {
     }
 
     @Test
+    void aSessionIsFoundByAUniqueStartOfItsIdAndAnAmbiguousOneIsAUsageError() {
+        String name = "prefix" + ProcessHandle.current().pid();
+        SessionRecord a = engine.apply(execcount().setName(name).build(), PhaseListener.SILENT, 1);
+        String id = a.getSessionId();
+        assertEquals(id, engine.show(name, 0).record().getSessionId(), "the only session whose id starts so");
+        SessionRecord b = engine.apply(execcount().setName(name).build(), PhaseListener.SILENT, 1);
+        SessionException ambiguous = assertThrows(SessionException.class, () -> engine.show(name, 0));
+        assertEquals(SessionException.Kind.INVALID, ambiguous.kind());
+        assertEquals(Step.SHOW, ambiguous.step());
+        assertTrue(ambiguous.getMessage().contains(id) && ambiguous.getMessage().contains(b.getSessionId()),
+                ambiguous.getMessage());
+        assertFalse(engine.exists(name), "exists() takes whole ids only");
+        int common = 0;
+        while (id.charAt(common) == b.getSessionId().charAt(common)) {
+            common++;
+        }
+        assertEquals(7, engine.detach(id.substring(0, common + 1)), "detach by a unique start");
+        assertFalse(engine.exists(id));
+        assertTrue(engine.exists(b.getSessionId()));
+        engine.detach(b.getSessionId());
+    }
+
+    @Test
     void failureAtAttachRollsBackEverything() throws Exception {
         List<PhaseEvent> events = new ArrayList<>();
         Pipeline p = execcount().setPrograms(1, tp("count_exits", "sched", "no_such_event_gew")).build();
