@@ -1,0 +1,259 @@
+package dev.gewyvern.cli;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.ToIntFunction;
+
+/**
+ * A text table as every report prints it: each column as wide as its widest cell, two spaces between
+ * columns, the whole at most {@link #WIDTH} columns, and no line ending in a space. When the content is
+ * wider, columns of ids are first cut to a unique start of each id (every command taking a session id takes
+ * a unique start of it), then the columns that may wrap are wrapped, widest first, at spaces or commas where
+ * they can be; a cell no wider than its column is never touched.
+ */
+final class Table {
+    /** The most columns a table takes, indent included. */
+    static final int WIDTH = 120;
+    /** A wrapped column keeps at least this many characters per line. */
+    private static final int MIN_WRAP = 12;
+    private static final String GAP = "  ";
+
+    private final String[] headers;
+    private final boolean[] right;
+    private final boolean[] wraps;
+    private final List<ToIntFunction<String>> keep = new ArrayList<>();
+    private final List<String[]> rows = new ArrayList<>();
+    private boolean header = true;
+    private String indent = "";
+
+    private Table(String... headers) {
+        this.headers = headers.clone();
+        this.right = new boolean[headers.length];
+        this.wraps = new boolean[headers.length];
+        for (int i = 0; i < headers.length; i++) {
+            keep.add(null);
+        }
+    }
+
+    /** A table with these column headings, every column left-aligned and neither cut nor wrapped. */
+    static Table of(String... headers) {
+        return new Table(headers);
+    }
+
+    /** A table of {@code columns} columns with no heading line (a list of names and values, say). */
+    static Table plain(int columns) {
+        Table t = new Table(new String[columns]);
+        t.header = false;
+        return t;
+    }
+
+    /** Numbers: aligned right. */
+    Table right(int... columns) {
+        for (int c : columns) {
+            right[c] = true;
+        }
+        return this;
+    }
+
+    /** Columns that may wrap onto more lines when the table is too wide. */
+    Table wrap(int... columns) {
+        for (int c : columns) {
+            wraps[c] = true;
+        }
+        return this;
+    }
+
+    /**
+     * A column of ids that may be cut, when the table is too wide, to the shortest start of each id that no
+     * other id of the column shares, but never shorter than {@code minimum} gives for the id.
+     */
+    Table ids(int column, ToIntFunction<String> minimum) {
+        keep.set(column, minimum);
+        return this;
+    }
+
+    /** Every line starts with this (a table inside a section); it counts against the width. */
+    Table indent(String prefix) {
+        this.indent = prefix;
+        return this;
+    }
+
+    /** A row: one cell per column (null prints as nothing); a row with fewer cells leaves the rest empty. */
+    Table row(Object... cells) {
+        String[] r = new String[headers.length];
+        for (int i = 0; i < r.length; i++) {
+            r[i] = i < cells.length && cells[i] != null ? String.valueOf(cells[i]) : "";
+        }
+        rows.add(r);
+        return this;
+    }
+
+    boolean isEmpty() {
+        return rows.isEmpty();
+    }
+
+    void print(PrintWriter out) {
+        for (String line : lines(WIDTH)) {
+            out.println(line);
+        }
+    }
+
+    /** The table's lines, at most {@code width} columns each. */
+    List<String> lines(int width) {
+        int n = headers.length;
+        List<String[]> body = new ArrayList<>();
+        if (header) {
+            String[] h = new String[n];
+            for (int i = 0; i < n; i++) {
+                h[i] = headers[i] == null ? "" : headers[i];
+            }
+            body.add(h);
+        }
+        body.addAll(rows);
+        int[] w = widths(body);
+        int room = width - indent.length() - GAP.length() * (n - 1);
+        if (sum(w) > room) {
+            cutIds(body, header ? 1 : 0);
+            w = widths(body);
+        }
+        int[] limit = w.clone();
+        while (sum(limit) > room) {
+            int widest = -1;
+            for (int i = 0; i < n; i++) {
+                if (wraps[i] && limit[i] > MIN_WRAP && (widest < 0 || limit[i] > limit[widest])) {
+                    widest = i;
+                }
+            }
+            if (widest < 0) {
+                // nothing left that may wrap: the widest column of all wraps
+                for (int i = 0; i < n; i++) {
+                    if (limit[i] > MIN_WRAP && (widest < 0 || limit[i] > limit[widest])) {
+                        widest = i;
+                    }
+                }
+                if (widest < 0) {
+                    break; // every column is narrow already: print as it is
+                }
+            }
+            limit[widest] = Math.max(MIN_WRAP, limit[widest] - (sum(limit) - room));
+        }
+        List<String> out = new ArrayList<>();
+        for (String[] r : body) {
+            List<List<String>> cells = new ArrayList<>();
+            int height = 1;
+            for (int i = 0; i < n; i++) {
+                List<String> parts = wrapCell(r[i], limit[i]);
+                cells.add(parts);
+                height = Math.max(height, parts.size());
+            }
+            for (int line = 0; line < height; line++) {
+                StringBuilder sb = new StringBuilder(indent);
+                for (int i = 0; i < n; i++) {
+                    String s = line < cells.get(i).size() ? cells.get(i).get(line) : "";
+                    int pad = limit[i] - length(s);
+                    if (right[i]) {
+                        sb.append(" ".repeat(Math.max(0, pad))).append(s);
+                    } else {
+                        sb.append(s).append(" ".repeat(Math.max(0, pad)));
+                    }
+                    if (i + 1 < n) {
+                        sb.append(GAP);
+                    }
+                }
+                out.add(stripEnd(sb));
+            }
+        }
+        return out;
+    }
+
+    private int[] widths(List<String[]> body) {
+        int[] w = new int[headers.length];
+        for (String[] r : body) {
+            for (int i = 0; i < w.length; i++) {
+                w[i] = Math.max(w[i], length(r[i]));
+            }
+        }
+        return w;
+    }
+
+    private static int sum(int[] w) {
+        int s = 0;
+        for (int x : w) {
+            s += x;
+        }
+        return s;
+    }
+
+    /** Each id of an id column cut to its shortest unique start (the heading row, first, is left alone). */
+    private void cutIds(List<String[]> body, int from) {
+        for (int c = 0; c < headers.length; c++) {
+            if (keep.get(c) == null) {
+                continue;
+            }
+            Set<String> all = new HashSet<>();
+            for (int r = from; r < body.size(); r++) {
+                all.add(body.get(r)[c]);
+            }
+            for (int r = from; r < body.size(); r++) {
+                String id = body.get(r)[c];
+                body.get(r)[c] = uniqueStart(id, all, keep.get(c).applyAsInt(id));
+            }
+        }
+    }
+
+    /** The shortest start of {@code id}, at least {@code minimum} long, that no other of {@code all} starts with. */
+    static String uniqueStart(String id, Set<String> all, int minimum) {
+        for (int len = Math.max(1, minimum); len < id.length(); len++) {
+            String start = id.substring(0, len);
+            boolean shared = false;
+            for (String other : all) {
+                if (!other.equals(id) && other.startsWith(start)) {
+                    shared = true;
+                    break;
+                }
+            }
+            if (!shared) {
+                return start;
+            }
+        }
+        return id;
+    }
+
+    /** A cell in lines of at most {@code width}: broken after a space or comma where one is, else anywhere. */
+    static List<String> wrapCell(String s, int width) {
+        List<String> lines = new ArrayList<>();
+        String rest = s;
+        while (length(rest) > width) {
+            int cut = -1;
+            for (int i = Math.min(width, rest.length() - 1); i > width / 3; i--) {
+                char c = rest.charAt(i - 1);
+                if (c == ' ' || c == ',') {
+                    cut = i;
+                    break;
+                }
+            }
+            if (cut < 0) {
+                cut = rest.offsetByCodePoints(0, width);
+            }
+            lines.add(stripEnd(new StringBuilder(rest.substring(0, cut))));
+            rest = rest.substring(cut).stripLeading();
+        }
+        lines.add(rest);
+        return lines;
+    }
+
+    private static int length(String s) {
+        return s.codePointCount(0, s.length());
+    }
+
+    private static String stripEnd(CharSequence sb) {
+        int end = sb.length();
+        while (end > 0 && sb.charAt(end - 1) == ' ') {
+            end--;
+        }
+        return sb.subSequence(0, end).toString();
+    }
+}
