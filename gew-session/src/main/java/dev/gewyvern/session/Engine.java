@@ -147,7 +147,7 @@ public final class Engine implements AutoCloseable {
     /** GetRuntimeInfo (SPEC 8): this runtime and kernel, read from /proc and /sys. */
     public dev.gewyvern.proto.v1.RuntimeInfo runtimeInfo() {
         return dev.gewyvern.proto.v1.RuntimeInfo.newBuilder().setGewyvernVersion(VERSION)
-                .setKernelRelease(readTrimmed("/proc/sys/kernel/osrelease")).setArch(System.getProperty("os.arch"))
+                .setKernelRelease(dev.gewyvern.syscall.kernel.KernelRelease.running().text()).setArch(System.getProperty("os.arch"))
                 .setBtf(Files.isReadable(Path.of("/sys/kernel/btf/vmlinux")))
                 .setBpffs(dev.gewyvern.syscall.kernel.Filesystems.isBpffs(dev.gewyvern.syscall.kernel.Filesystems.BPFFS))
                 .setPinRoot(root.path().toString()).build();
@@ -159,14 +159,6 @@ public final class Engine implements AutoCloseable {
     }
 
     public static final String VERSION = "0.1.0";
-
-    private static String readTrimmed(String p) {
-        try {
-            return Files.readString(Path.of(p)).trim();
-        } catch (java.io.IOException e) {
-            return "";
-        }
-    }
 
     /**
      * VerifyCompatibility: what the pipeline needs from this kernel, each requirement classified. Makes no

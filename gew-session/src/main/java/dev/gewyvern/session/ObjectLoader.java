@@ -25,6 +25,8 @@ import dev.gewyvern.syscall.LoadedProgram;
 import dev.gewyvern.syscall.attr.MapCreateAttr;
 import dev.gewyvern.syscall.attr.NativeArg;
 import dev.gewyvern.syscall.attr.ProgLoadAttr;
+import dev.gewyvern.syscall.kernel.KernelConfig;
+import dev.gewyvern.syscall.kernel.KernelRelease;
 
 /**
  * Loads one object's parts as libbpf would: its BTF, its maps (sized from the Pipeline), its global
@@ -191,13 +193,21 @@ final class ObjectLoader {
         return fd;
     }
 
+    /** What CONFIG_* externs read: the running kernel's configuration, values as its file writes them. */
+    static Map<String, String> kernelConfig() {
+        return KernelConfig.running().map(KernelConfig::values).orElseThrow(() -> SessionException.system(Step.STAGE,
+                "the object reads CONFIG_* values (.kconfig externs) but neither /proc/config.gz nor /boot/config-"
+                        + KernelRelease.running().text() + " can be read; enable CONFIG_IKCONFIG_PROC or install the "
+                        + "kernel's config file"));
+    }
+
     /** The .kconfig map as libbpf makes it: read-only for programs, filled from the kernel's configuration, frozen. */
     private static Fd kconfig(String objectId, BpfObject obj, Fd btf, Sink sink) {
         boolean needsConfig = obj.externs().stream().anyMatch(e -> e.kind() == Extern.Kind.KCONFIG
                 && e.name().startsWith("CONFIG_"));
         byte[] value;
         try {
-            value = obj.kconfigValue(needsConfig ? KernelConfig.config() : Map.of(),
+            value = obj.kconfigValue(needsConfig ? kernelConfig() : Map.of(),
                     VirtualKconfig.values(obj.virtualKconfig()));
         } catch (ElfException e) {
             throw SessionException.invalid(Step.STAGE, "object '" + objectId + "': " + e.getMessage());

@@ -12,6 +12,7 @@ import java.util.regex.Pattern;
 import dev.gewyvern.btf.BtfKind;
 import dev.gewyvern.elf.BpfObject;
 import dev.gewyvern.syscall.LibbpfFeatures;
+import dev.gewyvern.syscall.kernel.KernelRelease;
 
 /**
  * The values of libbpf's virtual {@code .kconfig} externs ({@link BpfObject#VIRTUAL_KCONFIG}), computed
@@ -64,7 +65,7 @@ final class VirtualKconfig {
                 return code(m);
             }
         }
-        return releaseVersion(System.getProperty("os.version"));
+        return releaseVersion(KernelRelease.running().text());
     }
 
     /**
@@ -72,12 +73,11 @@ final class VirtualKconfig {
      * ("6.18") is taken as x.y.0 here, where libbpf fails.
      */
     static int releaseVersion(String release) {
-        Matcher m = Pattern.compile("^(\\d+)\\.(\\d+)(?:\\.(\\d+))?").matcher(release);
-        if (!m.find()) {
+        int code = new KernelRelease(release).versionCode();
+        if (code == 0) {
             throw SessionException.system(Step.STAGE, "cannot read a version from the kernel release '" + release + "'");
         }
-        int c = m.group(3) == null ? 0 : Math.min(255, Integer.parseInt(m.group(3)));
-        return (Integer.parseInt(m.group(1)) << 16) + (Integer.parseInt(m.group(2)) << 8) + c;
+        return code;
     }
 
     private static int code(Matcher m) {

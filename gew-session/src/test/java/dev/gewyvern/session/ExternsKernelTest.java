@@ -62,7 +62,7 @@ class ExternsKernelTest {
         Path maps = root.session(engine.instanceId(), rec.getSessionId()).resolve("maps");
         BpfObject obj = BpfObject.parse(Files.readAllBytes(objPath));
         GlobalData bss = obj.globalData(".bss").orElseThrow();
-        Map<String, String> config = KernelConfig.config();
+        Map<String, String> config = ObjectLoader.kernelConfig();
         try (Fd kconfig = Bpf.get(maps.resolve("externs_kconfig").toString(), "kconfig");
              Fd seen = Bpf.get(maps.resolve("externs_bss").toString(), "bss")) {
             byte[] kc = Bpf.lookup(kconfig, new byte[4], obj.kconfigSize());

@@ -32,7 +32,6 @@ public final class CapabilityCache {
 
     private static final String MAGIC = "gewyvern-capabilities 1";
     private static final Path BOOT_ID = Path.of("/proc/sys/kernel/random/boot_id");
-    private static final Path RELEASE = Path.of("/proc/sys/kernel/osrelease");
 
     /** What this process has read or probed, by cache file. */
     private static final java.util.Map<Path, Capabilities> LOADED = new java.util.HashMap<>();
@@ -89,7 +88,11 @@ public final class CapabilityCache {
      */
     static String key(String gewVersion) {
         try {
-            return "boot " + Files.readString(BOOT_ID).trim() + " kernel " + Files.readString(RELEASE).trim()
+            String release = dev.gewyvern.syscall.kernel.KernelRelease.running().text();
+            if (release.isEmpty()) {
+                return null;
+            }
+            return "boot " + Files.readString(BOOT_ID).trim() + " kernel " + release
                     + " gewyvern " + gewVersion + " build " + build();
         } catch (IOException | RuntimeException e) {
             return null;

@@ -22,6 +22,7 @@ import dev.gewyvern.syscall.attr.NativeArg;
 import dev.gewyvern.syscall.attr.PerfEventAttr;
 import dev.gewyvern.syscall.attr.TokenCreateAttr;
 import dev.gewyvern.syscall.kernel.KernelConfig;
+import dev.gewyvern.syscall.kernel.KernelRelease;
 import dev.gewyvern.syscall.kernel.KernelTypes;
 
 /**
@@ -107,7 +108,7 @@ final class CapabilityProbes {
             case "sk_lookup": expected = attach("BPF_SK_LOOKUP"); break;
             case "lirc_mode2": expected = attach("BPF_LIRC_MODE2"); break;
             case "netfilter": expected = attach("BPF_NETFILTER"); break;
-            case "kprobe": kernVersion = kernelVersionCode(); break;
+            case "kprobe": kernVersion = KernelRelease.running().versionCode(); break;
             case "syscall": flags = BPF_F_SLEEPABLE; break;
             case "tracing": expected = attach("BPF_TRACE_FENTRY"); btfId = 1; break;
             case "lsm": expected = attach("BPF_LSM_MAC"); btfId = 1; break;
@@ -182,15 +183,6 @@ final class CapabilityProbes {
             case "cgroup_sysctl": case "cgroup_device": return "CONFIG_CGROUP_BPF";
             case "netfilter": return "CONFIG_NETFILTER_BPF_LINK";
             default: return null;
-        }
-    }
-
-    static int kernelVersionCode() {
-        try {
-            String[] v = Files.readString(Path.of("/proc/sys/kernel/osrelease")).trim().split("[.-]");
-            return (Integer.parseInt(v[0]) << 16) + (Integer.parseInt(v[1]) << 8) + Math.min(255, Integer.parseInt(v[2]));
-        } catch (IOException | RuntimeException e) {
-            return 0;
         }
     }
 

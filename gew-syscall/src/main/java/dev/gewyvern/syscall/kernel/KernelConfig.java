@@ -13,8 +13,10 @@ import java.util.Optional;
 import java.util.zip.GZIPInputStream;
 
 /**
- * The running kernel's build configuration, from /proc/config.gz or /boot/config-RELEASE (whichever
- * exists), as bpftool reads it. Absent when the kernel publishes neither.
+ * The running kernel's build configuration, from /proc/config.gz or /boot/config-RELEASE (whichever exists,
+ * in that order, as libbpf and bpftool look), read once. Absent when the kernel publishes neither. The one
+ * reader of it: the capability report names options from it, and .kconfig externs read their values.
+ * {@code values} are as the file writes them (a string keeps its quotes, "n" for "is not set").
  */
 public record KernelConfig(String source, Map<String, String> values) {
     public KernelConfig {
@@ -50,8 +52,7 @@ public record KernelConfig(String source, Map<String, String> values) {
                     return Optional.of(parse(gz.toString(), out.toString(StandardCharsets.UTF_8)));
                 }
             }
-            String release = Files.readString(Path.of("/proc/sys/kernel/osrelease")).trim();
-            Path boot = Path.of("/boot/config-" + release);
+            Path boot = Path.of("/boot/config-" + KernelRelease.running().text());
             if (Files.isReadable(boot)) {
                 return Optional.of(parse(boot.toString(), Files.readString(boot)));
             }
@@ -61,18 +62,15 @@ public record KernelConfig(String source, Map<String, String> values) {
         return Optional.empty();
     }
 
-    /** Parses a .config: {@code CONFIG_X=v} lines, and {@code # CONFIG_X is not set} as "n". */
+    /** Parses a .config: {@code CONFIG_X=v} lines as written, and {@code # CONFIG_X is not set} as "n". */
     static KernelConfig parse(String source, String text) {
         Map<String, String> values = new LinkedHashMap<>();
-        for (String line : text.split("\n")) {
+        for (String raw : text.split("\n")) {
+            String line = raw.strip();
             if (line.startsWith("CONFIG_")) {
                 int eq = line.indexOf('=');
                 if (eq > 0) {
-                    String v = line.substring(eq + 1);
-                    if (v.length() >= 2 && v.startsWith("\"") && v.endsWith("\"")) {
-                        v = v.substring(1, v.length() - 1);
-                    }
-                    values.put(line.substring(0, eq), v);
+                    values.put(line.substring(0, eq), line.substring(eq + 1));
                 }
             } else if (line.startsWith("# CONFIG_") && line.endsWith(" is not set")) {
                 values.put(line.substring(2, line.length() - " is not set".length()), "n");
@@ -81,9 +79,10 @@ public record KernelConfig(String source, Map<String, String> values) {
         return new KernelConfig(source, values);
     }
 
-    /** y, m, n (also for options the file does not mention), or the option's value. */
+    /** y, m, n (also for options the file does not mention), or the option's value (a string without quotes). */
     public String get(String option) {
-        return values.getOrDefault(option, "n");
+        String v = values.getOrDefault(option, "n");
+        return v.length() >= 2 && v.startsWith("\"") && v.endsWith("\"") ? v.substring(1, v.length() - 1) : v;
     }
 
     public boolean enabled(String option) {

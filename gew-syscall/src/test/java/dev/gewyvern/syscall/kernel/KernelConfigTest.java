@@ -22,6 +22,7 @@ class KernelConfigTest {
         assertFalse(c.enabled("CONFIG_KPROBES"));
         assertFalse(c.enabled("CONFIG_NOT_THERE"));
         assertEquals("250", c.get("CONFIG_HZ"));
+        assertEquals("\"landlock,bpf\"", c.values().get("CONFIG_LSM"), "values are as the file writes them");
     }
 
     @Property
