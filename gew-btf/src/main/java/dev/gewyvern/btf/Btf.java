@@ -85,7 +85,8 @@ public final class Btf {
             if (Integer.reverseBytes(magic << 16) == MAGIC) {
                 b.order(ByteOrder.BIG_ENDIAN);
             } else {
-                throw new BtfException(String.format("bad BTF magic 0x%04x at offset 0 (want 0xeb9f)", magic));
+                // the bytes found are not quoted: a file named as BTF may be anything, and errors travel
+                throw new BtfException("no BTF magic (0xeb9f) at offset 0");
             }
         }
         int version = Byte.toUnsignedInt(b.get(2));

@@ -83,7 +83,7 @@ public final class BtfExt {
             if (Integer.reverseBytes(magic << 16) == Btf.MAGIC) {
                 b.order(ByteOrder.BIG_ENDIAN);
             } else {
-                throw new BtfException(String.format("bad .BTF.ext magic 0x%04x at offset 0 (want 0xeb9f)", magic));
+                throw new BtfException("no .BTF.ext magic (0xeb9f) at offset 0");
             }
         }
         int version = Byte.toUnsignedInt(b.get(2));

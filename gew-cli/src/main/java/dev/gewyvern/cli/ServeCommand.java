@@ -31,6 +31,12 @@ final class ServeCommand implements Callable<Integer> {
             description = "Serve TLS 1.3 over TCP instead of the Unix socket (plain TCP is never offered).")
     String listen;
 
+    @Option(names = "--object-dir", paramLabel = "DIR",
+            description = "A folder of BPF objects and BTF files the control plane may name by path (objects[].path, "
+                    + "target_btf), inside it only. Without it the control plane sends objects as bytes and no file is "
+                    + "read for it. It must be root's and writable by no one else.")
+    Path objectDir;
+
     @Option(names = "--allow-risky", description = "Let the control plane apply pipelines with risky requirements. This is the runtime owner's local decision; no request can ask for it.")
     boolean allowRisky;
 
@@ -41,6 +47,13 @@ final class ServeCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        dev.gewyvern.session.ObjectFiles files;
+        try {
+            files = objectDir == null ? dev.gewyvern.session.ObjectFiles.NONE
+                    : dev.gewyvern.session.ObjectFiles.under(objectDir);
+        } catch (dev.gewyvern.session.SessionException e) {
+            throw new UserError(e.getMessage());
+        }
         Engine engine = Engines.start("serve", err, dev.gewyvern.session.RiskPolicy.fromLocalCommandLine(allowRisky));
         StateDir state;
         ControlServer server;
@@ -53,10 +66,10 @@ final class ServeCommand implements Callable<Integer> {
                 }
             };
             if (listen == null) {
-                server = ControlServer.startUnix(socket, engine, state, log);
+                server = ControlServer.startUnix(socket, engine, files, state, log);
             } else {
                 java.net.URI uri = parseListen(listen);
-                server = ControlServer.startTcp(uri.getHost(), uri.getPort(), engine, state, log);
+                server = ControlServer.startTcp(uri.getHost(), uri.getPort(), engine, files, state, log);
             }
         } catch (RuntimeException e) {
             engine.close();

@@ -36,7 +36,7 @@ class CoreApplyIT {
         Gew.Result wrong = Gew.run("session", "apply", "--object", CORE, "--load-only", "--target-btf",
                 "/nonexistent/btf", "--duration", "100ms");
         assertEquals(4, wrong.exit(), "not found: " + wrong);
-        assertTrue(wrong.err().contains("cannot read target BTF /nonexistent/btf: no such file or folder"), wrong.toString());
+        assertTrue(wrong.err().contains("cannot read target BTF at /nonexistent/btf: no such file or folder"), wrong.toString());
     }
 
     @Test

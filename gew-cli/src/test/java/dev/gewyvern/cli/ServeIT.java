@@ -26,7 +26,8 @@ class ServeIT {
         Path dir = Files.createTempDirectory("gew-serve");
         Path socket = dir.resolve("run/gew.sock");
         Path state = dir.resolve("state");
-        try (Gew.Running serve = new Gew.Running("serve", "--socket", socket.toString(), "--state-dir", state.toString())) {
+        try (Gew.Running serve = new Gew.Running("serve", "--socket", socket.toString(), "--state-dir", state.toString(),
+                "--object-dir", Gew.repo().resolve("testdata/obj").toString())) {
             serve.awaitLine("listening on");
             Gew.Result pair = Gew.run("pair", "--state-dir", state.toString(), "--ttl", "2m");
             assertEquals(0, pair.exit(), pair.toString());

@@ -1,7 +1,5 @@
 package dev.gewyvern.session;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,14 +48,11 @@ public final class CoreTargets {
 
     /** Candidates from a BTF file: raw BTF, or an ELF file's .BTF section. */
     public static CoreCandidates file(Path path) {
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(path);
-        } catch (IOException e) {
-            String text = "cannot read target BTF " + path + ": " + IoErrors.reason(e);
-            throw IoErrors.missing(e) ? SessionException.notFound(Step.STAGE, text)
-                    : SessionException.system(Step.STAGE, text, e);
-        }
+        return file(path, ObjectFiles.ANYWHERE.read("--target-btf", "target BTF", path.toString()));
+    }
+
+    /** Candidates from the bytes of a BTF file read already (raw BTF, or an ELF file's .BTF section). */
+    static CoreCandidates file(Path path, byte[] bytes) {
         return CoreCandidates.of(path.toString(), parse(path, bytes));
     }
 

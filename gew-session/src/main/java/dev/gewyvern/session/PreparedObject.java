@@ -18,29 +18,47 @@ final class PreparedObject {
     private final dev.gewyvern.proto.v1.BpfObject spec;
     private final byte[] bytes;
     private final BpfObject parsed;
+    /** The target_btf file's bytes, read with the object (null when it names none). */
+    private final byte[] targetBtf;
     private String sha256;
     private boolean coreMade;
     private CoreResolver core;
 
-    PreparedObject(dev.gewyvern.proto.v1.BpfObject spec, byte[] bytes, String sha256, BpfObject parsed) {
+    PreparedObject(dev.gewyvern.proto.v1.BpfObject spec, byte[] bytes, String sha256, BpfObject parsed,
+                   byte[] targetBtf) {
         this.spec = spec;
         this.bytes = bytes;
         this.sha256 = sha256;
         this.parsed = parsed;
+        this.targetBtf = targetBtf;
     }
 
-    /** Reads, checks against the SHA-256 the Pipeline names (if any) and parses one object. */
+    /** Reads (any path: the local rule), checks against the SHA-256 the Pipeline names (if any) and parses one object. */
     static PreparedObject read(dev.gewyvern.proto.v1.BpfObject o) {
-        byte[] bytes = bytes(o);
+        return read(o, "objects[?]", ObjectFiles.ANYWHERE);
+    }
+
+    /**
+     * Reads the object and its target_btf by {@code files}' rule ({@code field}, e.g. "objects[0]", names the
+     * Pipeline entry in errors),
+     * checks the SHA-256 the Pipeline names (if any) and parses the object. A mismatch names the expected
+     * digest only: no error quotes a file's content or a digest of it.
+     */
+    static PreparedObject read(dev.gewyvern.proto.v1.BpfObject o, String field, ObjectFiles files) {
+        String what = "object '" + o.getId() + "'";
+        byte[] bytes = o.getSourceCase() == dev.gewyvern.proto.v1.BpfObject.SourceCase.PATH
+                ? files.read(field + ".path", what, o.getPath()) : o.getContent().toByteArray();
         String sha = null;
         if (!o.getSha256().isEmpty()) {
             sha = sha256(bytes);
             if (!sha.equals(o.getSha256())) {
-                throw SessionException.invalid(Step.STAGE, "object '" + o.getId() + "' (" + describe(o) + ") has SHA-256 "
-                        + sha + ", not the " + o.getSha256() + " the pipeline expects");
+                throw SessionException.invalid(Step.STAGE, "object '" + o.getId() + "' (" + describe(o) + ") does not "
+                        + "have the SHA-256 the pipeline expects (" + o.getSha256() + ")");
             }
         }
-        return new PreparedObject(o, bytes, sha, ObjectLoader.parse(o.getId(), describe(o), bytes));
+        byte[] target = o.getTargetBtf().isEmpty() ? null
+                : files.read(field + ".target_btf", "target BTF", o.getTargetBtf());
+        return new PreparedObject(o, bytes, sha, ObjectLoader.parse(o.getId(), describe(o), bytes), target);
     }
 
     String id() {
@@ -78,7 +96,7 @@ final class PreparedObject {
      */
     synchronized CoreResolver core() {
         if (!coreMade) {
-            CoreCandidates target = spec.getTargetBtf().isEmpty() ? null : CoreTargets.file(Path.of(spec.getTargetBtf()));
+            CoreCandidates target = targetBtf == null ? null : CoreTargets.file(Path.of(spec.getTargetBtf()), targetBtf);
             boolean relocations = parsed.programs().stream().anyMatch(p -> !p.coreRelocations().isEmpty());
             if (relocations && parsed.btf().isPresent()) {
                 core = new CoreResolver(parsed.btf().get(), parsed.btfExt().orElse(null),
@@ -92,19 +110,6 @@ final class PreparedObject {
     static String describe(dev.gewyvern.proto.v1.BpfObject o) {
         return o.getSourceCase() == dev.gewyvern.proto.v1.BpfObject.SourceCase.PATH ? o.getPath()
                 : o.getContent().size() + " bytes inline";
-    }
-
-    private static byte[] bytes(dev.gewyvern.proto.v1.BpfObject o) {
-        if (o.getSourceCase() != dev.gewyvern.proto.v1.BpfObject.SourceCase.PATH) {
-            return o.getContent().toByteArray();
-        }
-        try {
-            return java.nio.file.Files.readAllBytes(Path.of(o.getPath()));
-        } catch (java.io.IOException e) {
-            String text = "cannot read object '" + o.getId() + "' at " + o.getPath() + ": " + IoErrors.reason(e);
-            throw IoErrors.missing(e) ? SessionException.notFound(Step.STAGE, text)
-                    : SessionException.system(Step.STAGE, text, e);
-        }
     }
 
     static String sha256(byte[] bytes) {

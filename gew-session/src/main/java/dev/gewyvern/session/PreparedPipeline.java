@@ -30,10 +30,20 @@ public final class PreparedPipeline {
      * parse.
      */
     public static PreparedPipeline of(Pipeline pipeline) {
+        return of(pipeline, ObjectFiles.ANYWHERE);
+    }
+
+    /**
+     * As {@link #of(Pipeline)}, reading the files the pipeline names (objects by path, target_btf) by
+     * {@code files}' rule. Every file is read here, once: nothing later (the compatibility check, the load)
+     * reads one again, so a caller that prepares before it takes any lock never holds it on file I/O.
+     */
+    public static PreparedPipeline of(Pipeline pipeline, ObjectFiles files) {
         PipelineValidator.validate(pipeline);
         Map<String, PreparedObject> objects = new LinkedHashMap<>();
-        for (dev.gewyvern.proto.v1.BpfObject o : pipeline.getObjectsList()) {
-            objects.put(o.getId(), PreparedObject.read(o));
+        for (int i = 0; i < pipeline.getObjectsCount(); i++) {
+            dev.gewyvern.proto.v1.BpfObject o = pipeline.getObjects(i);
+            objects.put(o.getId(), PreparedObject.read(o, "objects[" + i + "]", files));
         }
         return new PreparedPipeline(pipeline, Collections.unmodifiableMap(objects));
     }

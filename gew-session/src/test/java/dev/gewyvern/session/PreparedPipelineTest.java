@@ -1,6 +1,7 @@
 package dev.gewyvern.session;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -49,13 +50,16 @@ class PreparedPipelineTest {
         assertEquals(PreparedObject.sha256(bytes), recorded.getSha256());
     }
 
+    /** It names the digest the pipeline expects, never the file's own (issue 12 item 6: no error quotes a digest). */
     @Test
-    void aWrongSha256NamesBothDigests() {
+    void aWrongSha256NamesTheExpectedDigestOnly() throws Exception {
         SessionException e = assertThrows(SessionException.class, () -> PreparedPipeline.of(
                 pipeline(BpfObject.newBuilder().setPath(EXECCOUNT.toString()).setSha256("0".repeat(64))).build()));
         assertEquals(Step.STAGE, e.step());
         assertEquals(SessionException.Kind.INVALID, e.kind());
-        assertTrue(e.getMessage().contains("has SHA-256 ") && e.getMessage().contains("0".repeat(64)), e.getMessage());
+        assertTrue(e.getMessage().contains("does not have the SHA-256 the pipeline expects (" + "0".repeat(64) + ")"),
+                e.getMessage());
+        assertFalse(e.getMessage().contains(PreparedObject.sha256(Files.readAllBytes(EXECCOUNT))), e.getMessage());
     }
 
     @Test

@@ -6,6 +6,7 @@ public final class Errno {
     public static final int ENOENT = 2;
     public static final int ESRCH = 3;
     public static final int EINTR = 4;
+    public static final int EIO = 5;
     public static final int E2BIG = 7;
     public static final int EBADF = 9;
     public static final int EAGAIN = 11;
@@ -17,6 +18,7 @@ public final class Errno {
     public static final int ENODEV = 19;
     public static final int ENOTDIR = 20;
     public static final int EINVAL = 22;
+    public static final int EFBIG = 27;
     public static final int ENOSPC = 28;
     public static final int ERANGE = 34;
     public static final int ENOSYS = 38;
@@ -33,6 +35,7 @@ public final class Errno {
             case ENOENT -> "ENOENT";
             case ESRCH -> "ESRCH";
             case EINTR -> "EINTR";
+            case EIO -> "EIO";
             case E2BIG -> "E2BIG";
             case EBADF -> "EBADF";
             case EAGAIN -> "EAGAIN";
@@ -44,6 +47,7 @@ public final class Errno {
             case ENODEV -> "ENODEV";
             case ENOTDIR -> "ENOTDIR";
             case EINVAL -> "EINVAL";
+            case EFBIG -> "EFBIG";
             case ENOSPC -> "ENOSPC";
             case ERANGE -> "ERANGE";
             case ENOSYS -> "ENOSYS";
@@ -66,6 +70,8 @@ public final class Errno {
             case EBUSY -> "busy";
             case EEXIST -> "already exists";
             case EINVAL -> "invalid argument";
+            case EFBIG -> "too large";
+            case ELOOP -> "a symbolic link where none is followed";
             case ENOSPC -> "no space (log buffer too small)";
             case ENOSYS -> "not implemented by this kernel";
             // the kernel says this of one request (a map type's BTF, a flag, an attach mode), not of itself:

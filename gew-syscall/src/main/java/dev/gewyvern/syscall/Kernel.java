@@ -198,6 +198,44 @@ public final class Kernel {
         return new Fd(fd, what);
     }
 
+    private static final int O_NONBLOCK = 0x800;
+    private static final int O_NOFOLLOW = 0x20000;
+    private static final int O_CLOEXEC = 0x80000;
+
+    /**
+     * The bytes of a regular file someone named (an object, a BTF file), read as untrusted input: opened
+     * O_RDONLY|O_NOFOLLOW|O_NONBLOCK|O_CLOEXEC, so a symbolic link in the last component is refused (ELOOP)
+     * and a FIFO or a device never blocks the open; then refused unless the opened file is a regular file,
+     * and refused when it holds more than {@code max} bytes (EFBIG) without reading more than max + 1.
+     */
+    public byte[] readRegularFile(String path, int max) {
+        int fd = libc.open(path, O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+        if (fd < 0) {
+            int errno = libc.errno();
+            throw new BpfException("open " + path, errno, errno == Errno.ELOOP ? "it is a symbolic link, which is "
+                    + "not followed: name the file itself" : null, null);
+        }
+        try (Fd file = new Fd(fd, "file")) {
+            java.nio.file.attribute.BasicFileAttributes a;
+            try {
+                // the opened file itself, whatever the path names now
+                a = java.nio.file.Files.readAttributes(java.nio.file.Path.of("/proc/self/fd/" + fd),
+                        java.nio.file.attribute.BasicFileAttributes.class);
+            } catch (java.io.IOException e) {
+                throw new BpfException("fstat " + path, Errno.EIO, String.valueOf(e.getMessage()), null);
+            }
+            if (!a.isRegularFile()) {
+                throw new BpfException("open " + path, Errno.EINVAL, "it is not a regular file ("
+                        + (a.isDirectory() ? "a folder" : "a device, FIFO or socket") + ")", null);
+            }
+            byte[] bytes = readAll(file, max + 1);
+            if (bytes.length > max) {
+                throw new BpfException("read " + path, Errno.EFBIG, "it is larger than " + max + " bytes", null);
+            }
+            return bytes;
+        }
+    }
+
     /** Everything read(2) gives from {@code fd} until end of file (an iterator's output). */
     public byte[] readAll(Fd fd, int max) {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();

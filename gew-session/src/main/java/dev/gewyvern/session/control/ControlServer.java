@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 import dev.gewyvern.session.Engine;
+import dev.gewyvern.session.ObjectFiles;
 import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.netty.channel.epoll.EpollServerSocketChannel;
 import io.grpc.netty.shaded.io.netty.handler.ssl.ClientAuth;
@@ -86,7 +87,17 @@ public final class ControlServer implements AutoCloseable {
         return server.getPort();
     }
 
+    /** As {@link #startUnix(Path, Engine, ObjectFiles, StateDir, Consumer)}, reading no files for the control plane. */
     public static ControlServer startUnix(Path socket, Engine engine, StateDir state, Consumer<String> log) {
+        return startUnix(socket, engine, ObjectFiles.NONE, state, log);
+    }
+
+    /**
+     * Serves on the Unix socket {@code socket}; a pipeline's files (objects by path, target_btf) are read by
+     * {@code files}' rule ({@link ObjectFiles#NONE} unless the owner named an object folder).
+     */
+    public static ControlServer startUnix(Path socket, Engine engine, ObjectFiles files, StateDir state,
+                                          Consumer<String> log) {
         Path dir = socket.toAbsolutePath().getParent();
         prepareFolder(dir);
         FileChannel lockChannel;
@@ -110,7 +121,7 @@ public final class ControlServer implements AutoCloseable {
             removeStale(socket);
             NettyServerBuilder b = NettyServerBuilder.forAddress(new DomainSocketAddress(socket.toString()))
                     .channelType(EpollServerDomainSocketChannel.class).protocolNegotiator(new RootPeerNegotiator(log));
-            ControlServer server = start(b, engine, state, new Pairing(state), new byte[0], log, lockChannel, lock,
+            ControlServer server = start(b, engine, files, state, new Pairing(state), new byte[0], log, lockChannel, lock,
                     socket.toString());
             Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
             return server;
@@ -131,6 +142,12 @@ public final class ControlServer implements AutoCloseable {
      * deadline, idle connections are closed, and HTTP/2 streams and windows are bounded.
      */
     public static ControlServer startTcp(String host, int port, Engine engine, StateDir state, Consumer<String> log) {
+        return startTcp(host, port, engine, ObjectFiles.NONE, state, log);
+    }
+
+    /** As {@link #startTcp(String, int, Engine, StateDir, Consumer)}, reading a pipeline's files by {@code files}' rule. */
+    public static ControlServer startTcp(String host, int port, Engine engine, ObjectFiles files, StateDir state,
+                                         Consumer<String> log) {
         TlsIdentity tls = TlsIdentity.loadOrCreate(state);
         Pairing pairing = new Pairing(state);
         try {
@@ -143,13 +160,13 @@ public final class ControlServer implements AutoCloseable {
             NettyServerBuilder b = NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
                     .channelType(EpollServerSocketChannel.class).protocolNegotiator(gate)
                     .intercept(new PeerGate(gate, log));
-            return start(b, engine, state, pairing, tls.keySha256(), log, null, null, "tcp://" + host + ":" + port);
+            return start(b, engine, files, state, pairing, tls.keySha256(), log, null, null, "tcp://" + host + ":" + port);
         } catch (IOException e) {
             throw new ControlException("cannot serve TLS on " + host + ":" + port + ": " + e.getMessage());
         }
     }
 
-    private static ControlServer start(NettyServerBuilder b, Engine engine, StateDir state, Pairing pairing,
+    private static ControlServer start(NettyServerBuilder b, Engine engine, ObjectFiles files, StateDir state, Pairing pairing,
                                        byte[] tlsKeySha256, Consumer<String> log, FileChannel lockChannel, FileLock lock,
                                        String address) throws IOException {
         Identity identity = Identity.loadOrCreate(state);
@@ -171,7 +188,7 @@ public final class ControlServer implements AutoCloseable {
                 .maxRstFramesPerWindow(100, 10)
                 .addService(ServerInterceptors.intercept(new PairingService(pairing, identity, tlsKeySha256, log),
                         new CallerSource()))
-                .addService(new RuntimeService(engine, verifier, () -> RuntimeFacts.current(engine, identity), timer))
+                .addService(new RuntimeService(engine, files, verifier, () -> RuntimeFacts.current(engine, identity), timer))
                 .build();
         try {
             server.start();

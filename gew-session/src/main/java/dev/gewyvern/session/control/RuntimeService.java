@@ -28,6 +28,8 @@ import dev.gewyvern.proto.v1.SessionStatus;
 import dev.gewyvern.proto.v1.SignedRequest;
 import dev.gewyvern.proto.v1.WatchSessionRequest;
 import dev.gewyvern.session.Engine;
+import dev.gewyvern.session.ObjectFiles;
+import dev.gewyvern.session.PreparedPipeline;
 import dev.gewyvern.session.SessionException;
 import dev.gewyvern.session.SessionSummary;
 import dev.gewyvern.session.SessionView;
@@ -42,12 +44,16 @@ import io.grpc.stub.StreamObserver;
  */
 final class RuntimeService extends RuntimeGrpc.RuntimeImplBase {
     private final Engine engine;
+    /** Which files a control plane's pipeline may name: none, or those inside gew serve's --object-dir. */
+    private final ObjectFiles files;
     private final RequestVerifier verifier;
     private final Supplier<RuntimeInfo> info;
     private final ScheduledExecutorService timer;
     private final SessionEvents events = new SessionEvents();
 
-    RuntimeService(Engine engine, RequestVerifier verifier, Supplier<RuntimeInfo> info, ScheduledExecutorService timer) {
+    RuntimeService(Engine engine, ObjectFiles files, RequestVerifier verifier, Supplier<RuntimeInfo> info,
+                   ScheduledExecutorService timer) {
+        this.files = files;
         this.engine = engine;
         this.verifier = verifier;
         this.info = info;
@@ -102,7 +108,7 @@ final class RuntimeService extends RuntimeGrpc.RuntimeImplBase {
                     dev.gewyvern.proto.v1.VerifyCompatibilityRequest.parser());
             var b = dev.gewyvern.proto.v1.CompatibilityReport.newBuilder();
             boolean admissible = true;
-            for (dev.gewyvern.session.Requirement q : engine.verifyCompatibility(r.getPipeline())) {
+            for (dev.gewyvern.session.Requirement q : engine.verifyCompatibility(PreparedPipeline.of(r.getPipeline(), files))) {
                 dev.gewyvern.proto.v1.RequirementLevel level = switch (q.level()) {
                     case FULLY_SUPPORTED -> dev.gewyvern.proto.v1.RequirementLevel.FULLY_SUPPORTED;
                     case RISKY -> dev.gewyvern.proto.v1.RequirementLevel.SUPPORTED_BUT_RISKY;
@@ -122,8 +128,10 @@ final class RuntimeService extends RuntimeGrpc.RuntimeImplBase {
         reply(out, () -> {
             ApplySessionRequest r = verifier.open(req, RuntimeGrpc.getApplySessionMethod().getFullMethodName(),
                     ApplySessionRequest.parser());
+            // every file is read here, by the object folder's rule, before the engine is asked anything
+            PreparedPipeline prepared = PreparedPipeline.of(r.getPipeline(), files);
             // every phase goes to the watchers as it happens, and is kept for a watch opened later
-            return SessionStatus.newBuilder().setRecord(engine.apply(r.getPipeline(),
+            return SessionStatus.newBuilder().setRecord(engine.apply(prepared,
                     e -> events.publish(e.toProto(System.currentTimeMillis())), 1)).build();
         });
     }

@@ -47,6 +47,7 @@ import dev.gewyvern.proto.v1.SessionStatus;
 import dev.gewyvern.proto.v1.SignedRequest;
 import dev.gewyvern.proto.v1.Tracepoint;
 import dev.gewyvern.session.Engine;
+import dev.gewyvern.session.ObjectFiles;
 import dev.gewyvern.session.PinRoot;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -70,8 +71,14 @@ class ControlServerTest {
         dir = Files.createTempDirectory("gew-control");
         state = new StateDir(dir.resolve("state")).open();
         engine = Engine.start(new PinRoot(PinRoot.DEFAULT), "ControlServerTest");
-        server = tcp() ? ControlServer.startTcp("127.0.0.1", 0, engine, state, log::add)
-                : ControlServer.startUnix(dir.resolve("run/gew.sock"), engine, state, log::add);
+        server = start();
+    }
+
+    /** The objects the tests name by path sit in testdata/obj: the server may read files there and nowhere else. */
+    private ControlServer start() {
+        ObjectFiles objects = ObjectFiles.under(dev.gewyvern.session.KernelTestSupportAccess.testdata("obj"));
+        return tcp() ? ControlServer.startTcp("127.0.0.1", 0, engine, objects, state, log::add)
+                : ControlServer.startUnix(dir.resolve("run/gew.sock"), engine, objects, state, log::add);
     }
 
     protected int serverPort() {
@@ -467,11 +474,35 @@ class ControlServerTest {
         SignedRequest before = signed(c);
         Thread.sleep(5);
         server.close();
-        server = tcp() ? ControlServer.startTcp("127.0.0.1", 0, engine, state, log::add)
-                : ControlServer.startUnix(dir.resolve("run/gew.sock"), engine, state, log::add);
+        server = start();
         GewClient again = client(keys).trustRuntime(Identity.loadOrCreate(state).rawPublicKey());
         assertEquals(Status.Code.UNAUTHENTICATED, call(again, before), "replayed across the restart");
         assertNotNull(again.runtimeInfo(), "a request signed now is served");
+    }
+
+    /**
+     * Issue 12 item 6, over the wire: a control plane names /etc/shadow as an object and as a target BTF, for
+     * ApplySession and VerifyCompatibility; it gets INVALID_ARGUMENT naming the field, with nothing of the
+     * file. Defence: RuntimeService preparing by ObjectFiles.under(the object folder) (the old server read
+     * the file and answered with its SHA-256 or its first bytes).
+     */
+    @Test
+    void aControlPlaneReadsNoFileOutsideTheObjectFolder() {
+        GewClient c = paired();
+        Pipeline shadow = execcount().toBuilder().setObjects(0, execcount().getObjects(0).toBuilder().setPath("/etc/shadow")
+                .setSha256("0".repeat(64))).build();
+        Pipeline shadowBtf = execcount().toBuilder().setObjects(0, execcount().getObjects(0).toBuilder()
+                .setTargetBtf("/etc/shadow")).build();
+        for (Pipeline p : List.of(shadow, shadowBtf)) {
+            for (Runnable call : List.<Runnable>of(() -> c.apply(p), () -> c.verifyCompatibility(p))) {
+                StatusRuntimeException e = assertThrows(StatusRuntimeException.class, call::run);
+                assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
+                String text = String.valueOf(e.getStatus().getDescription());
+                assertTrue(text.contains("objects[0].") && text.contains("is not a file inside"), text);
+                assertFalse(text.contains("root:") || text.contains("SHA-256 "), text);
+            }
+        }
+        assertNothingApplied();
     }
 
     @Test
