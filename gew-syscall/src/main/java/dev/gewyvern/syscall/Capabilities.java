@@ -22,6 +22,8 @@ public final class Capabilities {
     private final long probeNanos;
     private final boolean helpers;
     private final boolean cached;
+    /** Helper/program type pairs probed one at a time, when the whole set was not. */
+    private final Map<String, Support> pairs = new java.util.concurrent.ConcurrentHashMap<>();
 
     Capabilities(List<Capability> all, long probeNanos, boolean helpers) {
         this(all, probeNanos, helpers, false);
@@ -105,6 +107,58 @@ public final class Capabilities {
 
     public Optional<Capability> helper(String programType, String helper) {
         return Optional.ofNullable(byKey.get(key(Capability.Category.HELPER, programType, helper)));
+    }
+
+    /**
+     * Whether programs of {@code programType} can call {@code helper} (the kernel's name without {@code bpf_},
+     * or {@code helper#N} for an id gewyvern has no name for) on this kernel: not supported (absent) when the
+     * kernel's enum bpf_func_id has no such helper; otherwise the probe's answer, probed now for this one pair
+     * (and kept) when the whole set was not probed. Program types whose helpers a minimal program cannot probe
+     * answer inconclusive: only the verifier can tell.
+     */
+    public Support helperSupport(String programType, String helper) {
+        KernelTypes kernel = KernelTypes.running();
+        Map<String, Integer> known = kernel.helpers();
+        boolean inKernel = helper.startsWith("helper#")
+                ? known.containsValue(Integer.parseInt(helper.substring("helper#".length())))
+                : known.containsKey(helper);
+        if (!inKernel) {
+            return Support.notSupported(Support.Why.ABSENT, helper.startsWith("helper#")
+                    ? "this kernel's enum bpf_func_id has no helper " + helper.substring("helper".length())
+                    : "no BPF_FUNC_" + helper + " in this kernel's enum bpf_func_id");
+        }
+        if (CapabilityProbes.NO_HELPER_PROBE_TYPES.contains(programType)) {
+            // whatever the program type's own probe said (tracing is probed as fentry, which a kernel may refuse
+            // while it loads tp_btf and iter programs): a minimal program cannot probe these helpers
+            return Support.inconclusive(CapabilityProbes.NO_HELPER_PROBE);
+        }
+        Capability whole = byKey.get(key(Capability.Category.HELPER, programType, "*"));
+        if (whole != null) {
+            return whole.support();
+        }
+        if (helpers) {
+            Capability c = byKey.get(key(Capability.Category.HELPER, programType, helper));
+            return c != null ? c.support() : Support.inconclusive("helper " + helper + " was not probed for "
+                    + programType + " programs");
+        }
+        Support type = find(Capability.Category.PROGRAM_TYPE, programType).map(Capability::support)
+                .orElse(absentFromKernel(Capability.Category.PROGRAM_TYPE, programType));
+        return pairs.computeIfAbsent(programType + "/" + helper,
+                k -> CapabilityProbes.oneHelper(kernel, type, programType, helper));
+    }
+
+    /**
+     * The answer for a name gewyvern knows but this kernel's BTF does not have: the probes enumerate the
+     * kernel's own enums, so what they did not probe, the kernel does not have.
+     */
+    public static Support absentFromKernel(Capability.Category category, String name) {
+        String upper = name.toUpperCase(java.util.Locale.ROOT);
+        return Support.notSupported(Support.Why.ABSENT, switch (category) {
+            case PROGRAM_TYPE -> "no BPF_PROG_TYPE_" + upper + " in this kernel's enum bpf_prog_type";
+            case MAP_TYPE -> "no BPF_MAP_TYPE_" + upper + " in this kernel's enum bpf_map_type";
+            case HELPER -> "no BPF_FUNC_" + name + " in this kernel's enum bpf_func_id";
+            default -> "this kernel has no " + category.text() + " " + name;
+        });
     }
 
     /** The support of a capability gewyvern knows the name of; throws naming it when it was not probed. */

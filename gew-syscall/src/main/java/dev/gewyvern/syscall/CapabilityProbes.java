@@ -16,6 +16,7 @@ import dev.gewyvern.btf.BtfType;
 import dev.gewyvern.btf.BtfWriter;
 import dev.gewyvern.elf.uapi.MapType;
 import dev.gewyvern.syscall.attr.BtfLoadAttr;
+import dev.gewyvern.syscall.attr.KprobeMultiLinkAttr;
 import dev.gewyvern.syscall.attr.LinkCreateAttr;
 import dev.gewyvern.syscall.attr.MapCreateAttr;
 import dev.gewyvern.syscall.attr.NativeArg;
@@ -291,8 +292,7 @@ final class CapabilityProbes {
                 continue;
             }
             if (NO_HELPER_PROBE_TYPES.contains(type)) {
-                add(Capability.Category.HELPER, type, "*", Support.inconclusive(
-                        "helpers of this program type need a real attach target to probe; not probed"));
+                add(Capability.Category.HELPER, type, "*", Support.inconclusive(NO_HELPER_PROBE));
                 continue;
             }
             for (Map.Entry<String, Integer> h : helpers.entrySet()) {
@@ -300,6 +300,30 @@ final class CapabilityProbes {
             }
         }
     }
+
+    /**
+     * One helper for one program type, probed on its own (for a caller that did not probe every pair):
+     * {@code typeSupport} is the program type's own answer, which stands for every helper when negative.
+     */
+    static Support oneHelper(KernelTypes kernel, Support typeSupport, String type, String helper) {
+        if (!typeSupport.isSupported()) {
+            return typeSupport;
+        }
+        if (NO_HELPER_PROBE_TYPES.contains(type)) {
+            return Support.inconclusive(NO_HELPER_PROBE);
+        }
+        Integer typeNumber = kernel.programTypes().get(type);
+        Integer id = helper.startsWith("helper#") ? Integer.valueOf(helper.substring("helper#".length()))
+                : kernel.helpers().get(helper);
+        if (typeNumber == null || id == null) {
+            return Support.notSupported(Support.Why.ABSENT, "no " + (typeNumber == null ? "BPF_PROG_TYPE_" + type
+                    : "BPF_FUNC_" + helper) + " in this kernel's BTF");
+        }
+        return new CapabilityProbes(kernel, KernelConfig.running()).helper(type, typeNumber, helper, id);
+    }
+
+    static final String NO_HELPER_PROBE = "helpers of this program type need a real attach target to probe; "
+            + "not probed";
 
     private Support helper(String type, int typeNumber, String name, int id) {
         if (NOISY_HELPERS.contains(name)) {
@@ -363,11 +387,56 @@ final class CapabilityProbes {
         return refusal(p, attachType + " against " + target, progType.equals("lsm") ? "CONFIG_BPF_LSM" : null);
     }
 
+    /** A security hook every kernel with BPF has: what fmod_ret.security is probed against. */
+    static final String FMOD_RET_SECURITY_TARGET = "security_file_open";
+
+    /**
+     * fmod_ret takes two classes of target, and the verifier checks which at load: functions on the kernel's
+     * error-injection list (ALLOW_ERROR_INJECTION; a kernel without CONFIG_FUNCTION_ERROR_INJECTION has no
+     * list at all) and security_* functions (the LSM hooks, always). Each class is probed with a target of its
+     * own, so that one answer does not stand for the other: {@code bpf_modify_return_test} (an error-injection
+     * function) for attach kind fmod_ret, {@link #FMOD_RET_SECURITY_TARGET} for fmod_ret.security.
+     */
+    private Support fmodRet(String target, boolean errorInjection) {
+        Support tracing = kernel.programTypes().containsKey("tracing") ? Support.supported("")
+                : prog("tracing");
+        if (!tracing.isSupported()) {
+            return tracing;
+        }
+        int btfId = kernel.function(target);
+        if (btfId <= 0) {
+            return Support.inconclusive("the kernel's BTF has no " + target + " to probe against");
+        }
+        int expected = kernel.attachType("BPF_MODIFY_RETURN");
+        if (expected < 0) {
+            return Support.notSupported(Support.Why.ABSENT, "no BPF_MODIFY_RETURN in the kernel's BTF");
+        }
+        ProbeProgram p = ProbeProgram.load(kernel.programTypes().get("tracing"), expected,
+                ProbeProgram.Insns.returnZero(), 0, 0, btfId);
+        String what = errorInjection ? "error-injection functions (the kernel's error-injection list)"
+                : "security_* functions (LSM hooks)";
+        if (p.loaded()) {
+            return Support.supported("probe program loaded against " + target + ": fmod_ret takes " + what);
+        }
+        String reason = VerifierLog.reason(p.log());
+        if (p.errno() == EINVAL && reason.endsWith("is not modifiable")) {
+            if (errorInjection) {
+                String option = "CONFIG_FUNCTION_ERROR_INJECTION";
+                return Support.notSupported(Support.Why.CONFIG_MISSING, "the verifier said '" + reason + "': "
+                        + (configOff(option) ? option + " off" : configText(option)) + ", so no function is on the "
+                        + "error-injection list; security_* functions are still fmod_ret targets (fmod_ret.security)");
+            }
+            return Support.notSupported(Support.Why.ABSENT, "the verifier said '" + reason + "': this kernel does not "
+                    + "let fmod_ret modify security_* functions");
+        }
+        return refusal(p, "BPF_MODIFY_RETURN against " + target, null);
+    }
+
     private static boolean pmu(String name) {
         return Files.isDirectory(Path.of("/sys/bus/event_source/devices", name));
     }
 
-    private Support kprobes(boolean multi) {
+    private Support kprobes() {
         Support p = prog("kprobe");
         if (!p.isSupported()) {
             return p;
@@ -377,10 +446,56 @@ final class CapabilityProbes {
             return Support.notSupported(Support.Why.CONFIG_MISSING, why + " / no kprobe PMU "
                     + "(/sys/bus/event_source/devices/kprobe is missing)");
         }
-        if (multi && configOff("CONFIG_FPROBE")) {
-            return Support.notSupported(Support.Why.CONFIG_MISSING, "CONFIG_FPROBE off: kprobe.multi needs fprobe");
+        return viaLink("kprobe", "perf_event", "kprobe PMU");
+    }
+
+    /** A function name no kernel has: a multi-kprobe link on it gets as far as the symbol lookup and no further. */
+    static final String NO_SUCH_FUNCTION = "gew_probe_no_such_function";
+
+    /**
+     * kprobe.multi, kretprobe.multi and kprobe.session, asked of the kernel itself: a kprobe program loaded with
+     * the kind's attach type, then BPF_LINK_CREATE with its flags on {@link #NO_SUCH_FUNCTION}. A kernel that
+     * takes the attach type and the flags goes on to look the function up and answers ESRCH (ENOENT on some
+     * versions): supported, and nothing was attached. EOPNOTSUPP is a kernel built without fprobe
+     * (CONFIG_FPROBE); EINVAL a kernel that does not know the link or the flag. Neither the kprobe PMU nor a
+     * constant in the kernel's BTF decides it (BPF_F_KPROBE_MULTI_RETURN was a #define before it was an enum).
+     */
+    private Support multiKprobe(String attachType, int flags, String kind) {
+        Support p = prog("kprobe");
+        if (!p.isSupported()) {
+            return p;
         }
-        return multi ? viaLink("kprobe", "kprobe_multi", "fprobe") : viaLink("kprobe", "perf_event", "kprobe PMU");
+        if (!kernel.linkTypes().containsKey("kprobe_multi")) {
+            return Support.notSupported(Support.Why.ABSENT, "no BPF_LINK_TYPE_KPROBE_MULTI in the kernel's BTF: this "
+                    + "kernel has no multi-kprobe link");
+        }
+        int type = kernel.attachType(attachType);
+        if (type < 0) {
+            return Support.notSupported(Support.Why.ABSENT, "no " + attachType + " in the kernel's BTF");
+        }
+        Kernel.Result r;
+        try (Fd prog = ProbeProgram.loadKept(kernel.programTypes().get("kprobe"), type,
+                ProbeProgram.Insns.returnZero())) {
+            r = Kernel.get().bpf(new KprobeMultiLinkAttr(prog.value(), type, flags, List.of(NO_SUCH_FUNCTION)));
+        } catch (BpfException e) {
+            return Support.inconclusive("loading a kprobe program with " + attachType + ": " + e.getMessage());
+        }
+        String call = "BPF_LINK_CREATE " + kind + " of " + NO_SUCH_FUNCTION;
+        if (r.value() >= 0) {
+            new Fd((int) r.value(), "link").close();
+            return Support.inconclusive(call + " made a link where the probe expected the lookup to fail");
+        }
+        return switch (r.errno()) {
+            case Errno.ESRCH, Errno.ENOENT -> Support.supported("program type kprobe, bpf_link kprobe_multi (fprobe): "
+                    + call + " got as far as the function lookup (" + Errno.name(r.errno()) + ")");
+            case Errno.EOPNOTSUPP -> Support.notSupported(Support.Why.CONFIG_MISSING, (configOff("CONFIG_FPROBE")
+                    ? "CONFIG_FPROBE off" : configText("CONFIG_FPROBE")) + ": " + call + " got EOPNOTSUPP, the "
+                    + "kernel has no fprobe for multi-kprobe links");
+            case Errno.EINVAL -> Support.notSupported(Support.Why.ABSENT, call + " got EINVAL: this kernel does not "
+                    + "take " + attachType + (flags == 0 ? "" : " with flags " + flags) + " links");
+            case Errno.EPERM -> Support.notSupported(Support.Why.REFUSED_BY_POLICY, call + " as root got EPERM");
+            default -> Support.inconclusive(call + " got " + Errno.name(r.errno()));
+        };
     }
 
     private Support uprobes(boolean multi) {
@@ -396,16 +511,16 @@ final class CapabilityProbes {
     }
 
     /**
-     * A session kind (kprobe.session, uprobe.session): its multi link's support, and the kernel's attach
-     * type for it (a program runs at entry and, if it returned 0 there, at return).
+     * uprobe.session: its multi link's support, and the kernel's attach type for it (a program runs at entry
+     * and, if it returned 0 there, at return).
      */
     private Support session(Support multi, String attachType) {
         if (!multi.isSupported()) {
             return multi;
         }
         if (kernel.attachType(attachType) < 0) {
-            return Support.notSupported(Support.Why.ABSENT, "no " + attachType + " in the kernel's BTF (6.10+ for "
-                    + "kprobe sessions, 6.13+ for uprobe sessions)");
+            return Support.notSupported(Support.Why.ABSENT, "no " + attachType + " in the kernel's BTF (6.13+ for "
+                    + "uprobe sessions)");
         }
         return Support.supported(((Support.Supported) multi).detail() + ", " + attachType);
     }
@@ -469,20 +584,23 @@ final class CapabilityProbes {
         int fentryTarget = kernel.function("bpf_fentry_test1");
         add(a, "", "fentry", btfTarget("tracing", "BPF_TRACE_FENTRY", fentryTarget, "bpf_fentry_test1"));
         add(a, "", "fexit", btfTarget("tracing", "BPF_TRACE_FEXIT", fentryTarget, "bpf_fentry_test1"));
-        add(a, "", "fmod_ret", btfTarget("tracing", "BPF_MODIFY_RETURN", kernel.function("bpf_modify_return_test"),
-                "bpf_modify_return_test"));
+        add(a, "", "fmod_ret", fmodRet("bpf_modify_return_test", true));
+        add(a, "", "fmod_ret.security", fmodRet(FMOD_RET_SECURITY_TARGET, false));
         Support lsm = kernel.function("bpf_lsm_file_open") < 0 && configOff("CONFIG_BPF_LSM")
                 ? Support.notSupported(Support.Why.CONFIG_MISSING, "CONFIG_BPF_LSM off: no bpf_lsm_* hooks")
                 : btfTarget("lsm", "BPF_LSM_MAC", kernel.function("bpf_lsm_file_open"), "bpf_lsm_file_open");
         add(a, "", "lsm", lsm);
         add(a, "", "iter", btfTarget("tracing", "BPF_TRACE_ITER", kernel.function("bpf_iter_task"), "bpf_iter_task"));
-        add(a, "", "kprobe", kprobes(false));
-        add(a, "", "kretprobe", kprobes(false));
-        add(a, "", "kprobe.multi", kprobes(true));
+        Support kprobe = kprobes();
+        add(a, "", "kprobe", kprobe);
+        add(a, "", "kretprobe", kprobe);
+        add(a, "", "kprobe.multi", multiKprobe("BPF_TRACE_KPROBE_MULTI", 0, "kprobe.multi"));
+        add(a, "", "kretprobe.multi", multiKprobe("BPF_TRACE_KPROBE_MULTI", KprobeMultiLinkAttr.RETURN,
+                "kretprobe.multi"));
         add(a, "", "uprobe", uprobes(false));
         add(a, "", "uretprobe", uprobes(false));
         add(a, "", "uprobe.multi", uprobes(true));
-        add(a, "", "kprobe.session", session(kprobes(true), "BPF_TRACE_KPROBE_SESSION"));
+        add(a, "", "kprobe.session", multiKprobe("BPF_TRACE_KPROBE_SESSION", 0, "kprobe.session"));
         add(a, "", "uprobe.session", session(uprobes(true), "BPF_TRACE_UPROBE_SESSION"));
         add(a, "", "perf_event", viaLink("perf_event", "perf_event", "software events"));
         add(a, "", "perf_event.hardware", hardwarePerf());

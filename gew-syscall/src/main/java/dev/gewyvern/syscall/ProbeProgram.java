@@ -33,21 +33,26 @@ record ProbeProgram(int fd, int errno, String log) {
         return new ProbeProgram(-1, r.errno(), text);
     }
 
-    /** The errno, and the log's first line when it has one. */
-    String evidence() {
-        String first = log.isEmpty() ? "empty verifier log" : "log: " + firstLines(log);
-        return Errno.name(errno) + ", " + first;
+    /**
+     * Loads {@code insns} as a program of {@code progType} and keeps it open, for a probe that goes on to link
+     * it (and closes it); a refusal throws, with the verifier's reason.
+     */
+    static Fd loadKept(int progType, int expectedAttachType, byte[] insns) {
+        NativeArg.Out log = new NativeArg.Out(LOG_SIZE);
+        ProgLoadAttr attr = new ProgLoadAttr(progType, expectedAttachType, new NativeArg.In(insns), "GPL", "gew_probe",
+                0, 0, 1, log, 0, null, null, 0, 0);
+        Kernel.Result r = Kernel.get().bpf(attr);
+        if (r.value() >= 0) {
+            return new Fd((int) r.value(), "prog");
+        }
+        String reason = VerifierLog.reason(VerifierLog.text(r.output(log)));
+        throw new BpfException("BPF_PROG_LOAD of a probe program", r.errno(), reason.isEmpty() ? null : reason, null);
     }
 
-    private static String firstLines(String log) {
-        String[] lines = log.split("\n");
-        String last = lines[lines.length - 1];
-        for (String l : lines) {
-            if (l.contains("func") || l.contains("attach") || l.contains("helper") || l.contains("replace")) {
-                return l.strip();
-            }
-        }
-        return last.strip();
+    /** The errno, and the verifier's reason when the log has one (never its statistics line). */
+    String evidence() {
+        String reason = VerifierLog.reason(log);
+        return Errno.name(errno) + ", " + (reason.isEmpty() ? "empty verifier log" : "log: " + reason);
     }
 
     /** Hand-assembled instructions, in the host's byte order. */

@@ -18,6 +18,7 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import dev.gewyvern.syscall.attr.KprobeMultiLinkAttr;
 import dev.gewyvern.syscall.kernel.KernelTypes;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -169,13 +170,62 @@ class CapabilityKernelTest {
     @Test
     void kprobesWithoutAPmuAreAMissingConfig() {
         boolean pmu = Files.isDirectory(Path.of("/sys/bus/event_source/devices/kprobe"));
-        for (String kind : List.of("kprobe", "kretprobe", "kprobe.multi")) {
+        for (String kind : List.of("kprobe", "kretprobe")) {
             Support s = caps.support(Capability.Category.ATTACH_KIND, kind);
             if (pmu) {
                 continue;
             }
             assertTrue(s instanceof Support.NotSupported ns && ns.why() == Support.Why.CONFIG_MISSING, kind + ": " + s);
             assertTrue(s.detail().contains("CONFIG_KPROBES off / no kprobe PMU"), kind + ": " + s);
+        }
+    }
+
+    /**
+     * The multi-kprobe kinds are asked of the kernel by a link on a function no kernel has, never decided by
+     * the kprobe PMU or by a flag's name in the BTF: kretprobe.multi came with kprobe.multi, so the two agree
+     * (on 6.1, whose BTF lacks BPF_F_KPROBE_MULTI_RETURN, as here); without fprobe both are a missing config.
+     */
+    @Test
+    void multiKprobesAreProbedByALinkAndAgree() {
+        Support multi = caps.support(Capability.Category.ATTACH_KIND, "kprobe.multi");
+        Support ret = caps.support(Capability.Category.ATTACH_KIND, "kretprobe.multi");
+        assertEquals(multi.state(), ret.state(), multi + " / " + ret);
+        for (Support s : List.of(multi, ret)) {
+            assertTrue(s.detail().contains("BPF_LINK_CREATE") || s.detail().contains("kernel's BTF"), s.toString());
+            if (s instanceof Support.NotSupported ns && ns.why() == Support.Why.CONFIG_MISSING) {
+                assertTrue(s.detail().contains("EOPNOTSUPP") && s.detail().contains("CONFIG_FPROBE"), s.toString());
+            }
+            if (s.isSupported()) {
+                assertTrue(s.detail().contains("ESRCH") || s.detail().contains("ENOENT"), s.toString());
+            }
+        }
+        // the flag's value, where this kernel's BTF names it, is the UAPI's the link uses
+        int inBtf = KernelTypes.running().constant("BPF_F_KPROBE_MULTI_RETURN");
+        assertTrue(inBtf < 0 || inBtf == KprobeMultiLinkAttr.RETURN, "BPF_F_KPROBE_MULTI_RETURN = " + inBtf);
+    }
+
+    /**
+     * fmod_ret is probed per class of target: an error-injection function (fmod_ret) and a security_* function
+     * (fmod_ret.security). Each answers for itself; a verifier that says "is not modifiable" for the first is
+     * a kernel without an error-injection list, reported as the missing config it is, with the verifier's words.
+     */
+    @Test
+    void fmodRetIsProbedPerClassOfTarget() {
+        Support errorInjection = caps.support(Capability.Category.ATTACH_KIND, "fmod_ret");
+        Support security = caps.support(Capability.Category.ATTACH_KIND, "fmod_ret.security");
+        assertTrue(errorInjection.detail().contains("bpf_modify_return_test"), errorInjection.toString());
+        assertTrue(security.detail().contains(CapabilityProbes.FMOD_RET_SECURITY_TARGET), security.toString());
+        if (errorInjection.detail().contains("is not modifiable")) {
+            assertTrue(errorInjection instanceof Support.NotSupported ns && ns.why() == Support.Why.CONFIG_MISSING
+                    && ns.detail().contains("CONFIG_FUNCTION_ERROR_INJECTION"), errorInjection.toString());
+        }
+    }
+
+    /** No probe reports the verifier's statistics line as its evidence: the reason is the line before it. */
+    @Test
+    void noEvidenceIsTheVerifiersStatisticsLine() {
+        for (Capability c : caps.all()) {
+            assertFalse(c.support().detail().matches("(?s).*processed \\d+ insns.*"), c.label() + ": " + c.support());
         }
     }
 

@@ -14,6 +14,13 @@ import java.util.List;
  */
 public record KprobeMultiLinkAttr(int progFd, int attachType, int flags, List<String> symbols, long[] cookies)
         implements BpfAttr {
+    /**
+     * BPF_F_KPROBE_MULTI_RETURN: kretprobes instead of kprobes. A {@code #define} in the UAPI until the kernel
+     * made it an enum, so older kernels' BTF does not have it: the UAPI value, held against the kernel's BTF
+     * where it has one (AttrLayoutKernelTest). Whether the kernel takes it is the capability probe's to say.
+     */
+    public static final int RETURN = 1;
+
     static final AttrField PROG_FD = f("prog_fd", 0, 4);
     static final AttrField ATTACH_TYPE = f("attach_type", 8, 4);
     static final AttrField KM_FLAGS = f("kprobe_multi.flags", 16, 4);

@@ -97,11 +97,8 @@ public final class Links {
     public static Fd kprobeMulti(Fd prog, List<String> functions, long[] cookies, ProbeMode mode) {
         boolean retprobe = mode == ProbeMode.RETURN;
         boolean session = mode == ProbeMode.SESSION;
-        int flags = retprobe ? KernelTypes.running().constant("BPF_F_KPROBE_MULTI_RETURN") : 0;
-        if (flags < 0) {
-            throw new BpfException("kretprobe.multi", Errno.EINVAL,
-                    "this kernel's BTF has no BPF_F_KPROBE_MULTI_RETURN (too old for kretprobe.multi)", null);
-        }
+        // the capability report (attach kind kretprobe.multi) says whether the kernel takes the flag
+        int flags = retprobe ? KprobeMultiLinkAttr.RETURN : 0;
         return link(Kernel.get().bpf(new KprobeMultiLinkAttr(prog.value(),
                 (session ? AttachType.TRACE_KPROBE_SESSION : AttachType.TRACE_KPROBE_MULTI).value(), flags, functions,
                 cookies)),
