@@ -63,17 +63,31 @@ final class PipelineFiles {
 
     /**
      * Every program of {@code object} loaded and pinned in one session, none attached (as `bpftool prog
-     * loadall` loads them). Programs in a section gewyvern does not know are left out, and said so.
+     * loadall` loads them). Struct_ops programs are loaded with the struct_ops map that names them, which is
+     * listed instead and created but not registered. Programs in a section gewyvern does not know, and
+     * struct_ops programs no map names, are left out, and said so.
      */
     static Pipeline loadOnly(String name, Path object, java.io.PrintWriter err) {
         dev.gewyvern.elf.BpfObject obj = parse(object);
+        java.util.Set<String> withMap = new java.util.HashSet<>();
+        for (dev.gewyvern.elf.StructOpsMap m : obj.structOps()) {
+            withMap.addAll(m.programs());
+        }
         List<String> programs = new java.util.ArrayList<>();
         for (dev.gewyvern.elf.BpfProgram p : obj.programs()) {
-            if (p.section().isPresent()) {
-                programs.add(p.name());
-            } else {
+            if (p.section().isEmpty()) {
                 err.println("gew: leaving out program " + p.name() + ": " + p.problem().orElse("unknown section"));
+            } else if (p.section().get().kind().progType() == dev.gewyvern.elf.uapi.ProgType.STRUCT_OPS) {
+                if (!withMap.contains(p.name())) {
+                    err.println("gew: leaving out program " + p.name() + ": a struct_ops program is loaded with the "
+                            + "struct_ops map that names it, and no map of the object names it");
+                }
+            } else {
+                programs.add(p.name());
             }
+        }
+        for (dev.gewyvern.elf.StructOpsMap m : obj.structOps()) {
+            programs.add(m.name());
         }
         if (programs.isEmpty()) {
             throw new UserError(object + " has no program gewyvern can load");

@@ -217,10 +217,14 @@ final class SessionHolder {
         throw new UserError("the background holder did not report its session live within 120 s (see " + log + ")");
     }
 
-    /** The dry run's report: one line per requirement; exit 0 when the session would be admitted. */
+    /**
+     * The dry run's report: one line per requirement, with what its answer rests on (a probe, the kernel's BTF,
+     * the object, or only the verifier at load); exit 0 when the session would be admitted. The requirements
+     * only the verifier can decide are counted at the end: a dry run cannot promise them.
+     */
     static int printCompatibility(PrintWriter out, List<Requirement> reqs, boolean allowRisky) {
         boolean ok = true;
-        out.printf("%-16s %-15s %-24s %-28s %s%n", "LEVEL", "KIND", "NAME", "NEEDED BY", "REASON");
+        out.printf("%-14s %-12s %-15s %-24s %-28s %s%n", "LEVEL", "BASIS", "KIND", "NAME", "NEEDED BY", "REASON");
         for (Requirement r : reqs) {
             String level = switch (r.level()) {
                 case FULLY_SUPPORTED -> "supported";
@@ -228,9 +232,13 @@ final class SessionHolder {
                 case NOT_SUPPORTED -> "not supported";
             };
             ok &= r.level() == Requirement.Level.FULLY_SUPPORTED || r.level() == Requirement.Level.RISKY && allowRisky;
-            out.printf("%-16s %-15s %-24s %-28s %s%n", level, r.kind(), r.name(), r.neededBy(), r.reason());
+            out.printf("%-14s %-12s %-15s %-24s %-28s %s%n", level, r.basis().text(), r.kind(), r.name(),
+                    r.neededBy(), r.reason());
         }
+        long verifierOnly = reqs.stream().filter(r -> r.basis() == Requirement.Basis.VERIFIER
+                && r.level() != Requirement.Level.NOT_SUPPORTED).count();
         out.println(ok ? "would apply: every requirement is admitted" + (allowRisky ? " (--allow-risky)" : "")
+                + (verifierOnly == 0 ? "" : "; " + verifierOnly + " of them only the verifier can decide, at load")
                 : "would be refused: " + (reqs.stream().anyMatch(r -> r.level() == Requirement.Level.NOT_SUPPORTED)
                 ? "a requirement is not supported here" : "a risky requirement needs --allow-risky"));
         out.flush();

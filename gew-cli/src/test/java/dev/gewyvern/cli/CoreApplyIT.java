@@ -44,12 +44,17 @@ class CoreApplyIT {
         Gew.requireBpf();
         Gew.Result r = Gew.run("session", "apply", "--object", CORE, "--load-only", "--dry-run");
         assertEquals(0, r.exit(), r.toString());
-        assertTrue(r.out().matches("(?s).*supported +CO-RE +relocations of core/read_tgid .*1 resolved against "
+        assertTrue(r.out().matches("(?s).*supported +object +CO-RE +relocations of core/read_tgid .*1 resolved against "
                 + "vmlinux's BTF\n.*"), r.toString());
         Gew.Result poisoned = Gew.run("session", "apply", "--object", CORE, "--load-only", "--dry-run",
                 "--target-btf", "testdata/obj/globals.bpf.o");
         assertEquals(0, poisoned.exit(), poisoned.toString());
         assertTrue(poisoned.out().contains("1 poisoned, which the verifier refuses unless the program guards them: "
                 + "CO-RE relocation #0 at insn 1"), poisoned.toString());
+        // whether the program guards it is the verifier's to say: the report lists it as such
+        assertTrue(poisoned.out().matches("(?s).*supported +verifier only +CO-RE +relocations of core/read_tgid .*"),
+                poisoned.toString());
+        assertTrue(poisoned.out().matches("(?s).*would apply: every requirement is admitted; \\d+ of them only the "
+                + "verifier can decide, at load\n.*"), poisoned.toString());
     }
 }

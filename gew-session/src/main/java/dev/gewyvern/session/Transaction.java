@@ -194,7 +194,7 @@ final class Transaction {
         step = Step.VERIFY;
         for (Program p : pipeline.getProgramsList()) {
             ObjectLoader.Staged l = objects.get(p.getObject());
-            if (p.getAttach().hasStructOps()) {
+            if (p.getAttach().hasStructOps() || loadOnlyStructOps(p, l)) {
                 prepareStructOps(p, l);
                 continue;
             }
@@ -233,6 +233,15 @@ final class Transaction {
         reached(Step.VERIFY);
     }
 
+    /**
+     * A load-only entry naming a struct_ops map (as {@code --load-only} lists them): the map is created and its
+     * programs loaded, as for registration, but nothing registers it.
+     */
+    static boolean loadOnlyStructOps(Program p, ObjectLoader.Staged l) {
+        return p.getAttach().hasLoadOnly() && l.object().program(p.getName()).isEmpty()
+                && l.object().structOps(p.getName()).isPresent();
+    }
+
     /** Loads the programs of a struct_ops map, then creates the map and writes its value (registered at attach). */
     private void prepareStructOps(Program p, ObjectLoader.Staged l) {
         StructOpsRegistration registration = structOpsRegistration != null ? structOpsRegistration
@@ -253,8 +262,10 @@ final class Transaction {
                 "struct_ops " + prepared.typeName() + " of object " + p.getObject());
         structOps.put(p, prepared);
         tell(Step.VERIFY, ObjectKind.OBJECT_KIND_MAP, p.getName(), mapId, "struct_ops map " + p.getName() + ": a "
-                + prepared.typeName() + " of " + prepared.programs().size() + " programs, "
-                + (registration == StructOpsRegistration.LINK ? "value written"
+                + prepared.typeName() + " of " + prepared.programs().size() + " programs, " + (p.getAttach().hasLoadOnly()
+                ? (registration == StructOpsRegistration.LINK ? "value written" : "value not written (without "
+                + "BPF_F_LINK writing it registers it)") + "; load-only: not registered"
+                : registration == StructOpsRegistration.LINK ? "value written"
                 : "value kept for registration at commit (no BPF_F_LINK: by map update)"));
     }
 
@@ -319,8 +330,8 @@ final class Transaction {
     private void attach() {
         step = Step.ATTACH;
         for (Map.Entry<Program, StructOpsLoader.Prepared> e : structOps.entrySet()) {
-            if (e.getValue().registration() != StructOpsRegistration.LINK) {
-                continue; // registered at commit, once pinned
+            if (e.getKey().getAttach().hasLoadOnly() || e.getValue().registration() != StructOpsRegistration.LINK) {
+                continue; // load-only: never registered; by map update: registered at commit, once pinned
             }
             String name = e.getKey().getName();
             Fd link = keep(dev.gewyvern.syscall.link.Links.structOps(e.getValue().map(), name));
@@ -375,7 +386,7 @@ final class Transaction {
     private void registerByMapUpdate() {
         for (Map.Entry<Program, StructOpsLoader.Prepared> e : structOps.entrySet()) {
             StructOpsLoader.Prepared prepared = e.getValue();
-            if (prepared.registration() == StructOpsRegistration.MAP_UPDATE) {
+            if (prepared.registration() == StructOpsRegistration.MAP_UPDATE && !e.getKey().getAttach().hasLoadOnly()) {
                 StructOpsRegistration.register(prepared.map(), prepared.value());
                 tell(step, ObjectKind.OBJECT_KIND_MAP, e.getKey().getName(), 0, "struct_ops map " + e.getKey().getName()
                         + " -> registered as a " + prepared.typeName() + " (by map update: the pinned map holds the "

@@ -15,6 +15,16 @@ final class ElfPatch {
 
     /** A copy of {@code elf} whose instruction {@code insn} of function {@code function} has immediate {@code imm}. */
     static byte[] withImmediate(byte[] elf, String function, int insn, int imm) {
+        return withWord(elf, 2, function, insn * 8 + 4, imm);
+    }
+
+    /** A copy of {@code elf} whose data object {@code symbol} (e.g. a legacy map definition) has {@code value} at byte {@code offset}. */
+    static byte[] withObjectWord(byte[] elf, String symbol, int offset, int value) {
+        return withWord(elf, 1, symbol, offset, value);
+    }
+
+    /** The 32-bit word at {@code offset} into the symbol {@code name} of type {@code symType} (1 object, 2 function). */
+    private static byte[] withWord(byte[] elf, int symType, String function, int offset, int value) {
         ByteBuffer b = ByteBuffer.wrap(elf.clone()).order(ByteOrder.LITTLE_ENDIAN);
         int shoff = (int) b.getLong(0x28);
         int shentsize = Short.toUnsignedInt(b.getShort(0x3a));
@@ -29,16 +39,16 @@ final class ElfPatch {
             int strtab = shoff + b.getInt(sh + 0x28) * shentsize;
             int strOff = (int) b.getLong(strtab + 0x18);
             for (int s = symOff; s < symOff + symSize; s += 24) {
-                if ((b.get(s + 4) & 0xf) != 2 || !name(elf, strOff + b.getInt(s)).equals(function)) { // STT_FUNC
+                if ((b.get(s + 4) & 0xf) != symType || !name(elf, strOff + b.getInt(s)).equals(function)) {
                     continue;
                 }
                 int section = shoff + Short.toUnsignedInt(b.getShort(s + 6)) * shentsize;
-                int at = (int) (b.getLong(section + 0x18) + b.getLong(s + 8)) + insn * 8;
-                b.putInt(at + 4, imm);
+                int at = (int) (b.getLong(section + 0x18) + b.getLong(s + 8)) + offset;
+                b.putInt(at, value);
                 return b.array();
             }
         }
-        throw new AssertionError("no function " + function + " in the object");
+        throw new AssertionError("no symbol " + function + " in the object");
     }
 
     private static String name(byte[] elf, int at) {

@@ -109,15 +109,9 @@ final class RuntimeService extends RuntimeGrpc.RuntimeImplBase {
             var b = dev.gewyvern.proto.v1.CompatibilityReport.newBuilder();
             boolean admissible = true;
             for (dev.gewyvern.session.Requirement q : engine.verifyCompatibility(PreparedPipeline.of(r.getPipeline(), files))) {
-                dev.gewyvern.proto.v1.RequirementLevel level = switch (q.level()) {
-                    case FULLY_SUPPORTED -> dev.gewyvern.proto.v1.RequirementLevel.FULLY_SUPPORTED;
-                    case RISKY -> dev.gewyvern.proto.v1.RequirementLevel.SUPPORTED_BUT_RISKY;
-                    case NOT_SUPPORTED -> dev.gewyvern.proto.v1.RequirementLevel.NOT_SUPPORTED;
-                };
                 admissible &= q.level() == dev.gewyvern.session.Requirement.Level.FULLY_SUPPORTED
                         || q.level() == dev.gewyvern.session.Requirement.Level.RISKY && engine.policy().allowsRisky();
-                b.addRequirements(dev.gewyvern.proto.v1.RequirementEntry.newBuilder().setKind(q.kind()).setName(q.name())
-                        .setLevel(level).setReason(q.reason()).setNeededBy(q.neededBy()));
+                b.addRequirements(q.toEntry());
             }
             return b.setAdmissible(admissible).build();
         });

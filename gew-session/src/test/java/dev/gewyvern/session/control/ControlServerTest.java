@@ -268,7 +268,8 @@ class ControlServerTest {
             var report = c.verifyCompatibility(risky);
             assertFalse(report.getAdmissible());
             assertTrue(report.getRequirementsList().stream().anyMatch(r -> r.getName().equals("cgroup_skb")
-                    && r.getLevel() == dev.gewyvern.proto.v1.RequirementLevel.SUPPORTED_BUT_RISKY), report.toString());
+                    && r.getLevel() == dev.gewyvern.proto.v1.RequirementLevel.SUPPORTED_BUT_RISKY
+                    && r.getBasis() == dev.gewyvern.proto.v1.RequirementBasis.REQUIREMENT_BASIS_PROBED), report.toString());
             StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> c.apply(risky));
             assertEquals(Status.Code.PERMISSION_DENIED, e.getStatus().getCode());
             com.google.rpc.ErrorInfo info = StatusProto.fromThrowable(e).getDetailsList().stream()
