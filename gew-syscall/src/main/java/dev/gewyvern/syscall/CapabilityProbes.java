@@ -605,7 +605,7 @@ final class CapabilityProbes {
         add(a, "", "perf_event", viaLink("perf_event", "perf_event", "software events"));
         add(a, "", "perf_event.hardware", hardwarePerf());
         for (String k : List.of("cgroup_skb", "cgroup_sock", "cgroup_sock_addr", "cgroup_sockopt", "cgroup_sysctl",
-                "cgroup_device")) {
+                "cgroup_device", "sock_ops")) {
             add(a, "", k.equals("cgroup_device") ? "cgroup_dev" : k, viaLink(k, "cgroup", "cgroup v2"));
         }
         add(a, "", "xdp", viaLink("xdp", "xdp", ""));

@@ -52,6 +52,24 @@ public final class DryRun {
         return ACTIVE.get();
     }
 
+    /**
+     * Runs {@code body} on this thread as part of {@code dry} (null: no dry run), for work the recording thread
+     * hands to another and waits for (a call made from inside a network namespace): its calls are written down
+     * in order with the rest.
+     */
+    static void within(DryRun dry, Runnable body) {
+        if (dry == null) {
+            body.run();
+            return;
+        }
+        ACTIVE.set(dry);
+        try {
+            body.run();
+        } finally {
+            ACTIVE.remove();
+        }
+    }
+
     static boolean placeholder(int fd) {
         return fd >= FIRST_FD;
     }

@@ -264,7 +264,9 @@ public final class Kernel {
      */
     public <T> T inNetns(String netns, java.util.function.Supplier<T> body) {
         java.util.concurrent.atomic.AtomicReference<Object> result = new java.util.concurrent.atomic.AtomicReference<>();
-        Thread t = new Thread(() -> {
+        // a dry run's calls from inside the namespace are recorded like the rest, never made
+        DryRun dry = DryRun.active();
+        Thread t = new Thread(() -> DryRun.within(dry, () -> {
             try (Fd ns = open(netns, "network namespace")) {
                 if (libc.setns(ns.value(), 0x40000000) != 0) {
                     throw new BpfException("setns " + netns, libc.errno(), null, null);
@@ -273,7 +275,7 @@ public final class Kernel {
             } catch (RuntimeException e) {
                 result.set(e);
             }
-        }, "gew-netns");
+        }), "gew-netns");
         t.start();
         try {
             t.join();

@@ -48,6 +48,11 @@ public final class Links {
 
     /** raw_tp: the raw tracepoint {@code name} (e.g. sched_switch). */
     public static Fd rawTracepoint(Fd prog, String name, long cookie) {
+        if (Tracepoints.rawMissing(name)) {
+            // said before the call, so that a dry run (which makes none) says it too
+            throw new BpfException("raw tracepoint " + name, Errno.ENOENT, "this kernel has no such tracepoint: no "
+                    + "btf_trace_" + name + " in its BTF and no event " + name + " in tracefs available_events", null);
+        }
         return link(Kernel.get().bpf(new RawTracepointOpenAttr(name, prog.value(), cookie)),
                 "BPF_RAW_TRACEPOINT_OPEN", "raw tracepoint " + name);
     }

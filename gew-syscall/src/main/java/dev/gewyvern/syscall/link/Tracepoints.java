@@ -11,6 +11,7 @@ import dev.gewyvern.syscall.Errno;
 import dev.gewyvern.syscall.Fd;
 import dev.gewyvern.syscall.Kernel;
 import dev.gewyvern.syscall.attr.PerfEventAttr;
+import dev.gewyvern.syscall.kernel.KernelTypes;
 import dev.gewyvern.syscall.kernel.Filesystems;
 
 /** Tracepoint ids from tracefs, and the perf event a tracepoint program is linked to. */
@@ -35,6 +36,32 @@ public final class Tracepoints {
                     "this kernel has no such tracepoint (see " + root.resolve("available_events") + ")", null);
         } catch (IOException | NumberFormatException e) {
             throw new BpfException("reading " + id, Errno.EINVAL, e.getMessage(), null);
+        }
+    }
+
+    /**
+     * Whether this kernel certainly has no raw tracepoint {@code name}: no {@code btf_trace_<name>} in its BTF
+     * (every tracepoint has one, events and bare tracepoints alike), no module BTF that could hold it, and no
+     * event of that name in tracefs. False whenever a source cannot be read: then the kernel decides.
+     */
+    static boolean rawMissing(String name) {
+        try {
+            if (KernelTypes.running().typedef("btf_trace_" + name) > 0) {
+                return false;
+            }
+            try (var modules = Files.list(Path.of("/sys/kernel/btf"))) {
+                if (modules.anyMatch(p -> !p.getFileName().toString().equals("vmlinux"))) {
+                    return false;
+                }
+            }
+            for (String line : Files.readAllLines(Filesystems.ensureTracefs().resolve("available_events"))) {
+                if (line.endsWith(":" + name)) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (IOException | RuntimeException e) {
+            return false;
         }
     }
 
