@@ -42,7 +42,8 @@ final class SessionApplyCommand implements Callable<Integer> {
     String name;
 
     @Option(names = "--load-only", description = "With --object: load and pin every program of the object in "
-            + "one session, attach none (a load check, as bpftool prog loadall does).")
+            + "one session, attach none (a load check, as bpftool prog loadall does). Struct_ops maps are created "
+            + "with their programs but not registered; nothing runs, so nothing needs --allow-risky.")
     boolean loadOnly;
 
     @Option(names = "--target-btf", paramLabel = "FILE", description = "With --object: apply the object's CO-RE "

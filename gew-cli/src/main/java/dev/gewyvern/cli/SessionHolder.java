@@ -51,16 +51,30 @@ final class SessionHolder {
             try {
                 // read and parse the objects once: the plan is of the bytes that were checked
                 PreparedPipeline prepared = PreparedPipeline.of(pipeline);
-                int verdict = printCompatibility(out, engine.verifyCompatibility(prepared), hold.allowRisky);
-                out.println();
-                out.println("plan: the kernel calls applying it makes, in order (file descriptors are placeholders"
-                        + " from 1000000; pinning and the commit's rename follow):");
-                List<String> calls = engine.plan(prepared);
-                for (int i = 0; i < calls.size(); i++) {
-                    out.printf("%3d  %s%n", i + 1, calls.get(i));
+                // everything a dry run can check without changing the kernel: the requirements, then the plan
+                // (program names, section against target, tracepoints, interfaces, cgroups, BTF functions, ...)
+                List<Requirement> reqs = engine.verifyCompatibility(prepared);
+                List<String> calls = null;
+                SessionException planFailure = null;
+                try {
+                    calls = engine.plan(prepared);
+                } catch (SessionException e) {
+                    planFailure = e;
                 }
-                out.flush();
-                return verdict;
+                ExitCode verdict = printCompatibility(out, reqs, hold.allowRisky, planFailure);
+                if (calls != null) {
+                    out.println();
+                    out.println("plan: the kernel calls applying it makes, in order (file descriptors are "
+                            + "placeholders from 1000000; pinning and the commit's rename follow):");
+                    for (int i = 0; i < calls.size(); i++) {
+                        out.printf("%3d  %s%n", i + 1, calls.get(i));
+                    }
+                    out.flush();
+                }
+                if (planFailure != null && verdict == ExitCode.OK) {
+                    throw planFailure; // said as the apply would say it, with the apply's exit code
+                }
+                return verdict.code();
             } finally {
                 engine.close();
             }
@@ -220,9 +234,12 @@ final class SessionHolder {
     /**
      * The dry run's report: one line per requirement, with what its answer rests on (a probe, the kernel's BTF,
      * the object, or only the verifier at load); exit 0 when the session would be admitted. The requirements
-     * only the verifier can decide are counted at the end: a dry run cannot promise them.
+     * only the verifier can decide are counted at the end: a dry run cannot promise them. A plan that failed
+     * ({@code planFailure}) makes it "would be refused" too. REFUSED (as the apply) when a requirement is not
+     * admitted; otherwise OK, and the caller reports a plan failure.
      */
-    static int printCompatibility(PrintWriter out, List<Requirement> reqs, boolean allowRisky) {
+    static ExitCode printCompatibility(PrintWriter out, List<Requirement> reqs, boolean allowRisky,
+                                       SessionException planFailure) {
         boolean ok = true;
         out.printf("%-14s %-12s %-15s %-24s %-28s %s%n", "LEVEL", "BASIS", "KIND", "NAME", "NEEDED BY", "REASON");
         for (Requirement r : reqs) {
@@ -237,12 +254,14 @@ final class SessionHolder {
         }
         long verifierOnly = reqs.stream().filter(r -> r.basis() == Requirement.Basis.VERIFIER
                 && r.level() != Requirement.Level.NOT_SUPPORTED).count();
-        out.println(ok ? "would apply: every requirement is admitted" + (allowRisky ? " (--allow-risky)" : "")
-                + (verifierOnly == 0 ? "" : "; " + verifierOnly + " of them only the verifier can decide, at load")
-                : "would be refused: " + (reqs.stream().anyMatch(r -> r.level() == Requirement.Level.NOT_SUPPORTED)
-                ? "a requirement is not supported here" : "a risky requirement needs --allow-risky"));
+        String refusedAt = planFailure == null ? null : planFailure.getMessage().lines().findFirst().orElse("");
+        out.println(!ok ? "would be refused: " + (reqs.stream().anyMatch(r -> r.level() == Requirement.Level.NOT_SUPPORTED)
+                ? "a requirement is not supported here" : "a risky requirement needs --allow-risky")
+                : refusedAt != null ? "would be refused at " + planFailure.step().word() + ": " + refusedAt
+                : "would apply: every requirement is admitted" + (allowRisky ? " (--allow-risky)" : "")
+                + (verifierOnly == 0 ? "" : "; " + verifierOnly + " of them only the verifier can decide, at load"));
         out.flush();
-        return ok ? 0 : 1;
+        return ok ? ExitCode.OK : ExitCode.REFUSED;
     }
 
     /** Written whole or not at all: the waiting parent never reads half a status. */

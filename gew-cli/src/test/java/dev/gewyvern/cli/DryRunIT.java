@@ -1,0 +1,47 @@
+package dev.gewyvern.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code --dry-run} through the launcher says what the apply would meet before anything is loaded, and exits
+ * as the apply exits: a target that does not exist, or that does not fit the program's section, is refused by
+ * both with the same code.
+ */
+class DryRunIT {
+    private static final String OBJECT = "testdata/obj/attachkinds.bpf.o";
+
+    private static void sameRefusal(String expected, String... target) throws Exception {
+        String[] dryArgs = new String[target.length + 1];
+        System.arraycopy(target, 0, dryArgs, 0, target.length);
+        dryArgs[target.length] = "--dry-run";
+        Gew.Result dry = Gew.run(dryArgs);
+        String[] applyArgs = new String[target.length + 2];
+        System.arraycopy(target, 0, applyArgs, 0, target.length);
+        applyArgs[target.length] = "--duration";
+        applyArgs[target.length + 1] = "100ms";
+        Gew.Result apply = Gew.run(applyArgs);
+        assertNotEquals(0, apply.exit(), apply.toString());
+        assertEquals(apply.exit(), dry.exit(), "dry run: " + dry + "\napply: " + apply);
+        assertTrue(dry.out().contains("would be refused at attach: "), dry.toString());
+        assertTrue(dry.err().contains(expected), dry.toString());
+        assertTrue(apply.err().contains(expected), apply.toString());
+    }
+
+    @Test
+    void aRawTracepointThatDoesNotExistIsRefusedByBoth() throws Exception {
+        Gew.requireBpf();
+        sameRefusal("no btf_trace_gew_no_such_tracepoint in its BTF", "session", "apply", "--object", OBJECT,
+                "--program", "count_raw_tp", "--attach", "raw_tp:gew_no_such_tracepoint");
+    }
+
+    @Test
+    void aTargetOfTheWrongKindIsRefusedByBoth() throws Exception {
+        Gew.requireBpf();
+        sameRefusal("a cgroup target needs a cgroup_skb/ingress|egress or cgroup/<hook> section", "session", "apply",
+                "--object", OBJECT, "--program", "count_xdp", "--attach", "cgroup:/sys/fs/cgroup", "--allow-risky");
+    }
+}
