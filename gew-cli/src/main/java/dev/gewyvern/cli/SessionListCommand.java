@@ -1,49 +1,57 @@
 package dev.gewyvern.cli;
 
 import java.io.PrintWriter;
-import java.util.List;
 import java.util.concurrent.Callable;
 
+import dev.gewyvern.proto.v1.SessionList;
+import dev.gewyvern.proto.v1.SessionSummary;
 import dev.gewyvern.session.Engine;
-import dev.gewyvern.session.SessionSummary;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-@Command(name = "list", mixinStandardHelpOptions = true, description = "The sessions pinned under /sys/fs/bpf/gewyvern.")
+@Command(name = "list", mixinStandardHelpOptions = true,
+        description = "The sessions pinned under /sys/fs/bpf/gewyvern: phase, owner pid (? when the owner is gone), "
+                + "since when, programs.")
 final class SessionListCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
+
+    @Mixin
+    OutputOption output;
 
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         try (Engine engine = Engines.observe("session list", spec.commandLine().getErr())) {
-            List<SessionSummary> sessions = engine.list();
-            if (sessions.isEmpty()) {
-                out.println("no sessions");
-            } else {
-                // columns as wide as the longest id (session ids carry 26 random characters)
-                int sw = "SESSION".length();
-                int iw = "INSTANCE".length();
-                for (SessionSummary s : sessions) {
-                    sw = Math.max(sw, s.record().getSessionId().length());
-                    iw = Math.max(iw, s.record().getInstanceId().length());
-                }
-                String row = "%-" + sw + "s  %-10s %-" + iw + "s  %-8s %-19s %s%n";
-                out.printf(row, "SESSION", "PHASE", "INSTANCE", "PID", "SINCE", "PROGRAMS");
-                for (SessionSummary s : sessions) {
-                    var r = s.record();
-                    StringBuilder progs = new StringBuilder();
-                    for (var p : r.getPipeline().getProgramsList()) {
-                        progs.append(progs.length() == 0 ? "" : ",").append(p.getName());
-                    }
-                    out.printf(row, r.getSessionId(), r.getPhase(), r.getInstanceId(),
-                            s.ownerPid() + (s.ownerAlive() ? "" : "?"), SessionPrinter.time(r.getCreatedUnixMs()), progs);
-                }
-            }
-            out.flush();
+            output.print(out, engine.list(), list -> text(out, list));
         }
         return 0;
+    }
+
+    /** One line per session; ids are cut to a unique start only when the table would not fit otherwise. */
+    static void text(PrintWriter out, SessionList list) {
+        if (list.getSessionsCount() == 0) {
+            out.println("no sessions");
+            return;
+        }
+        Table t = Table.of("SESSION", "PHASE", "PID", "SINCE", "PROGRAMS").right(2).wrap(4)
+                .ids(0, SessionListCommand::idMinimum);
+        for (SessionSummary s : list.getSessionsList()) {
+            var r = s.getRecord();
+            StringBuilder progs = new StringBuilder();
+            for (var p : r.getPipeline().getProgramsList()) {
+                progs.append(progs.length() == 0 ? "" : ",").append(p.getName());
+            }
+            t.row(r.getSessionId(), r.getPhase(), s.getOwnerPid() + (s.getOwnerRunning() ? "" : "?"),
+                    SessionPrinter.time(r.getCreatedUnixMs()), progs);
+        }
+        t.print(out);
+    }
+
+    /** A cut session id keeps its pipeline name and 8 of its random characters. */
+    static int idMinimum(String id) {
+        return id.lastIndexOf('-') + 1 + 8;
     }
 }

@@ -10,15 +10,18 @@ import java.util.function.ToIntFunction;
 /**
  * A text table as every report prints it: each column as wide as its widest cell, two spaces between
  * columns, the whole at most {@link #WIDTH} columns, and no line ending in a space. When the content is
- * wider, columns of ids are first cut to a unique start of each id (every command taking a session id takes
- * a unique start of it), then the columns that may wrap are wrapped, widest first, at spaces or commas where
- * they can be; a cell no wider than its column is never touched.
+ * wider, the columns that may wrap are wrapped (widest first, at spaces or commas where they can be) down to
+ * {@value #WRAP_FIRST} characters; if it is still too wide, columns of ids are cut to a unique start of each id
+ * (every command taking a session id takes a unique start of it), then the wrapping columns narrow further and
+ * at last any column wraps. A cell no wider than its column is never touched.
  */
 final class Table {
     /** The most columns a table takes, indent included. */
     static final int WIDTH = 120;
     /** A wrapped column keeps at least this many characters per line. */
     private static final int MIN_WRAP = 12;
+    /** Columns that may wrap are narrowed to this before any id is cut. */
+    private static final int WRAP_FIRST = 24;
     private static final String GAP = "  ";
 
     private final String[] headers;
@@ -115,31 +118,14 @@ final class Table {
         body.addAll(rows);
         int[] w = widths(body);
         int room = width - indent.length() - GAP.length() * (n - 1);
-        if (sum(w) > room) {
-            cutIds(body, header ? 1 : 0);
-            w = widths(body);
-        }
         int[] limit = w.clone();
-        while (sum(limit) > room) {
-            int widest = -1;
-            for (int i = 0; i < n; i++) {
-                if (wraps[i] && limit[i] > MIN_WRAP && (widest < 0 || limit[i] > limit[widest])) {
-                    widest = i;
-                }
-            }
-            if (widest < 0) {
-                // nothing left that may wrap: the widest column of all wraps
-                for (int i = 0; i < n; i++) {
-                    if (limit[i] > MIN_WRAP && (widest < 0 || limit[i] > limit[widest])) {
-                        widest = i;
-                    }
-                }
-                if (widest < 0) {
-                    break; // every column is narrow already: print as it is
-                }
-            }
-            limit[widest] = Math.max(MIN_WRAP, limit[widest] - (sum(limit) - room));
+        shrink(limit, room, true, WRAP_FIRST);
+        if (sum(limit) > room && keep.stream().anyMatch(k -> k != null)) {
+            cutIds(body, header ? 1 : 0);
+            limit = widths(body);
         }
+        shrink(limit, room, true, MIN_WRAP);
+        shrink(limit, room, false, MIN_WRAP); // nothing left that may wrap: the widest columns of all wrap
         List<String> out = new ArrayList<>();
         for (String[] r : body) {
             List<List<String>> cells = new ArrayList<>();
@@ -167,6 +153,22 @@ final class Table {
             }
         }
         return out;
+    }
+
+    /** Narrows the widest column (of those that may wrap, or of all) until the table fits or none is above floor. */
+    private void shrink(int[] limit, int room, boolean wrappingOnly, int floor) {
+        while (sum(limit) > room) {
+            int widest = -1;
+            for (int i = 0; i < limit.length; i++) {
+                if ((wraps[i] || !wrappingOnly) && limit[i] > floor && (widest < 0 || limit[i] > limit[widest])) {
+                    widest = i;
+                }
+            }
+            if (widest < 0) {
+                return;
+            }
+            limit[widest] = Math.max(floor, limit[widest] - (sum(limit) - room));
+        }
     }
 
     private int[] widths(List<String[]> body) {

@@ -7,9 +7,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import dev.gewyvern.proto.v1.SessionSummary;
 import dev.gewyvern.session.Engine;
 import dev.gewyvern.session.PinRoot;
-import dev.gewyvern.session.SessionSummary;
 
 /**
  * The AppCDS training run of the build: every command a user runs, on its real path, in one JVM that
@@ -48,6 +48,7 @@ final class Training {
         run("session", "apply", "--object", core.toString(), "--load-only", "--run", "true");
         held(execcount);
         run("session", "list");
+        run("session", "list", "-o", "json");
         serve();
     }
 
@@ -70,6 +71,7 @@ final class Training {
             return;
         }
         run("session", "list");
+        run("session", "list", "-o", "json");
         run("session", "show", id);
         run("session", "show", "-o", "json", id);
         run("session", "detach", id);
@@ -78,9 +80,9 @@ final class Training {
 
     private static String sessionNamed(String name) {
         try (Engine e = Engine.observe(new PinRoot(PinRoot.DEFAULT))) {
-            for (SessionSummary s : e.list()) {
-                if (s.record().getPipeline().getName().equals(name)) {
-                    return s.record().getSessionId();
+            for (SessionSummary s : e.list().getSessionsList()) {
+                if (s.getRecord().getPipeline().getName().equals(name)) {
+                    return s.getRecord().getSessionId();
                 }
             }
         } catch (RuntimeException e) {

@@ -96,8 +96,14 @@ class GewCommandsIT {
 
             Gew.Result list = Gew.run("session", "list");
             assertEquals(0, list.exit(), list.toString());
-            assertTrue(list.out().contains(id) && list.out().contains("COMMITTED"), list.toString());
+            // the table may cut ids to a unique start (other sessions on the machine decide its width)
+            assertTrue(list.out().contains(id.substring(0, SessionListCommand.idMinimum(id)))
+                    && list.out().contains("COMMITTED"), list.toString());
             assertTrue(list.out().contains("count_execs,count_exits"), list.toString());
+            Gew.Result json = Gew.run("session", "list", "-o", "json");
+            assertEquals(0, json.exit(), json.toString());
+            assertTrue(json.out().contains("\"session_id\": \"" + id + "\""), json.toString());
+            assertTrue(json.out().contains("\"owner_running\": true"), json.toString());
 
             new ProcessBuilder("/bin/true").start().waitFor();
             Gew.Result show = Gew.run("session", "show", id);
@@ -140,7 +146,7 @@ class GewCommandsIT {
             holder.waitFor();
         }
         assertTrue(Files.isDirectory(dir), "a SIGKILLed owner leaves its pins");
-        Gew.Result list = Gew.run("session", "list");
+        Gew.Result list = Gew.run("session", "list", "-o", "json");
         assertEquals(0, list.exit(), list.toString());
         // the next gew to start cleans it: this one, or any other gew that started in between (other tests)
         assertTrue(list.err().contains("cleaned session " + id) || !list.out().contains(id), list.toString());
@@ -193,7 +199,7 @@ class GewCommandsIT {
         assertTrue(r.out().contains("BPF_PROG_LOAD ProgLoadAttr[progType=5"), r.toString());
         assertTrue(r.out().contains("BPF_LINK_CREATE LinkCreateAttr[progFd=1000"), r.toString());
         assertFalse(r.out().contains("pinned at"), r.toString());
-        Gew.Result list = Gew.run("session", "list");
+        Gew.Result list = Gew.run("session", "list", "-o", "json");
         assertFalse(list.out().contains("execcount-"), "a dry run leaves no session: " + list);
     }
 

@@ -44,7 +44,7 @@ class ServeIT {
                                 .setAttach(AttachTarget.newBuilder().setTracepoint(Tracepoint.newBuilder()
                                         .setCategory("sched").setName("sched_process_exit")))).build();
                 var rec = client.apply(p).getRecord();
-                Gew.Result list = Gew.run("session", "list");
+                Gew.Result list = Gew.run("session", "list", "-o", "json");
                 assertTrue(list.out().contains(rec.getSessionId()), list.toString());
                 sessionDir = Path.of("/sys/fs/bpf/gewyvern/instances", rec.getInstanceId(), "sessions", rec.getSessionId());
                 assertTrue(Files.isDirectory(sessionDir), sessionDir.toString());

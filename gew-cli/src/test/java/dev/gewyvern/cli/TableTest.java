@@ -54,6 +54,16 @@ class TableTest {
     }
 
     @Test
+    void aColumnThatMayWrapWrapsBeforeAnyIdIsCut() {
+        String id = "execcount-37wcyhfp3p4lltcjm6af7jfhig";
+        Table t = Table.of("SESSION", "PHASE", "PID", "SINCE", "PROGRAMS").ids(0, s -> 18).wrap(4).right(2)
+                .row(id, "COMMITTED", 18407, "2026-12-03 12:58:28",
+                        "count_execs,count_exits,count_opens,count_closes,count_reads,count_writes");
+        Golden.check("table-wrap-first.txt", text(t));
+        assertTrue(t.lines(Table.WIDTH).get(1).startsWith(id + "  "));
+    }
+
+    @Test
     void aWideColumnWrapsAtSpacesAndCommas() {
         Table t = Table.plain(2).indent("  ").wrap(1)
                 .row("modules", "tcp_bbr sch_fq nf_tables nf_conntrack nf_defrag_ipv4 nf_defrag_ipv6 libcrc32c "

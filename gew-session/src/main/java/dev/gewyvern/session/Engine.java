@@ -17,7 +17,9 @@ import dev.gewyvern.elf.uapi.ProgType;
 import dev.gewyvern.proto.v1.InstanceRecord;
 import dev.gewyvern.proto.v1.Owner;
 import dev.gewyvern.proto.v1.Pipeline;
+import dev.gewyvern.proto.v1.SessionList;
 import dev.gewyvern.proto.v1.SessionRecord;
+import dev.gewyvern.proto.v1.SessionSummary;
 import dev.gewyvern.syscall.Bpf;
 import dev.gewyvern.syscall.BpfException;
 import dev.gewyvern.syscall.Fd;
@@ -278,20 +280,22 @@ public final class Engine implements AutoCloseable {
         return byPrefix.isEmpty() ? null : byPrefix.get(0);
     }
 
-    public List<SessionSummary> list() {
-        List<SessionSummary> out = new ArrayList<>();
+    /** Every session pinned under the pin root, with where it is pinned and whether its owner runs. */
+    public SessionList list() {
+        SessionList.Builder out = SessionList.newBuilder();
         for (String iid : root.instanceIds()) {
             Owner owner = ownerOf(iid);
+            boolean running = owner != null && OwnerIdentity.alive(owner);
             for (String sid : PinRoot.childFolders(root.sessions(iid))) {
                 Path dir = root.session(iid, sid);
                 SessionRecord rec = readRecord(dir, Step.LIST);
                 if (rec != null) {
-                    out.add(new SessionSummary(rec, dir.toString(), owner == null ? 0 : owner.getPid(),
-                            owner != null && OwnerIdentity.alive(owner)));
+                    out.addSessions(SessionSummary.newBuilder().setRecord(rec).setPinPath(dir.toString())
+                            .setOwnerPid(owner == null ? 0 : owner.getPid()).setOwnerRunning(running));
                 }
             }
         }
-        return out;
+        return out.build();
     }
 
     private static SessionRecord readRecord(Path dir, Step step) {

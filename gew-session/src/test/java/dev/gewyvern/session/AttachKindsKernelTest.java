@@ -266,7 +266,7 @@ class AttachKindsKernelTest {
                 () -> engine.apply(pipeline, ev -> { }, 1));
         assertTrue(e.getMessage().contains("program 'count_xdp' is a BPF_PROG_TYPE_XDP program (section 'xdp'); "
                 + "a cgroup target needs a cgroup_skb/ingress|egress or cgroup/<hook> section"), e.getMessage());
-        assertTrue(engine.list().stream().noneMatch(s -> s.record().getInstanceId().equals(engine.instanceId())),
+        assertTrue(engine.list().getSessionsList().stream().noneMatch(s -> s.getRecord().getInstanceId().equals(engine.instanceId())),
                 "nothing committed");
     }
 

@@ -113,7 +113,7 @@ class EngineKernelTest {
         assertEquals(2, view.programs().size());
         assertTrue(view.programs().stream().allMatch(p -> p.type().equals("tracepoint")));
 
-        assertTrue(engine.list().stream().anyMatch(s -> s.record().getSessionId().equals(rec.getSessionId())));
+        assertTrue(engine.list().getSessionsList().stream().anyMatch(s -> s.getRecord().getSessionId().equals(rec.getSessionId())));
 
         List<Integer> progIds = rec.getObjectsList().stream().filter(o -> o.getKind() == PinnedObject.Kind.PROGRAM)
                 .map(PinnedObject::getKernelId).map(Integer::valueOf).toList();

@@ -137,7 +137,7 @@ class GlobalDataKernelTest {
         e = assertThrows(SessionException.class, () -> engine.apply(globals(GlobalValue.newBuilder()
                 .setName("target_pid").setRaw(ByteString.copyFrom(new byte[3])).build()).build(), ev -> { }, 1));
         assertTrue(e.getMessage().contains("3 bytes given, it needs exactly 4"), e.getMessage());
-        assertTrue(engine.list().stream().noneMatch(s -> s.record().getInstanceId().equals(engine.instanceId())),
+        assertTrue(engine.list().getSessionsList().stream().noneMatch(s -> s.getRecord().getInstanceId().equals(engine.instanceId())),
                 "a refused session leaves nothing behind");
     }
 }

@@ -77,7 +77,7 @@ class HardwarePerfKernelTest {
                     + ns.toString().substring("not supported: ".length()) + "; `gew runtime info --verbose` lists what "
                     + "this kernel allows", e.getMessage().substring(e.getMessage().indexOf("attach kind")));
             assertEquals(List.of(), events, "refused before the session was created");
-            assertTrue(engine.list().stream().noneMatch(s -> s.record().getInstanceId().equals(engine.instanceId())),
+            assertTrue(engine.list().getSessionsList().stream().noneMatch(s -> s.getRecord().getInstanceId().equals(engine.instanceId())),
                     "nothing committed");
             return;
         }

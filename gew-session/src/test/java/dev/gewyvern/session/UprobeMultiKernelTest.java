@@ -137,7 +137,7 @@ class UprobeMultiKernelTest {
                 PhaseListener.SILENT, 1));
         assertTrue(e.getMessage().contains("a uprobe_multi target needs a uprobe.multi/... or uretprobe.multi/..."),
                 e.getMessage());
-        assertTrue(engine.list().stream().noneMatch(s -> s.record().getInstanceId().equals(engine.instanceId())),
+        assertTrue(engine.list().getSessionsList().stream().noneMatch(s -> s.getRecord().getInstanceId().equals(engine.instanceId())),
                 "nothing committed");
     }
 }

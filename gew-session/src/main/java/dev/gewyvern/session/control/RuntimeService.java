@@ -31,7 +31,6 @@ import dev.gewyvern.session.Engine;
 import dev.gewyvern.session.ObjectFiles;
 import dev.gewyvern.session.PreparedPipeline;
 import dev.gewyvern.session.SessionException;
-import dev.gewyvern.session.SessionSummary;
 import dev.gewyvern.session.SessionView;
 import dev.gewyvern.session.Step;
 import io.grpc.StatusRuntimeException;
@@ -145,11 +144,7 @@ final class RuntimeService extends RuntimeGrpc.RuntimeImplBase {
     public void listSessions(SignedRequest req, StreamObserver<SessionList> out) {
         reply(out, () -> {
             verifier.open(req, RuntimeGrpc.getListSessionsMethod().getFullMethodName(), ListSessionsRequest.parser());
-            SessionList.Builder b = SessionList.newBuilder();
-            for (SessionSummary s : engine.list()) {
-                b.addSessions(s.record());
-            }
-            return b.build();
+            return engine.list();
         });
     }
 

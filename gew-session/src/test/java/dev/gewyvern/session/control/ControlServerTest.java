@@ -169,7 +169,7 @@ class ControlServerTest {
 
         SessionStatus applied = c.apply(execcount());
         String id = applied.getRecord().getSessionId();
-        assertTrue(c.list().getSessionsList().stream().anyMatch(s -> s.getSessionId().equals(id)));
+        assertTrue(c.list().getSessionsList().stream().anyMatch(s -> s.getRecord().getSessionId().equals(id)));
         new ProcessBuilder("/bin/true").start().waitFor();
         SessionDetail detail = c.get(id, 10);
         assertEquals("exec_counts", detail.getMaps(0).getName());
@@ -276,7 +276,7 @@ class ControlServerTest {
                     .filter(a -> a.is(com.google.rpc.ErrorInfo.class)).findFirst().orElseThrow()
                     .unpack(com.google.rpc.ErrorInfo.class);
             assertEquals("program type cgroup_skb", info.getMetadataOrThrow("requirement"));
-            assertTrue(c.list().getSessionsList().stream().noneMatch(r -> r.getSessionId().startsWith("risky-")));
+            assertTrue(c.list().getSessionsList().stream().noneMatch(r -> r.getRecord().getSessionId().startsWith("risky-")));
         } finally {
             Files.deleteIfExists(cgroup);
         }
