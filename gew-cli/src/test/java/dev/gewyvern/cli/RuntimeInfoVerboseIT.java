@@ -37,30 +37,38 @@ class RuntimeInfoVerboseIT {
     }
 
     @Test
-    void jsonCarriesEveryCapabilityWithStateAndReason() throws Exception {
+    void jsonIsTheRuntimeInfoMessageWithEveryCapabilityTyped() throws Exception {
         Gew.requireBpf();
         Gew.Result r = Gew.run("runtime", "info", "--verbose", "--output", "json");
         assertEquals(0, r.exit(), r.toString());
         JsonObject doc = JsonParser.parseString(r.out()).getAsJsonObject();
-        assertEquals(System.getProperty("os.version"), doc.getAsJsonObject("info").get("kernel").getAsString().split(" ")[0]);
+        assertEquals(System.getProperty("os.version"), doc.get("kernel_release").getAsString());
+        assertEquals(0, doc.get("effective_uid").getAsInt(), "a number, not text");
+        assertTrue(doc.get("btf").getAsJsonPrimitive().isBoolean(), r.out());
+        assertTrue(doc.get("vmlinux_btf_bytes").getAsJsonPrimitive().isNumber(), "uint64 as a JSON number");
         Map<String, JsonObject> byName = new HashMap<>();
         int helpers = 0;
-        for (JsonElement e : doc.getAsJsonArray("capabilities")) {
+        for (JsonElement e : doc.getAsJsonObject("capabilities").getAsJsonArray("capabilities")) {
             JsonObject c = e.getAsJsonObject();
             String state = c.get("state").getAsString();
-            assertTrue(List.of("supported", "not supported", "inconclusive").contains(state), c.toString());
-            assertEquals(state.equals("not supported"), !c.get("reason").isJsonNull(), c.toString());
-            if (c.get("category").getAsString().equals("helper")) {
+            assertTrue(List.of("SUPPORTED", "NOT_SUPPORTED", "INCONCLUSIVE").contains(state), c.toString());
+            assertEquals(state.equals("NOT_SUPPORTED"), !c.get("why").getAsString().equals("WHY_UNSPECIFIED"),
+                    c.toString());
+            assertFalse(c.get("text").getAsString().isEmpty(), c.toString());
+            if (c.get("category").getAsString().equals("HELPER")) {
                 helpers++;
+                assertFalse(c.get("program_type").getAsString().isEmpty(), c.toString());
             } else {
                 byName.put(c.get("category").getAsString() + "/" + c.get("name").getAsString(), c);
             }
         }
         assertTrue(helpers > 1000, "helpers listed: " + helpers);
-        assertEquals("supported", byName.get("program_type/xdp").get("state").getAsString());
-        assertEquals("supported", byName.get("map_type/hash").get("state").getAsString());
-        assertTrue(byName.containsKey("attach_kind/fentry") && byName.containsKey("feature/bpf_link"), byName.keySet().toString());
-        assertEquals(CompatReport.SYSCTLS.length, doc.getAsJsonObject("sysctl").size());
+        assertEquals("SUPPORTED", byName.get("PROGRAM_TYPE/xdp").get("state").getAsString());
+        assertEquals("SUPPORTED", byName.get("MAP_TYPE/hash").get("state").getAsString());
+        assertTrue(byName.containsKey("ATTACH_KIND/fentry") && byName.containsKey("FEATURE/bpf_link"), byName.keySet().toString());
+        assertEquals(5, doc.getAsJsonObject("sysctls").size(), r.out());
+        assertTrue(doc.getAsJsonObject("sysctls").has("net.core.bpf_jit_enable"), r.out());
+        assertTrue(doc.getAsJsonObject("kernel_config").has("options"), r.out());
     }
 
     @Test
@@ -68,7 +76,8 @@ class RuntimeInfoVerboseIT {
         Gew.Result r = Gew.run("runtime", "info", "--output", "json");
         assertEquals(0, r.exit(), r.toString());
         JsonObject doc = JsonParser.parseString(r.out()).getAsJsonObject();
-        assertFalse(doc.has("capabilities"), r.out());
+        assertFalse(doc.has("capabilities"), "no probe without --verbose: " + r.out());
+        assertEquals(System.getProperty("os.version"), doc.get("kernel_release").getAsString());
         Gew.Result bad = Gew.run("runtime", "info", "--output", "yaml");
         assertEquals(2, bad.exit(), bad.toString());
         assertTrue(bad.err().contains("expected one of [text, json]"), bad.toString());

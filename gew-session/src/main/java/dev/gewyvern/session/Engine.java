@@ -148,11 +148,7 @@ public final class Engine implements AutoCloseable {
 
     /** GetRuntimeInfo (SPEC 8): this runtime and kernel, read from /proc and /sys. */
     public dev.gewyvern.proto.v1.RuntimeInfo runtimeInfo() {
-        return dev.gewyvern.proto.v1.RuntimeInfo.newBuilder().setGewyvernVersion(VERSION)
-                .setKernelRelease(dev.gewyvern.syscall.kernel.KernelRelease.running().text()).setArch(System.getProperty("os.arch"))
-                .setBtf(Files.isReadable(Path.of("/sys/kernel/btf/vmlinux")))
-                .setBpffs(dev.gewyvern.syscall.kernel.Filesystems.isBpffs(dev.gewyvern.syscall.kernel.Filesystems.BPFFS))
-                .setPinRoot(root.path().toString()).build();
+        return RuntimeReport.info(root.path());
     }
 
     /** GetCapabilities (SPEC 8): every capability of this kernel, probed once per process. */

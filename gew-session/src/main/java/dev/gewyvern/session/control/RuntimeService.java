@@ -90,13 +90,7 @@ final class RuntimeService extends RuntimeGrpc.RuntimeImplBase {
         reply(out, () -> {
             verifier.open(req, RuntimeGrpc.getGetCapabilitiesMethod().getFullMethodName(),
                     dev.gewyvern.proto.v1.GetCapabilitiesRequest.parser());
-            var b = dev.gewyvern.proto.v1.CapabilityReport.newBuilder();
-            for (dev.gewyvern.syscall.Capability c : engine.capabilities().all()) {
-                b.addCapabilities(dev.gewyvern.proto.v1.CapabilityEntry.newBuilder().setCategory(c.category().text())
-                        .setScope(c.scope()).setName(c.name()).setState(c.support().state())
-                        .setReason(c.support().toString()));
-            }
-            return b.build();
+            return dev.gewyvern.session.RuntimeReport.capabilities(engine.capabilities());
         });
     }
 

@@ -32,6 +32,7 @@ import dev.gewyvern.auth.SignedRequests;
 import dev.gewyvern.client.GewClient;
 import dev.gewyvern.proto.v1.AttachTarget;
 import dev.gewyvern.proto.v1.BpfObject;
+import dev.gewyvern.proto.v1.CapabilityEntry;
 import dev.gewyvern.proto.v1.Control;
 import dev.gewyvern.proto.v1.GetRuntimeInfoRequest;
 import dev.gewyvern.proto.v1.ListSessionsRequest;
@@ -250,8 +251,8 @@ class ControlServerTest {
     void capabilitiesAndCompatibilityThenARiskyPipelineIsDenied() throws IOException {
         GewClient c = paired();
         var caps = c.capabilities();
-        assertTrue(caps.getCapabilitiesList().stream().anyMatch(e -> e.getCategory().equals("attach kind")
-                && e.getName().equals("fentry") && e.getState().equals("not supported")), "fentry reported");
+        assertTrue(caps.getCapabilitiesList().stream().anyMatch(e -> e.getCategory() == CapabilityEntry.Category.ATTACH_KIND
+                && e.getName().equals("fentry") && e.getState() == CapabilityEntry.State.NOT_SUPPORTED), "fentry reported");
         var ok = c.verifyCompatibility(execcount());
         assertTrue(ok.getAdmissible(), ok.toString());
 
