@@ -5,11 +5,11 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.concurrent.Callable;
 
-import dev.gewyvern.auth.Ed25519;
 import dev.gewyvern.auth.PairingToken;
-import dev.gewyvern.proto.v1.PeerRecord;
+import dev.gewyvern.proto.v1.PairingStatus;
 import dev.gewyvern.session.control.Identity;
 import dev.gewyvern.session.control.Pairing;
+import dev.gewyvern.session.control.PairingReport;
 import dev.gewyvern.session.control.StateDir;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -30,11 +30,14 @@ final class PairCommand implements Callable<Integer> {
     @Option(names = "--replace", description = "Pair a new control plane in place of the current one.")
     boolean replace;
 
-    @Option(names = "--status", description = "Show the paired control plane instead.")
+    @Option(names = "--status", description = "Show the paired control plane instead (-o json: the PairingStatus message).")
     boolean status;
 
     @picocli.CommandLine.Mixin
     StateDirOption stateDir;
+
+    @picocli.CommandLine.Mixin
+    OutputOption output;
 
     @Override
     public Integer call() {
@@ -43,28 +46,32 @@ final class PairCommand implements Callable<Integer> {
         StateDir state = stateDir.open();
         Identity identity = Identity.loadOrCreate(state);
         Pairing pairing = new Pairing(state);
-        String fingerprint = HexFormat.of().formatHex(identity.runtimeId());
         if (status) {
-            PeerRecord peer = pairing.peer();
-            out.println("runtime fingerprint  " + fingerprint);
-            if (peer == null) {
-                out.println("paired with          nobody (run gew pair to make a token)");
-            } else {
-                out.println("paired with          key id " + HexFormat.of().formatHex(Ed25519.keyId(peer.getPublicKey()
-                        .toByteArray())) + " since " + SessionPrinter.time(peer.getPairedUnixMs()));
-            }
-            out.println("pending token        " + (pairing.pending() == null ? "none" : "yes"));
-            out.flush();
+            output.print(out, PairingReport.of(identity, pairing), st -> status(out, st));
             return 0;
+        }
+        if (output.json()) {
+            throw new UserError("-o json is for pair --status (a token is printed as text, to be copied)");
         }
         if (ttl.isNegative() || ttl.isZero() || ttl.toHours() > 24) {
             throw new UserError("--ttl must be between 1s and 24h");
         }
         PairingToken token = pairing.newToken(identity, ttl, replace);
-        out.println("runtime fingerprint  " + fingerprint);
+        out.println("runtime fingerprint  " + HexFormat.of().formatHex(identity.runtimeId()));
         out.println("token (valid " + ttl.toMinutes() + " min, single use):");
         out.println(token.format());
         out.flush();
         return 0;
+    }
+
+    /** The text form of {@code pair --status}. */
+    static void status(PrintWriter out, PairingStatus s) {
+        Table t = Table.plain(2);
+        t.row("runtime fingerprint", s.getRuntimeFingerprint());
+        t.row("paired with", s.getPaired() ? "key id " + s.getPeerKeyId() + " since " + SessionPrinter.time(s.getPairedUnixMs())
+                : "nobody (run gew pair to make a token)");
+        t.row("pending token", s.getTokenPending() ? "yes, valid until " + SessionPrinter.time(s.getTokenExpiresUnixMs())
+                + (s.getTokenReplaces() ? " (replaces the paired control plane)" : "") : "none");
+        t.print(out);
     }
 }

@@ -1,28 +1,29 @@
 package dev.gewyvern.cli;
 
 import java.io.PrintWriter;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
-import dev.gewyvern.syscall.AttachPoints;
-import dev.gewyvern.syscall.Capabilities;
-import dev.gewyvern.syscall.Capability;
+import dev.gewyvern.proto.v1.CapabilityEntry;
+import dev.gewyvern.proto.v1.ProbeList;
+import dev.gewyvern.proto.v1.ProbePoint;
+import dev.gewyvern.session.ProbeReport;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code gew probe list [PATTERN]}: like {@code bpftrace -l}, with each point's state on this kernel and,
- * for the kinds it cannot use, why (once per kind, at the end).
+ * {@code gew probe list [PATTERN]}: like {@code bpftrace -l}, with each point's state on this kernel; why a
+ * kind cannot be used goes to stderr, once per kind, after the list. One {@link ProbeList} message.
  */
 @Command(name = "list", mixinStandardHelpOptions = true,
         description = {"List attach points as KIND:NAME with their state on this kernel (like bpftrace -l, with reasons).",
             "PATTERN is a glob over KIND:NAME (e.g. 'tracepoint:sched:*', '*:sched_switch'); without * or ? it "
-                + "matches anywhere."})
+                + "matches anywhere. Kinds listed: tracepoint, raw_tp, tp_btf, fentry, fexit, kprobe, lsm, iter, "
+                + "perf_event, cgroup, xdp, tcx, sk_lookup, flow_dissector (fmod_ret takes fentry's functions, "
+                + "kretprobe and kprobe.multi kprobe's)."})
 final class ProbeListCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -33,43 +34,50 @@ final class ProbeListCommand implements Callable<Integer> {
     @Option(names = "--supported", description = "Only the points this kernel lets gewyvern use.")
     boolean onlySupported;
 
+    @Mixin
+    OutputOption output;
+
     @Override
     public Integer call() {
         Root.require("probe list");
         PrintWriter out = spec.commandLine().getOut();
-        List<AttachPoints.AttachPoint> points = AttachPoints.list(AttachPoints.glob(pattern));
-        Map<String, String> refused = new LinkedHashMap<>();
-        int shown = 0;
-        for (AttachPoints.AttachPoint p : points) {
-            if (onlySupported && !p.support().isSupported()) {
-                continue;
-            }
-            out.printf("%-60s %s%n", p.target(), AttachPoints.state(p.support()));
-            if (!p.support().isSupported()) {
-                refused.putIfAbsent(p.kind(), p.support().toString());
-            }
-            shown++;
-        }
-        if (!refused.isEmpty()) {
-            out.println();
-            for (Map.Entry<String, String> e : refused.entrySet()) {
-                out.println(e.getKey() + ": " + e.getValue());
-            }
-        }
-        out.flush();
-        if (shown == 0) {
-            spec.commandLine().getErr().println("gew: no attach point matches '" + (pattern == null ? "" : pattern)
-                    + "' (kinds: " + kinds() + ")");
+        PrintWriter err = spec.commandLine().getErr();
+        ProbeList list = ProbeReport.of(pattern, onlySupported);
+        if (list.getPointsCount() == 0) {
+            err.println("gew: no attach point matches '" + (pattern == null ? "" : pattern) + "' (kinds listed: "
+                    + ProbeReport.kinds() + "; fmod_ret takes fentry's functions, kretprobe and kprobe.multi kprobe's)");
+            err.flush();
             return 1;
+        }
+        output.print(out, list, l -> text(out, l));
+        if (!output.json()) {
+            for (CapabilityEntry k : list.getRefusedKindsList()) {
+                err.println(k.getName() + ": " + k.getText());
+            }
+            err.flush();
         }
         return 0;
     }
 
-    private static String kinds() {
-        StringBuilder sb = new StringBuilder();
-        for (Capability c : Capabilities.withoutHelpers().of(Capability.Category.ATTACH_KIND)) {
-            sb.append(sb.length() == 0 ? "" : ", ").append(c.name());
+    /** One line per point: KIND:NAME and its state (with why when it is not supported). */
+    static void text(PrintWriter out, ProbeList list) {
+        Table t = Table.plain(2).wrap(0); // no heading: a list to grep, as bpftrace -l prints
+        for (ProbePoint p : list.getPointsList()) {
+            t.row(p.getKind() + ":" + p.getName(), state(p));
         }
-        return sb.toString();
+        t.print(out);
+    }
+
+    private static String state(ProbePoint p) {
+        return switch (p.getState()) {
+            case SUPPORTED -> "supported";
+            case NOT_SUPPORTED -> "not supported: " + switch (p.getWhy()) {
+                case ABSENT -> "absent";
+                case REFUSED_BY_POLICY -> "refused by policy";
+                case CONFIG_MISSING -> "config missing";
+                default -> "unknown";
+            };
+            default -> "inconclusive";
+        };
     }
 }

@@ -51,6 +51,9 @@ class ServeIT {
             }
             Gew.Result status = Gew.run("pair", "--status", "--state-dir", state.toString());
             assertTrue(status.out().contains("paired with          key id"), status.toString());
+            Gew.Result json = Gew.run("pair", "--status", "-o", "json", "--state-dir", state.toString());
+            assertTrue(json.out().contains("\"paired\": true") && json.out().contains("\"token_pending\": false"),
+                    json.toString());
             Gew.Result refused = Gew.run("pair", "--state-dir", state.toString());
             assertEquals(1, refused.exit(), refused.toString());
             assertTrue(refused.err().contains("already paired"), refused.toString());

@@ -42,9 +42,11 @@ public final class RuntimeReport {
                 .setEffectiveUid(KernelAccess.effectiveUid())
                 .setBtf(Files.isReadable(VMLINUX)).setVmlinuxBtfBytes(size(VMLINUX))
                 .addAllModuleBtfs(moduleBtfs())
-                .setBpffs(Filesystems.isBpffs(Filesystems.BPFFS))
                 .setPinRoot(pinRoot.toString());
+        // from the mount table, not statfs: plain runtime info loads no native code (it is timed as a cold start)
         String mounts = read("/proc/self/mounts");
+        b.setBpffs(mountPoint(mounts, "bpf", Filesystems.BPFFS.toString()).filter(m -> m.equals(
+                Filesystems.BPFFS.toString())).isPresent());
         b.setTracefsMount(mountPoint(mounts, "tracefs", Filesystems.TRACEFS.toString()).orElse(""));
         b.setCgroup2Mount(mountPoint(mounts, "cgroup2", null).orElse(""));
         for (String s : SYSCTLS) {
@@ -77,19 +79,24 @@ public final class RuntimeReport {
         CapabilityReport.Builder b = CapabilityReport.newBuilder().setProbeNs(caps.probeNanos())
                 .setCached(caps.cached());
         for (Capability c : caps.all()) {
-            CapabilityEntry.Builder e = CapabilityEntry.newBuilder().setCategory(category(c.category()))
-                    .setProgramType(c.scope()).setName(c.name()).setDetail(c.support().detail())
-                    .setText(c.support().toString());
-            if (c.support() instanceof Support.Supported) {
-                e.setState(CapabilityEntry.State.SUPPORTED);
-            } else if (c.support() instanceof Support.NotSupported ns) {
-                e.setState(CapabilityEntry.State.NOT_SUPPORTED).setWhy(why(ns.why()));
-            } else {
-                e.setState(CapabilityEntry.State.INCONCLUSIVE);
-            }
-            b.addCapabilities(e);
+            b.addCapabilities(entry(c));
         }
         return b.build();
+    }
+
+    /** One capability as its message. */
+    static CapabilityEntry entry(Capability c) {
+        CapabilityEntry.Builder e = CapabilityEntry.newBuilder().setCategory(category(c.category()))
+                .setProgramType(c.scope()).setName(c.name()).setDetail(c.support().detail())
+                .setText(c.support().toString());
+        if (c.support() instanceof Support.Supported) {
+            e.setState(CapabilityEntry.State.SUPPORTED);
+        } else if (c.support() instanceof Support.NotSupported ns) {
+            e.setState(CapabilityEntry.State.NOT_SUPPORTED).setWhy(why(ns.why()));
+        } else {
+            e.setState(CapabilityEntry.State.INCONCLUSIVE);
+        }
+        return e.build();
     }
 
     static CapabilityEntry.Category category(Capability.Category c) {

@@ -25,6 +25,13 @@ public final class AttachPoints {
     private AttachPoints() {
     }
 
+    /**
+     * The kinds {@link #list} names points of, in its order. The other kinds take these names: fmod_ret those
+     * of fentry, kretprobe and kprobe.multi those of kprobe, uprobe a binary's symbols.
+     */
+    public static final List<String> KINDS = List.of("tracepoint", "raw_tp", "tp_btf", "fentry", "fexit", "kprobe",
+            "lsm", "iter", "perf_event", "cgroup", "xdp", "tcx", "sk_lookup", "flow_dissector");
+
     /** One attach point: {@code kind:name} and whether this kernel lets gewyvern use it. */
     public record AttachPoint(String kind, String name, Support support) {
         public String target() {
