@@ -72,10 +72,10 @@ final class ProbeListCommand implements Callable<Integer> {
         return switch (p.getState()) {
             case SUPPORTED -> "supported";
             case NOT_SUPPORTED -> "not supported: " + switch (p.getWhy()) {
-                case ABSENT -> "absent";
-                case REFUSED_BY_POLICY -> "refused by policy";
-                case CONFIG_MISSING -> "config missing";
-                default -> "unknown";
+                case NOT_SUPPORTED_REASON_ABSENT -> "absent";
+                case NOT_SUPPORTED_REASON_REFUSED_BY_POLICY -> "refused by policy";
+                case NOT_SUPPORTED_REASON_CONFIG_MISSING -> "config missing";
+                default -> "not said why";
             };
             default -> "inconclusive";
         };

@@ -52,7 +52,7 @@ class RuntimeInfoVerboseIT {
             JsonObject c = e.getAsJsonObject();
             String state = c.get("state").getAsString();
             assertTrue(List.of("SUPPORTED", "NOT_SUPPORTED", "INCONCLUSIVE").contains(state), c.toString());
-            assertEquals(state.equals("NOT_SUPPORTED"), !c.get("why").getAsString().equals("WHY_UNSPECIFIED"),
+            assertEquals(state.equals("NOT_SUPPORTED"), !c.get("why").getAsString().equals("NOT_SUPPORTED_REASON_UNSPECIFIED"),
                     c.toString());
             assertFalse(c.get("text").getAsString().isEmpty(), c.toString());
             if (c.get("category").getAsString().equals("HELPER")) {

@@ -65,11 +65,7 @@ public record Requirement(String kind, String name, Level level, Basis basis, Su
                     case VERIFIER -> dev.gewyvern.proto.v1.RequirementBasis.REQUIREMENT_BASIS_VERIFIER_ONLY;
                 });
         if (why != null) {
-            b.setWhy(switch (why) {
-                case ABSENT -> dev.gewyvern.proto.v1.NotSupportedReason.NOT_SUPPORTED_REASON_ABSENT;
-                case CONFIG_MISSING -> dev.gewyvern.proto.v1.NotSupportedReason.NOT_SUPPORTED_REASON_CONFIG_MISSING;
-                case REFUSED_BY_POLICY -> dev.gewyvern.proto.v1.NotSupportedReason.NOT_SUPPORTED_REASON_REFUSED_BY_POLICY;
-            });
+            b.setWhy(RuntimeReport.why(why));
         }
         return b.build();
     }

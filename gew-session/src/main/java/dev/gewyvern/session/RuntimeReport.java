@@ -11,6 +11,7 @@ import java.util.Optional;
 import dev.gewyvern.proto.v1.CapabilityEntry;
 import dev.gewyvern.proto.v1.CapabilityReport;
 import dev.gewyvern.proto.v1.KernelConfigReport;
+import dev.gewyvern.proto.v1.NotSupportedReason;
 import dev.gewyvern.proto.v1.RuntimeInfo;
 import dev.gewyvern.syscall.Capabilities;
 import dev.gewyvern.syscall.Capability;
@@ -109,11 +110,12 @@ public final class RuntimeReport {
         };
     }
 
-    static CapabilityEntry.Why why(Support.Why w) {
+    /** Why a capability or requirement is not supported, as the reports say it. */
+    static NotSupportedReason why(Support.Why w) {
         return switch (w) {
-            case ABSENT -> CapabilityEntry.Why.ABSENT;
-            case REFUSED_BY_POLICY -> CapabilityEntry.Why.REFUSED_BY_POLICY;
-            case CONFIG_MISSING -> CapabilityEntry.Why.CONFIG_MISSING;
+            case ABSENT -> NotSupportedReason.NOT_SUPPORTED_REASON_ABSENT;
+            case CONFIG_MISSING -> NotSupportedReason.NOT_SUPPORTED_REASON_CONFIG_MISSING;
+            case REFUSED_BY_POLICY -> NotSupportedReason.NOT_SUPPORTED_REASON_REFUSED_BY_POLICY;
         };
     }
 
