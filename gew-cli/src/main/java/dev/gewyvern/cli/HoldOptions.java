@@ -15,6 +15,10 @@ final class HoldOptions {
             description = "Print the session's maps every INTERVAL while it holds.")
     Duration watch;
 
+    /** -o json: the dry run's DryRunReport as JSON. */
+    @picocli.CommandLine.Mixin
+    OutputOption output;
+
     @Option(names = "--run", paramLabel = "COMMAND",
             description = "Run COMMAND (with /bin/sh -c) once the session is live, detach when it exits, and exit "
                     + "with its status. With --duration, whichever ends first ends the other.")

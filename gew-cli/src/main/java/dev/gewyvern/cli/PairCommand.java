@@ -51,7 +51,7 @@ final class PairCommand implements Callable<Integer> {
             return 0;
         }
         if (output.json()) {
-            throw new UserError("-o json is for pair --status (a token is printed as text, to be copied)");
+            throw new UserError("-o json is for pair --status (a token is printed as text, to be copied)", ExitCode.USAGE);
         }
         if (ttl.isNegative() || ttl.isZero() || ttl.toHours() > 24) {
             throw new UserError("--ttl must be between 1s and 24h");

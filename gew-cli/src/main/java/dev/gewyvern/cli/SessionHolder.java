@@ -10,12 +10,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
+import dev.gewyvern.proto.v1.DryRunReport;
 import dev.gewyvern.proto.v1.Pipeline;
 import dev.gewyvern.proto.v1.SessionRecord;
 import dev.gewyvern.proto.v1.SessionStatus;
+import dev.gewyvern.session.DryRun;
 import dev.gewyvern.session.Engine;
 import dev.gewyvern.session.PreparedPipeline;
-import dev.gewyvern.session.Requirement;
 import dev.gewyvern.session.RiskPolicy;
 import dev.gewyvern.session.SessionException;
 import dev.gewyvern.session.SessionView;
@@ -40,6 +41,9 @@ final class SessionHolder {
     }
 
     static int applyAndHold(Pipeline pipeline, HoldOptions hold, CommandSpec spec, String command) throws Exception {
+        if (hold.output.json() && !hold.dryRun) {
+            throw new UserError("-o json is for --dry-run (a held session prints its progress as text)", ExitCode.USAGE);
+        }
         if (hold.background) {
             return startHolder(spec, hold);
         }
@@ -49,32 +53,19 @@ final class SessionHolder {
             // a dry run makes no instance either: it only looks
             Engine engine = Engines.observe(command + " --dry-run", err);
             try {
-                // read and parse the objects once: the plan is of the bytes that were checked
-                PreparedPipeline prepared = PreparedPipeline.of(pipeline);
-                // everything a dry run can check without changing the kernel: the requirements, then the plan
-                // (program names, section against target, tracepoints, interfaces, cgroups, BTF functions, ...)
-                List<Requirement> reqs = engine.verifyCompatibility(prepared);
-                List<String> calls = null;
-                SessionException planFailure = null;
-                try {
-                    calls = engine.plan(prepared);
-                } catch (SessionException e) {
-                    planFailure = e;
+                // read and parse the objects once: the plan is of the bytes that were checked; everything a dry
+                // run can check without changing the kernel: the requirements, then the plan (program names,
+                // section against target, tracepoints, interfaces, cgroups, BTF functions, ...)
+                DryRun dry = DryRun.of(engine, PreparedPipeline.of(pipeline), hold.allowRisky);
+                hold.output.print(out, dry.report(), r -> DryRunText.print(out, r, hold.allowRisky));
+                DryRunReport.Verdict v = dry.report().getVerdict();
+                if (v == DryRunReport.Verdict.REFUSED_NOT_SUPPORTED || v == DryRunReport.Verdict.REFUSED_RISKY) {
+                    return ExitCode.REFUSED.code();
                 }
-                ExitCode verdict = printCompatibility(out, reqs, hold.allowRisky, planFailure);
-                if (calls != null) {
-                    out.println();
-                    out.println("plan: the kernel calls applying it makes, in order (file descriptors are "
-                            + "placeholders from 1000000; pinning and the commit's rename follow):");
-                    for (int i = 0; i < calls.size(); i++) {
-                        out.printf("%3d  %s%n", i + 1, calls.get(i));
-                    }
-                    out.flush();
+                if (dry.planFailure().isPresent()) {
+                    throw dry.planFailure().get(); // said as the apply would say it, with the apply's exit code
                 }
-                if (planFailure != null && verdict == ExitCode.OK) {
-                    throw planFailure; // said as the apply would say it, with the apply's exit code
-                }
-                return verdict.code();
+                return ExitCode.OK.code();
             } finally {
                 engine.close();
             }
@@ -229,39 +220,6 @@ final class SessionHolder {
         }
         holder.destroy();
         throw new UserError("the background holder did not report its session live within 120 s (see " + log + ")");
-    }
-
-    /**
-     * The dry run's report: one line per requirement, with what its answer rests on (a probe, the kernel's BTF,
-     * the object, or only the verifier at load); exit 0 when the session would be admitted. The requirements
-     * only the verifier can decide are counted at the end: a dry run cannot promise them. A plan that failed
-     * ({@code planFailure}) makes it "would be refused" too. REFUSED (as the apply) when a requirement is not
-     * admitted; otherwise OK, and the caller reports a plan failure.
-     */
-    static ExitCode printCompatibility(PrintWriter out, List<Requirement> reqs, boolean allowRisky,
-                                       SessionException planFailure) {
-        boolean ok = true;
-        out.printf("%-14s %-12s %-15s %-24s %-28s %s%n", "LEVEL", "BASIS", "KIND", "NAME", "NEEDED BY", "REASON");
-        for (Requirement r : reqs) {
-            String level = switch (r.level()) {
-                case FULLY_SUPPORTED -> "supported";
-                case RISKY -> "risky";
-                case NOT_SUPPORTED -> "not supported";
-            };
-            ok &= r.level() == Requirement.Level.FULLY_SUPPORTED || r.level() == Requirement.Level.RISKY && allowRisky;
-            out.printf("%-14s %-12s %-15s %-24s %-28s %s%n", level, r.basis().text(), r.kind(), r.name(),
-                    r.neededBy(), r.reason());
-        }
-        long verifierOnly = reqs.stream().filter(r -> r.basis() == Requirement.Basis.VERIFIER
-                && r.level() != Requirement.Level.NOT_SUPPORTED).count();
-        String refusedAt = planFailure == null ? null : planFailure.getMessage().lines().findFirst().orElse("");
-        out.println(!ok ? "would be refused: " + (reqs.stream().anyMatch(r -> r.level() == Requirement.Level.NOT_SUPPORTED)
-                ? "a requirement is not supported here" : "a risky requirement needs --allow-risky")
-                : refusedAt != null ? "would be refused at " + planFailure.step().word() + ": " + refusedAt
-                : "would apply: every requirement is admitted" + (allowRisky ? " (--allow-risky)" : "")
-                + (verifierOnly == 0 ? "" : "; " + verifierOnly + " of them only the verifier can decide, at load"));
-        out.flush();
-        return ok ? ExitCode.OK : ExitCode.REFUSED;
     }
 
     /** Written whole or not at all: the waiting parent never reads half a status. */

@@ -29,6 +29,7 @@ final class Table {
     private final boolean[] wraps;
     private final List<ToIntFunction<String>> keep = new ArrayList<>();
     private final List<String[]> rows = new ArrayList<>();
+    private final java.util.Map<Integer, List<String>> notes = new java.util.HashMap<>();
     private boolean header = true;
     private String indent = "";
 
@@ -94,6 +95,15 @@ final class Table {
         return this;
     }
 
+    /**
+     * A line under the last row, from its second column on, wrapped to the table's width: what belongs to the
+     * row but not in a column (a program's calls, a problem). Notes do not widen the columns.
+     */
+    Table note(String text) {
+        notes.computeIfAbsent(rows.size() - 1, k -> new ArrayList<>()).add(text);
+        return this;
+    }
+
     boolean isEmpty() {
         return rows.isEmpty();
     }
@@ -127,7 +137,9 @@ final class Table {
         shrink(limit, room, true, MIN_WRAP);
         shrink(limit, room, false, MIN_WRAP); // nothing left that may wrap: the widest columns of all wrap
         List<String> out = new ArrayList<>();
-        for (String[] r : body) {
+        int offset = indent.length() + (n > 1 ? limit[0] + GAP.length() : 0);
+        for (int at = 0; at < body.size(); at++) {
+            String[] r = body.get(at);
             List<List<String>> cells = new ArrayList<>();
             int height = 1;
             for (int i = 0; i < n; i++) {
@@ -151,6 +163,11 @@ final class Table {
                 }
                 out.add(stripEnd(sb));
             }
+            for (String note : notes.getOrDefault(at - (header ? 1 : 0), List.of())) {
+                for (String part : wrapCell(note, Math.max(MIN_WRAP, width - offset))) {
+                    out.add(stripEnd(" ".repeat(offset) + part));
+                }
+            }
         }
         return out;
     }
@@ -167,7 +184,15 @@ final class Table {
             if (widest < 0) {
                 return;
             }
-            limit[widest] = Math.max(floor, limit[widest] - (sum(limit) - room));
+            // down to the next widest first, so that the wide columns share the narrowing
+            int next = floor;
+            for (int i = 0; i < limit.length; i++) {
+                if (i != widest && (wraps[i] || !wrappingOnly)) {
+                    next = Math.max(next, Math.min(limit[i], limit[widest]));
+                }
+            }
+            int cut = limit[widest] > next ? limit[widest] - next : 1;
+            limit[widest] -= Math.min(cut, sum(limit) - room);
         }
     }
 

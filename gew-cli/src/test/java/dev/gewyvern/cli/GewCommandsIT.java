@@ -199,6 +199,14 @@ class GewCommandsIT {
         assertTrue(r.out().contains("BPF_PROG_LOAD ProgLoadAttr[progType=5"), r.toString());
         assertTrue(r.out().contains("BPF_LINK_CREATE LinkCreateAttr[progFd=1000"), r.toString());
         assertFalse(r.out().contains("pinned at"), r.toString());
+        Gew.Result json = Gew.run("session", "apply", PIPELINE, "--dry-run", "-o", "json");
+        assertEquals(0, json.exit(), json.toString());
+        var doc = com.google.gson.JsonParser.parseString(json.out()).getAsJsonObject();
+        assertEquals("WOULD_APPLY", doc.get("verdict").getAsString(), json.out());
+        assertTrue(doc.getAsJsonObject("compatibility").get("admissible").getAsBoolean(), json.out());
+        assertTrue(doc.getAsJsonArray("plan").get(0).getAsString().startsWith("BPF_"), json.out());
+        Gew.Result notDry = Gew.run("session", "apply", PIPELINE, "-o", "json");
+        assertEquals(2, notDry.exit(), "-o json without --dry-run is a usage error: " + notDry);
         Gew.Result list = Gew.run("session", "list", "-o", "json");
         assertFalse(list.out().contains("execcount-"), "a dry run leaves no session: " + list);
     }

@@ -74,6 +74,17 @@ class TableTest {
     }
 
     @Test
+    void aNoteGoesUnderItsRowFromTheSecondColumnAndWidensNothing() {
+        Table t = Table.of("PROGRAM", "SECTION", "INSNS").right(2)
+                .row("count_execs", "tracepoint/syscalls/sys_enter_execve", 35)
+                .note("calls helper_one, helper_two, helper_three, helper_four, helper_five, helper_six, helper_seven, "
+                        + "helper_eight, helper_nine, helper_ten")
+                .row("count_exits", "tp/sched/sched_process_exit", 12);
+        Golden.check("table-note.txt", text(t));
+        assertEquals("PROGRAM      SECTION                               INSNS", t.lines(Table.WIDTH).get(0));
+    }
+
+    @Test
     void anUnbrokenWordIsCutAtTheColumn() {
         assertEquals(List.of("abcdefghijkl", "mnopqrstuvwx", "yz"), Table.wrapCell("abcdefghijklmnopqrstuvwxyz", 12));
         assertEquals(List.of("one two", "three"), Table.wrapCell("one two three", 9));

@@ -99,14 +99,8 @@ final class RuntimeService extends RuntimeGrpc.RuntimeImplBase {
         reply(out, () -> {
             var r = verifier.open(req, RuntimeGrpc.getVerifyCompatibilityMethod().getFullMethodName(),
                     dev.gewyvern.proto.v1.VerifyCompatibilityRequest.parser());
-            var b = dev.gewyvern.proto.v1.CompatibilityReport.newBuilder();
-            boolean admissible = true;
-            for (dev.gewyvern.session.Requirement q : engine.verifyCompatibility(PreparedPipeline.of(r.getPipeline(), files))) {
-                admissible &= q.level() == dev.gewyvern.session.Requirement.Level.FULLY_SUPPORTED
-                        || q.level() == dev.gewyvern.session.Requirement.Level.RISKY && engine.policy().allowsRisky();
-                b.addRequirements(q.toEntry());
-            }
-            return b.setAdmissible(admissible).build();
+            return dev.gewyvern.session.DryRun.compatibility(
+                    engine.verifyCompatibility(PreparedPipeline.of(r.getPipeline(), files)), engine.policy().allowsRisky());
         });
     }
 

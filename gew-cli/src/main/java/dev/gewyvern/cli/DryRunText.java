@@ -1,0 +1,62 @@
+package dev.gewyvern.cli;
+
+import java.io.PrintWriter;
+
+import dev.gewyvern.proto.v1.DryRunReport;
+import dev.gewyvern.proto.v1.RequirementEntry;
+
+/** The text form of a {@link DryRunReport}: the requirements, the verdict, then the plan of kernel calls. */
+final class DryRunText {
+    private DryRunText() {
+    }
+
+    static void print(PrintWriter out, DryRunReport r, boolean allowRisky) {
+        Table t = Table.of("LEVEL", "BASIS", "KIND", "NAME", "NEEDED BY", "REASON").wrap(3, 4, 5);
+        for (RequirementEntry e : r.getCompatibility().getRequirementsList()) {
+            t.row(level(e), basis(e), e.getKind(), e.getName(), e.getNeededBy(), e.getReason());
+        }
+        t.print(out);
+        out.println(verdict(r, allowRisky));
+        if (r.getPlanCount() > 0) {
+            out.println();
+            out.println("plan: the kernel calls applying it makes, in order (file descriptors from 1000000 are");
+            out.println("placeholders; pinning and the commit's rename follow):");
+            Table plan = Table.plain(2).right(0).wrap(1);
+            for (int i = 0; i < r.getPlanCount(); i++) {
+                plan.row(i + 1, r.getPlan(i));
+            }
+            plan.print(out);
+        }
+        out.flush();
+    }
+
+    static String verdict(DryRunReport r, boolean allowRisky) {
+        return switch (r.getVerdict()) {
+            case REFUSED_NOT_SUPPORTED -> "would be refused: a requirement is not supported here";
+            case REFUSED_RISKY -> "would be refused: a risky requirement needs --allow-risky";
+            case REFUSED_AT_PLAN -> "would be refused at " + r.getFailedStep() + ": " + r.getFailure();
+            default -> "would apply: every requirement is admitted" + (allowRisky ? " (--allow-risky)" : "")
+                    + (r.getVerifierOnly() == 0 ? ""
+                    : "; " + r.getVerifierOnly() + " of them only the verifier can decide, at load");
+        };
+    }
+
+    private static String level(RequirementEntry e) {
+        return switch (e.getLevel()) {
+            case FULLY_SUPPORTED -> "supported";
+            case SUPPORTED_BUT_RISKY -> "risky";
+            case NOT_SUPPORTED -> "not supported";
+            default -> "?";
+        };
+    }
+
+    private static String basis(RequirementEntry e) {
+        return switch (e.getBasis()) {
+            case REQUIREMENT_BASIS_PROBED -> "probe";
+            case REQUIREMENT_BASIS_KERNEL -> "kernel";
+            case REQUIREMENT_BASIS_OBJECT -> "object";
+            case REQUIREMENT_BASIS_VERIFIER_ONLY -> "verifier only";
+            default -> "?";
+        };
+    }
+}
