@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
@@ -28,6 +27,9 @@ import picocli.CommandLine.Spec;
  * only: no bpf(2), so no root needed.
  */
 @Command(name = "dump", mixinStandardHelpOptions = true,
+        footerHeading = "%nExamples:%n", footer = {"  gew btf dump testdata/obj/core.bpf.o",
+            "  gew btf dump --kernel --format c > vmlinux.h",
+            "  gew btf dump --kernel tcp_bbr"},
         description = {"Print BTF types like `bpftool btf dump file F [format c]`.",
                 "FILE is a BPF object (its .BTF section is read) or a raw BTF file; --kernel reads"
                         + " /sys/kernel/btf/vmlinux, --kernel MODULE that module's BTF over vmlinux."})
@@ -62,7 +64,7 @@ final class BtfDumpCommand implements Callable<Integer> {
                 BtfRawDump.dump(btf, out);
             }
         } catch (BtfException e) {
-            throw new UserError(what() + ": malformed BTF: " + e.getMessage());
+            throw new UserError(what() + ": malformed BTF: " + e.getMessage(), file != null ? ExitCode.USAGE : ExitCode.FAILED);
         }
         out.flush();
         return 0;
@@ -76,10 +78,8 @@ final class BtfDumpCommand implements Callable<Integer> {
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
-            throw new UserError(file + ": no such file");
         } catch (IOException e) {
-            throw new UserError(file + ": cannot read it: " + e.getMessage());
+            throw UserError.cannotRead(file, e);
         }
         try {
             if (bytes.length >= 4 && bytes[0] == 0x7f && bytes[1] == 'E' && bytes[2] == 'L' && bytes[3] == 'F') {
@@ -101,10 +101,14 @@ final class BtfDumpCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UserError("--kernel " + e.getMessage());
         }
+        if (!java.nio.file.Files.exists(KernelBtfFiles.path(name))) {
+            throw new UserError("--kernel " + name + ": this kernel has no BTF of that name (modules with BTF are the "
+                    + "files under /sys/kernel/btf)", ExitCode.NOT_FOUND);
+        }
         try {
             return name.equals(KernelBtfFiles.VMLINUX) ? KernelBtf.shared().vmlinux() : KernelBtf.shared().module(name);
         } catch (BtfException e) {
-            throw new UserError(KernelBtfFiles.path(name) + ": malformed BTF: " + e.getMessage());
+            throw new UserError(KernelBtfFiles.path(name) + ": malformed BTF: " + e.getMessage(), ExitCode.FAILED);
         }
     }
 }

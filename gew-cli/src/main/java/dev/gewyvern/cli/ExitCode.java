@@ -9,24 +9,31 @@ import dev.gewyvern.session.SessionException;
  */
 enum ExitCode {
     /** It worked (for a dry run: the pipeline would be admitted). */
-    OK(0),
+    OK(0, "success (for a dry run: the pipeline would be admitted)"),
     /** The kernel or the host refused or failed (a verifier refusal, an attach, a file gew could not use). */
-    FAILED(1),
+    FAILED(1, "the kernel or the host refused or failed: a verifier refusal, an attach, a file gew could not use"),
     /** The command line or its input is wrong: an unknown flag, a bad value, an invalid pipeline or id. */
-    USAGE(2),
+    USAGE(2, "the command line or its input is wrong: an unknown command or flag, a bad value, flags that do not go together, an invalid pipeline or id"),
     /** Refused before any kernel call: this kernel lacks a requirement, or it is risky without --allow-risky. */
-    REFUSED(3),
+    REFUSED(3, "refused before any kernel call: this kernel lacks a requirement, or it is risky without --allow-risky"),
     /** What the command names does not exist: a session, a file, a tracepoint, an interface, a function. */
-    NOT_FOUND(4),
+    NOT_FOUND(4, "what the command names does not exist: a session, a file, a tracepoint, an interface, a function"),
     /** A bug in gew: it prints a trace to report. */
-    INTERNAL(70),
+    INTERNAL(70, "a bug in gew: it prints a stack trace to report"),
     /** gew needs root (the effective uid is not 0). */
-    NOT_ROOT(77);
+    NOT_ROOT(77, "gew needs root (the effective uid is not 0)");
 
     private final int code;
+    private final String meaning;
 
-    ExitCode(int code) {
+    ExitCode(int code, String meaning) {
         this.code = code;
+        this.meaning = meaning;
+    }
+
+    /** What the code means, as docs/cli.md and gew(1) say it. */
+    String meaning() {
+        return meaning;
     }
 
     int code() {

@@ -2,7 +2,11 @@ package dev.gewyvern.cli;
 
 import picocli.CommandLine.Command;
 
-@Command(name = "gew", mixinStandardHelpOptions = true, versionProvider = Version.class,
+@Command(name = "gew", mixinStandardHelpOptions = true,
+        footerHeading = "%nExamples:%n", footer = {"  gew session apply testdata/pipelines/execcount.txtpb --duration 10s",
+            "  gew session list",
+            "  gew help session apply"},
+        versionProvider = Version.class,
         description = "gewyvern: a Linux eBPF execution runtime. Sessions of BPF programs, applied as transactions.")
 final class GewCommand {
     /**
@@ -20,6 +24,7 @@ final class GewCommand {
         SUBCOMMANDS.put("btf", BtfCommand.class);
         SUBCOMMANDS.put("probe", ProbeCommand.class);
         SUBCOMMANDS.put("object", ObjectCommand.class);
+        SUBCOMMANDS.put("completion", CompletionCommand.class);
     }
 
     /** The groups whose commands are registered lazily too, by group name: each group's commands by name. */
@@ -31,6 +36,7 @@ final class GewCommand {
         picocli.CommandLine cl = new picocli.CommandLine(new GewCommand());
         SUBCOMMANDS.forEach(cl::addSubcommand);
         GROUPS.forEach((group, commands) -> commands.forEach(cl.getSubcommands().get(group)::addSubcommand));
+        cl.addSubcommand("help", HelpCommand.class);
         return cl;
     }
 }

@@ -36,4 +36,15 @@ final class HoldOptions {
 
     @Option(names = {"-v", "--verbose"}, description = "On a verifier refusal, print its full trace (log level 2).")
     boolean verbose;
+
+    /** Refuses the combinations where one flag would be silently ignored (a usage error, before anything runs). */
+    void check() {
+        if (dryRun && (duration != null || watch != null || run != null || background)) {
+            throw new UserError("--dry-run loads nothing and holds nothing: leave out --duration, --watch, --run and "
+                    + "--background");
+        }
+        if (background && (run != null || watch != null)) {
+            throw new UserError("--background holds the session without a terminal: --run and --watch need one");
+        }
+    }
 }

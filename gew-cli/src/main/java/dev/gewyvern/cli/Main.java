@@ -12,10 +12,23 @@ public final class Main {
     }
 
     static int run(String... args) {
-        CommandLine cl = commandLine(args);
-        cl.setExecutionExceptionHandler(new ErrorReporter());
-        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        return configured(commandLine(args)).execute(args);
+    }
+
+    /** The same command line with its output and errors written to {@code out} and {@code err} (tests). */
+    static int run(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
+        CommandLine cl = configured(commandLine(args));
+        cl.setOut(out);
+        cl.setErr(err);
         return cl.execute(args);
+    }
+
+    private static CommandLine configured(CommandLine cl) {
+        ErrorReporter errors = new ErrorReporter();
+        cl.setExecutionExceptionHandler(errors);
+        cl.setParameterExceptionHandler(errors);
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        return cl;
     }
 
     /**

@@ -26,6 +26,9 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "inspect", mixinStandardHelpOptions = true,
+        footerHeading = "%nExamples:%n", footer = {"  gew object inspect testdata/obj/execcount.bpf.o",
+            "  gew object inspect --disasm testdata/obj/execcount.bpf.o",
+            "  gew object inspect --core testdata/obj/core_kernel.bpf.o -o json"},
         description = {"List a BPF object's programs (section, type, attach target, instructions), maps, global "
                 + "variables with their initial values and externs. Reads the file only: no kernel, no root.",
                 "With --core, also resolve every CO-RE relocation against the running kernel's BTF "
@@ -61,7 +64,7 @@ final class ObjectInspectCommand implements Callable<Integer> {
         try {
             bytes = Files.readAllBytes(file);
         } catch (IOException e) {
-            throw new UserError("cannot read " + file + ": " + e.getMessage());
+            throw UserError.cannotRead(file, e);
         }
         BpfObject o;
         try {
@@ -79,7 +82,7 @@ final class ObjectInspectCommand implements Callable<Integer> {
             try {
                 target = targetBtf != null ? CoreTargets.file(targetBtf.toAbsolutePath()) : CoreTargets.kernel();
             } catch (SessionException e) {
-                throw new UserError(e.getMessage());
+                throw new UserError(e.getMessage(), ExitCode.of(e.kind()));
             }
         }
         ObjectReport r = ObjectReports.of(file.toString(), dot > 0 ? name.substring(0, dot) : name, o, disasm, target);

@@ -18,6 +18,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code gew pair}: a one-time token for the control plane, or {@code --status} of the pairing. */
 @Command(name = "pair", mixinStandardHelpOptions = true,
+        footerHeading = "%nExamples:%n", footer = {"  gew pair --ttl 30m",
+            "  gew pair --status",
+            "  gew pair --replace"},
         description = "Print a one-time pairing token for the control plane (leserpent) to present to `gew serve`, or with --status show the paired control plane.")
 final class PairCommand implements Callable<Integer> {
     @Spec
@@ -41,6 +44,16 @@ final class PairCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (ttl.compareTo(Duration.ofMinutes(1)) < 0 || ttl.compareTo(Duration.ofHours(24)) > 0) {
+            throw new UserError("--ttl " + Durations.text(ttl) + ": a token stays valid between 1m and 24h (the "
+                    + "control plane needs time to present it)");
+        }
+        if (status && (replace || spec.commandLine().getParseResult().hasMatchedOption("--ttl"))) {
+            throw new UserError("--status shows the pairing and makes no token: leave out --ttl and --replace");
+        }
+        if (!status && output.json()) {
+            throw new UserError("-o json is for pair --status (a token is printed as text, to be copied)");
+        }
         Root.require("pair");
         PrintWriter out = spec.commandLine().getOut();
         StateDir state = stateDir.open();
@@ -50,15 +63,9 @@ final class PairCommand implements Callable<Integer> {
             output.print(out, PairingReport.of(identity, pairing), st -> status(out, st));
             return 0;
         }
-        if (output.json()) {
-            throw new UserError("-o json is for pair --status (a token is printed as text, to be copied)", ExitCode.USAGE);
-        }
-        if (ttl.isNegative() || ttl.isZero() || ttl.toHours() > 24) {
-            throw new UserError("--ttl must be between 1s and 24h");
-        }
         PairingToken token = pairing.newToken(identity, ttl, replace);
         out.println("runtime fingerprint  " + HexFormat.of().formatHex(identity.runtimeId()));
-        out.println("token (valid " + ttl.toMinutes() + " min, single use):");
+        out.println("token (valid " + Durations.text(ttl) + ", single use):");
         out.println(token.format());
         out.flush();
         return 0;

@@ -40,7 +40,7 @@ final class PipelineFiles {
         try {
             bytes = Files.readAllBytes(file);
         } catch (IOException e) {
-            throw new UserError("cannot read pipeline " + file + ": " + e.getMessage());
+            throw UserError.cannotRead("pipeline " + file, e);
         }
         Pipeline.Builder b = Pipeline.newBuilder();
         String name = file.getFileName().toString();
@@ -175,7 +175,7 @@ final class PipelineFiles {
         try {
             return dev.gewyvern.elf.BpfObject.parse(Files.readAllBytes(object));
         } catch (IOException e) {
-            throw new UserError("cannot read " + object + ": " + e.getMessage());
+            throw UserError.cannotRead(object, e);
         } catch (RuntimeException e) {
             throw new UserError(object + " is not a usable BPF object: " + e.getMessage());
         }

@@ -19,6 +19,9 @@ import picocli.CommandLine.Spec;
  * kind cannot be used goes to stderr, once per kind, after the list. One {@link ProbeList} message.
  */
 @Command(name = "list", mixinStandardHelpOptions = true,
+        footerHeading = "%nExamples:%n", footer = {"  gew probe list 'tracepoint:sched:*'",
+            "  gew probe list --supported sched_switch",
+            "  gew probe list 'fentry:tcp_v4_*'"},
         description = {"List attach points as KIND:NAME with their state on this kernel (like bpftrace -l, with reasons).",
             "PATTERN is a glob over KIND:NAME (e.g. 'tracepoint:sched:*', '*:sched_switch'); without * or ? it "
                 + "matches anywhere. Kinds listed: tracepoint, raw_tp, tp_btf, fentry, fexit, kprobe, lsm, iter, "

@@ -27,7 +27,8 @@ final class RunChild {
         try {
             return new RunChild(command, new ProcessBuilder("/bin/sh", "-c", command).inheritIO().start());
         } catch (IOException e) {
-            throw new UserError("--run: cannot start /bin/sh -c '" + command + "': " + e.getMessage());
+            throw new UserError("--run: cannot start /bin/sh -c '" + command + "': " + dev.gewyvern.session.IoErrors.reason(e),
+                    ExitCode.FAILED);
         }
     }
 

@@ -2,7 +2,9 @@ package dev.gewyvern.cli;
 
 import picocli.CommandLine.Command;
 
-@Command(name = "runtime", mixinStandardHelpOptions = true, description = "What this machine offers gewyvern.",
+@Command(name = "runtime", mixinStandardHelpOptions = true,
+        footerHeading = "%nExamples:%n", footer = {"  gew runtime info --verbose"},
+        description = "What this machine offers gewyvern.",
         subcommands = {RuntimeInfoCommand.class})
 final class RuntimeCommand {
 }

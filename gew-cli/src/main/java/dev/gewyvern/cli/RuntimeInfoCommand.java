@@ -20,6 +20,8 @@ import picocli.CommandLine.Spec;
  * {@link RuntimeInfo} message (the one GetRuntimeInfo returns), printed by {@link RuntimeInfoText} or as JSON.
  */
 @Command(name = "info", mixinStandardHelpOptions = true,
+        footerHeading = "%nExamples:%n", footer = {"  gew runtime info",
+            "  gew runtime info --verbose -o json"},
         description = "Kernel release, BTF, bpffs, tracefs, root, and gewyvern's pin root; with --verbose the "
                 + "kernel-compat report: every program type, map type, attach kind, helper and feature probed.")
 final class RuntimeInfoCommand implements Callable<Integer> {

@@ -18,6 +18,9 @@ import picocli.CommandLine.Spec;
  * while it runs, holds the sessions applied through it, and detaches all of them when it exits.
  */
 @Command(name = "serve", mixinStandardHelpOptions = true,
+        footerHeading = "%nExamples:%n", footer = {"  gew serve",
+            "  gew serve --socket /run/gewyvern/other.sock",
+            "  gew serve --listen tcp://0.0.0.0:7443"},
         description = "Serve the paired control plane (leserpent) over gRPC on a Unix socket until SIGINT or SIGTERM; every session applied through it is detached when it exits.")
 final class ServeCommand implements Callable<Integer> {
     @Spec
@@ -47,12 +50,18 @@ final class ServeCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        if (listen != null) {
+            parseListen(listen);
+            if (spec.commandLine().getParseResult().hasMatchedOption("--socket")) {
+                throw new UserError("--listen serves TCP instead of the Unix socket: give --socket or --listen, not both");
+            }
+        }
         dev.gewyvern.session.ObjectFiles files;
         try {
             files = objectDir == null ? dev.gewyvern.session.ObjectFiles.NONE
                     : dev.gewyvern.session.ObjectFiles.under(objectDir);
         } catch (dev.gewyvern.session.SessionException e) {
-            throw new UserError(e.getMessage());
+            throw new UserError(e.getMessage(), ExitCode.of(e.kind()));
         }
         Engine engine = Engines.start("serve", err, dev.gewyvern.session.RiskPolicy.fromLocalCommandLine(allowRisky));
         StateDir state;
@@ -120,12 +129,12 @@ final class ServeCommand implements Callable<Integer> {
     private static java.net.URI parseListen(String listen) {
         try {
             java.net.URI uri = new java.net.URI(listen);
-            if (!"tcp".equals(uri.getScheme()) || uri.getHost() == null || uri.getPort() < 0) {
+            if (!"tcp".equals(uri.getScheme()) || uri.getHost() == null || uri.getPort() < 1 || uri.getPort() > 65535) {
                 throw new UserError("--listen '" + listen + "': want tcp://HOST:PORT (TLS 1.3; plain TCP is not offered)");
             }
             return uri;
         } catch (java.net.URISyntaxException e) {
-            throw new UserError("--listen '" + listen + "': " + e.getMessage());
+            throw new UserError("--listen '" + listen + "': want tcp://HOST:PORT (" + e.getReason() + ")");
         }
     }
 }

@@ -19,6 +19,11 @@ import picocli.CommandLine.Spec;
  * way out detaches and unpins the session.
  */
 @Command(name = "apply", mixinStandardHelpOptions = true,
+        footerHeading = "%nExamples:%n", footer = {"  gew session apply testdata/pipelines/execcount.txtpb --duration 10s",
+            "  gew session apply --object testdata/obj/execcount.bpf.o --watch 1s \\",
+            "      --program count_execs --attach tracepoint:syscalls:sys_enter_execve",
+            "  gew session apply testdata/pipelines/execcount.txtpb --run 'make test'",
+            "  gew session apply --object testdata/obj/execcount.bpf.o --load-only --dry-run"},
         description = "Apply a pipeline as one session (create, stage, verify, attach, commit; rollback on any failure) and hold it until Ctrl-C, SIGTERM, SIGHUP, --duration, or `gew session detach ID` from another shell.")
 final class SessionApplyCommand implements Callable<Integer> {
     @Spec
@@ -64,6 +69,7 @@ final class SessionApplyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        hold.check();
         return SessionHolder.applyAndHold(pipeline(), hold, spec, "session apply");
     }
 
@@ -76,6 +82,10 @@ final class SessionApplyCommand implements Callable<Integer> {
                     || !globals.isEmpty()) {
                 throw new UserError("--program, --attach, --target-btf, --map-size and --global go with --object, not "
                         + "with a pipeline file (give the object target_btf, map_sizes and globals in the file)");
+            }
+            if (name != null || loadOnly) {
+                throw new UserError("--name and --load-only go with --object, not with a pipeline file (the file "
+                        + "names its session and where each program attaches)");
             }
             return PipelineFiles.read(pipelineFile);
         }

@@ -3,6 +3,9 @@ package dev.gewyvern.cli;
 import picocli.CommandLine.Command;
 
 @Command(name = "session", mixinStandardHelpOptions = true,
+        footerHeading = "%nExamples:%n", footer = {"  gew session apply testdata/pipelines/execcount.txtpb --background",
+            "  gew session list",
+            "  gew session detach ID"},
         description = "Apply, list, show and detach sessions: sets of BPF programs applied as one transaction.")
 final class SessionCommand {
     /**

@@ -9,6 +9,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "detach", mixinStandardHelpOptions = true,
+        footerHeading = "%nExamples:%n", footer = {"  gew session detach execcount-3f9a",
+            "  gew session detach 3f9   # a unique start of an id"},
         description = "Detach a session and unpin all of it: links, then programs, then maps.")
 final class SessionDetachCommand implements Callable<Integer> {
     @Spec

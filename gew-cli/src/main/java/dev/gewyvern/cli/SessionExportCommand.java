@@ -13,6 +13,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code gew session export ID --json}: the session's record (its Pipeline and status) as protobuf JSON. */
 @Command(name = "export", mixinStandardHelpOptions = true,
+        footerHeading = "%nExamples:%n", footer = {"  gew session export ID --json > session.json"},
         description = "Print a session's record (its Pipeline, phase, objects) as JSON, for `gew session replay`.")
 final class SessionExportCommand implements Callable<Integer> {
     @Spec

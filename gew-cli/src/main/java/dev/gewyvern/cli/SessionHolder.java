@@ -41,6 +41,7 @@ final class SessionHolder {
     }
 
     static int applyAndHold(Pipeline pipeline, HoldOptions hold, CommandSpec spec, String command) throws Exception {
+        hold.check();
         if (hold.output.json() && !hold.dryRun) {
             throw new UserError("-o json is for --dry-run (a held session prints its progress as text)", ExitCode.USAGE);
         }
@@ -172,14 +173,11 @@ final class SessionHolder {
      */
     private static int startHolder(CommandSpec spec, HoldOptions hold) throws IOException, InterruptedException {
         Root.require("session apply --background");
-        if (hold.run != null || hold.watch != null) {
-            throw new UserError("--background holds the session without a terminal: --run and --watch need one");
-        }
         ProcessHandle.Info self = ProcessHandle.current().info();
         Optional<String> java = self.command();
         Optional<String[]> args = self.arguments();
         if (java.isEmpty() || args.isEmpty()) {
-            throw new UserError("--background: cannot read this process's command line from /proc");
+            throw new UserError("--background: cannot read this process's command line from /proc", ExitCode.FAILED);
         }
         List<String> cmd = new ArrayList<>();
         cmd.add("setsid");
@@ -219,7 +217,8 @@ final class SessionHolder {
             Thread.sleep(POLL_MS);
         }
         holder.destroy();
-        throw new UserError("the background holder did not report its session live within 120 s (see " + log + ")");
+        throw new UserError("the background holder did not report its session live within 120 s (see " + log + ")",
+                ExitCode.FAILED);
     }
 
     /** Written whole or not at all: the waiting parent never reads half a status. */

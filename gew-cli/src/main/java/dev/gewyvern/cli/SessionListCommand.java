@@ -12,6 +12,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 @Command(name = "list", mixinStandardHelpOptions = true,
+        footerHeading = "%nExamples:%n", footer = {"  gew session list", "  gew session list -o json"},
         description = "The sessions pinned under /sys/fs/bpf/gewyvern: phase, owner pid (? when the owner is gone), "
                 + "since when, programs.")
 final class SessionListCommand implements Callable<Integer> {

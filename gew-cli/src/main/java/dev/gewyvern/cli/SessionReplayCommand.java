@@ -20,6 +20,8 @@ import picocli.CommandLine.Spec;
  * in JSON) is parsed here, at the CLI edge, into a Pipeline and applied like any other.
  */
 @Command(name = "replay", mixinStandardHelpOptions = true,
+        footerHeading = "%nExamples:%n", footer = {"  gew session export ID --json > session.json",
+            "  gew session replay session.json --duration 1m"},
         description = "Apply again a session exported with `gew session export ID --json` (or a Pipeline written as JSON).")
 final class SessionReplayCommand implements Callable<Integer> {
     @Spec
@@ -33,6 +35,7 @@ final class SessionReplayCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        hold.check();
         return SessionHolder.applyAndHold(pipeline(), hold, spec, "session replay");
     }
 
@@ -41,7 +44,7 @@ final class SessionReplayCommand implements Callable<Integer> {
         try {
             text = Files.readString(file);
         } catch (IOException e) {
-            throw new UserError("cannot read " + file + ": " + e.getMessage());
+            throw UserError.cannotRead(file, e);
         }
         try {
             if (text.contains("\"pipeline\"")) {

@@ -10,6 +10,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "show", mixinStandardHelpOptions = true,
+        footerHeading = "%nExamples:%n", footer = {"  gew session show ID",
+            "  gew session show ID --limit 10 -o json"},
         description = "A session's programs, maps and links as the kernel describes them (ids, tags, sizes, verifier "
                 + "statistics), with map contents printed by their BTF key and value types.")
 final class SessionShowCommand implements Callable<Integer> {
@@ -19,7 +21,7 @@ final class SessionShowCommand implements Callable<Integer> {
     @Parameters(paramLabel = "ID", description = "The session id (see gew session list).")
     String id;
 
-    @Option(names = "--limit", defaultValue = "100", description = "At most this many entries per map (default ${DEFAULT-VALUE}).")
+    @Option(names = "--limit", defaultValue = "100", converter = Positive.class, description = "At most this many entries per map (default ${DEFAULT-VALUE}).")
     int limit;
 
     /** How the session is printed. */

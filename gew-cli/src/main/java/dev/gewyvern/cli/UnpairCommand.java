@@ -10,6 +10,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code gew unpair}: forget the paired control plane; a running server refuses it from its next request. */
 @Command(name = "unpair", mixinStandardHelpOptions = true,
+        footerHeading = "%nExamples:%n", footer = {"  gew unpair"},
         description = "Forget the paired control plane (effective on its next request, no restart needed).")
 final class UnpairCommand implements Callable<Integer> {
     @Spec

@@ -183,7 +183,7 @@ class GewCommandsIT {
 
             Files.writeString(json, "{\"pipeline\": {\"nme\": 1}}");
             Gew.Result bad = Gew.run("session", "replay", json.toString());
-            assertEquals(1, bad.exit(), bad.toString());
+            assertEquals(2, bad.exit(), "a usage error: " + bad);
             assertTrue(bad.err().contains("is not an exported session or a Pipeline in JSON"), bad.toString());
         } finally {
             Files.deleteIfExists(json);
@@ -214,13 +214,14 @@ class GewCommandsIT {
     @Test
     void userMistakesAreOneClearLine() throws Exception {
         Gew.Result missing = Gew.run("session", "apply", "testdata/pipelines/nope.txtpb");
-        assertEquals(1, missing.exit(), missing.toString());
-        assertTrue(missing.err().contains("cannot read pipeline"), missing.toString());
+        assertEquals(4, missing.exit(), "not found: " + missing);
+        assertTrue(missing.err().contains("cannot read pipeline testdata/pipelines/nope.txtpb: no such file or folder"),
+                missing.toString());
         assertFalse(missing.err().contains("\tat "), "no stack trace: " + missing);
 
         Gew.Result badAttach = Gew.run("session", "apply", "--object", "testdata/obj/execcount.bpf.o",
                 "--program", "count_execs", "--attach", "kprobes:do_sys_open");
-        assertEquals(1, badAttach.exit(), badAttach.toString());
+        assertEquals(2, badAttach.exit(), "a usage error: " + badAttach);
         assertTrue(badAttach.err().contains("want tracepoint:CATEGORY:NAME"), badAttach.toString());
 
         Gew.Result noSession = Gew.run("session", "detach", "no-such-session");

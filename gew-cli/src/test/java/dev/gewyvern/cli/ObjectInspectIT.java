@@ -93,11 +93,11 @@ class ObjectInspectIT {
     @Test
     void aFileThatIsNoObjectIsOneClearLine() throws Exception {
         Gew.Result r = Gew.run("object", "inspect", "pom.xml");
-        assertEquals(1, r.exit(), r.toString());
+        assertEquals(2, r.exit(), "a usage error: " + r);
         assertTrue(r.err().contains("pom.xml is not a usable BPF object: not an ELF file"), r.toString());
         assertFalse(r.err().contains("Exception"), r.toString());
         r = Gew.run("object", "inspect", "no/such/file.o");
-        assertEquals(1, r.exit(), r.toString());
-        assertTrue(r.err().contains("cannot read no/such/file.o"), r.toString());
+        assertEquals(4, r.exit(), "not found: " + r);
+        assertTrue(r.err().contains("cannot read no/such/file.o: no such file or folder"), r.toString());
     }
 }
