@@ -6,7 +6,7 @@ import java.util.concurrent.Callable;
 import dev.gewyvern.proto.v1.RuntimeInfo;
 import dev.gewyvern.session.PinRoot;
 import dev.gewyvern.session.RuntimeReport;
-import dev.gewyvern.syscall.Capabilities;
+import dev.gewyvern.syscall.probes.Capabilities;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;

@@ -15,10 +15,11 @@ import dev.gewyvern.elf.uapi.AttachType;
 import dev.gewyvern.elf.uapi.MapType;
 import dev.gewyvern.proto.v1.AttachTarget;
 import dev.gewyvern.proto.v1.Program;
-import dev.gewyvern.syscall.Capabilities;
-import dev.gewyvern.syscall.Capability;
+import dev.gewyvern.syscall.kernel.ErrorInjectionList;
 import dev.gewyvern.syscall.kernel.KernelTypes;
-import dev.gewyvern.syscall.Support;
+import dev.gewyvern.syscall.probes.Capabilities;
+import dev.gewyvern.syscall.probes.Capability;
+import dev.gewyvern.syscall.probes.Support;
 
 /**
  * VerifyCompatibility (SPEC 8): every requirement a Pipeline has (program types, expected attach types, attach
@@ -163,17 +164,17 @@ final class Compatibility {
      * verifier refuses it ("is not modifiable"); where debugfs does not show the list, only the load can tell.
      */
     private static Requirement errorInjectionTarget(String function, String who) {
-        var list = dev.gewyvern.syscall.ErrorInjectionList.read();
+        var list = ErrorInjectionList.read();
         if (list.isEmpty()) {
             return new Requirement("fmod_ret target", function, Requirement.Level.FULLY_SUPPORTED,
-                    Requirement.Basis.VERIFIER, null, "the error-injection list (" + dev.gewyvern.syscall
-                    .ErrorInjectionList.path() + ") cannot be read here (debugfs not mounted): the verifier decides "
-                    + "at load whether " + function + " may be modified", who);
+                    Requirement.Basis.VERIFIER, null, "the error-injection list (" + ErrorInjectionList.path()
+                    + ") cannot be read here (debugfs not mounted): the verifier decides at load whether " + function
+                    + " may be modified", who);
         }
         if (!list.get().contains(function)) {
             return new Requirement("fmod_ret target", function, Requirement.Level.NOT_SUPPORTED,
                     Requirement.Basis.KERNEL, Support.Why.ABSENT, "not supported: absent (" + function + " is not on "
-                    + "this kernel's error-injection list, " + dev.gewyvern.syscall.ErrorInjectionList.path()
+                    + "this kernel's error-injection list, " + ErrorInjectionList.path()
                     + "; fmod_ret takes error-injection functions and security_* functions)", who);
         }
         return new Requirement("fmod_ret target", function, Requirement.Level.FULLY_SUPPORTED, Requirement.Basis.KERNEL,

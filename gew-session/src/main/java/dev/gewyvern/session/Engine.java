@@ -47,7 +47,7 @@ public final class Engine implements AutoCloseable {
 
     private final RiskPolicy policy;
     /** Where this boot's probe results are kept (see CapabilityCache); tests use their own folder. */
-    private Path capabilityCache = dev.gewyvern.syscall.CapabilityCache.DEFAULT;
+    private Path capabilityCache = dev.gewyvern.syscall.probes.CapabilityCache.DEFAULT;
     /** How struct_ops maps are registered; null: as the kernel allows ({@link StructOpsRegistration#forKernel}). */
     private volatile StructOpsRegistration structOpsRegistration;
 
@@ -152,8 +152,8 @@ public final class Engine implements AutoCloseable {
     }
 
     /** GetCapabilities (SPEC 8): every capability of this kernel, probed once per process. */
-    public dev.gewyvern.syscall.Capabilities capabilities() {
-        return dev.gewyvern.syscall.Capabilities.running();
+    public dev.gewyvern.syscall.probes.Capabilities capabilities() {
+        return dev.gewyvern.syscall.probes.Capabilities.running();
     }
 
     public static final String VERSION = "0.1.0";
@@ -168,11 +168,11 @@ public final class Engine implements AutoCloseable {
 
     /** As {@link #verifyCompatibility(Pipeline)}, of a pipeline prepared already. */
     public List<Requirement> verifyCompatibility(PreparedPipeline pipeline) {
-        var caps = dev.gewyvern.syscall.CapabilityCache.withoutHelpers(capabilityCache, VERSION);
+        var caps = dev.gewyvern.syscall.probes.CapabilityCache.withoutHelpers(capabilityCache, VERSION);
         List<Requirement> requirements = Compatibility.of(pipeline, caps);
         if (caps.cached() && requirements.stream().anyMatch(r -> r.level() == Requirement.Level.NOT_SUPPORTED)) {
             // never refuse on a cached answer: probe again, and let the fresh answers decide
-            caps = dev.gewyvern.syscall.CapabilityCache.fresh(capabilityCache, VERSION);
+            caps = dev.gewyvern.syscall.probes.CapabilityCache.fresh(capabilityCache, VERSION);
             requirements = Compatibility.of(pipeline, caps);
         }
         return requirements;

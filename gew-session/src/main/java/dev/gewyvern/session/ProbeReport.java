@@ -7,8 +7,8 @@ import dev.gewyvern.proto.v1.CapabilityEntry;
 import dev.gewyvern.proto.v1.ProbeList;
 import dev.gewyvern.proto.v1.ProbePoint;
 import dev.gewyvern.syscall.AttachPoints;
-import dev.gewyvern.syscall.Capability;
-import dev.gewyvern.syscall.Support;
+import dev.gewyvern.syscall.probes.Capability;
+import dev.gewyvern.syscall.probes.Support;
 
 /** {@code gew probe list}: the attach points a glob selects, each with its kind's state on this kernel. */
 public final class ProbeReport {

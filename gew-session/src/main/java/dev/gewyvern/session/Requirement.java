@@ -2,7 +2,7 @@ package dev.gewyvern.session;
 
 import java.util.Optional;
 
-import dev.gewyvern.syscall.Support;
+import dev.gewyvern.syscall.probes.Support;
 
 /**
  * One thing a Pipeline needs from this kernel (a program type, an attach type or kind, a helper, a map type),

@@ -13,13 +13,13 @@ import dev.gewyvern.proto.v1.CapabilityReport;
 import dev.gewyvern.proto.v1.KernelConfigReport;
 import dev.gewyvern.proto.v1.NotSupportedReason;
 import dev.gewyvern.proto.v1.RuntimeInfo;
-import dev.gewyvern.syscall.Capabilities;
-import dev.gewyvern.syscall.Capability;
 import dev.gewyvern.syscall.KernelAccess;
-import dev.gewyvern.syscall.Support;
 import dev.gewyvern.syscall.kernel.Filesystems;
 import dev.gewyvern.syscall.kernel.KernelConfig;
 import dev.gewyvern.syscall.kernel.KernelRelease;
+import dev.gewyvern.syscall.probes.Capabilities;
+import dev.gewyvern.syscall.probes.Capability;
+import dev.gewyvern.syscall.probes.Support;
 
 /**
  * The runtime-info and capability reports (SPEC 8), built once here for the CLI and the control server alike.

@@ -128,14 +128,14 @@ class AttachKindsKernelTest {
         };
         // what the capability report calls supported goes into one session; each kind it does not is refused
         // before any kernel call, with the report's reason
-        dev.gewyvern.syscall.Capabilities caps = dev.gewyvern.syscall.Capabilities.withoutHelpers();
+        dev.gewyvern.syscall.probes.Capabilities caps = dev.gewyvern.syscall.probes.Capabilities.withoutHelpers();
         BpfObject object = BpfObject.newBuilder().setId("attachkinds")
                 .setPath(KernelTestSupport.testdata("obj/attachkinds.bpf.o").toString()).build();
         Pipeline.Builder builder = Pipeline.newBuilder().setName("attachkinds").addObjects(object);
         java.util.Set<String> attached = new java.util.LinkedHashSet<>();
         for (Object[] k : all) {
             Program p = prog((String) k[0], (AttachTarget.Builder) k[2]);
-            dev.gewyvern.syscall.Support s = caps.support(dev.gewyvern.syscall.Capability.Category.ATTACH_KIND,
+            dev.gewyvern.syscall.probes.Support s = caps.support(dev.gewyvern.syscall.probes.Capability.Category.ATTACH_KIND,
                     (String) k[1]);
             if (s.isSupported()) {
                 builder.addPrograms(p);

@@ -52,7 +52,7 @@ class LinkTypesKernelTest {
      */
     @Test
     void everyDocumentedLinkTypeIsOneOfThisKernels() throws Exception {
-        dev.gewyvern.syscall.Capabilities caps = dev.gewyvern.syscall.Capabilities.withoutHelpers();
+        dev.gewyvern.syscall.probes.Capabilities caps = dev.gewyvern.syscall.probes.Capabilities.withoutHelpers();
         for (Map.Entry<String, String> row : documented().entrySet()) {
             String constant = "BPF_LINK_TYPE_" + row.getValue().toUpperCase(java.util.Locale.ROOT);
             if (KernelTypes.running().value("bpf_link_type", constant) > 0) {
@@ -60,9 +60,9 @@ class LinkTypesKernelTest {
             }
             for (String kind : row.getKey().split(",")) {
                 String name = kind.trim().split(" ")[0];
-                dev.gewyvern.syscall.Support s = caps.support(dev.gewyvern.syscall.Capability.Category.ATTACH_KIND, name);
-                assertTrue(s instanceof dev.gewyvern.syscall.Support.NotSupported ns
-                        && ns.why() == dev.gewyvern.syscall.Support.Why.ABSENT,
+                dev.gewyvern.syscall.probes.Support s = caps.support(dev.gewyvern.syscall.probes.Capability.Category.ATTACH_KIND, name);
+                assertTrue(s instanceof dev.gewyvern.syscall.probes.Support.NotSupported ns
+                        && ns.why() == dev.gewyvern.syscall.probes.Support.Why.ABSENT,
                         row.getKey() + ": this kernel's enum bpf_link_type has no " + constant + ", yet the report says "
                         + name + " is " + s);
             }

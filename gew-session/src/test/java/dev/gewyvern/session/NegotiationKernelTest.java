@@ -29,7 +29,7 @@ import dev.gewyvern.proto.v1.Tracepoint;
 import dev.gewyvern.syscall.Bpf;
 import dev.gewyvern.syscall.Fd;
 import dev.gewyvern.syscall.kernel.KernelTypes;
-import dev.gewyvern.syscall.Support;
+import dev.gewyvern.syscall.probes.Support;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

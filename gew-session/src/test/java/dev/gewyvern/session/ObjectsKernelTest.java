@@ -44,10 +44,10 @@ class ObjectsKernelTest {
     private static final Set<String> TRACING_ONLY = Set.of("tracing");
 
     private static boolean refusedByPolicy(String name) {
-        return TRACING_ONLY.contains(name) && dev.gewyvern.syscall.Capabilities.withoutHelpers()
-                .support(dev.gewyvern.syscall.Capability.Category.PROGRAM_TYPE, "tracing")
-                instanceof dev.gewyvern.syscall.Support.NotSupported ns
-                && ns.why() == dev.gewyvern.syscall.Support.Why.REFUSED_BY_POLICY;
+        return TRACING_ONLY.contains(name) && dev.gewyvern.syscall.probes.Capabilities.withoutHelpers()
+                .support(dev.gewyvern.syscall.probes.Capability.Category.PROGRAM_TYPE, "tracing")
+                instanceof dev.gewyvern.syscall.probes.Support.NotSupported ns
+                && ns.why() == dev.gewyvern.syscall.probes.Support.Why.REFUSED_BY_POLICY;
     }
     /** Objects with sections newer than the bpftool here: bpftool refuses the object, gewyvern loads it. */
     private static final Set<String> NEWER_THAN_BPFTOOL = Set.of("sections_new", "attachkinds", "netkit", "uprobemulti",

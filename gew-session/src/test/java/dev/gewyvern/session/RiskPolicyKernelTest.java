@@ -73,7 +73,7 @@ class RiskPolicyKernelTest {
     void aRequirementThisKernelRefusesIsNamedBeforeAnythingLoads() {
         // a kind the capability report refuses here: fentry where a policy refuses tracing, tcx where the
         // kernel predates it
-        dev.gewyvern.syscall.Capabilities caps = dev.gewyvern.syscall.Capabilities.withoutHelpers();
+        dev.gewyvern.syscall.probes.Capabilities caps = dev.gewyvern.syscall.probes.Capabilities.withoutHelpers();
         Pipeline fentry = Pipeline.newBuilder().setName("fentry")
                 .addObjects(BpfObject.newBuilder().setId("tracing")
                         .setPath(KernelTestSupport.testdata("obj/tracing.bpf.o").toString()))
@@ -87,11 +87,11 @@ class RiskPolicyKernelTest {
                         .setAttach(AttachTarget.newBuilder().setNetdev(dev.gewyvern.proto.v1.NetworkInterface.newBuilder()
                                 .setName("lo"))))
                 .build();
-        String kind = !caps.support(dev.gewyvern.syscall.Capability.Category.ATTACH_KIND, "fentry").isSupported()
-                ? "fentry" : !caps.support(dev.gewyvern.syscall.Capability.Category.ATTACH_KIND, "tcx").isSupported()
+        String kind = !caps.support(dev.gewyvern.syscall.probes.Capability.Category.ATTACH_KIND, "fentry").isSupported()
+                ? "fentry" : !caps.support(dev.gewyvern.syscall.probes.Capability.Category.ATTACH_KIND, "tcx").isSupported()
                 ? "tcx" : null;
         org.junit.jupiter.api.Assumptions.assumeTrue(kind != null, "the report supports fentry and tcx here");
-        dev.gewyvern.syscall.Support s = caps.support(dev.gewyvern.syscall.Capability.Category.ATTACH_KIND, kind);
+        dev.gewyvern.syscall.probes.Support s = caps.support(dev.gewyvern.syscall.probes.Capability.Category.ATTACH_KIND, kind);
         try (Engine e = Engine.start(root, "RiskPolicyKernelTest", RiskPolicy.fromLocalCommandLine(true))) {
             SessionException ex = assertThrows(SessionException.class,
                     () -> e.apply(kind.equals("fentry") ? fentry : tcx, PhaseListener.SILENT, 1));

@@ -36,8 +36,8 @@ class UprobeMultiKernelTest {
     void setUp() {
         KernelTestSupport.requireBpf();
         // a kernel whose report has no uprobe.multi: LinkKindsKernelTest holds the kernel to that answer
-        dev.gewyvern.syscall.Support s = dev.gewyvern.syscall.Capabilities.withoutHelpers()
-                .support(dev.gewyvern.syscall.Capability.Category.ATTACH_KIND, "uprobe.multi");
+        dev.gewyvern.syscall.probes.Support s = dev.gewyvern.syscall.probes.Capabilities.withoutHelpers()
+                .support(dev.gewyvern.syscall.probes.Capability.Category.ATTACH_KIND, "uprobe.multi");
         org.junit.jupiter.api.Assumptions.assumeTrue(s.isSupported(), "uprobe.multi here: " + s);
         engine = Engine.start(root, "UprobeMultiKernelTest", RiskPolicy.DEFAULT);
     }

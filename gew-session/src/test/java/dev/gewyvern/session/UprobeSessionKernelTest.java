@@ -35,8 +35,8 @@ class UprobeSessionKernelTest {
     void setUp() {
         KernelTestSupport.requireBpf();
         // a kernel whose report has no uprobe.session: LinkKindsKernelTest holds the kernel to that answer
-        dev.gewyvern.syscall.Support s = dev.gewyvern.syscall.Capabilities.withoutHelpers()
-                .support(dev.gewyvern.syscall.Capability.Category.ATTACH_KIND, "uprobe.session");
+        dev.gewyvern.syscall.probes.Support s = dev.gewyvern.syscall.probes.Capabilities.withoutHelpers()
+                .support(dev.gewyvern.syscall.probes.Capability.Category.ATTACH_KIND, "uprobe.session");
         org.junit.jupiter.api.Assumptions.assumeTrue(s.isSupported(), "uprobe.session here: " + s);
         engine = Engine.start(root, "UprobeSessionKernelTest", RiskPolicy.DEFAULT);
     }

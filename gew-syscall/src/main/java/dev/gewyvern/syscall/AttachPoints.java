@@ -14,6 +14,9 @@ import dev.gewyvern.btf.Btf;
 import dev.gewyvern.btf.BtfKind;
 import dev.gewyvern.syscall.kernel.Filesystems;
 import dev.gewyvern.syscall.kernel.KernelTypes;
+import dev.gewyvern.syscall.probes.Capabilities;
+import dev.gewyvern.syscall.probes.Capability;
+import dev.gewyvern.syscall.probes.Support;
 
 /**
  * The attach points this kernel offers, named as {@code gew session apply --attach} takes them, each with

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 
 import dev.gewyvern.syscall.attr.KprobeEventAttr;
 import dev.gewyvern.syscall.kernel.KernelTypes;
+import dev.gewyvern.syscall.probes.ProbeProgram;
 
 /**
  * The two kernel features libbpf probes to fill its virtual {@code .kconfig} externs

@@ -1,6 +1,7 @@
 package dev.gewyvern.syscall;
 
 import dev.gewyvern.elf.uapi.ProgType;
+import dev.gewyvern.syscall.probes.ProbeProgram;
 
 /**
  * RLIMIT_MEMLOCK, raised only where it matters, as libbpf does: kernels before 5.11 charge BPF maps and

@@ -7,7 +7,8 @@ public final class VerifierLog {
     private VerifierLog() {
     }
 
-    static String text(byte[] buf) {
+    /** A log buffer as text: up to its first NUL, trailing space stripped; empty for none. */
+    public static String text(byte[] buf) {
         if (buf == null) {
             return "";
         }

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gewyvern.syscall.attr.AttrLayoutKernelTest;
+import dev.gewyvern.syscall.probes.Capabilities;
+import dev.gewyvern.syscall.probes.Capability;
 import org.junit.jupiter.api.Test;
 
 class MemlockLimitTest {

@@ -12,13 +12,10 @@ import dev.gewyvern.elf.uapi.AttachType;
 import dev.gewyvern.elf.uapi.ProgType;
 import dev.gewyvern.syscall.Asm;
 import dev.gewyvern.syscall.Bpf;
-import dev.gewyvern.syscall.Capabilities;
-import dev.gewyvern.syscall.Capability;
 import dev.gewyvern.syscall.Fd;
 import dev.gewyvern.syscall.Kernel;
 import dev.gewyvern.syscall.KernelTestSupport;
 import dev.gewyvern.syscall.LinkInfo;
-import dev.gewyvern.syscall.Support;
 import dev.gewyvern.syscall.VethPair;
 import dev.gewyvern.syscall.attr.AttrLayoutKernelTest;
 import dev.gewyvern.syscall.attr.NativeArg;
@@ -26,6 +23,9 @@ import dev.gewyvern.syscall.attr.NetkitLinkAttr;
 import dev.gewyvern.syscall.attr.PerfEventAttr;
 import dev.gewyvern.syscall.attr.ProgLoadAttr;
 import dev.gewyvern.syscall.kernel.KernelTypes;
+import dev.gewyvern.syscall.probes.Capabilities;
+import dev.gewyvern.syscall.probes.Capability;
+import dev.gewyvern.syscall.probes.Support;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -1,4 +1,4 @@
-package dev.gewyvern.syscall;
+package dev.gewyvern.syscall.probes;
 
 /**
  * One probed capability of the running kernel. {@code scope} is the program type a helper was probed

@@ -1,4 +1,4 @@
-package dev.gewyvern.syscall;
+package dev.gewyvern.syscall.probes;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -83,8 +83,9 @@ public final class CapabilityCache {
 
     /**
      * This boot, kernel and gewyvern build, as the file's second line names them; null when they cannot be
-     * told. The build is the probes' own class file (its jar or folder entry's size and time), so that a
-     * rebuilt gewyvern of the same version does not read the answers of the probes it replaced.
+     * told. The build is the probes' own classes (their jar's size and time, or in a build's classes folder the
+     * size and newest time of this package's class files), so that a rebuilt gewyvern of the same version does
+     * not read the answers of the probes it replaced.
      */
     static String key(String gewVersion) {
         try {
@@ -107,10 +108,20 @@ public final class CapabilityCache {
         } catch (java.net.URISyntaxException e) {
             throw new IOException(e);
         }
-        if (Files.isDirectory(where)) {
-            where = where.resolve("dev/gewyvern/syscall/CapabilityProbes.class"); // a build's classes folder
+        if (!Files.isDirectory(where)) {
+            return Files.size(where) + "-" + Files.getLastModifiedTime(where).toMillis();
         }
-        return Files.size(where) + "-" + Files.getLastModifiedTime(where).toMillis();
+        long size = 0;
+        long newest = 0;
+        try (var classes = Files.list(where.resolve(CapabilityProbes.class.getPackageName().replace('.', '/')))) {
+            for (Path c : (Iterable<Path>) classes::iterator) {
+                if (c.getFileName().toString().endsWith(".class")) {
+                    size += Files.size(c);
+                    newest = Math.max(newest, Files.getLastModifiedTime(c).toMillis());
+                }
+            }
+        }
+        return size + "-" + newest;
     }
 
     /** The capabilities the file holds for {@code key}, or null when it holds none we may trust. */

@@ -1,4 +1,4 @@
-package dev.gewyvern.syscall;
+package dev.gewyvern.syscall.probes;
 
 /**
  * What this kernel says of one capability, measured by a probe: supported; not supported, with why; or

@@ -1,4 +1,4 @@
-package dev.gewyvern.syscall;
+package dev.gewyvern.syscall.kernel;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,25 +1,32 @@
-package dev.gewyvern.syscall;
+package dev.gewyvern.syscall.probes;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
+import dev.gewyvern.syscall.BpfException;
+import dev.gewyvern.syscall.Errno;
+import dev.gewyvern.syscall.Fd;
+import dev.gewyvern.syscall.Kernel;
+import dev.gewyvern.syscall.VerifierLog;
 import dev.gewyvern.syscall.attr.NativeArg;
 import dev.gewyvern.syscall.attr.ProgLoadAttr;
 
 /**
  * A throwaway BPF_PROG_LOAD made by a capability probe: its result is kept as evidence (the errno and the
- * verifier's first lines) and any program the kernel returned is closed at once.
+ * verifier's first lines) and any program the kernel returned is closed at once. Public for the loader's own
+ * probes outside this package (libbpf's feature probes, the memlock check), which load the same way.
  */
-record ProbeProgram(int fd, int errno, String log) {
+public record ProbeProgram(int fd, int errno, String log) {
     static final int LOG_SIZE = 4096;
+    static final int BPF_F_SLEEPABLE = 1 << 4;
 
-    boolean loaded() {
+    public boolean loaded() {
         return fd >= 0;
     }
 
     /** Loads {@code insns} as a program of {@code progType} with a small level-1 log, and closes it. */
-    static ProbeProgram load(int progType, int expectedAttachType, byte[] insns, int kernVersion, int progFlags,
-                             int attachBtfId) {
+    public static ProbeProgram load(int progType, int expectedAttachType, byte[] insns, int kernVersion, int progFlags,
+                                    int attachBtfId) {
         NativeArg.Out log = new NativeArg.Out(LOG_SIZE);
         ProgLoadAttr attr = ProgLoadAttr.of(progType, new NativeArg.In(insns), "GPL", "gew_probe")
                 .withExpectedAttachType(expectedAttachType).withVersionAndFlags(kernVersion, progFlags)
@@ -56,7 +63,7 @@ record ProbeProgram(int fd, int errno, String log) {
     }
 
     /** Hand-assembled instructions, in the host's byte order. */
-    static final class Insns {
+    public static final class Insns {
         private final ByteBuffer b = ByteBuffer.allocate(8 * 16).order(ByteOrder.nativeOrder());
 
         Insns insn(int opcode, int dst, int src, int off, int imm) {
@@ -71,7 +78,7 @@ record ProbeProgram(int fd, int errno, String log) {
         }
 
         /** call helper; exit */
-        static byte[] callHelper(int helper) {
+        public static byte[] callHelper(int helper) {
             return new Insns().insn(0x85, 0, 0, 0, helper).insn(0x95, 0, 0, 0, 0).bytes();
         }
 

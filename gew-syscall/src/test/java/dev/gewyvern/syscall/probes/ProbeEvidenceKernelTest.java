@@ -1,9 +1,11 @@
-package dev.gewyvern.syscall;
+package dev.gewyvern.syscall.probes;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.gewyvern.syscall.KernelTestSupport;
+import dev.gewyvern.syscall.VerifierLog;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -1,4 +1,4 @@
-package dev.gewyvern.syscall;
+package dev.gewyvern.syscall.probes;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -18,6 +18,7 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import dev.gewyvern.syscall.KernelTestSupport;
 import dev.gewyvern.syscall.attr.KprobeMultiLinkAttr;
 import dev.gewyvern.syscall.kernel.KernelTypes;
 import org.junit.jupiter.api.BeforeAll;
@@ -106,11 +107,11 @@ class CapabilityKernelTest {
         List<String> disagree = new ArrayList<>();
         int compared = 0;
         for (Map.Entry<String, Set<String>> t : bpftoolHelpers.entrySet()) {
-            if (CapabilityProbes.NO_HELPER_PROBE_TYPES.contains(t.getKey())) {
+            if (HelperProbes.NO_PROBE_TYPES.contains(t.getKey())) {
                 continue;
             }
             for (Map.Entry<String, Integer> h : KernelTypes.running().helpers().entrySet()) {
-                if (h.getValue() > known || CapabilityProbes.NOISY_HELPERS.contains(h.getKey())) {
+                if (h.getValue() > known || HelperProbes.NOISY.contains(h.getKey())) {
                     continue;
                 }
                 compared++;
@@ -214,7 +215,7 @@ class CapabilityKernelTest {
         Support errorInjection = caps.support(Capability.Category.ATTACH_KIND, "fmod_ret");
         Support security = caps.support(Capability.Category.ATTACH_KIND, "fmod_ret.security");
         assertTrue(errorInjection.detail().contains("bpf_modify_return_test"), errorInjection.toString());
-        assertTrue(security.detail().contains(CapabilityProbes.FMOD_RET_SECURITY_TARGET), security.toString());
+        assertTrue(security.detail().contains(FmodRetProbe.SECURITY_TARGET), security.toString());
         if (errorInjection.detail().contains("is not modifiable")) {
             assertTrue(errorInjection instanceof Support.NotSupported ns && ns.why() == Support.Why.CONFIG_MISSING
                     && ns.detail().contains("CONFIG_FUNCTION_ERROR_INJECTION"), errorInjection.toString());

@@ -1,4 +1,4 @@
-package dev.gewyvern.syscall;
+package dev.gewyvern.syscall.probes;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;

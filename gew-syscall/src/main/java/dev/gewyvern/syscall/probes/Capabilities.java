@@ -1,4 +1,4 @@
-package dev.gewyvern.syscall;
+package dev.gewyvern.syscall.probes;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -127,10 +127,10 @@ public final class Capabilities {
                     ? "this kernel's enum bpf_func_id has no helper " + helper.substring("helper".length())
                     : "no BPF_FUNC_" + helper + " in this kernel's enum bpf_func_id");
         }
-        if (CapabilityProbes.NO_HELPER_PROBE_TYPES.contains(programType)) {
+        if (HelperProbes.NO_PROBE_TYPES.contains(programType)) {
             // whatever the program type's own probe said (tracing is probed as fentry, which a kernel may refuse
             // while it loads tp_btf and iter programs): a minimal program cannot probe these helpers
-            return Support.inconclusive(CapabilityProbes.NO_HELPER_PROBE);
+            return Support.inconclusive(HelperProbes.NO_PROBE);
         }
         Capability whole = byKey.get(key(Capability.Category.HELPER, programType, "*"));
         if (whole != null) {
@@ -144,7 +144,7 @@ public final class Capabilities {
         Support type = find(Capability.Category.PROGRAM_TYPE, programType).map(Capability::support)
                 .orElse(absentFromKernel(Capability.Category.PROGRAM_TYPE, programType));
         return pairs.computeIfAbsent(programType + "/" + helper,
-                k -> CapabilityProbes.oneHelper(kernel, type, programType, helper));
+                k -> HelperProbes.one(kernel, type, programType, helper));
     }
 
     /**
