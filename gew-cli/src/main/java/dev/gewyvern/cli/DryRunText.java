@@ -5,15 +5,22 @@ import java.io.PrintWriter;
 import dev.gewyvern.proto.v1.DryRunReport;
 import dev.gewyvern.proto.v1.RequirementEntry;
 
-/** The text form of a {@link DryRunReport}: the requirements, the verdict, then the plan of kernel calls. */
+/**
+ * The text form of a {@link DryRunReport}: the requirements (each with its reason under it, unless it is a bare
+ * "supported"), the verdict, then the plan of kernel calls.
+ */
 final class DryRunText {
     private DryRunText() {
     }
 
     static void print(PrintWriter out, DryRunReport r, boolean allowRisky) {
-        Table t = Table.of("LEVEL", "BASIS", "KIND", "NAME", "NEEDED BY", "REASON").wrap(3, 4, 5);
+        // the reason goes on its own line under its requirement (a column would leave it a narrow strip)
+        Table t = Table.of("LEVEL", "BASIS", "KIND", "NAME", "NEEDED BY").wrap(3, 4);
         for (RequirementEntry e : r.getCompatibility().getRequirementsList()) {
-            t.row(level(e), basis(e), e.getKind(), e.getName(), e.getNeededBy(), e.getReason());
+            t.row(level(e), basis(e), e.getKind(), e.getName(), e.getNeededBy());
+            if (!e.getReason().isEmpty() && !e.getReason().equals("supported")) {
+                t.note(e.getReason());
+            }
         }
         t.print(out);
         out.println(verdict(r, allowRisky));
