@@ -1,6 +1,7 @@
 package dev.gewyvern.elf;
 
 import dev.gewyvern.btf.Btf;
+import dev.gewyvern.btf.BtfException;
 import dev.gewyvern.btf.BtfExt;
 
 import java.nio.ByteBuffer;
@@ -29,10 +30,12 @@ public final class BpfObject {
     private final List<GlobalData> globalData;
     private final List<Extern> externs;
     private final List<StructOpsMap> structOps;
+    private final List<ObjectProblem> problems;
 
     private BpfObject(ByteOrder order, String license, int kernelVersion, List<BpfMap> maps, List<BpfProgram> programs,
                       Btf btf, BtfExt btfExt, byte[] kernelBtf, List<GlobalData> globalData, List<Extern> externs,
-                      List<StructOpsMap> structOps) {
+                      List<StructOpsMap> structOps, List<ObjectProblem> problems) {
+        this.problems = List.copyOf(problems);
         this.structOps = List.copyOf(structOps);
         this.globalData = List.copyOf(globalData);
         this.externs = List.copyOf(externs);
@@ -46,52 +49,128 @@ public final class BpfObject {
         this.kernelBtf = kernelBtf;
     }
 
-    /** Parses an object file's bytes (which it does not keep). */
+    /**
+     * Parses an object file's bytes (which it does not keep). Only a file that is not a well-formed ELF
+     * object ends in an ElfException: anything else that cannot be read is a problem of the item it
+     * concerns ({@link #problems()}, {@link BpfProgram#loadProblem()}), and the rest of the object is read.
+     */
     public static BpfObject parse(byte[] elfBytes) {
         ElfFile elf = ElfFile.parse(elfBytes.clone());
-        String license = license(elf);
-        int version = kernelVersion(elf);
+        List<ObjectProblem> problems = new ArrayList<>();
+        String license = attempt(problems, "license", () -> license(elf), "");
+        int version = attempt(problems, "version", () -> kernelVersion(elf), 0);
 
         Btf btf = null;
         byte[] btfBytes = null;
         Optional<ElfSection> btfSec = elf.section(".BTF");
         if (btfSec.isPresent()) {
-            btfBytes = elf.data(btfSec.get());
-            btf = Btf.parse(btfBytes.clone());
+            try {
+                btfBytes = elf.data(btfSec.get());
+                btf = Btf.parse(btfBytes.clone());
+            } catch (ElfException | BtfException e) {
+                problems.add(new ObjectProblem(ObjectProblem.Item.OBJECT, ".BTF", "the object's BTF cannot be read: "
+                        + e.getMessage()));
+                btf = null;
+                btfBytes = null;
+            }
         }
         BtfExt ext = null;
+        String extProblem = null;
         Optional<ElfSection> extSec = elf.section(".BTF.ext");
         if (extSec.isPresent()) {
             if (btf == null) {
-                throw new ElfException(extSec.get().describe() + " is present but the object has no .BTF section");
+                extProblem = extSec.get().describe() + " cannot be read without the object's BTF";
+            } else {
+                try {
+                    ext = BtfExt.parse(elf.data(extSec.get()), btf);
+                } catch (ElfException | BtfException e) {
+                    extProblem = "the object's .BTF.ext cannot be read: " + e.getMessage();
+                }
             }
-            ext = BtfExt.parse(elf.data(extSec.get()), btf);
+            if (extProblem != null) {
+                problems.add(new ObjectProblem(ObjectProblem.Item.OBJECT, ".BTF.ext", extProblem
+                        + " (its CO-RE relocations, func and line info are unknown)"));
+            }
         }
 
-        MapDefinitions.Result maps = MapDefinitions.parse(elf, btf);
-        List<Extern> externs = Extern.read(elf, btf);
-        ProgramLinker linker = new ProgramLinker(elf, maps, ext, externs);
+        MapDefinitions.Result maps = MapDefinitions.parse(elf, btf, problems);
+        List<Extern> externs = Extern.read(elf, btf, problems);
+        java.util.Map<String, String> brokenExterns = new java.util.HashMap<>();
+        problems.stream().filter(p -> p.item() == ObjectProblem.Item.EXTERN)
+                .forEach(p -> brokenExterns.putIfAbsent(p.name(), p.text()));
+        ProgramLinker linker = new ProgramLinker(elf, maps, ext, externs, brokenExterns);
         List<BpfProgram> programs = new ArrayList<>();
         Set<String> names = new HashSet<>();
+        Btf objectBtf = btf;
         for (Function f : linker.programs()) {
-            if (!names.add(f.name())) {
-                throw new ElfException("two programs are named '" + f.name() + "'");
-            }
-            ProgramLinker.Linked linked = linker.link(f);
             String secName = f.section().name();
             Optional<ProgramSection.Match> match = ProgramSection.match(secName);
+            if (!names.add(f.name())) {
+                programs.add(BpfProgram.unloadable(f.name(), secName, match.orElse(null), "another program is named '"
+                        + f.name() + "' too", elf.order(), objectBtf));
+                continue;
+            }
             String problem = match.isEmpty()
                     ? "unknown section '" + secName + "': no program type is known for it"
                     : match.get().problem().orElse(null);
-            BpfProgram program = new BpfProgram(f.name(), secName, match.orElse(null), problem, linked.insns(),
-                    linked.references(), linked.funcInfo(), linked.lineInfo(), linked.subprograms(), elf.order(), btf,
-                    linked.externs(), linked.coreRelocations());
-            program.externs(externs);
+            BpfProgram program;
+            try {
+                ProgramLinker.Linked linked = linker.link(f);
+                program = new BpfProgram(f.name(), secName, match.orElse(null), problem, linked.insns(),
+                        linked.references(), linked.funcInfo(), linked.lineInfo(), linked.subprograms(), elf.order(),
+                        btf, linked.externs(), linked.coreRelocations());
+                program.externs(externs);
+                String uses = usesBroken(program, maps);
+                if (uses != null) {
+                    program = program.unloadable(uses);
+                } else if (extProblem != null) {
+                    program = program.unloadable(extProblem);
+                }
+            } catch (ElfException | BtfException e) {
+                program = BpfProgram.unloadable(f.name(), secName, match.orElse(null), e.getMessage(), elf.order(), btf);
+            }
             programs.add(program);
         }
-        byte[] kernelBtf = btf == null ? null : DatasecFixup.fixup(btfBytes, btf, elf, externs);
+        for (ProgramLinker.BrokenProgram b : linker.brokenPrograms()) {
+            if (names.add(b.name())) {
+                programs.add(BpfProgram.unloadable(b.name(), b.section().name(),
+                        ProgramSection.match(b.section().name()).orElse(null), b.problem(), elf.order(), btf));
+            }
+        }
+        linker.problems().forEach(p -> problems.add(new ObjectProblem(ObjectProblem.Item.OBJECT, "code", p)));
+        byte[] kernelBtf = null;
+        if (btf != null) {
+            byte[] bytes = btfBytes;
+            Btf b = btf;
+            kernelBtf = attempt(problems, ".BTF", () -> DatasecFixup.fixup(bytes, b, elf, externs), null);
+        }
+        List<GlobalData> globalData = attempt(problems, "global data", () -> GlobalData.read(elf, objectBtf), List.of());
+        List<StructOpsMap> structOps = attempt(problems, ".struct_ops", () -> StructOpsSections.read(elf, objectBtf),
+                List.of());
         return new BpfObject(elf.order(), license, version, new ArrayList<>(maps.maps().values()), programs, btf, ext,
-                kernelBtf, GlobalData.read(elf, btf), externs, StructOpsSections.read(elf, btf));
+                kernelBtf, globalData, externs, structOps, problems);
+    }
+
+    /** The first map of the object the program uses that cannot be made, as the program's problem; null when none. */
+    private static String usesBroken(BpfProgram p, MapDefinitions.Result maps) {
+        for (MapReference r : p.mapReferences()) {
+            String why = maps.broken().get(r.map());
+            if (why != null) {
+                return "it uses map '" + r.map() + "', which cannot be made: " + why;
+            }
+        }
+        return null;
+    }
+
+    /** {@code read}, or {@code otherwise} with its failure recorded as a problem of the object's {@code part}. */
+    private static <T> T attempt(List<ObjectProblem> problems, String part, java.util.function.Supplier<T> read,
+                                 T otherwise) {
+        try {
+            return read.get();
+        } catch (ElfException | BtfException e) {
+            problems.add(new ObjectProblem(ObjectProblem.Item.OBJECT, part, e.getMessage()));
+            return otherwise;
+        }
     }
 
     private static String license(ElfFile elf) {
@@ -118,6 +197,22 @@ public final class BpfObject {
             throw new ElfException(sec.get().describe() + " is " + data.length + " bytes, not a 4-byte kernel version");
         }
         return ByteBuffer.wrap(data).order(elf.order()).getInt();
+    }
+
+    /**
+     * What of the object cannot be read or used: problems of the object itself (which make it unloadable:
+     * {@link #unloadable()}), and of maps and externs left out of {@link #maps()} and {@link #externs()}.
+     * Programs carry their own ({@link BpfProgram#loadProblem()}).
+     */
+    public List<ObjectProblem> problems() {
+        return problems;
+    }
+
+    /** The problems that make the whole object unloadable (its BTF, global data, code, ...); empty when it loads. */
+    public List<ObjectProblem> unloadable() {
+        // .BTF.ext and code problems are the programs' own (each says so); the rest concern every program
+        return problems.stream().filter(p -> p.item() == ObjectProblem.Item.OBJECT && !p.name().equals(".BTF.ext")
+                && !p.name().equals("code")).toList();
     }
 
     /** The object's byte order: its instructions, BTF and map definitions are in it. */

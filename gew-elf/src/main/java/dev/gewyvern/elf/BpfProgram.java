@@ -23,6 +23,7 @@ public final class BpfProgram {
     private final String sectionName;
     private final ProgramSection.Match section;
     private final String problem;
+    private final String loadProblem;
     private final List<Insn> insns;
     private final List<MapReference> mapReferences;
     private final List<FuncInfo> funcInfo;
@@ -39,6 +40,30 @@ public final class BpfProgram {
                List<MapReference> mapReferences, List<FuncInfo> funcInfo, List<LineInfo> lineInfo,
                List<String> subprograms, ByteOrder order, Btf btf, List<ExternReference> externReferences,
                List<CoreRelocation> coreRelocations) {
+        this(name, sectionName, section, problem, null, insns, mapReferences, funcInfo, lineInfo, subprograms, order,
+                btf, externReferences, coreRelocations);
+    }
+
+    /** A program that cannot be loaded: its name, section and why (no instructions). */
+    static BpfProgram unloadable(String name, String sectionName, ProgramSection.Match section, String loadProblem,
+                                 ByteOrder order, Btf btf) {
+        return new BpfProgram(name, sectionName, section, null, loadProblem, List.of(), List.of(), List.of(), List.of(),
+                List.of(), order, btf, List.of(), List.of());
+    }
+
+    /** This program, which cannot be loaded for {@code why} (its instructions kept for inspection). */
+    BpfProgram unloadable(String why) {
+        BpfProgram p = new BpfProgram(name, sectionName, section, problem, why, insns, mapReferences, funcInfo, lineInfo,
+                subprograms, order, btf, externReferences, coreRelocations);
+        p.externs.putAll(externs);
+        return p;
+    }
+
+    private BpfProgram(String name, String sectionName, ProgramSection.Match section, String problem,
+                       String loadProblem, List<Insn> insns, List<MapReference> mapReferences, List<FuncInfo> funcInfo,
+                       List<LineInfo> lineInfo, List<String> subprograms, ByteOrder order, Btf btf,
+                       List<ExternReference> externReferences, List<CoreRelocation> coreRelocations) {
+        this.loadProblem = loadProblem;
         this.externReferences = List.copyOf(externReferences);
         this.coreRelocations = List.copyOf(coreRelocations);
         this.externs = new HashMap<>();
@@ -62,6 +87,7 @@ public final class BpfProgram {
         this.sectionName = p.sectionName;
         this.section = p.section;
         this.problem = p.problem;
+        this.loadProblem = p.loadProblem;
         this.insns = List.copyOf(insns);
         this.mapReferences = p.mapReferences;
         this.funcInfo = p.funcInfo;
@@ -133,11 +159,23 @@ public final class BpfProgram {
     }
 
     /**
-     * Why this program cannot be loaded and attached as it stands (an unknown section, a section
-     * that does not name its attach target), or empty.
+     * Why this program cannot be loaded and attached as it stands (its {@link #loadProblem()}, an unknown
+     * section, a section that does not name its attach target), or empty.
      */
     public Optional<String> problem() {
-        return Optional.ofNullable(problem);
+        return Optional.ofNullable(loadProblem != null ? loadProblem : problem);
+    }
+
+    /**
+     * Why this program cannot be loaded at all: its section is unknown, or its code cannot be linked (a
+     * relocation, a map or extern that cannot be made, the object's .BTF.ext unreadable); empty when it
+     * can be loaded (it may still need a target its section does not name: {@link #problem()}).
+     */
+    public Optional<String> loadProblem() {
+        if (loadProblem != null) {
+            return Optional.of(loadProblem);
+        }
+        return section == null ? Optional.ofNullable(problem) : Optional.empty();
     }
 
     /** The final instructions (slots; an ld_imm64 takes two), map references not yet patched. */
@@ -214,6 +252,9 @@ public final class BpfProgram {
      * ld_imm64 loads its address; an absent weak one loads 0.
      */
     public byte[] encode(MapFdResolver maps, KsymValue.Resolver ksyms) {
+        if (loadProblem != null) {
+            throw new ElfException("program '" + name + "' cannot be loaded: " + loadProblem);
+        }
         List<Insn> out = new ArrayList<>(insns);
         for (ExternReference ref : externReferences) {
             Extern e = externs.get(ref.name());

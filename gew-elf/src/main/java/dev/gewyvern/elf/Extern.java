@@ -37,9 +37,14 @@ public record Extern(String name, Kind kind, int btfTypeId, int size, int offset
         return kind == Kind.KCONFIG ? KCONFIG : KSYMS;
     }
 
-    /** Reads the externs: undefined ELF symbols described by BTF DATASECs .kconfig and .ksyms. */
-    static List<Extern> read(ElfFile elf, Btf btf) {
-        Map<String, ElfSymbol> undefined = new HashMap<>();
+    /**
+     * Reads the externs: undefined ELF symbols described by BTF DATASECs .kconfig and .ksyms. An extern
+     * that cannot be read (no BTF, no DATASEC entry as compilers before clang 10 wrote, a type without
+     * size) is a problem of that extern only, added to {@code problems}; the programs that use it cannot
+     * be loaded.
+     */
+    static List<Extern> read(ElfFile elf, Btf btf, List<ObjectProblem> problems) {
+        Map<String, ElfSymbol> undefined = new java.util.LinkedHashMap<>();
         for (ElfSymbol s : elf.symbols()) {
             if (s.undefined() && !s.name().isEmpty() && s.isGlobal()) {
                 undefined.putIfAbsent(s.name(), s);
@@ -50,9 +55,13 @@ public record Extern(String name, Kind kind, int btfTypeId, int size, int offset
             return out;
         }
         if (btf == null) {
-            throw new ElfException("the object has externs (" + String.join(", ", undefined.keySet())
-                    + ") but no .BTF section to describe them");
+            for (String name : undefined.keySet()) {
+                problems.add(new ObjectProblem(ObjectProblem.Item.EXTERN, name, "the object has no usable .BTF section "
+                        + "to describe it"));
+            }
+            return out;
         }
+        java.util.Set<String> seen = new java.util.HashSet<>();
         List<long[]> kconfig = new ArrayList<>(); // index in out, alignment, size
         for (String sec : List.of(KCONFIG, KSYMS)) {
             int ds = btf.find(BtfKind.DATASEC, sec);
@@ -62,49 +71,56 @@ public record Extern(String name, Kind kind, int btfTypeId, int size, int offset
             for (BtfType.SecInfo si : ((BtfType.Datasec) btf.type(ds)).vars()) {
                 BtfType t = btf.type(si.type());
                 ElfSymbol sym = undefined.get(t.name());
-                if (sym == null) {
-                    throw new ElfException("DATASEC '" + sec + "' (BTF type " + ds + ") names '" + t.name()
-                            + "', which is no undefined symbol of the object");
-                }
-                boolean weak = sym.bind() == ElfSymbol.STB_WEAK;
-                if (t instanceof BtfType.Func f && sec.equals(KSYMS)) {
-                    out.add(new Extern(f.name(), Kind.KFUNC, si.type(), 0, 0, weak));
-                } else if (t instanceof BtfType.Var v) {
-                    if (sec.equals(KSYMS)) {
-                        out.add(new Extern(v.name(), Kind.KSYM, v.type(), 0, 0, weak));
-                        continue;
+                seen.add(t.name());
+                try {
+                    if (sym == null) {
+                        throw new ElfException("DATASEC '" + sec + "' (BTF type " + ds + ") names it, but it is no "
+                                + "undefined symbol of the object");
                     }
-                    long size;
-                    long align;
-                    try {
-                        size = btf.sizeOf(v.type());
-                        align = alignOf(btf, v.type(), 0);
-                    } catch (BtfException e) {
-                        throw new ElfException(".kconfig extern '" + v.name() + "': its type has no size: "
-                                + e.getMessage());
+                    boolean weak = sym.bind() == ElfSymbol.STB_WEAK;
+                    if (t instanceof BtfType.Func f && sec.equals(KSYMS)) {
+                        out.add(new Extern(f.name(), Kind.KFUNC, si.type(), 0, 0, weak));
+                    } else if (t instanceof BtfType.Var v) {
+                        if (sec.equals(KSYMS)) {
+                            out.add(new Extern(v.name(), Kind.KSYM, v.type(), 0, 0, weak));
+                            continue;
+                        }
+                        long size;
+                        long align;
+                        try {
+                            size = btf.sizeOf(v.type());
+                            align = alignOf(btf, v.type(), 0);
+                        } catch (BtfException e) {
+                            throw new ElfException("its .kconfig type has no size: " + e.getMessage());
+                        }
+                        if (size <= 0 || size > 4096) {
+                            throw new ElfException("a .kconfig value of " + size + " bytes");
+                        }
+                        kconfig.add(new long[] {out.size(), align, size});
+                        out.add(new Extern(v.name(), Kind.KCONFIG, v.type(), (int) size, 0, weak));
+                    } else {
+                        throw new ElfException("DATASEC '" + sec + "' (BTF type " + ds + ") holds it as a " + t.kind()
+                                + " rather than a VAR" + (sec.equals(KSYMS) ? " or FUNC" : ""));
                     }
-                    if (size <= 0 || size > 4096) {
-                        throw new ElfException(".kconfig extern '" + v.name() + "' is " + size + " bytes");
-                    }
-                    kconfig.add(new long[] {out.size(), align, size});
-                    out.add(new Extern(v.name(), Kind.KCONFIG, v.type(), (int) size, 0, weak));
-                } else {
-                    throw new ElfException("DATASEC '" + sec + "' (BTF type " + ds + ") holds a " + t.kind()
-                            + " '" + t.name() + "' rather than a VAR" + (sec.equals(KSYMS) ? " or FUNC" : ""));
+                } catch (ElfException e) {
+                    problems.add(new ObjectProblem(ObjectProblem.Item.EXTERN, t.name(), e.getMessage()));
                 }
             }
         }
         placeKconfig(out, kconfig);
-        // kfuncs declared without a DATASEC entry (clang puts them there, but be sure) are FUNCs of extern linkage
+        // kfuncs declared without a DATASEC entry (older clang) are FUNCs of extern linkage, as libbpf finds them
         for (ElfSymbol s : undefined.values()) {
-            if (out.stream().noneMatch(e -> e.name().equals(s.name()))) {
-                int id = btf.find(BtfKind.FUNC, s.name());
-                if (id <= 0) {
-                    throw new ElfException("extern '" + s.name() + "' is neither in the .kconfig nor the .ksyms "
-                            + "DATASEC of the object's BTF; declare it __kconfig or __ksym");
-                }
-                out.add(new Extern(s.name(), Kind.KFUNC, id, 0, 0, s.bind() == ElfSymbol.STB_WEAK));
+            if (seen.contains(s.name())) {
+                continue;
             }
+            int id = btf.find(BtfKind.FUNC, s.name());
+            if (id <= 0) {
+                problems.add(new ObjectProblem(ObjectProblem.Item.EXTERN, s.name(), "it is in neither the .kconfig nor "
+                        + "the .ksyms DATASEC of the object's BTF (compilers before clang 10 wrote no such DATASEC); "
+                        + "declare it __kconfig or __ksym and rebuild"));
+                continue;
+            }
+            out.add(new Extern(s.name(), Kind.KFUNC, id, 0, 0, s.bind() == ElfSymbol.STB_WEAK));
         }
         return out;
     }

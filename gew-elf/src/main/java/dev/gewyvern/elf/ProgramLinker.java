@@ -31,56 +31,105 @@ final class ProgramLinker {
     record Linked(List<Insn> insns, List<MapReference> references, List<FuncInfo> funcInfo, List<LineInfo> lineInfo,
                   List<String> subprograms, List<ExternReference> externs, List<CoreRelocation> coreRelocations) {}
 
-    ProgramLinker(ElfFile elf, MapDefinitions.Result maps, BtfExt ext, List<Extern> externs) {
+    /** Programs that cannot be linked because of their section or symbol, by name: why. */
+    private final Map<String, BrokenProgram> broken = new LinkedHashMap<>();
+    /** Problems of the code that no one program owns (a section with code but no program). */
+    private final List<String> problems = new ArrayList<>();
+    /** Per executable section, the relocations that cannot be applied, by instruction: why. */
+    private final Map<Integer, Map<Integer, String>> badRelocs = new HashMap<>();
+    /** Externs that cannot be resolved, by name: why. */
+    private final Map<String, String> brokenExterns;
+
+    /** A program (global function) that cannot be linked: its section and why. */
+    record BrokenProgram(String name, ElfSection section, String problem) {}
+
+    ProgramLinker(ElfFile elf, MapDefinitions.Result maps, BtfExt ext, List<Extern> externs,
+                  Map<String, String> brokenExterns) {
         this.elf = elf;
         this.maps = maps;
         this.ext = ext;
+        this.brokenExterns = brokenExterns;
         externs.forEach(e -> this.externs.put(e.name(), e));
+        Map<Integer, String> brokenSections = new HashMap<>();
         for (ElfSection s : elf.sections()) {
             if (s.index() == 0 || !s.executable() || s.size() == 0) {
                 continue;
             }
-            if (s.type() != ElfSection.SHT_PROGBITS) {
-                throw new ElfException(s.describe() + " is executable but of type " + s.type() + ", not SHT_PROGBITS");
-            }
-            List<Insn> insns;
             try {
-                insns = Insn.decodeAll(elf.data(s), elf.order());
+                if (s.type() != ElfSection.SHT_PROGBITS) {
+                    throw new ElfException(s.describe() + " is executable but of type " + s.type() + ", not SHT_PROGBITS");
+                }
+                List<Insn> insns;
+                try {
+                    insns = Insn.decodeAll(elf.data(s), elf.order());
+                } catch (ElfException e) {
+                    throw new ElfException(s.describe() + ": " + e.getMessage());
+                }
+                Map<Integer, String> bad = new HashMap<>();
+                relocs.put(s.index(), relocations(s, insns, bad));
+                code.put(s.index(), insns);
+                functions.put(s.index(), new TreeMap<>());
+                badRelocs.put(s.index(), bad);
             } catch (ElfException e) {
-                throw new ElfException(s.describe() + ": " + e.getMessage());
+                relocs.remove(s.index());
+                brokenSections.put(s.index(), e.getMessage());
             }
-            code.put(s.index(), insns);
-            functions.put(s.index(), new TreeMap<>());
-            relocs.put(s.index(), relocations(s, insns));
         }
         for (ElfSymbol sym : elf.symbols()) {
             if (!sym.isFunction() || !sym.inSection()) {
                 continue;
             }
             ElfSection s = elf.section(sym.sectionIndex());
-            TreeMap<Integer, Function> fs = functions.get(s.index());
-            if (fs == null) {
-                throw new ElfException("function '" + sym.name() + "' is in " + s.describe()
-                        + ", which is not an executable section with code");
-            }
-            long value = sym.value();
-            long size = sym.size();
-            if (value < 0 || size <= 0 || value % Insn.SIZE != 0 || size % Insn.SIZE != 0 || value > s.size()
-                    || size > s.size() - value) {
-                throw new ElfException("function '" + sym.name() + "' [offset " + Long.toUnsignedString(value) + ", size "
-                        + Long.toUnsignedString(size) + "] is not whole instructions inside " + s.describe() + " ("
-                        + s.size() + " bytes)");
-            }
-            Function f = new Function(s, sym.name(), (int) (value / Insn.SIZE), (int) (size / Insn.SIZE), sym.isGlobal());
-            Function before = fs.put(f.start(), f);
-            if (before != null) {
-                throw new ElfException("functions '" + before.name() + "' and '" + f.name() + "' both start at offset "
-                        + value + " of " + s.describe());
+            try {
+                if (brokenSections.containsKey(s.index())) {
+                    throw new ElfException(brokenSections.get(s.index()));
+                }
+                TreeMap<Integer, Function> fs = functions.get(s.index());
+                if (fs == null) {
+                    throw new ElfException("function '" + sym.name() + "' is in " + s.describe()
+                            + ", which is not an executable section with code");
+                }
+                long value = sym.value();
+                long size = sym.size();
+                if (value < 0 || size <= 0 || value % Insn.SIZE != 0 || size % Insn.SIZE != 0 || value > s.size()
+                        || size > s.size() - value) {
+                    throw new ElfException("function '" + sym.name() + "' [offset " + Long.toUnsignedString(value)
+                            + ", size " + Long.toUnsignedString(size) + "] is not whole instructions inside "
+                            + s.describe() + " (" + s.size() + " bytes)");
+                }
+                Function f = new Function(s, sym.name(), (int) (value / Insn.SIZE), (int) (size / Insn.SIZE),
+                        sym.isGlobal());
+                Function before = fs.putIfAbsent(f.start(), f);
+                if (before != null) {
+                    throw new ElfException("functions '" + before.name() + "' and '" + f.name() + "' both start at "
+                            + "offset " + value + " of " + s.describe());
+                }
+            } catch (ElfException e) {
+                if (sym.isGlobal() && !s.name().equals(".text")) {
+                    broken.putIfAbsent(sym.name(), new BrokenProgram(sym.name(), s, e.getMessage()));
+                } else {
+                    problems.add(e.getMessage());
+                }
             }
         }
     }
 
-    private Map<Integer, ElfRelocation> relocations(ElfSection s, List<Insn> insns) {
+    /** Global functions of program sections that cannot be linked, in symbol order. */
+    List<BrokenProgram> brokenPrograms() {
+        return List.copyOf(broken.values());
+    }
+
+    /** Problems of the object's code that no program owns. */
+    List<String> problems() {
+        return List.copyOf(problems);
+    }
+
+    /**
+     * The code relocations of {@code s} by instruction; one that cannot be applied goes into {@code bad}
+     * (the programs whose code holds it cannot be linked). A relocation outside the section's instructions
+     * is a problem of the whole section.
+     */
+    private Map<Integer, ElfRelocation> relocations(ElfSection s, List<Insn> insns, Map<Integer, String> bad) {
         Map<Integer, ElfRelocation> out = new HashMap<>();
         for (ElfRelocation r : elf.relocations(s)) {
             ElfSymbol sym = elf.symbol(r.symbol(), s.describe() + " relocation");
@@ -91,22 +140,28 @@ final class ProgramLinker {
             }
             int idx = (int) (r.offset() / Insn.SIZE);
             Insn insn = insns.get(idx);
+            String why = null;
             if (r.type() == ElfRelocation.R_BPF_64_64) {
                 if (!insn.isLdImm64() || idx + 1 >= insns.size()) {
-                    throw new ElfException(where + ": the instruction is not a 16-byte ld_imm64 but " + insn);
+                    why = "the instruction is not a 16-byte ld_imm64 but " + insn;
                 }
             } else if (r.type() == ElfRelocation.R_BPF_64_32) {
                 if (!insn.isCall()) {
-                    throw new ElfException(where + ": the instruction is not a call but " + insn);
-                }
-                if (insn.src() != Insn.PSEUDO_CALL) {
-                    throw new ElfException(where + ": calls to kernel functions (kfuncs) and externs are not supported yet");
+                    why = "the instruction is not a call but " + insn;
+                } else if (insn.src() != Insn.PSEUDO_CALL) {
+                    why = "calls to kernel functions (kfuncs) and externs are not supported yet";
                 }
             } else {
-                throw new ElfException(where + ": this relocation type is not supported in code");
+                why = "this relocation type is not supported in code";
             }
-            if (out.put(idx, r) != null) {
-                throw new ElfException(where + ": a second relocation for the same instruction");
+            if (out.containsKey(idx) || bad.containsKey(idx)) {
+                why = "a second relocation for the same instruction";
+            }
+            if (why != null) {
+                bad.put(idx, where + ": " + why);
+                out.remove(idx);
+            } else {
+                out.put(idx, r);
             }
         }
         return out;
@@ -134,8 +189,8 @@ final class ProgramLinker {
                     any = true;
                 }
             }
-            if (!any) {
-                throw new ElfException(s.describe() + " holds code but no global function symbol: no program to name");
+            if (!any && broken.values().stream().noneMatch(b -> b.section().index() == s.index())) {
+                problems.add(s.describe() + " holds code but no global function symbol: no program to name");
             }
         }
         return out;
@@ -171,6 +226,10 @@ final class ProgramLinker {
             int secIdx = f.start() + j;
             Insn insn = out.get(i);
             ElfRelocation rel = relocs.get(f.section().index()).get(secIdx);
+            String bad = badRelocs.get(f.section().index()).get(secIdx);
+            if (bad != null) {
+                throw new ElfException("program '" + main.name() + "', instruction " + i + ": " + bad);
+            }
             String where = "program '" + main.name() + "', instruction " + i + " (" + f.describe() + ", instruction "
                     + secIdx + ")";
             if (insn.isLdImm64()) {
@@ -192,7 +251,9 @@ final class ProgramLinker {
                 }
                 if (!sym.inSection()) {
                     throw new ElfException(where + ": reference to '" + sym.name() + "', which is "
-                            + (sym.undefined() ? "an extern that neither .kconfig nor .ksyms declares" : "not in a section"));
+                            + (brokenExterns.containsKey(sym.name()) ? "an extern that cannot be resolved: "
+                            + brokenExterns.get(sym.name()) : sym.undefined()
+                            ? "an extern that neither .kconfig nor .ksyms declares" : "not in a section"));
                 }
                 ElfSection target = elf.section(sym.sectionIndex());
                 Map<Long, String> mapsHere = maps.bySectionOffset().get(target.index());
@@ -236,7 +297,9 @@ final class ProgramLinker {
                     }
                     if (!sym.inSection()) {
                         throw new ElfException(where + ": call to '" + sym.name() + "', which is "
-                                + (sym.undefined() ? "an extern that is no __ksym function" : "not in a section"));
+                                + (brokenExterns.containsKey(sym.name()) ? "an extern that cannot be resolved: "
+                                + brokenExterns.get(sym.name()) : sym.undefined()
+                                ? "an extern that is no __ksym function" : "not in a section"));
                     }
                     target = elf.section(sym.sectionIndex());
                     if (!functions.containsKey(target.index()) || sym.value() < 0 || sym.value() % Insn.SIZE != 0) {

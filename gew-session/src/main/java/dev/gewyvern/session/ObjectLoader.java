@@ -68,6 +68,11 @@ final class ObjectLoader {
             throw SessionException.invalid(Step.STAGE, "object '" + id + "' (" + describe + ") is not a usable BPF object: "
                     + e.getMessage());
         }
+        if (!obj.unloadable().isEmpty()) {
+            throw SessionException.invalid(Step.STAGE, "object '" + id + "' (" + describe + ") cannot be loaded: "
+                    + String.join("; ", obj.unloadable().stream().map(Object::toString).toList())
+                    + " (`gew object inspect` lists what it has)");
+        }
         if (obj.byteOrder() != ByteOrder.nativeOrder()) {
             throw SessionException.invalid(Step.STAGE, "object '" + id + "' is " + obj.byteOrder() + " but this host is "
                     + ByteOrder.nativeOrder() + ": rebuild it with clang -target "
@@ -291,6 +296,10 @@ final class ObjectLoader {
     }
 
     static ProgramSection.Match section(Staged s, BpfProgram prog) {
+        if (prog.loadProblem().isPresent() && prog.section().isPresent()) {
+            throw SessionException.invalid(Step.VERIFY, "program '" + prog.name() + "' of object '" + s.id()
+                    + "' cannot be loaded: " + prog.loadProblem().get());
+        }
         return prog.section().orElseThrow(() -> SessionException.invalid(Step.VERIFY, "program '" + prog.name()
                 + "' cannot be loaded: " + prog.problem().orElse("section '" + prog.sectionName()
                 + "' is not one gewyvern knows")));
