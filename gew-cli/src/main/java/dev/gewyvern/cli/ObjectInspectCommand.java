@@ -108,6 +108,10 @@ final class ObjectInspectCommand implements Callable<Integer> {
         out.printf("object %s: %s, license \"%s\", %s%s%n", r.getPath(), r.getByteOrder(), r.getLicense(),
                 r.getBtfTypes() == 0 ? "no BTF" : r.getBtfTypes() + " BTF types",
                 r.getKernelVersion() == 0 ? "" : String.format(", kernel version 0x%x", r.getKernelVersion()));
+        if (r.getProblemsCount() > 0) {
+            out.println((r.getUnloadable() ? "the object cannot be loaded: " : "problems: ")
+                    + String.join("; ", r.getProblemsList()));
+        }
         out.println();
         out.printf("%-24s %-40s %-24s %-34s %-28s %6s%n", "PROGRAM", "SECTION", "TYPE", "EXPECTED ATTACH", "TARGET",
                 "INSNS");
@@ -119,7 +123,7 @@ final class ObjectInspectCommand implements Callable<Integer> {
                 out.printf("%-24s calls %s%n", "", String.join(", ", p.getSubprogramsList()));
             }
             if (!p.getProblem().isEmpty()) {
-                out.printf("%-24s problem: %s%n", "", p.getProblem());
+                out.printf("%-24s %s: %s%n", "", p.getUnloadable() ? "cannot be loaded" : "problem", p.getProblem());
             }
         }
         out.println();
@@ -128,6 +132,10 @@ final class ObjectInspectCommand implements Callable<Integer> {
         } else {
             out.printf("%-24s %-20s %-24s %-24s %8s %8s %s%n", "MAP", "TYPE", "KEY", "VALUE", "ENTRIES", "FLAGS", "");
             for (MapReport m : r.getMapsList()) {
+                if (!m.getProblem().isEmpty()) {
+                    out.printf("%-24s cannot be made: %s%n", m.getName(), m.getProblem());
+                    continue;
+                }
                 out.printf("%-24s %-20s %-24s %-24s %8d %8s %s%n", m.getName(), m.getType(),
                         typed(m.getKeyType(), m.getKeySize()), typed(m.getValueType(), m.getValueSize()),
                         m.getMaxEntries(), "0x" + Integer.toHexString(m.getFlags()),
@@ -152,6 +160,10 @@ final class ObjectInspectCommand implements Callable<Integer> {
             out.println();
             out.printf("%-32s %-10s %-5s %s%n", "EXTERN", "SECTION", "WEAK", "TYPE");
             for (var e : r.getExternsList()) {
+                if (!e.getProblem().isEmpty()) {
+                    out.printf("%-32s cannot be resolved: %s%n", e.getName(), e.getProblem());
+                    continue;
+                }
                 out.printf("%-32s %-10s %-5s %s%n", e.getName(), e.getSection(), e.getWeak() ? "yes" : "no", e.getType());
             }
         }

@@ -16,6 +16,7 @@ import dev.gewyvern.elf.ElfException;
 import dev.gewyvern.elf.Extern;
 import dev.gewyvern.elf.GlobalData;
 import dev.gewyvern.elf.GlobalVariable;
+import dev.gewyvern.elf.ObjectProblem;
 import dev.gewyvern.elf.ProgramSection;
 import dev.gewyvern.elf.uapi.AttachType;
 import dev.gewyvern.elf.uapi.MapType;
@@ -49,7 +50,7 @@ final class ObjectReports {
         for (BpfProgram p : o.programs()) {
             ProgramReport.Builder pr = ProgramReport.newBuilder().setName(p.name()).setSection(p.sectionName())
                     .setInstructions(p.insns().size()).addAllSubprograms(p.subprograms())
-                    .setProblem(p.problem().orElse(""));
+                    .setProblem(p.problem().orElse("")).setUnloadable(p.loadProblem().isPresent());
             if (p.section().isPresent()) {
                 ProgramSection.Match m = p.section().get();
                 pr.setProgType(m.kind().progType().constant())
@@ -104,6 +105,15 @@ final class ObjectReports {
             r.addExterns(ExternReport.newBuilder().setName(e.name()).setSection(e.section())
                     .setType(e.kind() == Extern.Kind.KFUNC ? "kfunc" : typeName(btf, e.btfTypeId())).setWeak(e.weak()));
         }
+        for (ObjectProblem p : o.problems()) {
+            switch (p.item()) {
+                case OBJECT -> r.addProblems(p.toString());
+                case MAP -> r.addMaps(MapReport.newBuilder().setName(p.name()).setType("?").setProblem(p.text()));
+                case EXTERN -> r.addExterns(ExternReport.newBuilder().setName(p.name()).setType("?")
+                        .setProblem(p.text()));
+            }
+        }
+        r.setUnloadable(!o.unloadable().isEmpty());
         return r.build();
     }
 

@@ -75,8 +75,9 @@ final class PipelineFiles {
         }
         List<String> programs = new java.util.ArrayList<>();
         for (dev.gewyvern.elf.BpfProgram p : obj.programs()) {
-            if (p.section().isEmpty()) {
-                err.println("gew: leaving out program " + p.name() + ": " + p.problem().orElse("unknown section"));
+            if (p.loadProblem().isPresent() || p.section().isEmpty()) {
+                err.println("gew: leaving out program " + p.name() + ": "
+                        + p.loadProblem().orElse("unknown section"));
             } else if (p.section().get().kind().progType() == dev.gewyvern.elf.uapi.ProgType.STRUCT_OPS) {
                 if (!withMap.contains(p.name())) {
                     err.println("gew: leaving out program " + p.name() + ": a struct_ops program is loaded with the "

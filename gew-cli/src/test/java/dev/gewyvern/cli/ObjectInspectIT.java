@@ -100,4 +100,44 @@ class ObjectInspectIT {
         assertEquals(4, r.exit(), "not found: " + r);
         assertTrue(r.err().contains("cannot read no/such/file.o: no such file or folder"), r.toString());
     }
+
+    @Test
+    void aBrokenObjectIsListedWithEachProblemOnItsItem(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp)
+            throws Exception {
+        // iproute2's map-in-map: the map and the program that uses it carry the problem, the rest is listed as usual
+        Gew.Result r = Gew.run("object", "inspect", "testdata/obj/iproute2.bpf.o");
+        assertEquals(0, r.exit(), r.toString());
+        assertTrue(r.out().matches("(?s).*\\ncounters +array +4 bytes +8 bytes +2 .*"), r.toString());
+        assertTrue(r.out().matches("(?s).*\\nmap_outer +cannot be made: legacy map definition: an iproute2 map-in-map.*"),
+                r.toString());
+        assertTrue(r.out().matches("(?s).*\\nlookup_outer .*\\n +cannot be loaded: it uses map 'map_outer'.*"),
+                r.toString());
+        r = Gew.run("object", "inspect", "-o", "json", "testdata/obj/iproute2.bpf.o");
+        ObjectReport.Builder b = ObjectReport.newBuilder();
+        JsonFormat.parser().merge(r.out(), b);
+        ObjectReport report = b.build();
+        assertFalse(report.getUnloadable());
+        assertTrue(report.getMapsList().stream().anyMatch(m -> m.getName().equals("map_outer")
+                && m.getProblem().contains("inner_id 42")), report.toString());
+        ProgramReport outer = report.getProgramsList().stream().filter(p -> p.getName().equals("lookup_outer"))
+                .findFirst().orElseThrow();
+        assertTrue(outer.getUnloadable() && outer.getProblem().contains("map_outer"), outer.toString());
+
+        // BTF that cannot be read: the object is listed, unloadable, and says why
+        byte[] bytes = java.nio.file.Files.readAllBytes(Gew.repo().resolve("testdata/obj/execcount.bpf.o"));
+        byte[] magic = {(byte) 0x9f, (byte) 0xeb, 1}; // BTF's magic and version, little-endian
+        for (int i = 0; i + 3 <= bytes.length; i++) {
+            if (bytes[i] == magic[0] && bytes[i + 1] == magic[1] && bytes[i + 2] == magic[2]) {
+                bytes[i + 2] = 9; // a BTF version no kernel has written
+                break;
+            }
+        }
+        java.nio.file.Path broken = tmp.resolve("broken.bpf.o");
+        java.nio.file.Files.write(broken, bytes);
+        r = Gew.run("object", "inspect", broken.toString());
+        assertEquals(0, r.exit(), r.toString());
+        assertTrue(r.out().contains("the object cannot be loaded: .BTF: the object's BTF cannot be read"), r.toString());
+        assertTrue(r.out().contains("count_execs") && r.out().contains("count_exits"), r.toString());
+        assertTrue(r.out().matches("(?s).*\\nexec_counts +cannot be made: .*"), r.toString());
+    }
 }
