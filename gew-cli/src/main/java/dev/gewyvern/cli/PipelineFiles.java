@@ -125,36 +125,22 @@ final class PipelineFiles {
         }
         BpfObject.Builder o = p.getObjects(0).toBuilder();
         for (String spec : mapSizes) {
-            int eq = spec.indexOf('=');
-            String[] sizes = eq < 0 ? new String[0] : spec.substring(eq + 1).split(":", -1);
-            try {
-                if (eq <= 0 || sizes.length < 1 || sizes.length > 2) {
-                    throw new NumberFormatException();
-                }
-                dev.gewyvern.proto.v1.MapSize.Builder m = dev.gewyvern.proto.v1.MapSize.newBuilder()
-                        .setMap(spec.substring(0, eq)).setMaxEntries(Integer.parseUnsignedInt(sizes[0]));
-                if (sizes.length == 2) {
-                    m.setValueSize(Integer.parseUnsignedInt(sizes[1]));
-                }
-                o.addMapSizes(m);
-            } catch (NumberFormatException e) {
-                throw new UserError("--map-size '" + spec + "': want NAME=ENTRIES or NAME=ENTRIES:VALUE_SIZE, e.g. "
-                        + "--map-size stackmap=1024");
-            }
+            o.addMapSizes(mapSize(spec));
         }
         if (!globals.isEmpty()) {
             dev.gewyvern.elf.BpfObject obj = parse(object);
             for (String spec : globals) {
                 int eq = spec.indexOf('=');
                 if (eq <= 0) {
-                    throw new UserError("--global '" + spec + "': want NAME=VALUE, e.g. --global target_pid=1234");
+                    throw new UserError("--global '" + spec + "': want NAME=VALUE, e.g. --global target_pid=1234",
+                            ExitCode.USAGE);
                 }
                 String name = spec.substring(0, eq);
                 dev.gewyvern.elf.VariableValue v;
                 try {
                     v = obj.globalValue(name, spec.substring(eq + 1));
                 } catch (dev.gewyvern.elf.ElfException e) {
-                    throw new UserError("--global '" + spec + "': " + e.getMessage());
+                    throw new UserError("--global '" + spec + "': " + e.getMessage(), ExitCode.USAGE);
                 }
                 dev.gewyvern.proto.v1.GlobalValue.Builder g = dev.gewyvern.proto.v1.GlobalValue.newBuilder().setName(name);
                 if (v instanceof dev.gewyvern.elf.VariableValue.Integer i) {
@@ -170,6 +156,26 @@ final class PipelineFiles {
             }
         }
         return p.toBuilder().setObjects(0, o).build();
+    }
+
+    /** One {@code --map-size NAME=ENTRIES[:VALUE_SIZE]}. */
+    static dev.gewyvern.proto.v1.MapSize mapSize(String spec) {
+        int eq = spec.indexOf('=');
+        String[] sizes = eq < 0 ? new String[0] : spec.substring(eq + 1).split(":", -1);
+        try {
+            if (eq <= 0 || sizes.length < 1 || sizes.length > 2) {
+                throw new NumberFormatException();
+            }
+            dev.gewyvern.proto.v1.MapSize.Builder m = dev.gewyvern.proto.v1.MapSize.newBuilder()
+                    .setMap(spec.substring(0, eq)).setMaxEntries(Integer.parseUnsignedInt(sizes[0]));
+            if (sizes.length == 2) {
+                m.setValueSize(Integer.parseUnsignedInt(sizes[1]));
+            }
+            return m.build();
+        } catch (NumberFormatException e) {
+            throw new UserError("--map-size '" + spec + "': want NAME=ENTRIES or NAME=ENTRIES:VALUE_SIZE, e.g. "
+                    + "--map-size stackmap=1024", ExitCode.USAGE);
+        }
     }
 
     private static dev.gewyvern.elf.BpfObject parse(Path object) {
