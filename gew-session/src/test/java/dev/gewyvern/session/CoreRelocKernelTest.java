@@ -23,6 +23,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import com.google.protobuf.ByteString;
+import dev.gewyvern.elf.XlatedListing;
 import dev.gewyvern.btf.Btf;
 import dev.gewyvern.btf.BtfKind;
 import dev.gewyvern.btf.BtfType;
@@ -280,7 +281,7 @@ class CoreRelocKernelTest {
         requireModule(c);
         List<String> expected = libbpf(c).xlated();
         List<String> actual = gewyvern(c).xlated();
-        assertTrue(expected.equals(actual), () -> c + ": " + XlatedProgram.firstDifference(expected, actual));
+        assertTrue(expected.equals(actual), () -> c + ": " + XlatedListing.firstDifference(expected, actual));
     }
 
     /** The target's .BTF written out as a raw BTF file: the same relocations, the same values. */
@@ -484,7 +485,7 @@ class CoreRelocKernelTest {
             values = OutputGlobal.decode(local.btf().orElseThrow(), v.btfTypeId(), v.name(),
                     ByteBuffer.wrap(image, v.offset(), v.size()).slice().order(ByteOrder.nativeOrder()));
         }
-        return new Outcome(values, XlatedProgram.lines(Bpf.xlatedInsns(prog), mapNames));
+        return new Outcome(values, XlatedListing.lines(Bpf.xlatedInsns(prog), mapNames));
     }
 
     // ---- helpers -----------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
+import dev.gewyvern.elf.XlatedListing;
 import dev.gewyvern.elf.BpfProgram;
 import dev.gewyvern.elf.Extern;
 import dev.gewyvern.elf.GlobalData;
@@ -36,7 +37,7 @@ import org.junit.jupiter.api.TestFactory;
  * ones against the running kernel's BTF) is applied as a session with every program load-only (what
  * {@code gew session apply --object FILE --load-only} applies) and loaded with {@code bpftool prog
  * loadall}; for each program the kernel must run the same translated instructions (xlated_prog_insns)
- * for both, maps compared by the name bpftool pins them by (see {@link XlatedProgram}).
+ * for both, maps compared by the name bpftool pins them by (see {@link XlatedListing}).
  */
 class LoadOnlyDifferentialKernelTest {
     private final PinRoot root = new PinRoot(PinRoot.DEFAULT);
@@ -157,12 +158,12 @@ class LoadOnlyDifferentialKernelTest {
                         .map(BpfProgram::name).toList()), "programs of " + obj);
                 for (BpfProgram prog : parsed.programs()) {
                     try (Fd gew = Bpf.get(session.resolve(PinRoot.PROGS).resolve(prog.name()).toString(), "prog")) {
-                        List<String> expected = XlatedProgram.lines(Bpf.xlatedInsns(l.programs.get(prog.name())),
+                        List<String> expected = XlatedListing.lines(Bpf.xlatedInsns(l.programs.get(prog.name())),
                                 l.mapNames);
-                        List<String> actual = XlatedProgram.lines(Bpf.xlatedInsns(gew), gewMaps);
+                        List<String> actual = XlatedListing.lines(Bpf.xlatedInsns(gew), gewMaps);
                         assertFalse(expected.isEmpty(), name + "/" + prog.name());
                         assertTrue(expected.equals(actual), () -> "translated instructions of " + name + "/"
-                                + prog.name() + ": " + XlatedProgram.firstDifference(expected, actual));
+                                + prog.name() + ": " + XlatedListing.firstDifference(expected, actual));
                     }
                 }
             } finally {

@@ -1,4 +1,4 @@
-package dev.gewyvern.session;
+package dev.gewyvern.elf;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -6,24 +6,23 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import dev.gewyvern.elf.Insn;
-
 /**
  * A loaded program's translated instructions (bpf_prog_info.xlated_prog_insns) as lines that two loads
  * of one object share exactly when the kernel runs the same code: map references (ld_imm64 of a map id,
  * src_reg BPF_PSEUDO_MAP_FD or _VALUE) name the map by its pin name instead of its id, and other
  * kernel addresses in 64-bit immediates (callback and helper-data pointers, which differ per load) read
  * {@code <kernel address>}. The {@code .kconfig} map has libbpf's layout under both loaders (externs by
- * alignment, size, name), so references into it match offset for offset.
+ * alignment, size, name), so references into it match offset for offset. Pure: bytes in, lines out; the
+ * tests that hold gewyvern's loads against libbpf's compare these.
  */
-final class XlatedProgram {
+public final class XlatedListing {
     private static final long KERNEL_SPACE = 0xffff800000000000L;
 
-    private XlatedProgram() {
+    private XlatedListing() {
     }
 
     /** One line per instruction slot pair or slot, "index: opcode dst src off imm". */
-    static List<String> lines(byte[] xlated, Map<Integer, String> mapNamesById) {
+    public static List<String> lines(byte[] xlated, Map<Integer, String> mapNamesById) {
         ByteBuffer b = ByteBuffer.wrap(xlated).order(ByteOrder.nativeOrder());
         List<String> out = new ArrayList<>();
         for (int i = 0; i < xlated.length / Insn.SIZE; i++) {
@@ -55,7 +54,7 @@ final class XlatedProgram {
     }
 
     /** The first line where two listings differ, with a few lines of context, for an assertion message. */
-    static String firstDifference(List<String> expected, List<String> actual) {
+    public static String firstDifference(List<String> expected, List<String> actual) {
         int n = Math.min(expected.size(), actual.size());
         int i = 0;
         while (i < n && expected.get(i).equals(actual.get(i))) {
