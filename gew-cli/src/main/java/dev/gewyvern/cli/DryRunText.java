@@ -7,7 +7,8 @@ import dev.gewyvern.proto.v1.RequirementEntry;
 
 /**
  * The text form of a {@link DryRunReport}: the requirements (each with its reason under it, unless it is a bare
- * "supported"), the verdict, then the plan of kernel calls.
+ * "supported"), the verdict, then the plan of kernel calls (one whole line each: the only lines that may pass 120
+ * columns, since a call is data to copy).
  */
 final class DryRunText {
     private DryRunText() {
@@ -28,11 +29,10 @@ final class DryRunText {
             out.println();
             out.println("plan: the kernel calls applying it makes, in order (file descriptors from 1000000 are");
             out.println("placeholders; pinning and the commit's rename follow):");
-            Table plan = Table.plain(2).right(0).wrap(1);
+            // each call whole on its line, never wrapped: it is data to copy and grep, not a table cell
             for (int i = 0; i < r.getPlanCount(); i++) {
-                plan.row(i + 1, r.getPlan(i));
+                out.printf("%3d  %s%n", i + 1, r.getPlan(i));
             }
-            plan.print(out);
         }
         out.flush();
     }
