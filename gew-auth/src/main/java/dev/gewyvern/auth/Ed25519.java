@@ -18,7 +18,7 @@ import java.util.HexFormat;
 import java.util.List;
 
 /**
- * Ed25519 from the JDK, with keys as raw 32 bytes on the wire (SECURITY.md). Signature objects are not
+ * Ed25519 from the JDK, with keys as raw 32 bytes on the wire (docs/security.md). Signature objects are not
  * thread-safe, so every call makes its own.
  */
 public final class Ed25519 {

@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code gew serve}: the optional background mode (SPEC 3). Serves the paired control plane over gRPC
+ * {@code gew serve}: the optional background mode (docs/spec.md §3). Serves the paired control plane over gRPC
  * while it runs, holds the sessions applied through it, and detaches all of them when it exits.
  */
 @Command(name = "serve", mixinStandardHelpOptions = true,

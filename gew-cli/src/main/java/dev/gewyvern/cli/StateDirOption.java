@@ -5,7 +5,7 @@ import java.nio.file.Path;
 import dev.gewyvern.session.control.StateDir;
 import picocli.CommandLine.Option;
 
-/** {@code --state-dir}: where keys and pairing records live (SECURITY.md), shared by serve, pair and unpair. */
+/** {@code --state-dir}: where keys and pairing records live (docs/security.md), shared by serve, pair and unpair. */
 final class StateDirOption {
     @Option(names = "--state-dir", paramLabel = "DIR", defaultValue = "/var/lib/gewyvern",
             description = "Keys and pairing (default ${DEFAULT-VALUE}).")

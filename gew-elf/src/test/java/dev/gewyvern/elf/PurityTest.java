@@ -19,7 +19,7 @@ import dev.gewyvern.btf.Btf;
 import org.junit.jupiter.api.Test;
 
 /**
- * gew-btf and gew-elf are pure: bytes in, values out (DESIGN). Every class they ship is read here, its
+ * gew-btf and gew-elf are pure: bytes in, values out (docs/design.md). Every class they ship is read here, its
  * constant pool walked, and no reference may lead to files, /proc, processes, the environment or native
  * code: java.io's and java.nio.file's file types, channels, ProcessBuilder, Runtime, System.getenv and
  * System.getProperty, jnr-ffi and jffi. (Reading a kernel's BTF or an object is the caller's job: gew-syscall

@@ -22,7 +22,7 @@ import dev.gewyvern.syscall.probes.Capability;
 import dev.gewyvern.syscall.probes.Support;
 
 /**
- * VerifyCompatibility (SPEC 8): every requirement a Pipeline has (program types, expected attach types, attach
+ * VerifyCompatibility (docs/spec.md §8): every requirement a Pipeline has (program types, expected attach types, attach
  * kinds, helpers, map types, CO-RE), classified from the capability probes, the kernel's own BTF and the
  * {@link RiskTable} as fully supported, supported but risky, or not supported, with the reason. A name gewyvern
  * knows that this kernel's BTF does not have is not supported (absent): the probes enumerate the kernel's own

@@ -146,12 +146,12 @@ public final class Engine implements AutoCloseable {
         }
     }
 
-    /** GetRuntimeInfo (SPEC 8): this runtime and kernel, read from /proc and /sys. */
+    /** GetRuntimeInfo (docs/spec.md §8): this runtime and kernel, read from /proc and /sys. */
     public dev.gewyvern.proto.v1.RuntimeInfo runtimeInfo() {
         return RuntimeReport.info(root.path());
     }
 
-    /** GetCapabilities (SPEC 8): every capability of this kernel, probed once per process. */
+    /** GetCapabilities (docs/spec.md §8): every capability of this kernel, probed once per process. */
     public dev.gewyvern.syscall.probes.Capabilities capabilities() {
         return dev.gewyvern.syscall.probes.Capabilities.running();
     }

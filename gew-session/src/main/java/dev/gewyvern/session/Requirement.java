@@ -12,7 +12,7 @@ import dev.gewyvern.syscall.probes.Support;
 public record Requirement(String kind, String name, Level level, Basis basis, Support.Why why, String reason,
                           String neededBy) {
 
-    /** SPEC 8's three states. */
+    /** docs/spec.md §8's three states. */
     public enum Level {
         FULLY_SUPPORTED, RISKY, NOT_SUPPORTED
     }

@@ -1,7 +1,7 @@
 package dev.gewyvern.session;
 
 /**
- * SPEC 9: risky execution is refused unless the local command line said {@code --allow-risky}. Built once
+ * docs/spec.md §9: risky execution is refused unless the local command line said {@code --allow-risky}. Built once
  * from the local CLI and immutable; nothing that arrives over the control interface can make one.
  */
 public final class RiskPolicy {

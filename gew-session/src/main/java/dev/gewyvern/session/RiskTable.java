@@ -4,7 +4,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The documented list of what is risky (SPEC 9): programs that can drop packets or deny operations,
+ * The documented list of what is risky (docs/spec.md §9): programs that can drop packets or deny operations,
  * helpers that write user memory, override return values or send signals, and attachments a crash could
  * strand. Names are the kernel's, without their enum prefix.
  */

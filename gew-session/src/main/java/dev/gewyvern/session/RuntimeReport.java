@@ -22,7 +22,7 @@ import dev.gewyvern.syscall.probes.Capability;
 import dev.gewyvern.syscall.probes.Support;
 
 /**
- * The runtime-info and capability reports (SPEC 8), built once here for the CLI and the control server alike.
+ * The runtime-info and capability reports (docs/spec.md §8), built once here for the CLI and the control server alike.
  * {@link #info} reads /proc and /sys only and makes no bpf(2) call; {@link #capabilities} turns the probes'
  * answers into their message.
  */

@@ -19,7 +19,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * SPEC 5 and invariants 3 and 4 at every phase boundary: a failure there leaves no kernel object and no
+ * docs/spec.md §5 and invariants 3 and 4 at every phase boundary: a failure there leaves no kernel object and no
  * pin; a SIGKILL there, then the next start, leaves nothing after its cleanup.
  */
 class PhaseBoundaryKernelTest {

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** SPEC 9 on the real kernel: risky refused without the local flag and applied with it; not supported refused. */
+/** docs/spec.md §9 on the real kernel: risky refused without the local flag and applied with it; not supported refused. */
 class RiskPolicyKernelTest {
     private final PinRoot root = new PinRoot(PinRoot.DEFAULT);
     private Path cgroup;

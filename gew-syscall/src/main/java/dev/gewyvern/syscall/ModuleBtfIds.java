@@ -15,7 +15,7 @@ import dev.gewyvern.syscall.attr.ObjInfoAttr;
  * id such as CO-RE's TYPE_ID_TARGET of a module type is an id in. The kernel says it nowhere but in the
  * BTF objects themselves, so this walks BTF ids (BPF_BTF_GET_NEXT_ID), as libbpf and bpftool do.
  *
- * <p>DESIGN invariant 2 ("never lists global program, map or link ids") is kept in its spirit: only BTF
+ * <p>docs/design.md invariant 2 ("never lists global program, map or link ids") is kept in its spirit: only BTF
  * ids are walked; each BTF object is opened only to read two fields of its bpf_btf_info, the kernel_btf
  * flag and the name (never its data), and closed at once; a BTF object that is not the kernel's (a
  * program's or another tool's) is never looked into further. docs/btf.md says so to users.

@@ -15,7 +15,7 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 
 /**
- * Checks a SignedRequest in SECURITY.md's order, failing closed: sizes; field lengths; key_id is the
+ * Checks a SignedRequest in docs/security.md's order, failing closed: sizes; field lengths; key_id is the
  * pinned key; freshness; signature; nonce not seen; then the payload parses with no unknown fields.
  * Every failure is the same UNAUTHENTICATED with no detail; the reason goes to the local log.
  */

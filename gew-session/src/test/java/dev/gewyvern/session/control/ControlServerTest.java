@@ -57,7 +57,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The control interface over a real Unix socket, against SECURITY.md's threat list. */
+/** The control interface over a real Unix socket, against docs/security.md's threat list. */
 class ControlServerTest {
     private Path dir;
     private StateDir state;
