@@ -105,13 +105,36 @@ final class PipelineFiles {
             throw new UserError("give one --attach for each --program (" + programs.size() + " programs, "
                     + attach.size() + " --attach)");
         }
+        List<AttachSpec> specs = attach.stream().map(AttachSpec::parse).toList();
+        checkFits(object, programs, specs);
         String id = objectId(object);
         Pipeline.Builder b = Pipeline.newBuilder().setName(name == null ? id : name)
                 .addObjects(BpfObject.newBuilder().setId(id).setPath(object.toString()));
         for (int i = 0; i < programs.size(); i++) {
-            b.addPrograms(Program.newBuilder().setObject(id).setName(programs.get(i)).setAttach(target(attach.get(i))));
+            b.addPrograms(Program.newBuilder().setObject(id).setName(programs.get(i)).setAttach(specs.get(i).target()));
         }
         return absolutePaths(b, Path.of("").toAbsolutePath()).build();
+    }
+
+    /**
+     * Each {@code --attach} word must fit its program's section ({@code fexit:F} for a SEC("fentry/F") program is
+     * refused, naming the word that fits). The object is read for its section names only when a word names a
+     * kind; a program the object lacks is left for the session to name.
+     */
+    private static void checkFits(Path object, List<String> programs, List<AttachSpec> specs) {
+        if (specs.stream().allMatch(s -> s.kind() == AttachKind.NONE || s.kind() == AttachKind.STRUCT_OPS)) {
+            return;
+        }
+        java.util.Map<String, dev.gewyvern.elf.BpfProgram> byName = new java.util.HashMap<>();
+        for (dev.gewyvern.elf.BpfProgram p : parse(object).programs()) {
+            byName.put(p.name(), p);
+        }
+        for (int i = 0; i < programs.size(); i++) {
+            dev.gewyvern.elf.BpfProgram p = byName.get(programs.get(i));
+            if (p != null && p.section().isPresent() && specs.get(i).kind() != AttachKind.STRUCT_OPS) {
+                specs.get(i).checkFits(p.name(), p.section().get().kind(), p.sectionName());
+            }
+        }
     }
 
     /**
@@ -198,189 +221,9 @@ final class PipelineFiles {
             + "freplace:PROGRAM|/PINNED/PROGRAM, struct_ops (--program names the struct_ops map), "
             + "or none (loaded and pinned, not attached)";
 
-    /** One {@code --attach} target; see {@link #FORMS}. NETNS is a name under /run/netns or a path. */
+    /** One {@code --attach} target; see {@link #FORMS} and {@link AttachSpec#parse}. */
     static AttachTarget target(String spec) {
-        int colon = spec.indexOf(':');
-        String kind = colon < 0 ? spec : spec.substring(0, colon);
-        String rest = colon < 0 ? "" : spec.substring(colon + 1);
-        AttachTarget.Builder b = AttachTarget.newBuilder();
-        switch (kind) {
-            case "none":
-                if (rest.isEmpty()) {
-                    return b.setLoadOnly(dev.gewyvern.proto.v1.LoadOnly.getDefaultInstance()).build();
-                }
-                break;
-            case "tracepoint":
-            case "tp": {
-                String[] f = rest.split(":", -1);
-                if (f.length == 2 && !f[0].isEmpty() && !f[1].isEmpty()) {
-                    return b.setTracepoint(Tracepoint.newBuilder().setCategory(f[0]).setName(f[1])).build();
-                }
-                break;
-            }
-            case "raw_tp":
-            case "raw_tracepoint":
-                if (!rest.isEmpty() && !rest.contains(":")) {
-                    return b.setRawTracepoint(RawTracepoint.newBuilder().setName(rest)).build();
-                }
-                break;
-            case "iter":
-                if (!rest.isEmpty() && !rest.contains(":")) {
-                    return b.setIter(dev.gewyvern.proto.v1.Iterator.newBuilder().setTarget(rest)).build();
-                }
-                break;
-            case "tp_btf":
-                if (!rest.isEmpty() && !rest.contains(":")) {
-                    return b.setBtfTracepoint(BtfTracepoint.newBuilder().setName(rest)).build();
-                }
-                break;
-            case "perf_event": {
-                String[] f = rest.split(":", -1);
-                try {
-                    if (f.length >= 1 && f.length <= 3 && !f[0].isEmpty()) {
-                        PerfEvent.Builder pe = dev.gewyvern.session.PerfEvents.isHardware(f[0])
-                                ? PerfEvent.newBuilder().setHardware(f[0]) : PerfEvent.newBuilder().setSoftware(f[0]);
-                        if (f.length > 1) {
-                            pe.setCpu(Integer.parseUnsignedInt(f[1]));
-                        }
-                        if (f.length > 2) {
-                            pe.setSamplePeriod(Long.parseUnsignedLong(f[2]));
-                        }
-                        return b.setPerfEvent(pe).build();
-                    }
-                } catch (NumberFormatException e) {
-                    throw new UserError("--attach '" + spec + "': CPU and PERIOD are numbers, e.g. perf_event:cpu-clock:0:1000000");
-                }
-                break;
-            }
-            case "cgroup":
-                if (!rest.isEmpty()) {
-                    return b.setCgroup(Cgroup.newBuilder().setPath(Path.of(rest).toAbsolutePath().normalize().toString()))
-                            .build();
-                }
-                break;
-            case "xdp":
-            case "tcx":
-            case "netkit":
-            case "netdev": {
-                int at = rest.indexOf('@');
-                String dev = at < 0 ? rest : rest.substring(0, at);
-                if (!dev.isEmpty()) {
-                    NetworkInterface.Builder nd = NetworkInterface.newBuilder().setName(dev);
-                    if (at >= 0) {
-                        nd.setNetns(netns(spec, rest.substring(at + 1)));
-                    }
-                    return b.setNetdev(nd).build();
-                }
-                break;
-            }
-            case "sk_lookup":
-            case "flow_dissector":
-            case "netns":
-                if (!rest.isEmpty()) {
-                    return b.setNetns(NetworkNamespace.newBuilder().setPath(netns(spec, rest))).build();
-                }
-                break;
-            case "uprobe":
-            case "uretprobe": {
-                int last = rest.lastIndexOf(':');
-                if (last > 0 && last < rest.length() - 1) {
-                    return b.setUprobe(Uprobe.newBuilder()
-                            .setBinary(Path.of(rest.substring(0, last)).toAbsolutePath().normalize().toString())
-                            .setSymbol(rest.substring(last + 1))).build();
-                }
-                break;
-            }
-            case "uprobe.multi":
-            case "uretprobe.multi": {
-                int last = rest.lastIndexOf(':');
-                if (last > 0 && last < rest.length() - 1) {
-                    String what = rest.substring(last + 1);
-                    var um = dev.gewyvern.proto.v1.UprobeMulti.newBuilder()
-                            .setBinary(Path.of(rest.substring(0, last)).toAbsolutePath().normalize().toString());
-                    if (what.contains("*") || what.contains("?")) {
-                        um.setPattern(what);
-                    } else {
-                        um.addAllSymbols(List.of(what.split(",", -1)));
-                    }
-                    return b.setUprobeMulti(um).build();
-                }
-                break;
-            }
-            case "netfilter": {
-                int at = rest.indexOf('@');
-                String[] f = (at < 0 ? rest : rest.substring(0, at)).split(":", -1);
-                if (f.length == 3) {
-                    try {
-                        NetfilterHook.Builder nf = NetfilterHook.newBuilder().setFamily(f[0]).setHook(f[1])
-                                .setPriority(Integer.parseInt(f[2]));
-                        if (at >= 0) {
-                            nf.setNetns(netns(spec, rest.substring(at + 1)));
-                        }
-                        return b.setNetfilter(nf).build();
-                    } catch (NumberFormatException e) {
-                        throw new UserError("--attach '" + spec + "': PRIORITY is a number, e.g. netfilter:ipv4:local_in:100");
-                    }
-                }
-                break;
-            }
-            case "fentry":
-            case "fexit":
-            case "fmod_ret":
-            case "lsm":
-                if (!rest.isEmpty() && !rest.contains(":")) {
-                    return b.setTracing(Tracing.newBuilder().setFunction(rest)).build();
-                }
-                break;
-            case "kprobe":
-            case "kretprobe": {
-                int plus = rest.indexOf('+');
-                String function = plus < 0 ? rest : rest.substring(0, plus);
-                if (!function.isEmpty() && !rest.contains(":")) {
-                    try {
-                        return b.setKprobe(Kprobe.newBuilder().setFunction(function)
-                                .setOffset(plus < 0 ? 0 : Long.decode(rest.substring(plus + 1)))).build();
-                    } catch (NumberFormatException e) {
-                        throw new UserError("--attach '" + spec + "': OFFSET is a number, e.g. kprobe:do_unlinkat+0x10");
-                    }
-                }
-                break;
-            }
-            case "kprobe.multi":
-            case "kretprobe.multi":
-                if (!rest.isEmpty() && !rest.contains(":")) {
-                    KprobeMulti.Builder km = KprobeMulti.newBuilder();
-                    if (rest.contains("*") || rest.contains("?")) {
-                        km.setPattern(rest);
-                    } else {
-                        km.addAllSymbols(java.util.List.of(rest.split(",")));
-                    }
-                    return b.setKprobeMulti(km).build();
-                }
-                break;
-            case "freplace":
-                if (!rest.isEmpty() && !rest.contains(":")) {
-                    return b.setFreplace(rest.contains("/") ? Freplace.newBuilder().setPinned(
-                            Path.of(rest).toAbsolutePath().normalize().toString())
-                            : Freplace.newBuilder().setProgram(rest)).build();
-                }
-                break;
-            case "struct_ops":
-                if (rest.isEmpty()) {
-                    return b.setStructOps(StructOps.getDefaultInstance()).build();
-                }
-                break;
-            default:
-                break;
-        }
-        throw new UserError("--attach '" + spec + "': want " + FORMS + "; e.g. tracepoint:syscalls:sys_enter_execve");
-    }
-
-    private static String netns(String spec, String ns) {
-        if (ns.isEmpty()) {
-            throw new UserError("--attach '" + spec + "': name the network namespace (a name under /run/netns, or a path)");
-        }
-        return ns.startsWith("/") ? ns : "/run/netns/" + ns;
+        return AttachSpec.parse(spec).target();
     }
 
     private static String objectId(Path object) {

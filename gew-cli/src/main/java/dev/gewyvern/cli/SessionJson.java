@@ -92,7 +92,7 @@ final class SessionJson {
     private static String target(List<Program> programs, String name) {
         for (Program p : programs) {
             if (p.getName().equals(name)) {
-                return TargetText.of(p.getAttach());
+                return AttachSpec.format(p.getAttach());
             }
         }
         return "";

@@ -34,7 +34,7 @@ final class SessionPrinter {
             String target = "";
             for (Program pp : r.getPipeline().getProgramsList()) {
                 if (pp.getName().equals(p.name())) {
-                    target = TargetText.of(pp.getAttach());
+                    target = AttachSpec.format(pp.getAttach());
                 }
             }
             out.printf("  %-20s %-12s %-40s id %d  tag %s  %d insns verified%s%n", p.name(), p.type(), target, p.id(),

@@ -18,7 +18,7 @@ class NewAttachFormsTest {
         assertEquals(100000, hw.getPerfEvent().getSamplePeriod());
         assertEquals("instructions", PipelineFiles.target("perf_event:instructions").getPerfEvent().getHardware());
         assertEquals("cpu-clock", PipelineFiles.target("perf_event:cpu-clock").getPerfEvent().getSoftware());
-        assertEquals("perf_event:cpu-cycles:2", TargetText.of(hw));
+        assertEquals("perf_event:cpu-cycles:2:100000", AttachSpec.format(hw), "the period prints too, so the text parses back to the same event");
     }
 
     @Test
@@ -33,7 +33,7 @@ class NewAttachFormsTest {
         AttachTarget named = PipelineFiles.target("uprobe.multi:/bin/x:f,g");
         assertEquals("/bin/x", named.getUprobeMulti().getBinary());
         assertEquals(List.of("f", "g"), named.getUprobeMulti().getSymbolsList());
-        assertEquals("uprobe.multi:/bin/x:f,g", TargetText.of(named));
+        assertEquals("uprobe.multi:/bin/x:f,g", AttachSpec.format(named));
         AttachTarget glob = PipelineFiles.target("uretprobe.multi:/bin/x:ssl_*");
         assertEquals("ssl_*", glob.getUprobeMulti().getPattern());
         assertEquals(List.of(), glob.getUprobeMulti().getSymbolsList());

@@ -19,19 +19,19 @@ class TracingTargetFormsTest {
         AttachTarget kp = PipelineFiles.target("kprobe:do_unlinkat+0x10");
         assertEquals("do_unlinkat", kp.getKprobe().getFunction());
         assertEquals(16, kp.getKprobe().getOffset());
-        assertEquals("kprobe:do_unlinkat+16", TargetText.of(kp));
+        assertEquals("kprobe:do_unlinkat+16", AttachSpec.format(kp));
         assertEquals(0, PipelineFiles.target("kretprobe:do_unlinkat").getKprobe().getOffset());
         AttachTarget symbols = PipelineFiles.target("kprobe.multi:do_unlinkat,do_rmdir");
         assertEquals(List.of("do_unlinkat", "do_rmdir"), symbols.getKprobeMulti().getSymbolsList());
         assertEquals("", symbols.getKprobeMulti().getPattern());
-        assertEquals("kprobe.multi:do_unlinkat,do_rmdir", TargetText.of(symbols));
+        assertEquals("kprobe.multi:do_unlinkat,do_rmdir", AttachSpec.format(symbols));
         AttachTarget glob = PipelineFiles.target("kretprobe.multi:do_unlink*");
         assertEquals("do_unlink*", glob.getKprobeMulti().getPattern());
         assertEquals(0, glob.getKprobeMulti().getSymbolsCount());
         assertEquals("on_sys_enter", PipelineFiles.target("freplace:on_sys_enter").getFreplace().getProgram());
         assertEquals("/sys/fs/bpf/x/prog", PipelineFiles.target("freplace:/sys/fs/bpf/x/prog").getFreplace().getPinned());
         assertTrue(PipelineFiles.target("struct_ops").hasStructOps());
-        assertEquals("struct_ops", TargetText.of(PipelineFiles.target("struct_ops")));
+        assertEquals("struct_ops", AttachSpec.format(PipelineFiles.target("struct_ops")));
     }
 
     @Test
