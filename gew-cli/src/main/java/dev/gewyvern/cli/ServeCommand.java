@@ -26,7 +26,9 @@ final class ServeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--socket", paramLabel = "PATH", description = "The Unix socket (default ${DEFAULT-VALUE}).",
+    @Option(names = "--socket", paramLabel = "PATH", description = "The Unix socket (default ${DEFAULT-VALUE}), made 0600. Its folder must be root's and "
+            + "writable by no one else, reached through root's folders with no symbolic link; a missing folder is "
+            + "created 0700, an existing one is never changed.",
             defaultValue = "/run/gewyvern/gewyvern.sock")
     Path socket;
 

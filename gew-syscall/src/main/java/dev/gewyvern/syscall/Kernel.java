@@ -203,6 +203,20 @@ public final class Kernel {
     private static final int O_CLOEXEC = 0x80000;
 
     /**
+     * Runs {@code body} with the process's umask set to {@code mask}, then puts the old one back: for a file
+     * whose mode must be right the moment it exists (a socket bind(2) creates, which has no mode argument).
+     * The umask is the process's: another thread creating a file meanwhile gets the stricter mask too.
+     */
+    public synchronized <T> T withUmask(int mask, java.util.function.Supplier<T> body) {
+        int old = libc.umask(mask);
+        try {
+            return body.get();
+        } finally {
+            libc.umask(old);
+        }
+    }
+
+    /**
      * The bytes of a regular file someone named (an object, a BTF file), read as untrusted input: opened
      * O_RDONLY|O_NOFOLLOW|O_NONBLOCK|O_CLOEXEC, so a symbolic link in the last component is refused (ELOOP)
      * and a FIFO or a device never blocks the open; then refused unless the opened file is a regular file,

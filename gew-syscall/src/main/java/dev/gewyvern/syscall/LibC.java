@@ -35,6 +35,7 @@ final class LibC {
     private final Function setrlimit = bind("setrlimit", I32, I32, PTR);
     private final Function mmap = bind("mmap", PTR, PTR, I64, I32, I32, I32, I64);
     private final Function munmap = bind("munmap", I32, PTR, I64);
+    private final Function umask = bind("umask", I32, I32);
 
     /** A bound function: its address and its signature. */
     private record Function(long address, CallContext context) {}
@@ -129,6 +130,11 @@ final class LibC {
     /** mmap(2); MAP_FAILED is -1. */
     long mmap(long addr, long length, int prot, int flags, int fd, long offset) {
         return invoker.invokeN6(mmap.context(), mmap.address(), addr, length, prot, flags, fd, offset);
+    }
+
+    /** umask(2): sets the process's file mode creation mask, returns the one before. */
+    int umask(int mask) {
+        return (int) invoker.invokeN1(umask.context(), umask.address(), mask);
     }
 
     int munmap(long addr, long length) {

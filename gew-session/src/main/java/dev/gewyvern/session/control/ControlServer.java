@@ -4,19 +4,16 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 
 import dev.gewyvern.session.Engine;
 import dev.gewyvern.session.ObjectFiles;
@@ -35,9 +32,11 @@ import io.grpc.netty.shaded.io.netty.channel.epoll.EpollServerDomainSocketChanne
 import io.grpc.netty.shaded.io.netty.channel.unix.DomainSocketAddress;
 
 /**
- * `gew serve`'s gRPC server on a Unix socket: in a 0700 root folder, socket 0600, SO_PEERCRED gate for
- * uid 0, one server per socket (a lock file), a stale socket removed only when nothing answers on it and
- * it really is a socket. HTTP/2 limits are set on message size, metadata and concurrent calls.
+ * `gew serve`'s gRPC server on a Unix socket: in a folder of root's alone on a path of root's folders with no
+ * symbolic link ({@link SocketFolder}: a missing one is created 0700, an existing one is never changed),
+ * socket created 0600, SO_PEERCRED gate for uid 0, one server per socket (a {@link LockFile}, removed on
+ * exit), a stale socket removed only when nothing answers on it and it really is a socket. HTTP/2 limits
+ * are set on message size, metadata and concurrent calls.
  */
 public final class ControlServer implements AutoCloseable {
     public static final Path DEFAULT_SOCKET = Path.of("/run/gewyvern/gewyvern.sock");
@@ -57,17 +56,16 @@ public final class ControlServer implements AutoCloseable {
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
     private final ScheduledExecutorService timer;
-    private final FileChannel lockChannel;
-    private final FileLock lock;
+    /** The Unix socket's lock (null over TCP). */
+    private final LockFile lock;
     private final String address;
 
     private ControlServer(Server server, EventLoopGroup boss, EventLoopGroup workers, ScheduledExecutorService timer,
-                          FileChannel lockChannel, FileLock lock, String address) {
+                          LockFile lock, String address) {
         this.server = server;
         this.boss = boss;
         this.workers = workers;
         this.timer = timer;
-        this.lockChannel = lockChannel;
         this.lock = lock;
         this.address = address;
     }
@@ -98,38 +96,25 @@ public final class ControlServer implements AutoCloseable {
      */
     public static ControlServer startUnix(Path socket, Engine engine, ObjectFiles files, StateDir state,
                                           Consumer<String> log) {
-        Path dir = socket.toAbsolutePath().getParent();
-        prepareFolder(dir);
-        FileChannel lockChannel;
-        FileLock lock;
+        return startUnix(socket, engine, files, state, log, System::currentTimeMillis);
+    }
+
+    /** As above, with the clock Pair's rate limit counts by (a test stops it, to count without racing it). */
+    static ControlServer startUnix(Path socket, Engine engine, ObjectFiles files, StateDir state,
+                                   Consumer<String> log, LongSupplier pairClock) {
+        Path sock = SocketFolder.prepare(socket); // checked (and made) before anything is created in it
+        LockFile lock = LockFile.take(sock.resolveSibling(sock.getFileName() + ".lock"), sock);
         try {
-            lockChannel = FileChannel.open(dir.resolve(socket.getFileName() + ".lock"), StandardOpenOption.CREATE,
-                    StandardOpenOption.WRITE);
-        } catch (IOException e) {
-            throw new ControlException("cannot open the lock file beside " + socket + ": " + e.getMessage());
-        }
-        try {
-            lock = lockChannel.tryLock();
-        } catch (java.nio.channels.OverlappingFileLockException | IOException e) {
-            lock = null; // held by this very process, or not to be had
-        }
-        if (lock == null) {
-            closeQuietly(lockChannel);
-            throw new ControlException("another gew serve holds " + socket + " (its lock file is taken)");
-        }
-        try {
-            removeStale(socket);
-            NettyServerBuilder b = NettyServerBuilder.forAddress(new DomainSocketAddress(socket.toString()))
+            removeStale(sock);
+            NettyServerBuilder b = NettyServerBuilder.forAddress(new DomainSocketAddress(sock.toString()))
                     .channelType(EpollServerDomainSocketChannel.class).protocolNegotiator(new RootPeerNegotiator(log));
-            ControlServer server = start(b, engine, files, state, new Pairing(state), new byte[0], log, lockChannel, lock,
-                    socket.toString());
-            Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
-            return server;
+            return start(b, engine, files, state, new Pairing(state), new byte[0], pairClock, log, lock,
+                    sock.toString());
         } catch (IOException e) {
-            closeQuietly(lockChannel);
-            throw new ControlException("cannot serve on " + socket + ": " + e.getMessage());
+            lock.release();
+            throw new ControlException("cannot serve on " + sock + ": " + e.getMessage());
         } catch (RuntimeException e) {
-            closeQuietly(lockChannel);
+            lock.release();
             throw e;
         }
     }
@@ -148,6 +133,12 @@ public final class ControlServer implements AutoCloseable {
     /** As {@link #startTcp(String, int, Engine, StateDir, Consumer)}, reading a pipeline's files by {@code files}' rule. */
     public static ControlServer startTcp(String host, int port, Engine engine, ObjectFiles files, StateDir state,
                                          Consumer<String> log) {
+        return startTcp(host, port, engine, files, state, log, System::currentTimeMillis);
+    }
+
+    /** As above, with the clock Pair's rate limit counts by (a test stops it, to count without racing it). */
+    static ControlServer startTcp(String host, int port, Engine engine, ObjectFiles files, StateDir state,
+                                  Consumer<String> log, LongSupplier pairClock) {
         TlsIdentity tls = TlsIdentity.loadOrCreate(state);
         Pairing pairing = new Pairing(state);
         try {
@@ -160,14 +151,16 @@ public final class ControlServer implements AutoCloseable {
             NettyServerBuilder b = NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
                     .channelType(EpollServerSocketChannel.class).protocolNegotiator(gate)
                     .intercept(new PeerGate(gate, log));
-            return start(b, engine, files, state, pairing, tls.keySha256(), log, null, null, "tcp://" + host + ":" + port);
+            return start(b, engine, files, state, pairing, tls.keySha256(), pairClock, log, null,
+                    "tcp://" + host + ":" + port);
         } catch (IOException e) {
             throw new ControlException("cannot serve TLS on " + host + ":" + port + ": " + e.getMessage());
         }
     }
 
     private static ControlServer start(NettyServerBuilder b, Engine engine, ObjectFiles files, StateDir state, Pairing pairing,
-                                       byte[] tlsKeySha256, Consumer<String> log, FileChannel lockChannel, FileLock lock,
+                                       byte[] tlsKeySha256, LongSupplier pairClock, Consumer<String> log,
+                                       LockFile lock,
                                        String address) throws IOException {
         Identity identity = Identity.loadOrCreate(state);
         RequestVerifier verifier = new RequestVerifier(pairing, identity.runtimeId(), System.currentTimeMillis(),
@@ -186,33 +179,31 @@ public final class ControlServer implements AutoCloseable {
                 .handshakeTimeout(HANDSHAKE_TIMEOUT_S, TimeUnit.SECONDS)
                 .maxConnectionIdle(MAX_CONNECTION_IDLE_S, TimeUnit.SECONDS)
                 .maxRstFramesPerWindow(100, 10)
-                .addService(ServerInterceptors.intercept(new PairingService(pairing, identity, tlsKeySha256, log),
+                .addService(ServerInterceptors.intercept(new PairingService(pairing, identity, tlsKeySha256,
+                        new PairLimiter(pairClock), log),
                         new CallerSource()))
                 .addService(new RuntimeService(engine, files, verifier, () -> RuntimeFacts.current(engine, identity), timer))
                 .build();
         try {
-            server.start();
-        } catch (IOException e) {
+            if (lock == null) {
+                server.start();
+            } else {
+                // bind(2) makes the Unix socket 0600 from its first moment (umask 0177 around it), not after a chmod
+                dev.gewyvern.syscall.Kernel.get().withUmask(0177, () -> {
+                    try {
+                        return server.start();
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                });
+            }
+        } catch (IOException | java.io.UncheckedIOException e) {
             boss.shutdownGracefully();
             workers.shutdownGracefully();
             timer.shutdownNow();
-            throw e;
+            throw e instanceof java.io.UncheckedIOException u ? u.getCause() : (IOException) e;
         }
-        return new ControlServer(server, boss, workers, timer, lockChannel, lock, address);
-    }
-
-    private static void prepareFolder(Path dir) {
-        try {
-            if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
-                Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-            }
-            if (Files.isSymbolicLink(dir) || !Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
-                throw new ControlException(dir + " must be a folder, not a link or a file");
-            }
-            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
-        } catch (IOException e) {
-            throw new ControlException("cannot prepare the socket folder " + dir + ": " + e.getMessage());
-        }
+        return new ControlServer(server, boss, workers, timer, lock, address);
     }
 
     /** A socket file left by a dead server is removed; a live one, or anything not a socket, is not. */
@@ -229,14 +220,6 @@ public final class ControlServer implements AutoCloseable {
             throw new ControlException("a server already answers on " + socket);
         } catch (java.net.ConnectException e) {
             Files.delete(socket); // refused: stale
-        }
-    }
-
-    private static void closeQuietly(FileChannel ch) {
-        try {
-            ch.close();
-        } catch (IOException e) {
-            // closing anyway
         }
     }
 
@@ -264,11 +247,10 @@ public final class ControlServer implements AutoCloseable {
         if (lock != null) {
             try {
                 Files.deleteIfExists(Path.of(address));
-                lock.release();
             } catch (IOException e) {
                 // the next start handles a stale socket
             }
-            closeQuietly(lockChannel);
+            lock.release(); // the lock file goes too
         }
     }
 }

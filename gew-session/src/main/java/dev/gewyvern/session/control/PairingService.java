@@ -28,10 +28,14 @@ final class PairingService extends PairingGrpc.PairingImplBase {
     private final Identity identity;
     private final Consumer<String> log;
     private final byte[] tlsKeySha256;
-    private final PairLimiter limiter = new PairLimiter(System::currentTimeMillis);
+    private final PairLimiter limiter;
 
-    /** {@code tlsKeySha256} is empty on the Unix socket, the TLS key's hash when serving TCP. */
-    PairingService(Pairing pairing, Identity identity, byte[] tlsKeySha256, Consumer<String> log) {
+    /**
+     * {@code tlsKeySha256} is empty on the Unix socket, the TLS key's hash when serving TCP; {@code limiter}
+     * counts the calls (a test gives it a clock that stands still).
+     */
+    PairingService(Pairing pairing, Identity identity, byte[] tlsKeySha256, PairLimiter limiter, Consumer<String> log) {
+        this.limiter = limiter;
         this.pairing = pairing;
         this.identity = identity;
         this.tlsKeySha256 = tlsKeySha256.clone();

@@ -49,6 +49,7 @@ final class RuntimeService extends RuntimeGrpc.RuntimeImplBase {
     private final Supplier<RuntimeInfo> info;
     private final ScheduledExecutorService timer;
     private final SessionEvents events = new SessionEvents();
+    private final WatchLimits watches = new WatchLimits();
 
     RuntimeService(Engine engine, ObjectFiles files, RequestVerifier verifier, Supplier<RuntimeInfo> info,
                    ScheduledExecutorService timer) {
@@ -185,7 +186,9 @@ final class RuntimeService extends RuntimeGrpc.RuntimeImplBase {
      * Streams a session's phase events: the ones this server kept of it (every phase of a session it applied,
      * as it happened), else one event with the phase its record holds; then what comes, until it is
      * detached (the last event says so) or the caller goes away. An empty id watches every session this
-     * server applies or detaches from now on.
+     * server applies or detaches: what it kept since the request was signed (so a watch asked for before an
+     * apply misses none of its phases, however late it reaches the server), then what comes. At most
+     * {@link WatchLimits#PER_KEY} watches per control-plane key are open at once.
      */
     @Override
     public void watchSession(SignedRequest req, StreamObserver<PhaseEvent> out) {
@@ -205,6 +208,13 @@ final class RuntimeService extends RuntimeGrpc.RuntimeImplBase {
             out.onError(ErrorStatus.of(e));
             return;
         }
+        WatchLimits.Slot slot = watches.take(req.getKeyId());
+        if (slot == null) {
+            out.onError(io.grpc.Status.RESOURCE_EXHAUSTED.withDescription("too many watches open: at most "
+                    + WatchLimits.PER_KEY + " per control-plane key (" + WatchLimits.OVERALL + " in all); close one")
+                    .asRuntimeException());
+            return;
+        }
         ServerCallStreamObserver<PhaseEvent> call = (ServerCallStreamObserver<PhaseEvent>) out;
         AtomicBoolean done = new AtomicBoolean();
         AtomicReference<ScheduledFuture<?>> task = new AtomicReference<>();
@@ -218,6 +228,7 @@ final class RuntimeService extends RuntimeGrpc.RuntimeImplBase {
             if (s != null) {
                 s.close();
             }
+            slot.release();
         };
         Consumer<PhaseEvent> send = e -> {
             synchronized (call) {
@@ -241,7 +252,7 @@ final class RuntimeService extends RuntimeGrpc.RuntimeImplBase {
                     .setMessage("session " + id + " is " + record.getPhase().name().toLowerCase(java.util.Locale.ROOT)
                             .replace('_', ' ')).setUnixMs(System.currentTimeMillis()).build());
         }
-        sub.set(events.subscribe(id, send));
+        sub.set(events.subscribe(id, req.getTsUnixMs(), send));
         if (done.get()) {
             stop.run();
             return;

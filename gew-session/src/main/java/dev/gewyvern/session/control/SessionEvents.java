@@ -52,14 +52,28 @@ final class SessionEvents {
     }
 
     /**
-     * Replays what is kept of the session (nothing for a watcher of every session), then passes on what
-     * comes, until the subscription is closed. Replay and the first live event cannot interleave.
+     * Replays what is kept of the session, or for a watcher of every session (an empty id) what is kept of
+     * every session since {@code sinceUnixMs} in the order it happened; then passes on what comes, until the
+     * subscription is closed. Replay and the first live event cannot interleave, so nothing is missed or
+     * repeated: a watch of every session asked for before an apply sees all of the apply's phases however
+     * late the server gets to it.
      */
-    synchronized Subscription subscribe(String sessionId, Consumer<PhaseEvent> sink) {
+    synchronized Subscription subscribe(String sessionId, long sinceUnixMs, Consumer<PhaseEvent> sink) {
         if (!sessionId.isEmpty()) {
             for (PhaseEvent e : history.getOrDefault(sessionId, List.of())) {
                 sink.accept(e);
             }
+        } else {
+            List<PhaseEvent> since = new ArrayList<>();
+            for (List<PhaseEvent> h : history.values()) {
+                for (PhaseEvent e : h) {
+                    if (e.getUnixMs() >= sinceUnixMs) {
+                        since.add(e);
+                    }
+                }
+            }
+            since.sort(java.util.Comparator.comparingLong(PhaseEvent::getUnixMs)); // stable: a session's order kept
+            since.forEach(sink);
         }
         Watcher w = new Watcher(sessionId, sink);
         watchers.add(w);

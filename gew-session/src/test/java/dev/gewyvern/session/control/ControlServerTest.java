@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -47,6 +48,7 @@ import dev.gewyvern.proto.v1.SessionDetail;
 import dev.gewyvern.proto.v1.SessionStatus;
 import dev.gewyvern.proto.v1.SignedRequest;
 import dev.gewyvern.proto.v1.Tracepoint;
+import dev.gewyvern.proto.v1.WatchSessionRequest;
 import dev.gewyvern.session.Engine;
 import dev.gewyvern.session.ObjectFiles;
 import dev.gewyvern.session.PinRoot;
@@ -75,11 +77,15 @@ class ControlServerTest {
         server = start();
     }
 
-    /** The objects the tests name by path sit in testdata/obj: the server may read files there and nowhere else. */
+    /**
+     * The objects the tests name by path sit in testdata/obj: the server may read files there and nowhere else.
+     * Pair's rate limit counts by a clock that stands still, so a test counts attempts however slowly a loaded
+     * machine makes them (with the real clock a window could end between two attempts).
+     */
     private ControlServer start() {
         ObjectFiles objects = ObjectFiles.under(dev.gewyvern.session.KernelTestSupportAccess.testdata("obj"));
-        return tcp() ? ControlServer.startTcp("127.0.0.1", 0, engine, objects, state, log::add)
-                : ControlServer.startUnix(dir.resolve("run/gew.sock"), engine, objects, state, log::add);
+        return tcp() ? ControlServer.startTcp("127.0.0.1", 0, engine, objects, state, log::add, () -> 0L)
+                : ControlServer.startUnix(dir.resolve("run/gew.sock"), engine, objects, state, log::add, () -> 0L);
     }
 
     protected int serverPort() {
@@ -206,6 +212,12 @@ class ControlServerTest {
         assertEquals(Status.Code.NOT_FOUND, code(() -> c.watch("no-such-session-gew").hasNext()));
     }
 
+    /**
+     * The watch is asked for before the apply, but the server may reach it after the apply has published its
+     * phases (two streams, no order between them): the watch replays what happened since it was signed.
+     * Defence: SessionEvents.subscribe's replay for a watch of every session (without it this test waits for
+     * events already gone; the bound below turns that into a failure). No wait here is unbounded.
+     */
     @Test
     void aWatchOfEverySessionStreamsAnApplysPhasesAsTheyHappen() throws Exception {
         GewClient c = paired();
@@ -213,11 +225,13 @@ class ControlServerTest {
         SessionStatus applied = c.apply(execcount());
         String id = applied.getRecord().getSessionId();
         List<PhaseEvent> seen = new ArrayList<>();
-        PhaseEvent e;
-        do {
-            e = all.next();
-            seen.add(e);
-        } while (e.getPhase() != Phase.COMMITTED);
+        assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
+            PhaseEvent e;
+            do {
+                e = all.next();
+                seen.add(e);
+            } while (e.getPhase() != Phase.COMMITTED);
+        }, () -> "the watch of every session missed the apply's phases; seen " + seen);
         assertTrue(seen.stream().allMatch(x -> x.getSessionId().equals(id)), seen.toString());
         PhaseEvent verified = seen.stream().filter(x -> x.getPhase() == Phase.VERIFIED).findFirst().orElseThrow();
         assertEquals(ObjectKind.OBJECT_KIND_PROGRAM, verified.getObjectKind());
@@ -226,7 +240,93 @@ class ControlServerTest {
                 && o.getKind() == dev.gewyvern.proto.v1.PinnedObject.Kind.PROGRAM).findFirst().orElseThrow().getKernelId();
         assertEquals(recorded, verified.getKernelId());
         c.detach(id);
-        assertEquals(Phase.DETACHED, all.next().getPhase());
+        assertEquals(Phase.DETACHED, assertTimeoutPreemptively(Duration.ofSeconds(60), () -> all.next()).getPhase());
+    }
+
+    /**
+     * Issue 12 item 10: one control-plane key holds at most WatchLimits.PER_KEY watches at once; a closed watch
+     * gives its place back. Each watch is of a session the server applied, so its first event (replayed at
+     * once) proves it is open. Defence: WatchLimits in RuntimeService.watchSession (without it the extra
+     * watch is served like the others).
+     */
+    @Test
+    void watchesPerKeyAreBounded() throws Exception {
+        GewClient c = paired();
+        String id = c.apply(execcount()).getRecord().getSessionId();
+        List<io.grpc.ClientCall<SignedRequest, PhaseEvent>> open = new ArrayList<>();
+        try {
+            for (int i = 0; i < WatchLimits.PER_KEY; i++) {
+                var w = new Watch(c, id);
+                open.add(w.call);
+                assertEquals(Phase.CREATED, w.first().getPhase(), "watch " + i + " is open");
+            }
+            Watch extra = new Watch(c, id);
+            assertEquals(Status.Code.RESOURCE_EXHAUSTED, extra.closed().getCode());
+            open.remove(0).cancel("done with it", null);
+            Watch again = null;
+            for (int tries = 0; again == null; tries++) { // the cancel reaches the server in its own time
+                Watch w = new Watch(c, id);
+                PhaseEvent first = w.firstOrNull();
+                if (first != null) {
+                    again = w;
+                    open.add(w.call);
+                } else {
+                    assertTrue(tries < 100, "a closed watch never gave its place back");
+                    Thread.sleep(50);
+                }
+            }
+        } finally {
+            open.forEach(w -> w.cancel("test over", null));
+        }
+    }
+
+    /** One WatchSession call whose events and end the test reads with bounded waits. */
+    private static final class Watch {
+        final io.grpc.ClientCall<SignedRequest, PhaseEvent> call;
+        private final java.util.concurrent.BlockingQueue<Object> got = new java.util.concurrent.LinkedBlockingQueue<>();
+
+        Watch(GewClient c, String id) {
+            call = c.channel().newCall(RuntimeGrpc.getWatchSessionMethod(), io.grpc.CallOptions.DEFAULT);
+            call.start(new io.grpc.ClientCall.Listener<>() {
+                @Override
+                public void onMessage(PhaseEvent message) {
+                    got.add(message);
+                    call.request(1);
+                }
+
+                @Override
+                public void onClose(Status status, io.grpc.Metadata trailers) {
+                    got.add(status);
+                }
+            }, new io.grpc.Metadata());
+            call.sendMessage(c.sign(WatchSessionRequest.newBuilder().setSessionId(id).build(),
+                    RuntimeGrpc.getWatchSessionMethod()));
+            call.halfClose();
+            call.request(1);
+        }
+
+        private Object next() throws InterruptedException {
+            Object o = got.poll(60, java.util.concurrent.TimeUnit.SECONDS);
+            assertNotNull(o, "no answer within 60 s");
+            return o;
+        }
+
+        PhaseEvent first() throws InterruptedException {
+            Object o = next();
+            assertTrue(o instanceof PhaseEvent, "refused: " + o);
+            return (PhaseEvent) o;
+        }
+
+        PhaseEvent firstOrNull() throws InterruptedException {
+            Object o = next();
+            return o instanceof PhaseEvent e ? e : null;
+        }
+
+        Status closed() throws InterruptedException {
+            Object o = next();
+            assertTrue(o instanceof Status, "served: " + o);
+            return (Status) o;
+        }
     }
 
     @Test
@@ -283,16 +383,24 @@ class ControlServerTest {
         }
     }
 
-    /** Defence: PairLimiter in PairingService.pair (without it every attempt gets UNAUTHENTICATED). */
+    /**
+     * Defence: PairLimiter in PairingService.pair (without it every attempt gets UNAUTHENTICATED). The server's
+     * Pair clock stands still (see start()), so exactly PER_SOURCE attempts are answered and every later one is
+     * refused, however long the attempts take: nothing here depends on timing.
+     */
     @Test
     void pairingIsRateLimited() {
         PairingToken t = token();
         PairingToken wrong = new PairingToken(t.runtimeFingerprint(), new byte[16], t.secret());
         List<Status.Code> codes = new ArrayList<>();
+        GewClient one = client(Ed25519.generate());
         for (int i = 0; i < PairLimiter.PER_SOURCE + 2; i++) {
-            codes.add(code(() -> client(Ed25519.generate()).pair(wrong)));
+            codes.add(code(() -> one.pair(wrong)));
         }
-        assertEquals(Status.Code.RESOURCE_EXHAUSTED, codes.get(codes.size() - 1), codes.toString());
+        List<Status.Code> expected = new ArrayList<>(java.util.Collections.nCopies(PairLimiter.PER_SOURCE,
+                Status.Code.UNAUTHENTICATED));
+        expected.addAll(List.of(Status.Code.RESOURCE_EXHAUSTED, Status.Code.RESOURCE_EXHAUSTED));
+        assertEquals(expected, codes);
     }
 
     /**
@@ -664,6 +772,28 @@ class ControlServerTest {
         Files.writeString(file, "not a socket");
         ControlException e = assertThrows(ControlException.class, () -> ControlServer.startUnix(file, engine, state, log::add));
         assertTrue(e.getMessage().contains("is not a socket"), e.getMessage());
+    }
+
+    /**
+     * Issue 12 item 5: the socket is 0600 from the moment bind(2) makes it, and the lock file goes with the
+     * server. Defences: the umask around ControlServer's bind (no chmod follows it: without the umask the
+     * socket is 0755 here) and LockFile.release.
+     */
+    @Test
+    void theSocketIsBornPrivateAndItsLockGoesWithTheServer() throws Exception {
+        if (tcp()) {
+            return; // no file on TCP
+        }
+        Path socket = server.socket();
+        Path lock = socket.resolveSibling(socket.getFileName() + ".lock");
+        assertEquals(0600, (Integer) Files.getAttribute(socket, "unix:mode", java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                & 07777);
+        assertTrue(Files.exists(lock, java.nio.file.LinkOption.NOFOLLOW_LINKS));
+        assertEquals(0700, (Integer) Files.getAttribute(socket.getParent(), "unix:mode") & 07777, "made 0700");
+        server.close();
+        server = null;
+        assertFalse(Files.exists(socket, java.nio.file.LinkOption.NOFOLLOW_LINKS), "the socket is removed");
+        assertFalse(Files.exists(lock, java.nio.file.LinkOption.NOFOLLOW_LINKS), "the lock file is removed");
     }
 
     protected void secondServer() {
