@@ -174,6 +174,10 @@ final class Transaction {
     }
 
     private void addPin(String folder, String name, Fd fd, PinnedObject info) {
+        // every pin's name is checked here, long before the pin pass makes any file: names from the ELF
+        // (tail-call targets, struct_ops programs, maps) are whatever the object's author wrote
+        Ids.checkObjectName(folder.equals(PinRoot.MAPS) ? "map" : folder.equals(PinRoot.LINKS) ? "link" : "program",
+                name);
         for (Pin p : pins) {
             if (p.folder.equals(folder) && p.name.equals(name)) {
                 throw SessionException.invalid(step, "two " + folder + " of this session are named '" + name
@@ -220,7 +224,9 @@ final class Transaction {
                         return e.getValue();
                     }
                 }
-                // a tail-call target the Pipeline does not attach: loaded and pinned, not attached
+                // a tail-call target the Pipeline does not attach: loaded and pinned, not attached; its name comes
+                // from the ELF, so it is checked before the kernel or the filesystem sees it
+                Ids.checkObjectName("program", name);
                 LoadedProgram loaded = ObjectLoader.load(l, name, logLevel);
                 Fd fd = keep(loaded.fd());
                 int id = Bpf.progInfo(fd).id();
@@ -247,6 +253,7 @@ final class Transaction {
         StructOpsRegistration registration = structOpsRegistration != null ? structOpsRegistration
                 : StructOpsRegistration.forKernel(dev.gewyvern.syscall.kernel.KernelTypes.running());
         StructOpsLoader.Prepared prepared = StructOpsLoader.prepare(l, p.getName(), registration, (name, target) -> {
+            Ids.checkObjectName("program", name); // a struct_ops member's program, named by the ELF
             LoadedProgram loaded = ObjectLoader.load(l, name, logLevel, target);
             Fd fd = keep(loaded.fd());
             var info = Bpf.progInfo(fd);
@@ -290,6 +297,14 @@ final class Transaction {
         dev.gewyvern.btf.Btf btf;
         String describe;
         if (f.hasPinned()) {
+            // only programs gewyvern pinned may be replaced (SPEC §6): anything else in bpffs is another tool's
+            java.nio.file.Path pinned = java.nio.file.Path.of(f.getPinned());
+            if (!pinned.isAbsolute() || !pinned.normalize().equals(pinned) || !pinned.startsWith(root.path())
+                    || pinned.equals(root.path())) {
+                throw SessionException.invalid(Step.VERIFY, "program '" + p.getName() + "': freplace.pinned '"
+                        + f.getPinned() + "' is not inside gewyvern's pin root " + root.path() + ": only a program "
+                        + "gewyvern pinned, or a program of this session (freplace.program), can be a freplace target");
+            }
             if (dev.gewyvern.syscall.DryRun.recording()) {
                 throw SessionException.invalid(Step.VERIFY, "program '" + p.getName() + "': a dry run cannot plan the "
                         + "replacement of a function of the pinned program " + f.getPinned() + ": finding the function "
