@@ -170,7 +170,7 @@ final class RuntimeService extends RuntimeGrpc.RuntimeImplBase {
                 }
                 b.addMaps(mb);
             }
-            return b.build();
+            return AnswerBudget.trim(b.build(), AnswerBudget.MAX_BYTES); // however much the maps hold
         });
     }
 
