@@ -18,11 +18,17 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.gewyvern.proto.v1.PinnedObject;
 import dev.gewyvern.proto.v1.SessionRecord;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
 
-/** 8 sessions applied and detached concurrently, in a loop, for a minute: nothing leaks, all ends consistent. */
+/**
+ * 8 sessions applied and detached concurrently, in a loop, for a minute: nothing leaks, all ends consistent.
+ * Once in `mvn verify`; bench/soak.sh runs it {@code -Dgew.soak.runs=20} times in a row in one JVM (each run
+ * its own engine, its own leak checks, its own line in the report).
+ */
 class ConcurrentSessionsKernelTest {
     static final Duration RUN = Duration.ofSeconds(Long.getLong("gew.soak.seconds", 60));
+    static final int RUNS = Integer.getInteger("gew.soak.runs", 1);
 
     private static long openFds() throws IOException {
         try (var s = Files.list(Path.of("/proc/self/fd"))) {
@@ -30,8 +36,13 @@ class ConcurrentSessionsKernelTest {
         }
     }
 
-    @Test
-    void eightConcurrentSessionsForAMinuteLeakNothing() throws Exception {
+    @TestFactory
+    java.util.stream.Stream<DynamicTest> eightConcurrentSessionsForAMinuteLeakNothing() {
+        return java.util.stream.IntStream.rangeClosed(1, RUNS).mapToObj(i -> DynamicTest.dynamicTest(
+                "run " + i + " of " + RUNS, ConcurrentSessionsKernelTest::once));
+    }
+
+    private static void once() throws Exception {
         KernelTestSupport.requireBpf();
         PinRoot root = new PinRoot(PinRoot.DEFAULT);
         List<Integer> progIds = Collections.synchronizedList(new ArrayList<>());
