@@ -41,17 +41,22 @@ public final class Tracepoints {
 
     /**
      * Whether this kernel certainly has no raw tracepoint {@code name}: no {@code btf_trace_<name>} in its BTF
-     * (every tracepoint has one, events and bare tracepoints alike), no module BTF that could hold it, and no
-     * event of that name in tracefs. False whenever a source cannot be read: then the kernel decides.
+     * (every tracepoint has one, events and bare tracepoints alike) nor in any module's BTF (its string table
+     * does not name it), and no event of that name in tracefs. False whenever a source cannot be read: then the
+     * kernel decides.
      */
     static boolean rawMissing(String name) {
         try {
             if (KernelTypes.running().typedef("btf_trace_" + name) > 0) {
                 return false;
             }
+            // a module's tracepoint has its typedef in the module's split BTF: its string table names it
+            byte[] wanted = ("\0btf_trace_" + name + "\0").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
             try (var modules = Files.list(Path.of("/sys/kernel/btf"))) {
-                if (modules.anyMatch(p -> !p.getFileName().toString().equals("vmlinux"))) {
-                    return false;
+                for (Path m : (Iterable<Path>) modules::iterator) {
+                    if (!m.getFileName().toString().equals("vmlinux") && contains(Files.readAllBytes(m), wanted)) {
+                        return false;
+                    }
                 }
             }
             for (String line : Files.readAllLines(Filesystems.ensureTracefs().resolve("available_events"))) {
@@ -63,6 +68,19 @@ public final class Tracepoints {
         } catch (IOException | RuntimeException e) {
             return false;
         }
+    }
+
+    private static boolean contains(byte[] bytes, byte[] wanted) {
+        outer:
+        for (int i = 0; i + wanted.length <= bytes.length; i++) {
+            for (int j = 0; j < wanted.length; j++) {
+                if (bytes[i + j] != wanted[j]) {
+                    continue outer;
+                }
+            }
+            return true;
+        }
+        return false;
     }
 
     /** Links {@code prog} to the tracepoint through a perf event: the returned link holds the event. */
