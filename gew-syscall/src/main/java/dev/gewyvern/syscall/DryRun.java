@@ -75,7 +75,7 @@ public final class DryRun {
     }
 
     Kernel.Result bpf(BpfAttr attr) {
-        calls.add(attr.command().name() + " " + attr);
+        calls.add(attr.command().name() + " " + RecordText.of(attr));
         Map<NativeArg, byte[]> outs = new IdentityHashMap<>();
         PointerSpace fake = new PointerSpace() {
             private long next = 0x1000;
