@@ -40,6 +40,11 @@ final class RunChild {
         return !process.isAlive();
     }
 
+    /** Waits up to {@code ms} for the command to exit (returns as soon as it does); true when it has. */
+    boolean awaitExit(long ms) throws InterruptedException {
+        return process.waitFor(ms, TimeUnit.MILLISECONDS);
+    }
+
     /** The exit status; only once {@link #exited()}. */
     int status() {
         return process.exitValue();

@@ -147,7 +147,12 @@ final class SessionHolder {
                 lastWatch = now;
                 nextWatch += hold.watch.toNanos();
             }
-            Thread.sleep(POLL_MS);
+            // a command's exit ends the wait at once (a short --run would otherwise wait out the poll)
+            if (child != null) {
+                child.awaitExit(POLL_MS);
+            } else {
+                Thread.sleep(POLL_MS);
+            }
         }
         // whichever came first, the command has ended (by itself, or now: SIGTERM, then SIGKILL) before the
         // session goes
