@@ -131,7 +131,7 @@ final class ServeCommand implements Callable<Integer> {
     private static java.net.URI parseListen(String listen) {
         try {
             java.net.URI uri = new java.net.URI(listen);
-            if (!"tcp".equals(uri.getScheme()) || uri.getHost() == null || uri.getPort() < 1 || uri.getPort() > 65535) {
+            if (!"tcp".equals(uri.getScheme()) || uri.getHost() == null || uri.getPort() < 0 || uri.getPort() > 65535) {
                 throw new UserError("--listen '" + listen + "': want tcp://HOST:PORT (TLS 1.3; plain TCP is not offered)");
             }
             return uri;
