@@ -113,59 +113,60 @@ final class ObjectInspectCommand implements Callable<Integer> {
                     + String.join("; ", r.getProblemsList()));
         }
         out.println();
-        out.printf("%-24s %-40s %-24s %-34s %-28s %6s%n", "PROGRAM", "SECTION", "TYPE", "EXPECTED ATTACH", "TARGET",
-                "INSNS");
+        Table progs = Table.of("PROGRAM", "SECTION", "TYPE", "EXPECTED ATTACH", "TARGET", "INSNS").right(5).wrap(3, 4);
         for (ProgramReport p : r.getProgramsList()) {
-            out.printf("%-24s %-40s %-24s %-34s %-28s %6d%n", p.getName(), p.getSection(),
-                    or(p.getProgType().replace("BPF_PROG_TYPE_", "").toLowerCase(), "?"),
+            progs.row(p.getName(), p.getSection(), or(p.getProgType().replace("BPF_PROG_TYPE_", "").toLowerCase(), "?"),
                     or(p.getExpectedAttachType(), "-"), or(p.getAttachTarget(), "-"), p.getInstructions());
             if (!p.getSubprogramsList().isEmpty()) {
-                out.printf("%-24s calls %s%n", "", String.join(", ", p.getSubprogramsList()));
+                progs.note("calls " + String.join(", ", p.getSubprogramsList()));
             }
             if (!p.getProblem().isEmpty()) {
-                out.printf("%-24s %s: %s%n", "", p.getUnloadable() ? "cannot be loaded" : "problem", p.getProblem());
+                progs.note((p.getUnloadable() ? "cannot be loaded" : "problem") + ": " + p.getProblem());
             }
         }
+        progs.print(out);
         out.println();
         if (r.getMapsCount() == 0) {
             out.println("no maps");
         } else {
-            out.printf("%-24s %-20s %-24s %-24s %8s %8s %s%n", "MAP", "TYPE", "KEY", "VALUE", "ENTRIES", "FLAGS", "");
+            Table maps = Table.of("MAP", "TYPE", "KEY", "VALUE", "ENTRIES", "FLAGS", "SECTION").right(4).wrap(2, 3, 6);
             for (MapReport m : r.getMapsList()) {
                 if (!m.getProblem().isEmpty()) {
-                    out.printf("%-24s cannot be made: %s%n", m.getName(), m.getProblem());
+                    maps.span(m.getName(), "cannot be made: " + m.getProblem());
                     continue;
                 }
-                out.printf("%-24s %-20s %-24s %-24s %8d %8s %s%n", m.getName(), m.getType(),
-                        typed(m.getKeyType(), m.getKeySize()), typed(m.getValueType(), m.getValueSize()),
-                        m.getMaxEntries(), "0x" + Integer.toHexString(m.getFlags()),
+                maps.row(m.getName(), m.getType(), typed(m.getKeyType(), m.getKeySize()),
+                        typed(m.getValueType(), m.getValueSize()), m.getMaxEntries(), "0x" + Integer.toHexString(m.getFlags()),
                         m.getSection().isEmpty() ? "" : m.getSection() + (m.getFrozen() ? " (frozen)" : ""));
                 if (!m.getInner().isEmpty()) {
-                    out.printf("%-24s inner %s%n", "", m.getInner());
+                    maps.note("inner " + m.getInner());
                 }
                 if (m.getInitialValuesCount() > 0) {
-                    out.printf("%-24s values %s%n", "", String.join(", ", m.getInitialValuesList()));
+                    maps.note("values " + String.join(", ", m.getInitialValuesList()));
                 }
             }
+            maps.print(out);
         }
         if (r.getVariablesCount() > 0) {
             out.println();
-            out.printf("%-24s %-12s %6s %5s %-28s %s%n", "VARIABLE", "SECTION", "OFFSET", "SIZE", "TYPE", "VALUE");
+            Table vars = Table.of("VARIABLE", "SECTION", "OFFSET", "SIZE", "TYPE", "VALUE").right(2, 3).wrap(4, 5);
             for (VariableReport v : r.getVariablesList()) {
-                out.printf("%-24s %-12s %6d %5d %-28s %s%n", v.getName() + (v.getGlobal() ? "" : " (static)"),
-                        v.getSection(), v.getOffset(), v.getSize(), v.getType(), v.getValue());
+                vars.row(v.getName() + (v.getGlobal() ? "" : " (static)"), v.getSection(), v.getOffset(), v.getSize(),
+                        v.getType(), v.getValue());
             }
+            vars.print(out);
         }
         if (r.getExternsCount() > 0) {
             out.println();
-            out.printf("%-32s %-10s %-5s %s%n", "EXTERN", "SECTION", "WEAK", "TYPE");
+            Table externs = Table.of("EXTERN", "SECTION", "WEAK", "TYPE").wrap(3);
             for (var e : r.getExternsList()) {
                 if (!e.getProblem().isEmpty()) {
-                    out.printf("%-32s cannot be resolved: %s%n", e.getName(), e.getProblem());
+                    externs.span(e.getName(), "cannot be resolved: " + e.getProblem());
                     continue;
                 }
-                out.printf("%-32s %-10s %-5s %s%n", e.getName(), e.getSection(), e.getWeak() ? "yes" : "no", e.getType());
+                externs.row(e.getName(), e.getSection(), e.getWeak() ? "yes" : "no", e.getType());
             }
+            externs.print(out);
         }
         if (!r.getCoreTarget().isEmpty()) {
             core(r, out);

@@ -30,6 +30,7 @@ final class Table {
     private final List<ToIntFunction<String>> keep = new ArrayList<>();
     private final List<String[]> rows = new ArrayList<>();
     private final java.util.Map<Integer, List<String>> notes = new java.util.HashMap<>();
+    private final java.util.Map<Integer, String> spans = new java.util.HashMap<>();
     private boolean header = true;
     private String indent = "";
 
@@ -104,6 +105,16 @@ final class Table {
         return this;
     }
 
+    /**
+     * A row of only its first cell, whose other columns hold one text instead (a map that cannot be made, with
+     * why), wrapped to the table's width; like a note it widens nothing.
+     */
+    Table span(Object first, String text) {
+        row(first);
+        spans.put(rows.size() - 1, text);
+        return this;
+    }
+
     boolean isEmpty() {
         return rows.isEmpty();
     }
@@ -140,6 +151,16 @@ final class Table {
         int offset = indent.length() + (n > 1 ? limit[0] + GAP.length() : 0);
         for (int at = 0; at < body.size(); at++) {
             String[] r = body.get(at);
+            String span = spans.get(at - (header ? 1 : 0));
+            if (span != null) {
+                List<String> parts = wrapCell(span, Math.max(MIN_WRAP, width - offset));
+                for (int i = 0; i < parts.size(); i++) {
+                    String lead = i == 0 ? indent + r[0] + " ".repeat(Math.max(0, offset - indent.length() - length(r[0])))
+                            : " ".repeat(offset);
+                    out.add(stripEnd(lead + parts.get(i)));
+                }
+                continue;
+            }
             List<List<String>> cells = new ArrayList<>();
             int height = 1;
             for (int i = 0; i < n; i++) {

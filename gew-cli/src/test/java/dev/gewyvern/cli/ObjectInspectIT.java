@@ -25,7 +25,7 @@ class ObjectInspectIT {
                 + "syscalls/sys_enter_getppid +\\d+\\n.*"), r.toString());
         assertTrue(r.out().contains("calls add_hit, scaled, count_loop"), r.toString());
         assertTrue(r.out().matches("(?s).*globals\\.rodata +array .*\\.rodata \\(frozen\\).*"), r.toString());
-        assertTrue(r.out().matches("(?s).*tag +\\.rodata +12 +8 const volatile char\\[8\\] +\"gew\".*"), r.toString());
+        assertTrue(r.out().matches("(?s).*tag +\\.rodata +12 +8 +const volatile char\\[8\\] +\"gew\".*"), r.toString());
         assertTrue(r.out().matches("(?s).*last_pid \\(static\\) +\\.bss .*"), r.toString());
         assertTrue(r.err().isEmpty(), r.err());
     }

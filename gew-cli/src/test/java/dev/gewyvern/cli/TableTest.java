@@ -85,6 +85,13 @@ class TableTest {
     }
 
     @Test
+    void aSpanFillsTheRowAfterItsFirstCellAndWidensNothing() {
+        Table t = Table.of("MAP", "TYPE").row("counts", "hash").span("map_outer", "cannot be made: an iproute2 map-in-map");
+        assertEquals(List.of("MAP        TYPE", "counts     hash", "map_outer  cannot be made: an iproute2 map-in-map"),
+                t.lines(Table.WIDTH));
+    }
+
+    @Test
     void anUnbrokenWordIsCutAtTheColumn() {
         assertEquals(List.of("abcdefghijkl", "mnopqrstuvwx", "yz"), Table.wrapCell("abcdefghijklmnopqrstuvwxyz", 12));
         assertEquals(List.of("one two", "three"), Table.wrapCell("one two three", 9));
