@@ -6,8 +6,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-import com.google.protobuf.InvalidProtocolBufferException;
-import com.google.protobuf.util.JsonFormat;
 import dev.gewyvern.proto.v1.ObjectCheck;
 import dev.gewyvern.proto.v1.ObjectCheckReport;
 import dev.gewyvern.proto.v1.ProgramCheck;
@@ -69,11 +67,7 @@ final class ObjectCheckCommand implements Callable<Integer> {
         ObjectCheckReport r = report.build();
         PrintWriter out = spec.commandLine().getOut();
         if (output == Output.json) {
-            try {
-                out.println(JsonFormat.printer().includingDefaultValueFields().print(r));
-            } catch (InvalidProtocolBufferException e) {
-                throw new IllegalStateException(e);
-            }
+            out.print(ReportJson.of(r));
         } else {
             text(r, out);
         }

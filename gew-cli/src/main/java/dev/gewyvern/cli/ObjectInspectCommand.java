@@ -6,8 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
-import com.google.protobuf.InvalidProtocolBufferException;
-import com.google.protobuf.util.JsonFormat;
 import dev.gewyvern.btf.BtfException;
 import dev.gewyvern.btf.CoreCandidates;
 import dev.gewyvern.elf.BpfObject;
@@ -88,11 +86,7 @@ final class ObjectInspectCommand implements Callable<Integer> {
         ObjectReport r = ObjectReports.of(file.toString(), dot > 0 ? name.substring(0, dot) : name, o, disasm, target);
         PrintWriter out = spec.commandLine().getOut();
         if (output == Output.json) {
-            try {
-                out.println(JsonFormat.printer().includingDefaultValueFields().print(r));
-            } catch (InvalidProtocolBufferException e) {
-                throw new IllegalStateException(e);
-            }
+            out.print(ReportJson.of(r));
         } else {
             text(r, out);
         }
