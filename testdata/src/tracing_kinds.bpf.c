@@ -11,8 +11,11 @@
  *   slot 6  kp_any            kprobe (target from the Pipeline)
  *   slot 7  kp_multi          kprobe.multi (symbols or a pattern from the Pipeline)
  *   slot 8  kp_multi_ret      kretprobe.multi/do_unlinkat*
- * and a freplace pair: on_getpid (raw_tp/sys_enter) stores gew_answer()'s result in counts[9];
- * new_answer (freplace/gew_answer) replaces gew_answer, so that counts[9] becomes 42 instead of 1.
+ * and a freplace pair: on_sys_enter (raw_tp/sys_enter) stores 42 - gew_answer(1) in counts[9]; gew_answer
+ * returns 1, so that is 41, and new_answer (freplace/gew_answer) replaces it by one returning 0: 42. The
+ * replacement returns 0 because a kernel checks an extension's return value against the range of the
+ * program it extends: before 6.x a raw_tp extension must return exactly 0 (6.1's verifier refuses 42 with
+ * "At program exit the register R0 has value (0x2a; 0x0) should have been in (0x0; 0x0)").
  *
  * The test kernel refuses fentry, fexit, fmod_ret, lsm and freplace loads (EPERM) and has no kprobes;
  * the tests assert those refusals through the capability report. Rebuild with: make -C testdata
@@ -107,7 +110,7 @@ SEC("raw_tp/sys_enter")
 int on_sys_enter(void *ctx)
 {
 	__u32 slot = 9;
-	__u64 v = gew_answer(1);
+	__u64 v = 42 - gew_answer(1);
 
 	bpf_map_update_elem(&counts, &slot, &v, BPF_ANY);
 	return 0;
@@ -116,7 +119,7 @@ int on_sys_enter(void *ctx)
 SEC("freplace/gew_answer")
 int new_answer(int x)
 {
-	return 42;
+	return 0;
 }
 
 char LICENSE[] SEC("license") = "GPL";

@@ -30,6 +30,7 @@ import dev.gewyvern.syscall.probes.Support;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestReporter;
 
 /**
  * fentry, fexit, fmod_ret, lsm, kprobe, kretprobe, kprobe.multi and freplace through the engine, with
@@ -143,14 +144,15 @@ class TracingKindsKernelTest {
      * (counted in its slot) and stops once detached; each it calls not supported is refused before any
      * kernel call with the report's reason, and the kernel agrees: the program loaded by itself fails.
      */
-    private void reportDecides(Capabilities caps, String kind, String program, int slot, Pipeline p, Trigger fire)
-            throws Exception {
+    private void reportDecides(Capabilities caps, String kind, String program, int slot, Pipeline p, Trigger fire,
+                               TestReporter reporter) throws Exception {
         Support reported = caps.support(Capability.Category.ATTACH_KIND, kind);
         if (!reported.isSupported()) {
             refusedAsReported(p, caps);
             if (reported instanceof Support.NotSupported ns && ns.why() == Support.Why.REFUSED_BY_POLICY) {
                 assertEquals("EPERM", directLoad(program), kind + " is reported refused by policy: " + reported);
             }
+            published(reporter, kind, "refused before the kernel, " + reported);
             return;
         }
         SessionRecord rec = engine.apply(p, PhaseListener.SILENT, 1);
@@ -159,32 +161,41 @@ class TracingKindsKernelTest {
         long fired = count(rec, slot);
         assertTrue(fired >= 1, kind + " (" + program + ") ran " + fired + " times");
         engine.detach(rec.getSessionId());
+        published(reporter, kind, "attached, ran, detached");
+    }
+
+    /**
+     * What happened to an attach kind, for the per-kernel table kernels/ci prints (kernels/JUnitRun.java
+     * collects these entries; surefire lists them in its report).
+     */
+    static void published(TestReporter reporter, String kind, String outcome) {
+        reporter.publishEntry("attach " + kind, outcome);
     }
 
     @Test
-    void fentryFexitFmodRetAndLsmFollowTheReport() throws Exception {
+    void fentryFexitFmodRetAndLsmFollowTheReport(TestReporter reporter) throws Exception {
         Capabilities caps = Capabilities.withoutHelpers();
         reportDecides(caps, "fentry", "on_unlink_entry", 0, pipeline(prog("on_unlink_entry", tracing("do_unlinkat"))),
-                rec -> unlink());
+                rec -> unlink(), reporter);
         reportDecides(caps, "fexit", "on_unlink_exit", 1, pipeline(prog("on_unlink_exit", tracing("do_unlinkat"))),
-                rec -> unlink());
+                rec -> unlink(), reporter);
         reportDecides(caps, "fmod_ret", "on_modify_return", 2,
                 pipeline(prog("on_modify_return", tracing("bpf_modify_return_test"))),
-                rec -> testRun(rec, "on_modify_return"));
+                rec -> testRun(rec, "on_modify_return"), reporter);
         reportDecides(caps, "lsm", "on_file_open", 3, pipeline(prog("on_file_open", tracing("file_open"))),
-                rec -> Files.readAllBytes(Path.of("/proc/self/stat")));
+                rec -> Files.readAllBytes(Path.of("/proc/self/stat")), reporter);
     }
 
     @Test
-    void kprobesFollowTheReport() throws Exception {
+    void kprobesFollowTheReport(TestReporter reporter) throws Exception {
         Capabilities caps = Capabilities.withoutHelpers();
         reportDecides(caps, "kprobe", "kp_unlink", 4, pipeline(prog("kp_unlink", kprobe("do_unlinkat", 0))),
-                rec -> unlink());
+                rec -> unlink(), reporter);
         reportDecides(caps, "kretprobe", "kp_unlink_ret", 5, pipeline(prog("kp_unlink_ret", kprobe("do_unlinkat", 0))),
-                rec -> unlink());
+                rec -> unlink(), reporter);
         reportDecides(caps, "kprobe.multi", "kp_multi", 7, pipeline(prog("kp_multi", AttachTarget.newBuilder()
                 .setKprobeMulti(KprobeMulti.newBuilder().addSymbols("do_unlinkat").addSymbols("do_rmdir")))),
-                rec -> unlink());
+                rec -> unlink(), reporter);
     }
 
     /** The fd the dry run handed out for the call at {@code index}: placeholders count up from 1000000. */
@@ -285,7 +296,7 @@ class TracingKindsKernelTest {
     }
 
     @Test
-    void freplaceFollowsTheReport() throws Exception {
+    void freplaceFollowsTheReport(TestReporter reporter) throws Exception {
         Capabilities caps = Capabilities.withoutHelpers();
         Support reported = caps.support(Capability.Category.ATTACH_KIND, "freplace");
         Pipeline p = pipeline(
@@ -294,6 +305,7 @@ class TracingKindsKernelTest {
                 prog("new_answer", AttachTarget.newBuilder().setFreplace(Freplace.newBuilder().setProgram("on_sys_enter"))));
         if (!reported.isSupported()) {
             refusedAsReported(p, caps);
+            published(reporter, "freplace", "refused before the kernel, " + reported);
             return;
         }
         SessionRecord rec = engine.apply(p, PhaseListener.SILENT, 1);
@@ -301,8 +313,10 @@ class TracingKindsKernelTest {
         SessionView view = engine.show(rec.getSessionId(), 16);
         String nine = view.maps().stream().filter(m -> m.name().equals("counts")).findFirst().orElseThrow().entries()
                 .stream().filter(e -> e.key().equals("9")).findFirst().orElseThrow().value();
-        assertEquals("42", nine, "gew_answer returns 42 once replaced");
+        assertEquals("42", nine, "counts[9] = 42 - gew_answer(1): 41 with the original, 42 once new_answer "
+                + "(returning 0) replaces it");
         engine.detach(rec.getSessionId());
+        published(reporter, "freplace", "attached, ran, detached");
     }
 
     @Test
