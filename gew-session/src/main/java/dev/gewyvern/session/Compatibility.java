@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
 import dev.gewyvern.elf.BpfMap;
 import dev.gewyvern.elf.BpfObject;
@@ -39,6 +40,21 @@ final class Compatibility {
             "lsm", "iter");
 
     private Compatibility() {
+    }
+
+    /**
+     * The pipeline's requirements. An object built for the other byte order is the one requirement
+     * reported then: nothing of it can be loaded, so the kernel is not probed ({@code probe} is not called).
+     */
+    static List<Requirement> of(PreparedPipeline prepared, Supplier<Capabilities> probe) {
+        List<Requirement> foreign = new ArrayList<>();
+        for (PreparedObject o : prepared.objects().values()) {
+            BpfObject obj = o.parsed();
+            ObjectLoader.foreignByteOrder(obj).ifPresent(why -> foreign.add(new Requirement("byte order",
+                    ObjectLoader.endian(obj.byteOrder()), Requirement.Level.NOT_SUPPORTED,
+                    Requirement.Basis.OBJECT, null, "not supported: the object " + why, o.id())));
+        }
+        return foreign.isEmpty() ? of(prepared, probe.get()) : foreign;
     }
 
     static List<Requirement> of(PreparedPipeline prepared, Capabilities caps) {

@@ -168,12 +168,17 @@ public final class Engine implements AutoCloseable {
 
     /** As {@link #verifyCompatibility(Pipeline)}, of a pipeline prepared already. */
     public List<Requirement> verifyCompatibility(PreparedPipeline pipeline) {
-        var caps = dev.gewyvern.syscall.probes.CapabilityCache.withoutHelpers(capabilityCache, VERSION);
-        List<Requirement> requirements = Compatibility.of(pipeline, caps);
-        if (caps.cached() && requirements.stream().anyMatch(r -> r.level() == Requirement.Level.NOT_SUPPORTED)) {
+        // the probes run only when the objects can run here at all (their byte order)
+        boolean[] cached = {false};
+        List<Requirement> requirements = Compatibility.of(pipeline, () -> {
+            var caps = dev.gewyvern.syscall.probes.CapabilityCache.withoutHelpers(capabilityCache, VERSION);
+            cached[0] = caps.cached();
+            return caps;
+        });
+        if (cached[0] && requirements.stream().anyMatch(r -> r.level() == Requirement.Level.NOT_SUPPORTED)) {
             // never refuse on a cached answer: probe again, and let the fresh answers decide
-            caps = dev.gewyvern.syscall.probes.CapabilityCache.fresh(capabilityCache, VERSION);
-            requirements = Compatibility.of(pipeline, caps);
+            requirements = Compatibility.of(pipeline,
+                    () -> dev.gewyvern.syscall.probes.CapabilityCache.fresh(capabilityCache, VERSION));
         }
         return requirements;
     }

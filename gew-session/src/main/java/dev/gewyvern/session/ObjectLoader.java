@@ -59,8 +59,11 @@ final class ObjectLoader {
     private ObjectLoader() {
     }
 
-    /** Parses an object; a broken or foreign-endian object is a stage error naming the object. */
-    static BpfObject parse(String id, String describe, byte[] bytes) {
+    /**
+     * Parses an object of either byte order (the compatibility check refuses the other one); a broken one, or
+     * one with a part that cannot be loaded, is a stage error naming the object.
+     */
+    static BpfObject read(String id, String describe, byte[] bytes) {
         BpfObject obj;
         try {
             obj = BpfObject.parse(bytes);
@@ -73,18 +76,38 @@ final class ObjectLoader {
                     + String.join("; ", obj.unloadable().stream().map(Object::toString).toList())
                     + " (`gew object inspect` lists what it has)");
         }
-        if (obj.byteOrder() != ByteOrder.nativeOrder()) {
-            throw SessionException.invalid(Step.STAGE, "object '" + id + "' is " + obj.byteOrder() + " but this host is "
-                    + ByteOrder.nativeOrder() + ": rebuild it with clang -target "
-                    + (ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN ? "bpf (or bpfel)" : "bpfeb"));
-        }
         return obj;
+    }
+
+    /**
+     * Why an object cannot run on this kernel for its byte order, or empty when it can. The kernel takes
+     * instructions, BTF and map values in its own byte order (this JVM's, on the same machine), so an
+     * object built for the other one would be read byte-swapped.
+     */
+    static java.util.Optional<String> foreignByteOrder(BpfObject obj) {
+        if (obj.byteOrder() == ByteOrder.nativeOrder()) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of("is " + endian(obj.byteOrder()) + " (clang -target " + target(obj.byteOrder())
+                + ") and this kernel is " + endian(ByteOrder.nativeOrder()) + ": rebuild it with clang -target "
+                + target(ByteOrder.nativeOrder()));
+    }
+
+    static String endian(ByteOrder order) {
+        return order == ByteOrder.LITTLE_ENDIAN ? "little-endian" : "big-endian";
+    }
+
+    private static String target(ByteOrder order) {
+        return order == ByteOrder.LITTLE_ENDIAN ? "bpf or bpfel" : "bpfeb";
     }
 
     /** Loads the object's BTF and creates its maps and global data maps. */
     static Staged stage(PreparedObject prepared, Sink sink) {
         dev.gewyvern.proto.v1.BpfObject o = prepared.spec();
         BpfObject obj = prepared.parsed();
+        foreignByteOrder(obj).ifPresent(why -> {
+            throw SessionException.invalid(Step.STAGE, "object '" + o.getId() + "' (" + prepared.describe() + ") " + why);
+        });
         Fd btf = null;
         if (obj.kernelBtf().isPresent()) {
             btf = sink.keep(Bpf.loadBtf(obj.kernelBtf().get(), "object '" + o.getId() + "'"));

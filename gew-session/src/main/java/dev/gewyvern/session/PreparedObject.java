@@ -33,7 +33,11 @@ final class PreparedObject {
         this.targetBtf = targetBtf;
     }
 
-    /** Reads (any path: the local rule), checks against the SHA-256 the Pipeline names (if any) and parses one object. */
+    /**
+     * Reads (any path: the local rule), checks against the SHA-256 the Pipeline names (if any) and parses one
+     * object, of either byte order (the compatibility check refuses the other one as a requirement; loading it
+     * is a stage error).
+     */
     static PreparedObject read(dev.gewyvern.proto.v1.BpfObject o) {
         return read(o, "objects[?]", ObjectFiles.ANYWHERE);
     }
@@ -41,7 +45,7 @@ final class PreparedObject {
     /**
      * Reads the object and its target_btf by {@code files}' rule ({@code field}, e.g. "objects[0]", names the
      * Pipeline entry in errors),
-     * checks the SHA-256 the Pipeline names (if any) and parses the object. A mismatch names the expected
+     * checks the SHA-256 the Pipeline names (if any) and parses the object (of either byte order). A mismatch names the expected
      * digest only: no error quotes a file's content or a digest of it.
      */
     static PreparedObject read(dev.gewyvern.proto.v1.BpfObject o, String field, ObjectFiles files) {
@@ -58,7 +62,7 @@ final class PreparedObject {
         }
         byte[] target = o.getTargetBtf().isEmpty() ? null
                 : files.read(field + ".target_btf", "target BTF", o.getTargetBtf());
-        return new PreparedObject(o, bytes, sha, ObjectLoader.parse(o.getId(), describe(o), bytes), target);
+        return new PreparedObject(o, bytes, sha, ObjectLoader.read(o.getId(), describe(o), bytes), target);
     }
 
     String id() {

@@ -374,16 +374,6 @@ class ObjectsKernelTest {
     }
 
     @org.junit.jupiter.api.Test
-    void aBigEndianObjectIsRefusedAtStageByName() throws IOException {
-        Path be = KernelTestSupport.testdata("obj/globals.bpfeb.o");
-        SessionException e = org.junit.jupiter.api.Assertions.assertThrows(SessionException.class,
-                () -> ObjectLoader.parse("globals", be.toString(), Files.readAllBytes(be)));
-        assertEquals(Step.STAGE, e.step());
-        assertTrue(e.getMessage().contains("object 'globals' is BIG_ENDIAN but this host is LITTLE_ENDIAN: rebuild it "
-                + "with clang -target bpf"), e.getMessage());
-    }
-
-    @org.junit.jupiter.api.Test
     void perfEventArrayDefaultsToThePossibleCpus() {
         BpfMap m = new BpfMap("events", ObjectSettings.BPF_MAP_TYPE_PERF_EVENT_ARRAY, 0, 0, 0, 0, 0, 0, 0, 0, 0);
         BpfMap sized = ObjectSettings.sized(dev.gewyvern.proto.v1.BpfObject.newBuilder().setId("x").build(), m);
