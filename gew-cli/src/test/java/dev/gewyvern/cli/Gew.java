@@ -25,6 +25,12 @@ final class Gew {
         }
     }
 
+    /**
+     * How long one gew command may take: 120 s, or the {@code gew.test.command.timeout} system property (seconds)
+     * where everything is slower, e.g. under qemu TCG (kernels/checks sets it).
+     */
+    private static final long TIMEOUT_S = Long.getLong("gew.test.command.timeout", 120);
+
     private Gew() {
     }
 
@@ -99,9 +105,9 @@ final class Gew {
         try {
             Process p = new ProcessBuilder(cmd).directory(launcher.getParent().toFile())
                     .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-            if (!p.waitFor(120, TimeUnit.SECONDS)) {
+            if (!p.waitFor(TIMEOUT_S, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
-                fail(String.join(" ", cmd) + " did not finish in 120 s");
+                fail(String.join(" ", cmd) + " did not finish in " + TIMEOUT_S + " s");
             }
             return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
         } finally {
@@ -117,9 +123,9 @@ final class Gew {
         try {
             Process p = new ProcessBuilder(command(prefix, args)).directory(repo().toFile())
                     .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-            if (!p.waitFor(120, TimeUnit.SECONDS)) {
+            if (!p.waitFor(TIMEOUT_S, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
-                fail("gew " + String.join(" ", args) + " did not finish in 120 s");
+                fail("gew " + String.join(" ", args) + " did not finish in " + TIMEOUT_S + " s");
             }
             return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
         } finally {
