@@ -89,7 +89,8 @@ class AttachKindsKernelTest {
     }
 
     @Test
-    void everyKindCountsItsEventAndDetachRemovesEveryLink(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+    void everyKindCountsItsEventAndDetachRemovesEveryLink(@org.junit.jupiter.api.io.TempDir Path tmp,
+                                                          org.junit.jupiter.api.TestReporter reporter) throws Exception {
         String netnsB = "/run/netns/" + nsB;
         Path bin = TestCommands.uprobeTarget(tmp);
         // program, the capability report's attach kind, target; a program's slot in counts is its index here
@@ -133,6 +134,7 @@ class AttachKindsKernelTest {
                 .setPath(KernelTestSupport.testdata("obj/attachkinds.bpf.o").toString()).build();
         Pipeline.Builder builder = Pipeline.newBuilder().setName("attachkinds").addObjects(object);
         java.util.Set<String> attached = new java.util.LinkedHashSet<>();
+        Map<String, String> refused = new LinkedHashMap<>();
         for (Object[] k : all) {
             Program p = prog((String) k[0], (AttachTarget.Builder) k[2]);
             dev.gewyvern.syscall.probes.Support s = caps.support(dev.gewyvern.syscall.probes.Capability.Category.ATTACH_KIND,
@@ -149,6 +151,7 @@ class AttachKindsKernelTest {
             assertEquals(SessionException.Kind.UNSUPPORTED, e.kind(), e.getMessage());
             assertEquals(Requirement.Level.NOT_SUPPORTED, e.requirement().level(), e.getMessage());
             assertEquals(s.toString(), e.requirement().reason(), k[1] + ": the report's reason");
+            refused.put((String) k[1], s.toString());
         }
         Pipeline pipeline = builder.build();
         List<String> events = new java.util.ArrayList<>();
@@ -251,6 +254,10 @@ class AttachKindsKernelTest {
                 Thread.sleep(20);
             }
             assertFalse(Links.exists(id), "link " + id + " is gone after detach");
+        }
+        for (Object[] k : all) {
+            TracingKindsKernelTest.published(reporter, (String) k[1], attached.contains((String) k[0])
+                    ? "attached, ran, detached" : "refused before the kernel, " + refused.get((String) k[1]));
         }
     }
 
