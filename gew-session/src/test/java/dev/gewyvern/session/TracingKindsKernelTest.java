@@ -270,7 +270,7 @@ class TracingKindsKernelTest {
             }
         }
         assertTrue(matching.contains("do_unlinkat"), matching.toString());
-        planHas(plan, ", attachType=" + multi + ", flags=" + k.constant("BPF_F_KPROBE_MULTI_RETURN") + ", symbols="
+        planHas(plan, ", attachType=" + multi + ", flags=" + dev.gewyvern.syscall.attr.KprobeMultiLinkAttr.RETURN + ", symbols="
                 + matching + ", cookies=[]]");
 
         // fentry and lsm: loaded against the function's (the hook's) id in vmlinux BTF, linked as tracing links
