@@ -157,9 +157,9 @@ class AttachKindsKernelTest {
                 // a load-level requirement of the kind refused first (its expected attach type or program type
                 // is not in the kernel's BTF), where the report calls the kind absent too
                 assertEquals(Requirement.Basis.KERNEL, r.basis(), k[1] + ": " + r);
-                assertEquals(dev.gewyvern.syscall.Support.Why.ABSENT, r.why(), k[1] + ": " + r);
-                assertTrue(s instanceof dev.gewyvern.syscall.Support.NotSupported n
-                        && n.why() == dev.gewyvern.syscall.Support.Why.ABSENT, k[1] + ": the report says " + s);
+                assertEquals(dev.gewyvern.syscall.probes.Support.Why.ABSENT, r.why(), k[1] + ": " + r);
+                assertTrue(s instanceof dev.gewyvern.syscall.probes.Support.NotSupported n
+                        && n.why() == dev.gewyvern.syscall.probes.Support.Why.ABSENT, k[1] + ": the report says " + s);
             }
             refused.put((String) k[1], r.reason());
         }
