@@ -147,7 +147,10 @@ class LoadOnlyAgainstBpftoolIT {
         }
         if (r.exit() == 0) {
             long verified = r.out().lines().filter(l -> l.startsWith("verify   program ")).count();
-            assertEquals(parsed.programs().size(), verified, "every program verified: " + r);
+            // a program gew leaves out (it uses a map that cannot be made) is named on stderr, one line each
+            long leftOut = r.err().lines().filter(l -> l.startsWith("gew: leaving out program ")).count();
+            assertEquals(parsed.programs().size(), verified + leftOut,
+                    "every program verified or left out by name: " + r);
             assertTrue(r.out().contains("after `true` exited with status 0"), r.toString());
             published(reporter, file, "loaded " + verified + " programs (bpftool: " + (bpftool ? "loaded" : "failed")
                     + ")");
