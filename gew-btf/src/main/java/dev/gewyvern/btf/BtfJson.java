@@ -34,6 +34,25 @@ public final class BtfJson {
         return b.array();
     }
 
+    /**
+     * A JSON list whose every element is a value of type {@code id} (one per CPU of a per-CPU map), as the
+     * elements' bytes; null when {@code json} is not a list.
+     */
+    public static List<byte[]> encodeEach(Btf btf, int id, String json, ByteOrder order) {
+        Object v = JsonText.parse(json);
+        if (!(v instanceof List<?> list)) {
+            return null;
+        }
+        int size = (int) btf.sizeOf(id);
+        List<byte[]> out = new ArrayList<>();
+        for (int i = 0; i < list.size(); i++) {
+            ByteBuffer b = ByteBuffer.allocate(size).order(order);
+            write(btf, id, list.get(i), b, 0, 0, 0, "value[" + i + "]", 0);
+            out.add(b.array());
+        }
+        return out;
+    }
+
     /** {@code hex:0a0b…} as bytes, or null when {@code text} does not start with "hex:". */
     public static byte[] hex(String text) {
         if (!text.startsWith("hex:")) {

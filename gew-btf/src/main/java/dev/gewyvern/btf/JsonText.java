@@ -10,11 +10,11 @@ import java.util.Map;
  * strings strings, true/false booleans, null null, and numbers {@link Number}s that keep their text, so
  * that a 64-bit integer is never rounded through a double. Nesting is bounded.
  */
-final class JsonText {
+public final class JsonText {
     private static final int MAX_DEPTH = 64;
 
     /** A JSON number, as written. */
-    record Number(String text) {}
+    public record Number(String text) {}
 
     private final String s;
     private int at;
@@ -23,7 +23,8 @@ final class JsonText {
         this.s = s;
     }
 
-    static Object parse(String text) {
+    /** The value {@code text} holds; malformed JSON is refused with where it went wrong. */
+    public static Object parse(String text) {
         JsonText p = new JsonText(text);
         p.space();
         Object v = p.value(0);

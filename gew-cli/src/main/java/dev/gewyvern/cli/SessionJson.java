@@ -51,24 +51,38 @@ final class SessionJson {
         }
         out.put("programs", programs);
         List<Object> maps = new ArrayList<>();
-        for (SessionView.MapView mv : v.maps()) {
+        for (dev.gewyvern.proto.v1.MapContents mv : v.maps()) {
             Map<String, Object> m = new LinkedHashMap<>();
-            m.put("name", mv.name());
-            m.put("type", mv.type());
-            m.put("id", mv.id());
-            m.put("key_type", mv.keyType());
-            m.put("value_type", mv.valueType());
-            m.put("key_size", mv.keySize());
-            m.put("value_size", mv.valueSize());
-            m.put("max_entries", mv.maxEntries());
-            m.put("flags", mv.flags());
-            m.put("btf_id", mv.btfId());
-            m.put("entries", mv.totalEntries());
+            m.put("name", mv.getName());
+            m.put("type", mv.getType());
+            m.put("id", mv.getId());
+            m.put("key_type", mv.getKeyType());
+            m.put("value_type", mv.getValueType());
+            m.put("key_size", mv.getKeySize());
+            m.put("value_size", mv.getValueSize());
+            m.put("max_entries", mv.getMaxEntries());
+            m.put("flags", mv.getFlags());
+            m.put("btf_id", mv.getBtfId());
+            m.put("entries", mv.getTotalEntries());
+            m.put("frozen", mv.getFrozen());
+            if (!mv.getReadError().isEmpty()) {
+                m.put("read_error", mv.getReadError());
+            }
+            if (mv.hasRing()) {
+                Map<String, Object> ring = new LinkedHashMap<>();
+                ring.put("size", mv.getRing().getSize());
+                ring.put("consumer", mv.getRing().getConsumer());
+                ring.put("producer", mv.getRing().getProducer());
+                m.put("ring", ring);
+            }
+            if (mv.getType().equals("perf_event_array")) {
+                m.put("perf_event_cpus", mv.getPerfEventCpusList());
+            }
             List<Object> shown = new ArrayList<>();
-            for (SessionView.Entry e : mv.entries()) {
+            for (dev.gewyvern.proto.v1.MapEntry e : mv.getEntriesList()) {
                 Map<String, Object> entry = new LinkedHashMap<>();
-                entry.put("key", e.key());
-                entry.put("value", e.value());
+                entry.put("key", e.getKeyText());
+                entry.put("value", e.getValueText());
                 shown.add(entry);
             }
             m.put("shown", shown);

@@ -8,6 +8,8 @@ import java.util.List;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 
+import dev.gewyvern.proto.v1.MapContents;
+import dev.gewyvern.proto.v1.MapEntry;
 import dev.gewyvern.proto.v1.Program;
 import dev.gewyvern.session.SessionView;
 
@@ -52,7 +54,7 @@ final class SessionPrinter {
             }
         }
         out.println("maps");
-        for (SessionView.MapView m : v.maps()) {
+        for (MapContents m : v.maps()) {
             map(out, m, Integer.MAX_VALUE);
         }
         out.flush();
@@ -70,25 +72,95 @@ final class SessionPrinter {
     }
 
     /** A map and its entries; numeric values are listed largest first, at most {@code top} of them. */
-    static void map(PrintWriter out, SessionView.MapView m, int top) {
-        List<SessionView.Entry> entries = new ArrayList<>(m.entries());
-        if (entries.stream().allMatch(e -> e.value().matches("-?\\d+"))) {
-            entries.sort(Comparator.comparing((SessionView.Entry e) -> Long.parseLong(e.value())).reversed());
+    static void map(PrintWriter out, MapContents m, int top) {
+        map(out, m, top, null);
+    }
+
+    /** The number an entry holds, for sorting (unsigned values beyond Long.MAX_VALUE sort as the largest). */
+    private static double number(MapEntry e) {
+        return e.getNumberCase() == MapEntry.NumberCase.SIGNED_VALUE ? e.getSignedValue()
+                : e.getUnsignedValue() < 0 ? Math.pow(2, 64) + e.getUnsignedValue() : e.getUnsignedValue();
+    }
+
+    /**
+     * A map and its entries; when every entry holds a number they are listed largest first, at most {@code top}
+     * of them, and with {@code before} (the numbers of the last look, by key) each shows how much it moved.
+     */
+    static void map(PrintWriter out, MapContents m, int top, java.util.Map<String, Long> before) {
+        String head = "  " + m.getName() + "  " + m.getType();
+        if (m.hasRing()) {
+            var r = m.getRing();
+            long pending = r.getProducer() - r.getConsumer();
+            out.printf("%s  id %d  %d B  consumer at %d, producer at %d (%s)%n", head, m.getId(), r.getSize(),
+                    r.getConsumer(), r.getProducer(), pending == 0 ? "nothing pending" : pending + " B pending");
+            return;
+        }
+        if (m.getType().equals("perf_event_array")) {
+            out.printf("%s  id %d  %d slots  %s%n", head, m.getId(), m.getMaxEntries(),
+                    m.getPerfEventCpusCount() == 0 ? "no CPU's slot holds a perf event (nothing reads it: --events "
+                            + m.getName() + ")" : "perf events on CPU " + m.getPerfEventCpusList().stream()
+                            .map(String::valueOf).collect(java.util.stream.Collectors.joining(",")));
+            return;
+        }
+        List<MapEntry> entries = new ArrayList<>(m.getEntriesList());
+        boolean numeric = !entries.isEmpty() && entries.stream().allMatch(e -> e.getNumberCase()
+                != MapEntry.NumberCase.NUMBER_NOT_SET);
+        if (numeric) {
+            entries.sort(Comparator.comparingDouble(SessionPrinter::number).reversed());
         }
         if (entries.size() > top) {
             entries = entries.subList(0, top);
         }
-        out.printf("  %s  %s  key %s  value %s  id %d  %d/%d entries%s  (key %d B, value %d B%s%s)%n", m.name(),
-                m.type(), m.keyType(), m.valueType(), m.id(), m.totalEntries(), m.maxEntries(),
-                entries.size() < m.totalEntries() ? " (" + entries.size() + " shown)" : "", m.keySize(), m.valueSize(),
-                m.flags() == 0 ? "" : ", flags 0x" + Integer.toHexString(m.flags()),
-                m.btfId() == 0 ? "" : ", btf id " + m.btfId());
+        out.printf("%s  key %s  value %s  id %d  %d/%d entries%s  (key %d B, value %d B%s%s%s)%n", head,
+                m.getKeyType(), m.getValueType(), m.getId(), m.getTotalEntries(), m.getMaxEntries(),
+                entries.size() < m.getTotalEntries() ? " (" + entries.size() + " shown)" : "", m.getKeySize(),
+                m.getValueSize(), m.getFlags() == 0 ? "" : ", flags 0x" + Integer.toHexString(m.getFlags()),
+                m.getBtfId() == 0 ? "" : ", btf id " + m.getBtfId(), m.getFrozen() ? ", frozen" : "");
+        if (!m.getReadError().isEmpty()) {
+            out.printf("    cannot read its entries: %s%n", m.getReadError());
+            return;
+        }
         int width = 0;
-        for (SessionView.Entry e : entries) {
-            width = Math.max(width, e.key().length());
+        int valueWidth = 0;
+        for (MapEntry e : entries) {
+            width = Math.max(width, e.getKeyText().length());
+            valueWidth = Math.max(valueWidth, e.getValueText().length());
         }
-        for (SessionView.Entry e : entries) {
-            out.printf("    %-" + Math.max(1, width) + "s  %s%n", e.key(), e.value());
+        for (MapEntry e : entries) {
+            String delta = "";
+            if (before != null && numeric) {
+                Long was = before.get(e.getKeyText());
+                long now = e.getNumberCase() == MapEntry.NumberCase.SIGNED_VALUE ? e.getSignedValue()
+                        : e.getUnsignedValue();
+                delta = was == null ? "  new" : now == was ? "" : String.format("  %+d", now - was);
+            }
+            if (delta.isEmpty()) {
+                out.printf("    %-" + Math.max(1, width) + "s  %s%n", e.getKeyText(), e.getValueText());
+            } else {
+                out.printf("    %-" + Math.max(1, width) + "s  %-" + Math.max(1, valueWidth) + "s%s%n", e.getKeyText(),
+                        e.getValueText(), delta);
+            }
         }
+    }
+
+    /** The map with its entries sorted largest first when they are all numbers, and cut to {@code top}. */
+    static MapContents top(MapContents m, int top) {
+        List<MapEntry> entries = new ArrayList<>(m.getEntriesList());
+        if (!entries.isEmpty() && entries.stream().allMatch(e -> e.getNumberCase() != MapEntry.NumberCase.NUMBER_NOT_SET)) {
+            entries.sort(Comparator.comparingDouble(SessionPrinter::number).reversed());
+        }
+        return m.toBuilder().clearEntries().addAllEntries(entries.subList(0, Math.min(top, entries.size()))).build();
+    }
+
+    /** The numbers of a map's entries by key, for the next look's deltas. */
+    static java.util.Map<String, Long> numbers(MapContents m) {
+        java.util.Map<String, Long> out = new java.util.HashMap<>();
+        for (MapEntry e : m.getEntriesList()) {
+            if (e.getNumberCase() != MapEntry.NumberCase.NUMBER_NOT_SET) {
+                out.put(e.getKeyText(), e.getNumberCase() == MapEntry.NumberCase.SIGNED_VALUE ? e.getSignedValue()
+                        : e.getUnsignedValue());
+            }
+        }
+        return out;
     }
 }

@@ -226,6 +226,51 @@ public final class GewClient implements AutoCloseable {
                 .setSessionId(sessionId).build(), RuntimeGrpc.getWatchSessionMethod()));
     }
 
+    private static dev.gewyvern.proto.v1.MapData json(String text) {
+        return dev.gewyvern.proto.v1.MapData.newBuilder().setJson(text).build();
+    }
+
+    /** The entry under a key given as JSON typed by the map's BTF (or "hex:…"); no entries when there is none. */
+    public dev.gewyvern.proto.v1.MapContents readMap(String sessionId, String map, String keyJson) {
+        return stub().readMap(sign(dev.gewyvern.proto.v1.ReadMapRequest.newBuilder().setSessionId(sessionId).setMap(map)
+                .setKey(json(keyJson)).build(), RuntimeGrpc.getReadMapMethod()));
+    }
+
+    /** A page of entries after {@code token} (empty: the first); its next_token is empty after the last page. */
+    public dev.gewyvern.proto.v1.MapContents readMapPage(String sessionId, String map, com.google.protobuf.ByteString token,
+                                                       int count) {
+        return stub().readMap(sign(dev.gewyvern.proto.v1.ReadMapRequest.newBuilder().setSessionId(sessionId).setMap(map)
+                .setPage(dev.gewyvern.proto.v1.MapPageRequest.newBuilder().setToken(token).setCount(count)).build(),
+                RuntimeGrpc.getReadMapMethod()));
+    }
+
+    /** Writes an entry of a session this control plane applied; key and value as JSON typed by BTF. */
+    public dev.gewyvern.proto.v1.MapWriteResult updateMap(String sessionId, String map, String keyJson, String valueJson,
+                                                         dev.gewyvern.proto.v1.UpdateMode mode) {
+        return stub().updateMap(sign(dev.gewyvern.proto.v1.UpdateMapRequest.newBuilder().setSessionId(sessionId)
+                .setMap(map).setKey(json(keyJson)).setValue(json(valueJson)).setMode(mode).build(),
+                RuntimeGrpc.getUpdateMapMethod()));
+    }
+
+    public dev.gewyvern.proto.v1.MapWriteResult deleteMapEntry(String sessionId, String map, String keyJson) {
+        return stub().deleteMapEntry(sign(dev.gewyvern.proto.v1.DeleteMapEntryRequest.newBuilder()
+                .setSessionId(sessionId).setMap(map).setKey(json(keyJson)).build(), RuntimeGrpc.getDeleteMapEntryMethod()));
+    }
+
+    /**
+     * The events of a session's ring buffers and perf buffers as they arrive (decoded by the types named, or
+     * raw): first a ready message once every map is open, then events and losses, and last a summary; the
+     * stream ends when the session is detached. A caller that reads slowly loses events (counted in the
+     * stream), never slows the runtime.
+     */
+    public Iterator<dev.gewyvern.proto.v1.EventMessage> watchEvents(String sessionId,
+                                                                   java.util.List<dev.gewyvern.proto.v1.EventSource> sources,
+                                                                   int buffer) {
+        return RuntimeGrpc.newBlockingStub(channel).watchEvents(sign(dev.gewyvern.proto.v1.WatchEventsRequest.newBuilder()
+                .setSessionId(sessionId).addAllSources(sources).setBuffer(buffer).build(),
+                RuntimeGrpc.getWatchEventsMethod()));
+    }
+
     @Override
     public void close() {
         channel.shutdownNow();

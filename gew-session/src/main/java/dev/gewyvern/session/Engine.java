@@ -10,10 +10,9 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
-import dev.gewyvern.btf.Btf;
-import dev.gewyvern.btf.BtfValues;
 import dev.gewyvern.elf.uapi.MapType;
 import dev.gewyvern.elf.uapi.ProgType;
+import dev.gewyvern.proto.v1.MapContents;
 import dev.gewyvern.proto.v1.InstanceRecord;
 import dev.gewyvern.proto.v1.Owner;
 import dev.gewyvern.proto.v1.Pipeline;
@@ -24,6 +23,7 @@ import dev.gewyvern.syscall.Bpf;
 import dev.gewyvern.syscall.BpfException;
 import dev.gewyvern.syscall.Fd;
 import dev.gewyvern.syscall.MapInfo;
+import dev.gewyvern.syscall.maps.MapAccess;
 import dev.gewyvern.syscall.ProgInfo;
 import dev.gewyvern.syscall.kernel.KernelTypes;
 
@@ -48,6 +48,7 @@ public final class Engine implements AutoCloseable {
     private final RiskPolicy policy;
     /** Where this boot's probe results are kept (see CapabilityCache); tests use their own folder. */
     private Path capabilityCache = dev.gewyvern.syscall.probes.CapabilityCache.DEFAULT;
+    private final BtfObjects btfObjects = new BtfObjects();
     /** How struct_ops maps are registered; null: as the kernel allows ({@link StructOpsRegistration#forKernel}). */
     private volatile StructOpsRegistration structOpsRegistration;
 
@@ -359,10 +360,13 @@ public final class Engine implements AutoCloseable {
                         BootClock.unixMillis(i.loadTimeNs()), i.btfId(), verified.get(name)));
             }
         }
-        List<SessionView.MapView> maps = new ArrayList<>();
+        List<MapContents> maps = new ArrayList<>();
         for (String name : pinNames(dir.resolve(PinRoot.MAPS))) {
-            try (Fd fd = Bpf.get(dir.resolve(PinRoot.MAPS).resolve(name).toString(), "map")) {
-                maps.add(dump(name, fd, limit));
+            try (MapAccess m = MapAccess.open(dir.resolve(PinRoot.MAPS).resolve(name), name)) {
+                maps.add(MapReports.describe(name, m, types(m), limit));
+            } catch (BpfException e) {
+                // a map that cannot even be opened is still listed, with why
+                maps.add(MapContents.newBuilder().setName(name).setReadError(e.getMessage()).build());
             }
         }
         return new SessionView(rec, dir.toString(), owner != null && OwnerIdentity.alive(owner), progs, maps,
@@ -387,48 +391,207 @@ public final class Engine implements AutoCloseable {
         return names;
     }
 
-    private static SessionView.MapView dump(String name, Fd fd, int limit) {
-        MapInfo info = Bpf.mapInfo(fd);
-        Btf btf = null;
-        if (info.btfId() != 0 && (info.btfKeyTypeId() != 0 || info.btfValueTypeId() != 0)) {
-            btf = Btf.parse(Bpf.btf(info.btfId()).btf());
-        }
-        String keyType = btf == null || info.btfKeyTypeId() == 0 ? info.keySize() + " bytes"
-                : BtfValues.typeName(btf, info.btfKeyTypeId());
-        String valueType = btf == null ? info.valueSize() + " bytes" : BtfValues.typeName(btf, info.btfValueTypeId());
-        List<SessionView.Entry> entries = new ArrayList<>();
-        byte[] key = null;
-        long total = 0;
-        // count every key (bounded by max_entries), render the first `limit`
-        while (total <= Integer.toUnsignedLong(info.maxEntries())) {
-            byte[] next = Bpf.nextKey(fd, key, info.keySize());
-            if (next == null) {
-                break;
-            }
-            total++;
-            if (entries.size() < limit) {
-                byte[] value = Bpf.lookup(fd, next, info.valueSize());
-                if (value != null) {
-                    entries.add(new SessionView.Entry(render(btf, info.btfKeyTypeId(), next),
-                            render(btf, info.btfValueTypeId(), value)));
-                }
-            }
-            key = next;
-        }
-        return new SessionView.MapView(name, KernelTypes.text(MapType.class, info.type()),
-                info.id(), keyType, valueType, info.maxEntries(), entries, total, info.keySize(), info.valueSize(),
-                info.flags(), info.btfId());
+    /** The types of a map's keys and values, from its own BTF object. */
+    private MapTypes types(MapAccess m) {
+        return MapTypes.of(m.info(), m.info().btfId() == 0 ? null : btfObjects.get(m.info().btfId()));
     }
 
-    private static String render(Btf btf, int typeId, byte[] bytes) {
-        if (btf == null || typeId == 0) {
-            StringBuilder sb = new StringBuilder("0x");
-            for (byte b : bytes) {
-                sb.append(String.format("%02x", b));
-            }
-            return sb.toString();
+    /** The folder of a session, or a refusal naming it. */
+    private Path sessionDir(String sessionId, Step step) {
+        Path dir = find(sessionId, step);
+        if (dir == null) {
+            throw SessionException.notFound(step, "no session '" + sessionId + "' (see gew session list)");
         }
-        return BtfValues.format(btf, typeId, bytes, ByteOrder.nativeOrder());
+        return dir;
+    }
+
+    /** The names of a session's maps, as pinned under its maps/ folder. */
+    public List<String> mapNames(String sessionId) {
+        return pinNames(sessionDir(sessionId, Step.MAP).resolve(PinRoot.MAPS));
+    }
+
+    /** Opens a map of a session through its pin (never by id); refuses a name the session does not have. */
+    private MapAccess openMap(String sessionId, String map) {
+        Path dir = sessionDir(sessionId, Step.MAP).resolve(PinRoot.MAPS);
+        List<String> names = pinNames(dir);
+        if (!names.contains(map)) {
+            throw SessionException.notFound(Step.MAP, "no map '" + map + "' in session " + sessionId + " (its maps: "
+                    + MapReports.names(names) + ")");
+        }
+        return MapAccess.open(dir.resolve(map), map);
+    }
+
+    private static SessionException mapFailure(BpfException e) {
+        return SessionException.of(Step.MAP, e);
+    }
+
+    /** A map of a session: what the kernel says of it and at most {@code limit} entries typed by BTF. */
+    public MapContents describeMap(String sessionId, String map, int limit) {
+        try (MapAccess m = openMap(sessionId, map)) {
+            return MapReports.describe(map, m, types(m), limit);
+        } catch (BpfException e) {
+            throw mapFailure(e);
+        }
+    }
+
+    /** A page of a map's entries after {@code token} (null or empty: the first page). */
+    public MapContents readMap(String sessionId, String map, byte[] token, int count) {
+        try (MapAccess m = openMap(sessionId, map)) {
+            return MapReports.page(map, m, types(m), token == null || token.length == 0 ? null : token, count);
+        } catch (BpfException e) {
+            throw mapFailure(e);
+        }
+    }
+
+    private static byte[] bytes(MapTypes t, dev.gewyvern.proto.v1.MapData d, boolean key, String map) {
+        return switch (d.getFormCase()) {
+            case JSON -> key ? t.key(d.getJson()) : t.value(d.getJson());
+            case RAW -> d.getRaw().toByteArray();
+            case FORM_NOT_SET -> throw SessionException.invalid(Step.MAP, "no " + (key ? "key" : "value") + " given for map '"
+                    + map + "'");
+        };
+    }
+
+    /** The entry of a map under {@code key} (JSON typed by the map's BTF, or bytes); no entries when absent. */
+    public MapContents lookupMap(String sessionId, String map, dev.gewyvern.proto.v1.MapData key) {
+        try (MapAccess m = openMap(sessionId, map)) {
+            MapTypes t = types(m);
+            return MapReports.lookup(map, m, t, bytes(t, key, true, map));
+        } catch (BpfException e) {
+            throw mapFailure(e);
+        } catch (IllegalArgumentException e) {
+            throw SessionException.invalid(Step.MAP, e.getMessage());
+        }
+    }
+
+    /** Writes an entry; a frozen or read-only map, or one whose values are not plain bytes, is refused. */
+    public void updateMap(String sessionId, String map, dev.gewyvern.proto.v1.MapData key,
+                          dev.gewyvern.proto.v1.MapData value, dev.gewyvern.proto.v1.UpdateMode mode) {
+        try (MapAccess m = openMap(sessionId, map)) {
+            String refusal = m.writeRefusal();
+            if (refusal != null) {
+                throw SessionException.unsupported(Step.MAP, refusal);
+            }
+            MapTypes t = types(m);
+            byte[] k = bytes(t, key, true, map);
+            byte[] v = m.perCpu() && value.getFormCase() == dev.gewyvern.proto.v1.MapData.FormCase.JSON
+                    ? t.perCpuValue(value.getJson(), m.copies(), m.stride()) : bytes(t, value, false, map);
+            m.update(k, v, mode.getNumber());
+        } catch (BpfException e) {
+            throw mapFailure(e);
+        } catch (IllegalArgumentException e) {
+            throw SessionException.invalid(Step.MAP, e.getMessage());
+        }
+    }
+
+    /** Deletes an entry; false when the key was not there. */
+    public boolean deleteMapEntry(String sessionId, String map, dev.gewyvern.proto.v1.MapData key) {
+        try (MapAccess m = openMap(sessionId, map)) {
+            String refusal = m.writeRefusal();
+            if (refusal != null) {
+                throw SessionException.unsupported(Step.MAP, refusal);
+            }
+            return m.delete(bytes(types(m), key, true, map));
+        } catch (BpfException e) {
+            throw mapFailure(e);
+        } catch (IllegalArgumentException e) {
+            throw SessionException.invalid(Step.MAP, e.getMessage());
+        }
+    }
+
+    /**
+     * Starts reading the events of some of a session's ring buffers and perf buffers, decoded by the BTF types
+     * named (of the object the map belongs to), into {@code sink}; the stream ends when the session is
+     * detached or it is closed. Everything is opened (or refused, naming the map) before it starts.
+     */
+    public EventStream events(String sessionId, List<dev.gewyvern.proto.v1.EventSource> wanted,
+                              EventStream.Options options, EventStream.Sink sink) {
+        Path dir = sessionDir(sessionId, Step.EVENTS);
+        if (wanted.isEmpty()) {
+            throw SessionException.invalid(Step.EVENTS, "name at least one ring buffer or perf event array to read");
+        }
+        List<String> names = pinNames(dir.resolve(PinRoot.MAPS));
+        List<EventStream.Source> sources = new ArrayList<>();
+        try {
+            for (dev.gewyvern.proto.v1.EventSource w : wanted) {
+                String map = w.getMap();
+                if (!names.contains(map)) {
+                    throw SessionException.notFound(Step.EVENTS, "no map '" + map + "' in session " + sessionId
+                            + " (its maps: " + MapReports.names(names) + ")");
+                }
+                if (sources.stream().anyMatch(s -> s.decoder().map().equals(map))) {
+                    throw SessionException.invalid(Step.EVENTS, "map '" + map + "' is named twice");
+                }
+                Fd fd = Bpf.get(dir.resolve(PinRoot.MAPS).resolve(map).toString(), "map '" + map + "'");
+                try {
+                    dev.gewyvern.syscall.MapInfo info = Bpf.mapInfo(fd);
+                    boolean perf = info.type() == dev.gewyvern.syscall.maps.MapKinds.PERF_EVENT_ARRAY;
+                    if (!perf && info.type() != dev.gewyvern.syscall.maps.MapKinds.RINGBUF) {
+                        throw SessionException.invalid(Step.EVENTS, "map '" + map + "' is a " + MapReports.typeName(info.type())
+                                + ", not a ring buffer or a perf event array: "
+                                + (info.type() == dev.gewyvern.syscall.maps.MapKinds.USER_RINGBUF
+                                ? "a user ring buffer carries records to the program, not from it"
+                                : "read its entries with `gew map dump " + sessionId + " " + map + "`"));
+                    }
+                    EventDecoder decoder = w.getType().isBlank() ? EventDecoder.raw(map, perf)
+                            : EventDecoder.typed(map, eventBtf(dir, map, info), typeOf(dir, map, info, w.getType()), perf);
+                    AutoCloseable reader = perf
+                            ? dev.gewyvern.syscall.events.PerfBufferReader.open(fd, map, options.perf())
+                            : dev.gewyvern.syscall.events.RingBufferReader.open(fd, map);
+                    sources.add(new EventStream.Source(decoder, reader, fd));
+                } catch (RuntimeException e) {
+                    fd.close();
+                    throw e;
+                }
+            }
+        } catch (RuntimeException e) {
+            for (EventStream.Source s : sources) {
+                try {
+                    s.reader().close();
+                    s.fd().close();
+                } catch (Exception x) {
+                    // closing what we opened
+                }
+            }
+            if (e instanceof BpfException b) {
+                throw SessionException.of(Step.EVENTS, b);
+            }
+            throw e;
+        }
+        EventStream stream = new EventStream(sessionId, sources, options, sink, () -> exists(sessionId));
+        stream.start();
+        return stream;
+    }
+
+    private int typeOf(Path dir, String map, dev.gewyvern.syscall.MapInfo info, String type) {
+        dev.gewyvern.btf.Btf btf = eventBtf(dir, map, info);
+        try {
+            return dev.gewyvern.btf.BtfTypeNames.find(btf, type);
+        } catch (dev.gewyvern.btf.BtfException e) {
+            throw SessionException.invalid(Step.EVENTS, "map '" + map + "': " + e.getMessage() + "; BTF describes the "
+                    + "types of globals, maps and functions, not of local variables: a record type used only in locals "
+                    + "needs one mention, e.g. as a parameter of a non-inlined function");
+        }
+    }
+
+    /**
+     * The BTF of the object a map belongs to: the map's own, or (ring buffers and perf event arrays have none)
+     * that of a program of the session that uses the map.
+     */
+    private dev.gewyvern.btf.Btf eventBtf(Path dir, String map, dev.gewyvern.syscall.MapInfo info) {
+        if (info.btfId() != 0) {
+            return btfObjects.get(info.btfId());
+        }
+        for (String prog : pinNames(dir.resolve(PinRoot.PROGS))) {
+            try (Fd fd = Bpf.get(dir.resolve(PinRoot.PROGS).resolve(prog).toString(), "prog")) {
+                ProgInfo p = Bpf.progInfo(fd);
+                if (p.btfId() != 0 && java.util.Arrays.stream(p.mapIds()).anyMatch(id -> id == info.id())) {
+                    return btfObjects.get(p.btfId());
+                }
+            }
+        }
+        throw SessionException.unsupported(Step.EVENTS, "map '" + map + "' has no BTF to find a type in: no program of the "
+                + "session that uses it was loaded with BTF (read its events raw: leave out the type)");
     }
 
     /** Detaches and unpins a session (links, then programs, then maps). Returns the pins removed. */

@@ -2,14 +2,16 @@ package dev.gewyvern.session;
 
 import java.util.List;
 
+import dev.gewyvern.proto.v1.MapContents;
 import dev.gewyvern.proto.v1.SessionRecord;
 
 /**
- * A session as `gew session show` presents it: its record, where it is pinned, its maps' contents and
- * its links as the kernel describes them.
+ * A session as `gew session show` presents it: its record, where it is pinned, its maps (each a
+ * {@link MapContents} report: typed entries, or what its type shows instead, or why it could not be read)
+ * and its links as the kernel describes them.
  */
 public record SessionView(SessionRecord record, String pinPath, boolean ownerAlive, List<ProgramView> programs,
-                          List<MapView> maps, List<LinkView> links) {
+                          List<MapContents> maps, List<LinkView> links) {
     public SessionView {
         programs = List.copyOf(programs);
         maps = List.copyOf(maps);
@@ -17,7 +19,7 @@ public record SessionView(SessionRecord record, String pinPath, boolean ownerAli
     }
 
     public SessionView(SessionRecord record, String pinPath, boolean ownerAlive, List<ProgramView> programs,
-                       List<MapView> maps) {
+                       List<MapContents> maps) {
         this(record, pinPath, ownerAlive, programs, maps, List.of());
     }
 
@@ -37,16 +39,4 @@ public record SessionView(SessionRecord record, String pinPath, boolean ownerAli
         }
     }
 
-    /**
-     * A map with its BTF key and value types and their sizes in bytes, its flags, its BTF object's id (0: none), its entries rendered as
-     * text (at most the limit asked for) and how many entries it holds in all.
-     */
-    public record MapView(String name, String type, int id, String keyType, String valueType, int maxEntries,
-                          List<Entry> entries, long totalEntries, int keySize, int valueSize, int flags, int btfId) {
-        public MapView {
-            entries = List.copyOf(entries);
-        }
-    }
-
-    public record Entry(String key, String value) {}
 }

@@ -26,6 +26,10 @@ public enum Step {
     LIST(Phase.PHASE_UNSPECIFIED),
     SHOW(Phase.PHASE_UNSPECIFIED),
     WATCH(Phase.PHASE_UNSPECIFIED),
+    /** Reading or writing a session's maps. */
+    MAP(Phase.PHASE_UNSPECIFIED),
+    /** Reading a session's ring buffers and perf buffers. */
+    EVENTS(Phase.PHASE_UNSPECIFIED),
     DETACH(Phase.DETACHED);
 
     private final Phase phase;

@@ -1,5 +1,7 @@
 package dev.gewyvern.session;
 
+import dev.gewyvern.proto.v1.MapEntry;
+import dev.gewyvern.proto.v1.MapContents;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -222,15 +224,15 @@ class AttachKindsKernelTest {
         if (attached.contains("list_tasks")) {
             assertEquals("iter", linkViews.get("list_tasks").type());
         }
-        int countsId = view.maps().stream().filter(m -> m.name().equals("counts")).findFirst().orElseThrow().id();
+        int countsId = view.maps().stream().filter(m -> m.getName().equals("counts")).findFirst().orElseThrow().getId();
         for (SessionView.ProgramView pv : view.programs()) {
             assertEquals(List.of(countsId), pv.mapIds(), pv.name() + " uses the counts map and no other");
             assertEquals(pv.id(), view.links().stream().filter(l -> l.name().equals(pv.name())).findFirst()
                     .orElseThrow().progId(), pv.name() + "'s link holds it");
         }
-        SessionView.MapView map = view.maps().stream().filter(m -> m.name().equals("counts")).findFirst().orElseThrow();
-        for (SessionView.Entry e : map.entries()) {
-            counts.put(e.key(), Long.parseLong(e.value()));
+        MapContents map = view.maps().stream().filter(m -> m.getName().equals("counts")).findFirst().orElseThrow();
+        for (MapEntry e : map.getEntriesList()) {
+            counts.put(e.getKeyText(), Long.parseLong(e.getValueText()));
         }
         for (int slot = 0; slot < all.length; slot++) {
             long n = counts.getOrDefault(Integer.toString(slot), 0L);

@@ -1,5 +1,7 @@
 package dev.gewyvern.session;
 
+import dev.gewyvern.proto.v1.MapEntry;
+import dev.gewyvern.proto.v1.MapContents;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -103,13 +105,13 @@ class EngineKernelTest {
         SessionView view = engine.show(rec.getSessionId(), 100);
         assertEquals(Phase.COMMITTED, view.record().getPhase());
         assertTrue(view.ownerAlive());
-        SessionView.MapView exits = view.maps().stream().filter(m -> m.name().equals("exit_counts")).findFirst().orElseThrow();
-        assertEquals("char[16]", exits.keyType());
-        assertEquals("__u64", exits.valueType());
-        assertEquals("hash", exits.type());
-        long trues = exits.entries().stream().filter(e -> e.key().equals("\"true\""))
-                .mapToLong(e -> Long.parseLong(e.value())).sum();
-        assertTrue(trues >= 3, "exits of 'true' counted: " + exits.entries());
+        MapContents exits = view.maps().stream().filter(m -> m.getName().equals("exit_counts")).findFirst().orElseThrow();
+        assertEquals("char[16]", exits.getKeyType());
+        assertEquals("__u64", exits.getValueType());
+        assertEquals("hash", exits.getType());
+        long trues = exits.getEntriesList().stream().filter(e -> e.getKeyText().equals("\"true\""))
+                .mapToLong(e -> Long.parseLong(e.getValueText())).sum();
+        assertTrue(trues >= 3, "exits of 'true' counted: " + exits.getEntriesList());
         assertEquals(2, view.programs().size());
         assertTrue(view.programs().stream().allMatch(p -> p.type().equals("tracepoint")));
 
@@ -203,10 +205,10 @@ class EngineKernelTest {
                                 .setKey(com.google.protobuf.ByteString.copyFrom(key))
                                 .setValue(com.google.protobuf.ByteString.copyFrom(value))))).build();
         SessionRecord rec = engine.apply(p, PhaseListener.SILENT, 1);
-        SessionView.MapView exits = engine.show(rec.getSessionId(), 1000).maps().stream()
-                .filter(m -> m.name().equals("exit_counts")).findFirst().orElseThrow();
-        assertTrue(exits.entries().stream().anyMatch(e -> e.key().equals("\"seeded\"") && e.value().equals("42")),
-                exits.entries().toString());
+        MapContents exits = engine.show(rec.getSessionId(), 1000).maps().stream()
+                .filter(m -> m.getName().equals("exit_counts")).findFirst().orElseThrow();
+        assertTrue(exits.getEntriesList().stream().anyMatch(e -> e.getKeyText().equals("\"seeded\"") && e.getValueText().equals("42")),
+                exits.getEntriesList().toString());
         engine.detach(rec.getSessionId());
 
         Pipeline wrong = execcount().setObjects(0, execcount().getObjects(0).toBuilder()

@@ -1,5 +1,6 @@
 package dev.gewyvern.session;
 
+import dev.gewyvern.proto.v1.MapContents;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -112,10 +113,10 @@ class GlobalDataKernelTest {
             assertTrue(loops >= 3 && loops % 3 == 0, "bpf_loop ran its callback 3 times per call: " + loops);
         }
         SessionView view = engine.show(rec.getSessionId(), 10);
-        SessionView.MapView ro = view.maps().stream().filter(m -> m.name().equals("globals_rodata")).findFirst()
+        MapContents ro = view.maps().stream().filter(m -> m.getName().equals("globals_rodata")).findFirst()
                 .orElseThrow();
-        assertEquals(".rodata", ro.valueType());
-        assertTrue(ro.entries().get(0).value().contains("tag=\"cfg\", bias=-7"), ro.entries().toString());
+        assertEquals(".rodata", ro.getValueType());
+        assertTrue(ro.getEntriesList().get(0).getValueText().contains("tag=\"cfg\", bias=-7"), ro.getEntriesList().toString());
         engine.detach(rec.getSessionId());
     }
 

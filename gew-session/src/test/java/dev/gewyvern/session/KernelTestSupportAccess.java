@@ -21,4 +21,21 @@ public final class KernelTestSupportAccess {
     public static Path testdata(String relative) {
         return KernelTestSupport.testdata(relative);
     }
+
+    /** testdata's events.bpf.o, its two programs loaded and pinned, attached to nothing. */
+    public static dev.gewyvern.proto.v1.Pipeline eventsPipeline() {
+        return EventsKernelTest.loadOnly();
+    }
+
+    /**
+     * Runs the `emit` program of an events session once on {@code cpu}: {@code count} events from seq
+     * {@code first} into the ring buffer (which bit 0) and/or the perf buffer (bit 1).
+     */
+    public static void emit(String instanceId, String sessionId, int cpu, long count, long first, int which) {
+        PinRoot root = new PinRoot(PinRoot.DEFAULT);
+        try (dev.gewyvern.syscall.Fd prog = dev.gewyvern.syscall.Bpf.get(root.session(instanceId, sessionId)
+                .resolve(PinRoot.PROGS).resolve("emit").toString(), "prog")) {
+            EventsKernelTest.emit(prog, cpu, count, first, which, 0);
+        }
+    }
 }

@@ -1,5 +1,6 @@
 package dev.gewyvern.session;
 
+import dev.gewyvern.proto.v1.MapContents;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -155,8 +156,8 @@ class StructOpsKernelTest {
 
         SessionView view = engine.show(rec.getSessionId(), 10);
         Map<String, Long> calls = new LinkedHashMap<>();
-        view.maps().stream().filter(m -> m.name().equals("calls")).findFirst().orElseThrow().entries()
-                .forEach(e -> calls.put(e.key(), Long.parseLong(e.value())));
+        view.maps().stream().filter(m -> m.getName().equals("calls")).findFirst().orElseThrow().getEntriesList()
+                .forEach(e -> calls.put(e.getKeyText(), Long.parseLong(e.getValueText())));
         assertTrue(calls.get("0") >= 2, "init runs for both ends of the connection: " + calls);
         assertTrue(calls.get("1") >= 1, "cong_avoid runs as ACKs arrive: " + calls);
         assertEquals(List.of("gew_cong_avoid", "gew_init", "gew_ssthresh", "gew_undo_cwnd"),
@@ -174,8 +175,8 @@ class StructOpsKernelTest {
         SessionView.LinkView link = view.links().stream().filter(l -> l.name().equals("gew_test_ca")).findFirst()
                 .orElseThrow();
         assertEquals("struct_ops", link.type());
-        assertEquals("struct_ops map id " + view.maps().stream().filter(m -> m.name().equals("gew_test_ca"))
-                .findFirst().orElseThrow().id(), link.target(), "the link holds the session's own map");
+        assertEquals("struct_ops map id " + view.maps().stream().filter(m -> m.getName().equals("gew_test_ca"))
+                .findFirst().orElseThrow().getId(), link.target(), "the link holds the session's own map");
 
         int linkId = rec.getObjectsList().stream().filter(o -> o.getKind() == PinnedObject.Kind.LINK)
                 .findFirst().orElseThrow().getKernelId();
@@ -214,16 +215,16 @@ class StructOpsKernelTest {
         assertTrue(available().contains("gew_test_ca"), "registered: " + available());
         SessionView view = engine.show(rec.getSessionId(), 10);
         assertEquals(List.of(), view.links(), "no link holds it");
-        SessionView.MapView map = view.maps().stream().filter(m -> m.name().equals("gew_test_ca")).findFirst()
+        MapContents map = view.maps().stream().filter(m -> m.getName().equals("gew_test_ca")).findFirst()
                 .orElseThrow();
-        assertEquals(0, map.flags() & Math.max(0, KernelTypes.running().constant("BPF_F_LINK")), "flags " + map.flags());
+        assertEquals(0, map.getFlags() & Math.max(0, KernelTypes.running().constant("BPF_F_LINK")), "flags " + map.getFlags());
 
         run("ip", "netns", "exec", ns, "sysctl", "-q", "-w", "net.ipv4.tcp_congestion_control=gew_test_ca");
         assertEquals(1 << 20, transfer(1 << 20));
         run("ip", "netns", "exec", ns, "sysctl", "-q", "-w", "net.ipv4.tcp_congestion_control=reno");
         Map<String, Long> calls = new LinkedHashMap<>();
-        engine.show(rec.getSessionId(), 10).maps().stream().filter(m -> m.name().equals("calls")).findFirst()
-                .orElseThrow().entries().forEach(e -> calls.put(e.key(), Long.parseLong(e.value())));
+        engine.show(rec.getSessionId(), 10).maps().stream().filter(m -> m.getName().equals("calls")).findFirst()
+                .orElseThrow().getEntriesList().forEach(e -> calls.put(e.getKeyText(), Long.parseLong(e.getValueText())));
         assertTrue(calls.get("0") >= 2, "init runs for both ends of the connection: " + calls);
 
         engine.detach(rec.getSessionId());

@@ -116,9 +116,9 @@ class TracingKindsKernelTest {
 
     /** counts[slot] of the session's counts map. */
     private long count(SessionRecord rec, int slot) {
-        return Long.parseLong(engine.show(rec.getSessionId(), 16).maps().stream().filter(m -> m.name().equals("counts"))
-                .findFirst().orElseThrow().entries().stream().filter(e -> e.key().equals(Integer.toString(slot)))
-                .findFirst().orElseThrow().value());
+        return Long.parseLong(engine.show(rec.getSessionId(), 16).maps().stream().filter(m -> m.getName().equals("counts"))
+                .findFirst().orElseThrow().getEntriesList().stream().filter(e -> e.getKeyText().equals(Integer.toString(slot)))
+                .findFirst().orElseThrow().getValueText());
     }
 
     /** An unlink(2) of a file of the test's own: do_unlinkat runs. */
@@ -311,8 +311,8 @@ class TracingKindsKernelTest {
         SessionRecord rec = engine.apply(p, PhaseListener.SILENT, 1);
         Thread.sleep(50);
         SessionView view = engine.show(rec.getSessionId(), 16);
-        String nine = view.maps().stream().filter(m -> m.name().equals("counts")).findFirst().orElseThrow().entries()
-                .stream().filter(e -> e.key().equals("9")).findFirst().orElseThrow().value();
+        String nine = view.maps().stream().filter(m -> m.getName().equals("counts")).findFirst().orElseThrow().getEntriesList()
+                .stream().filter(e -> e.getKeyText().equals("9")).findFirst().orElseThrow().getValueText();
         assertEquals("42", nine, "counts[9] = 42 - gew_answer(1): 41 with the original, 42 once new_answer "
                 + "(returning 0) replaces it");
         engine.detach(rec.getSessionId());

@@ -14,11 +14,15 @@ import dev.gewyvern.proto.v1.DetachSessionRequest;
 import dev.gewyvern.proto.v1.GetRuntimeInfoRequest;
 import dev.gewyvern.proto.v1.GetSessionRequest;
 import dev.gewyvern.proto.v1.ListSessionsRequest;
-import dev.gewyvern.proto.v1.MapContents;
-import dev.gewyvern.proto.v1.MapEntry;
 import dev.gewyvern.proto.v1.ObjectKind;
 import dev.gewyvern.proto.v1.Phase;
+import dev.gewyvern.proto.v1.DeleteMapEntryRequest;
+import dev.gewyvern.proto.v1.EventMessage;
+import dev.gewyvern.proto.v1.MapWriteResult;
 import dev.gewyvern.proto.v1.PhaseEvent;
+import dev.gewyvern.proto.v1.ReadMapRequest;
+import dev.gewyvern.proto.v1.UpdateMapRequest;
+import dev.gewyvern.proto.v1.WatchEventsRequest;
 import dev.gewyvern.proto.v1.RuntimeGrpc;
 import dev.gewyvern.proto.v1.RuntimeInfo;
 import dev.gewyvern.proto.v1.SessionDetail;
@@ -50,6 +54,9 @@ final class RuntimeService extends RuntimeGrpc.RuntimeImplBase {
     private final ScheduledExecutorService timer;
     private final SessionEvents events = new SessionEvents();
     private final WatchLimits watches = new WatchLimits();
+    /** Who applied each session served here: the key id of the control plane whose request it was. */
+    private final java.util.Map<String, com.google.protobuf.ByteString> appliedBy =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     RuntimeService(Engine engine, ObjectFiles files, RequestVerifier verifier, Supplier<RuntimeInfo> info,
                    ScheduledExecutorService timer) {
@@ -113,8 +120,10 @@ final class RuntimeService extends RuntimeGrpc.RuntimeImplBase {
             // every file is read here, by the object folder's rule, before the engine is asked anything
             PreparedPipeline prepared = PreparedPipeline.of(r.getPipeline(), files);
             // every phase goes to the watchers as it happens, and is kept for a watch opened later
-            return SessionStatus.newBuilder().setRecord(engine.apply(prepared,
-                    e -> events.publish(e.toProto(System.currentTimeMillis())), 1)).build();
+            dev.gewyvern.proto.v1.SessionRecord rec = engine.apply(prepared,
+                    e -> events.publish(e.toProto(System.currentTimeMillis())), 1);
+            appliedBy.put(rec.getSessionId(), req.getKeyId());
+            return SessionStatus.newBuilder().setRecord(rec).build();
         });
     }
 
@@ -160,16 +169,7 @@ final class RuntimeService extends RuntimeGrpc.RuntimeImplBase {
                 b.addLinks(dev.gewyvern.proto.v1.LinkDetail.newBuilder().setName(l.name()).setType(l.type())
                         .setId(l.id()).setProgId(l.progId()).setTarget(l.target()));
             }
-            for (SessionView.MapView m : v.maps()) {
-                MapContents.Builder mb = MapContents.newBuilder().setName(m.name()).setType(m.type())
-                        .setKeyType(m.keyType()).setValueType(m.valueType()).setTotalEntries(m.totalEntries())
-                        .setId(m.id()).setMaxEntries(m.maxEntries()).setKeySize(m.keySize())
-                        .setValueSize(m.valueSize()).setFlags(m.flags()).setBtfId(m.btfId());
-                for (SessionView.Entry e : m.entries()) {
-                    mb.addEntries(MapEntry.newBuilder().setKey(e.key()).setValue(e.value()));
-                }
-                b.addMaps(mb);
-            }
+            b.addAllMaps(v.maps());
             return AnswerBudget.trim(b.build(), AnswerBudget.MAX_BYTES); // however much the maps hold
         });
     }
@@ -190,6 +190,79 @@ final class RuntimeService extends RuntimeGrpc.RuntimeImplBase {
      * apply misses none of its phases, however late it reaches the server), then what comes. At most
      * {@link WatchLimits#PER_KEY} watches per control-plane key are open at once.
      */
+    @Override
+    public void readMap(SignedRequest req, StreamObserver<dev.gewyvern.proto.v1.MapContents> out) {
+        reply(out, () -> {
+            ReadMapRequest r = verifier.open(req, RuntimeGrpc.getReadMapMethod().getFullMethodName(),
+                    ReadMapRequest.parser());
+            if (r.hasKey()) {
+                return engine.lookupMap(r.getSessionId(), r.getMap(), r.getKey());
+            }
+            int count = r.getPage().getCount() == 0 ? 100 : (int) Math.min(r.getPage().getCount(), 10_000);
+            return engine.readMap(r.getSessionId(), r.getMap(), r.getPage().getToken().toByteArray(), count);
+        });
+    }
+
+    /**
+     * Map writes from the control plane: only on a session this server applied for the same control plane
+     * (key id) that asks now; a session of the local CLI, or of a control plane paired before, is refused.
+     */
+    private void mayWrite(SignedRequest req, String sessionId) {
+        com.google.protobuf.ByteString by = appliedBy.get(sessionId);
+        if (by == null || !by.equals(req.getKeyId()) || !engine.ownSessions().contains(sessionId)) {
+            throw io.grpc.Status.PERMISSION_DENIED.withDescription("map: session '" + sessionId + "' was not applied "
+                    + "by this control plane: it may read its maps, not write them").asRuntimeException();
+        }
+    }
+
+    @Override
+    public void updateMap(SignedRequest req, StreamObserver<MapWriteResult> out) {
+        reply(out, () -> {
+            UpdateMapRequest r = verifier.open(req, RuntimeGrpc.getUpdateMapMethod().getFullMethodName(),
+                    UpdateMapRequest.parser());
+            mayWrite(req, r.getSessionId());
+            engine.updateMap(r.getSessionId(), r.getMap(), r.getKey(), r.getValue(), r.getMode());
+            return MapWriteResult.newBuilder().setSessionId(r.getSessionId()).setMap(r.getMap()).setExisted(true)
+                    .build();
+        });
+    }
+
+    @Override
+    public void deleteMapEntry(SignedRequest req, StreamObserver<MapWriteResult> out) {
+        reply(out, () -> {
+            DeleteMapEntryRequest r = verifier.open(req, RuntimeGrpc.getDeleteMapEntryMethod().getFullMethodName(),
+                    DeleteMapEntryRequest.parser());
+            mayWrite(req, r.getSessionId());
+            boolean existed = engine.deleteMapEntry(r.getSessionId(), r.getMap(), r.getKey());
+            return MapWriteResult.newBuilder().setSessionId(r.getSessionId()).setMap(r.getMap()).setExisted(existed)
+                    .build();
+        });
+    }
+
+    @Override
+    public void watchEvents(SignedRequest req, StreamObserver<EventMessage> out) {
+        ServerCallStreamObserver<EventMessage> call = (ServerCallStreamObserver<EventMessage>) out;
+        GrpcEventSink sink = new GrpcEventSink(call);
+        dev.gewyvern.session.EventStream stream;
+        try {
+            WatchEventsRequest r = verifier.open(req, RuntimeGrpc.getWatchEventsMethod().getFullMethodName(),
+                    WatchEventsRequest.parser());
+            int buffer = r.getBuffer() == 0 ? 4096 : (int) Math.min(Math.max(r.getBuffer(), 2), 1 << 16);
+            stream = engine.events(r.getSessionId(), r.getSourcesList(), new dev.gewyvern.session.EventStream.Options(
+                    buffer, dev.gewyvern.syscall.events.PerfBufferReader.Options.DEFAULT), sink);
+        } catch (StatusRuntimeException e) {
+            out.onError(e);
+            return;
+        } catch (SessionException e) {
+            out.onError(ErrorStatus.of(e));
+            return;
+        }
+        call.setOnCancelHandler(() -> {
+            sink.cancel();
+            new Thread(stream::close, "gew-events-cancel").start();
+        });
+    }
+
     @Override
     public void watchSession(SignedRequest req, StreamObserver<PhaseEvent> out) {
         WatchSessionRequest r;

@@ -24,7 +24,7 @@ class AnswerBudgetTest {
         for (int m = 0; m < maps; m++) {
             MapContents.Builder mb = MapContents.newBuilder().setName("m" + m).setTotalEntries(entries);
             for (int e = 0; e < entries; e++) {
-                mb.addEntries(MapEntry.newBuilder().setKey(Integer.toString(e)).setValue(value));
+                mb.addEntries(MapEntry.newBuilder().setKeyText(Integer.toString(e)).setValueText(value));
             }
             b.addMaps(mb);
         }

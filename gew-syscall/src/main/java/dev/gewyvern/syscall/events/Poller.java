@@ -89,8 +89,11 @@ final class Poller implements AutoCloseable {
         return n;
     }
 
-    /** Makes a current or the next {@link #await} return (from any thread). */
-    void wake() {
+    /** Makes a current or the next {@link #await} return (from any thread); nothing once closed. */
+    synchronized void wake() {
+        if (closed) {
+            return;
+        }
         Pointer one = natives.allocate(8);
         one.putLong(0, 1);
         natives.libc.write(wakeFd, one, 8);
