@@ -12,12 +12,26 @@ final class HoldOptions {
     Duration duration;
 
     @Option(names = "--watch", converter = Durations.class, paramLabel = "INTERVAL",
-            description = "Print the session's maps every INTERVAL while it holds.")
+            description = "Print the session's maps every INTERVAL while it holds: each map's top entries by value "
+                    + "(--limit), with how much each moved since the last look; on a terminal, in place.")
     Duration watch;
 
-    /** -o json: the dry run's DryRunReport as JSON. */
+    /** -o json: the dry run's DryRunReport as JSON; with --events, one JSON object per event, loss and summary line. */
     @picocli.CommandLine.Mixin
     OutputOption output;
+
+    @Option(names = "--limit", defaultValue = "8", paramLabel = "N",
+            description = "With --watch: at most N entries per map, the largest values first (default ${DEFAULT-VALUE}).")
+    int limit;
+
+    @Option(names = "--events", paramLabel = "MAP[:TYPE]",
+            description = "Print the events of the ring buffer or perf event array MAP as they arrive (repeatable), "
+                    + "decoded by the object's BTF type TYPE (`struct exec_event` or `exec_event`), else as hex.")
+    java.util.List<String> events = new java.util.ArrayList<>();
+
+    @Option(names = "--perf-pages", defaultValue = "64", paramLabel = "N",
+            description = "With --events: data pages per CPU of a perf buffer, a power of two (default ${DEFAULT-VALUE}).")
+    int perfPages;
 
     @Option(names = "--run", paramLabel = "COMMAND",
             description = "Run COMMAND (with /bin/sh -c) once the session is live, detach when it exits, and exit "
@@ -39,12 +53,15 @@ final class HoldOptions {
 
     /** Refuses the combinations where one flag would be silently ignored (a usage error, before anything runs). */
     void check() {
-        if (dryRun && (duration != null || watch != null || run != null || background)) {
-            throw new UserError("--dry-run loads nothing and holds nothing: leave out --duration, --watch, --run and "
-                    + "--background");
+        if (dryRun && (duration != null || watch != null || run != null || background || !events.isEmpty())) {
+            throw new UserError("--dry-run loads nothing and holds nothing: leave out --duration, --watch, --run, "
+                    + "--events and --background");
         }
-        if (background && (run != null || watch != null)) {
-            throw new UserError("--background holds the session without a terminal: --run and --watch need one");
+        if (background && (run != null || watch != null || !events.isEmpty())) {
+            throw new UserError("--background holds the session without a terminal: --run, --watch and --events need one");
+        }
+        if (limit <= 0) {
+            throw new UserError("--limit " + limit + ": give at least 1 entry per map");
         }
     }
 }

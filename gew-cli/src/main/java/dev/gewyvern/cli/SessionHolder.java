@@ -11,15 +11,18 @@ import java.util.List;
 import java.util.Optional;
 
 import dev.gewyvern.proto.v1.DryRunReport;
+import dev.gewyvern.proto.v1.EventSource;
 import dev.gewyvern.proto.v1.Pipeline;
 import dev.gewyvern.proto.v1.SessionRecord;
 import dev.gewyvern.proto.v1.SessionStatus;
 import dev.gewyvern.session.DryRun;
 import dev.gewyvern.session.Engine;
 import dev.gewyvern.session.PreparedPipeline;
+import dev.gewyvern.session.EventStream;
 import dev.gewyvern.session.RiskPolicy;
 import dev.gewyvern.session.SessionException;
 import dev.gewyvern.session.SessionView;
+import dev.gewyvern.syscall.events.PerfBufferReader;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
@@ -30,8 +33,6 @@ import picocli.CommandLine.Model.CommandSpec;
  */
 final class SessionHolder {
     private static final long POLL_MS = 100;
-    /** How many entries of each map --watch prints (the largest values first). */
-    private static final int WATCH_TOP = 8;
     static final Path HOLDER_LOGS = Path.of("/run/gewyvern/holders");
     private static final String HOLDER_LOG_ENV = "GEW_HOLDER_LOG";
     /** Where a background holder writes its SessionStatus (protobuf) once the session is live. */
@@ -42,8 +43,9 @@ final class SessionHolder {
 
     static int applyAndHold(Pipeline pipeline, HoldOptions hold, CommandSpec spec, String command) throws Exception {
         hold.check();
-        if (hold.output.json() && !hold.dryRun) {
-            throw new UserError("-o json is for --dry-run (a held session prints its progress as text)", ExitCode.USAGE);
+        if (hold.output.json() && !hold.dryRun && hold.events.isEmpty()) {
+            throw new UserError("-o json is for --dry-run and --events (a held session prints its progress as text)",
+                    ExitCode.USAGE);
         }
         if (hold.background) {
             return startHolder(spec, hold);
@@ -72,6 +74,8 @@ final class SessionHolder {
             }
         }
         Engine engine = Engines.start(command, err, RiskPolicy.fromLocalCommandLine(hold.allowRisky));
+        // with --output json, stdout carries only JSON lines (events); what happens to the session goes to stderr
+        PrintWriter progress = hold.output.json() ? err : out;
         String holderLog = System.getenv(HOLDER_LOG_ENV);
         String holderStatus = System.getenv(HOLDER_STATUS_ENV);
         // a signal to gew (SIGTERM, SIGHUP) ends the --run command too, before its session goes
@@ -104,21 +108,38 @@ final class SessionHolder {
         SessionRecord rec;
         try {
             rec = engine.apply(pipeline, e -> {
-                out.printf("%-8s %s%n", e.step().word(), e.text());
-                out.flush();
+                progress.printf("%-8s %s%n", e.step().word(), e.text());
+                progress.flush();
             }, hold.verbose ? 2 : 1);
         } catch (SessionException e) {
             engine.close();
             throw e;
         }
         String id = rec.getSessionId();
-        out.println("session " + id + " is live; Ctrl-C (or `gew session detach " + id + "`) detaches it"
+        progress.println("session " + id + " is live; Ctrl-C (or `gew session detach " + id + "`) detaches it"
                 + (hold.duration == null ? "" : ", or it detaches by itself in " + human(hold.duration))
                 + (hold.run == null ? "" : ", or when `" + hold.run + "` exits"));
-        out.flush();
+        progress.flush();
         if (holderStatus != null && Path.of(holderStatus).startsWith(HOLDER_LOGS)) {
             writeStatus(Path.of(holderStatus), SessionStatus.newBuilder().setRecord(rec).build());
         }
+        Object printing = new Object();
+        EventLines lines = hold.events.isEmpty() ? null : new EventLines(out, hold.output.json(),
+                printing);
+        EventStream stream;
+        try {
+            stream = lines == null ? null : engine.events(id, sources(hold.events),
+                    new EventStream.Options(4096, perfOptions(hold.perfPages)), lines);
+        } catch (RuntimeException e) {
+            // a map or type --events names that the session does not have: nothing ran yet, the session goes
+            int removed = engine.detach(id);
+            progress.println("detached session " + id + " (" + removed + " pins removed): --events cannot be read");
+            progress.flush();
+            engine.close();
+            throw e;
+        }
+        // in place only on a terminal, and only when nothing else prints between two looks
+        Watcher watcher = hold.watch == null ? null : new Watcher(hold.limit, System.console() != null && stream == null);
         long start = System.nanoTime();
         long nextWatch = hold.watch == null ? Long.MAX_VALUE : start + hold.watch.toNanos();
         long lastWatch = start;
@@ -128,9 +149,10 @@ final class SessionHolder {
         while (true) {
             long now = System.nanoTime();
             if (!engine.exists(id)) {
-                out.println("session " + id + " was detached from elsewhere; exiting"
+                endEvents(stream, lines, out, printing);
+                progress.println("session " + id + " was detached from elsewhere; exiting"
                         + (child == null ? "" : "; " + child.end().describe(child.command())));
-                out.flush();
+                progress.flush();
                 engine.close();
                 return 0;
             }
@@ -143,7 +165,9 @@ final class SessionHolder {
                 break;
             }
             if (now >= nextWatch) {
-                printMaps(out, engine.show(id, 1000), Duration.ofNanos(now - start));
+                synchronized (printing) {
+                    watcher.look(out, () -> engine.show(id, Integer.MAX_VALUE), Duration.ofNanos(now - start));
+                }
                 lastWatch = now;
                 nextWatch += hold.watch.toNanos();
             }
@@ -159,14 +183,17 @@ final class SessionHolder {
         RunChild.Ending ending = child == null ? null : child.end();
         // a last look at the maps, unless --watch just printed them
         if (hold.watch != null && System.nanoTime() - lastWatch > hold.watch.toNanos() / 2) {
-            printMaps(out, engine.show(id, 1000), Duration.ofNanos(System.nanoTime() - start));
+            synchronized (printing) {
+                watcher.look(out, () -> engine.show(id, Integer.MAX_VALUE), Duration.ofNanos(System.nanoTime() - start));
+            }
         }
+        endEvents(stream, lines, out, printing);
         int removed = engine.detach(id);
         engine.close();
         String ended = clock ? "after " + human(hold.duration) + (ending == null ? "" : " (--duration came first: "
                 + ending.describe(child.command()) + ")") : "after " + ending.describe(child.command());
-        out.println("detached session " + id + " " + ended + " (" + removed + " pins removed)");
-        out.flush();
+        progress.println("detached session " + id + " " + ended + " (" + removed + " pins removed)");
+        progress.flush();
         // the command's status when it ended by itself; 0 when --duration ended the hold and the command with it
         return ending == null || ending.endedByUs() ? 0 : ending.status();
     }
@@ -233,15 +260,44 @@ final class SessionHolder {
         Files.move(tmp, path, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
-    private static void printMaps(PrintWriter out, SessionView v, Duration at) {
-        out.println("-- " + human(at) + " --");
-        for (SessionView.MapView m : v.maps()) {
-            SessionPrinter.map(out, m, WATCH_TOP);
+    /** --events MAP[:TYPE] as event sources: the type is everything after the first colon. */
+    static java.util.List<EventSource> sources(java.util.List<String> specs) {
+        java.util.List<EventSource> out = new ArrayList<>();
+        for (String spec : specs) {
+            int colon = spec.indexOf(':');
+            String map = colon < 0 ? spec : spec.substring(0, colon);
+            if (map.isBlank()) {
+                throw new UserError("--events " + spec + ": give the map's name (MAP or MAP:TYPE)");
+            }
+            out.add(EventSource.newBuilder().setMap(map.trim()).setType(colon < 0 ? "" : spec.substring(colon + 1).trim())
+                    .build());
         }
-        out.flush();
+        return out;
     }
 
-    private static String human(Duration d) {
+    private static PerfBufferReader.Options perfOptions(int pages) {
+        try {
+            return new PerfBufferReader.Options(pages, 1, 0);
+        } catch (IllegalArgumentException e) {
+            throw new UserError("--perf-pages " + pages + ": " + e.getMessage());
+        }
+    }
+
+    /** Ends the event stream (what was read is still printed) and prints its summary. */
+    private static void endEvents(EventStream stream, EventLines lines, PrintWriter out, Object printing) {
+        if (stream == null) {
+            return;
+        }
+        stream.close();
+        if (lines.summary() != null) {
+            synchronized (printing) {
+                out.println(lines.line(lines.summary()));
+                out.flush();
+            }
+        }
+    }
+
+    static String human(Duration d) {
         return String.format("%.1fs", d.toMillis() / 1000.0);
     }
 }
