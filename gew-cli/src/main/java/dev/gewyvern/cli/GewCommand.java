@@ -18,6 +18,7 @@ final class GewCommand {
     static {
         SUBCOMMANDS.put("runtime", RuntimeCommand.class);
         SUBCOMMANDS.put("session", SessionCommand.class);
+        SUBCOMMANDS.put("map", MapCommand.class);
         SUBCOMMANDS.put("serve", ServeCommand.class);
         SUBCOMMANDS.put("pair", PairCommand.class);
         SUBCOMMANDS.put("unpair", UnpairCommand.class);
