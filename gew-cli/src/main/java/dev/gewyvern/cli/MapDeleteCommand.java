@@ -21,7 +21,7 @@ final class MapDeleteCommand implements Callable<Integer> {
     MapOptions map;
 
     @Option(names = "--key", required = true, paramLabel = "JSON",
-            description = "The key, as JSON typed by the map's BTF, or hex:… for its raw bytes.")
+            description = "The key, as JSON typed by the map's BTF, or hex:HEX for its raw bytes.")
     String key;
 
     @Override

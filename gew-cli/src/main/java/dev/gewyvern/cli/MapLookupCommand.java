@@ -25,7 +25,7 @@ final class MapLookupCommand implements Callable<Integer> {
 
     @Option(names = "--key", required = true, paramLabel = "JSON",
             description = "The key, as JSON typed by the map's BTF (--key '\"bash\"', --key 42, --key '{\"pid\":1}') "
-                    + "or hex:… for its raw bytes.")
+                    + "or hex:HEX for its raw bytes.")
     String key;
 
     @Override

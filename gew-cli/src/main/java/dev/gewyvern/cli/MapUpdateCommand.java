@@ -23,11 +23,11 @@ final class MapUpdateCommand implements Callable<Integer> {
     MapOptions map;
 
     @Option(names = "--key", required = true, paramLabel = "JSON",
-            description = "The key, as JSON typed by the map's BTF, or hex:… for its raw bytes.")
+            description = "The key, as JSON typed by the map's BTF, or hex:HEX for its raw bytes.")
     String key;
 
     @Option(names = "--value", required = true, paramLabel = "JSON",
-            description = "The value, as JSON typed by the map's BTF (a struct as an object), or hex:…; a per-CPU map "
+            description = "The value, as JSON typed by the map's BTF (a struct as an object), or hex:HEX; a per-CPU map "
                     + "takes one value for every CPU or a list with one per possible CPU.")
     String value;
 

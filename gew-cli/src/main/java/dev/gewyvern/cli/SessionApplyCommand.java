@@ -24,7 +24,8 @@ import picocli.CommandLine.Spec;
             "      --program count_execs --attach tracepoint:syscalls:sys_enter_execve",
             "  gew session apply testdata/pipelines/execcount.txtpb --run 'make test'",
             "  gew session apply --object testdata/obj/execcount.bpf.o --load-only --dry-run",
-            "  gew session apply testdata/pipelines/execsnoop.txtpb --events 'execs:struct exec_event' -o json"},
+            "  gew session apply testdata/pipelines/execsnoop.txtpb \\",
+            "      --events 'execs:struct exec_event' -o json"},
         description = "Apply a pipeline as one session (create, stage, verify, attach, commit; rollback on any failure) and hold it until Ctrl-C, SIGTERM, SIGHUP, --duration, or `gew session detach ID` from another shell.")
 final class SessionApplyCommand implements Callable<Integer> {
     @Spec
