@@ -3,6 +3,11 @@ package dev.gewyvern.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.protobuf.util.JsonFormat;
+import dev.gewyvern.proto.v1.DryRunReport;
+import dev.gewyvern.proto.v1.RequirementBasis;
+import dev.gewyvern.proto.v1.RequirementEntry;
+import dev.gewyvern.proto.v1.RequirementLevel;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -42,19 +47,37 @@ class CoreApplyIT {
     @Test
     void theCompatibilityReportResolvesRelocationsWithoutLoading() throws Exception {
         Gew.requireBpf();
-        Gew.Result r = Gew.run("session", "apply", "--object", CORE, "--load-only", "--dry-run");
+        // read by its fields (-o json): the text table wraps reasons at a width that depends on the paths
+        Gew.Result r = Gew.run("session", "apply", "--object", CORE, "--load-only", "--dry-run", "-o", "json");
         assertEquals(0, r.exit(), r.toString());
-        assertTrue(r.out().matches("(?s).*supported +object +CO-RE +relocations of core/read_tgid .*1 resolved against "
-                + "vmlinux's BTF\n.*"), r.toString());
+        RequirementEntry resolved = coreRequirement(r);
+        assertEquals(RequirementLevel.FULLY_SUPPORTED, resolved.getLevel(), r.toString());
+        assertEquals(RequirementBasis.REQUIREMENT_BASIS_OBJECT, resolved.getBasis(), r.toString());
+        assertTrue(resolved.getReason().contains("1 resolved against vmlinux's BTF"), r.toString());
+
         Gew.Result poisoned = Gew.run("session", "apply", "--object", CORE, "--load-only", "--dry-run",
-                "--target-btf", "testdata/obj/globals.bpf.o");
+                "--target-btf", "testdata/obj/globals.bpf.o", "-o", "json");
         assertEquals(0, poisoned.exit(), poisoned.toString());
-        assertTrue(poisoned.out().contains("1 poisoned, which the verifier refuses unless the program guards them: "
+        RequirementEntry guarded = coreRequirement(poisoned);
+        assertTrue(guarded.getReason().contains("1 poisoned, which the verifier refuses unless the program guards them: "
                 + "CO-RE relocation #0 at insn 1"), poisoned.toString());
         // whether the program guards it is the verifier's to say: the report lists it as such
-        assertTrue(poisoned.out().matches("(?s).*supported +verifier only +CO-RE +relocations of core/read_tgid .*"),
-                poisoned.toString());
-        assertTrue(poisoned.out().matches("(?s).*would apply: every requirement is admitted; \\d+ of them only the "
-                + "verifier can decide, at load\n.*"), poisoned.toString());
+        assertEquals(RequirementLevel.FULLY_SUPPORTED, guarded.getLevel(), poisoned.toString());
+        assertEquals(RequirementBasis.REQUIREMENT_BASIS_VERIFIER_ONLY, guarded.getBasis(), poisoned.toString());
+        DryRunReport report = report(poisoned);
+        assertEquals(DryRunReport.Verdict.WOULD_APPLY, report.getVerdict(), poisoned.toString());
+        assertTrue(report.getVerifierOnly() >= 1, poisoned.toString());
+    }
+
+    private static DryRunReport report(Gew.Result r) throws Exception {
+        DryRunReport.Builder b = DryRunReport.newBuilder();
+        JsonFormat.parser().merge(r.out(), b);
+        return b.build();
+    }
+
+    private static RequirementEntry coreRequirement(Gew.Result r) throws Exception {
+        return report(r).getCompatibility().getRequirementsList().stream()
+                .filter(e -> e.getKind().equals("CO-RE") && e.getName().equals("relocations of core/read_tgid"))
+                .findFirst().orElseThrow(() -> new AssertionError("no CO-RE requirement of core/read_tgid: " + r));
     }
 }
