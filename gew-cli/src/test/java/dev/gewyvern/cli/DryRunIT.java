@@ -41,7 +41,24 @@ class DryRunIT {
     @Test
     void aTargetOfTheWrongKindIsRefusedByBoth() throws Exception {
         Gew.requireBpf();
-        sameRefusal("a cgroup target needs a cgroup_skb/ingress|egress or cgroup/<hook> section", "session", "apply",
-                "--object", OBJECT, "--program", "count_xdp", "--attach", "cgroup:/sys/fs/cgroup", "--allow-risky");
+        // the --attach word names a kind the program's section does not attach as: both are refused as a usage
+        // error before any plan is made, naming the form that fits
+        String[] target = {"session", "apply", "--object", OBJECT, "--program", "count_xdp", "--attach",
+                "cgroup:/sys/fs/cgroup", "--allow-risky"};
+        Gew.Result dry = Gew.run(concat(target, "--dry-run"));
+        Gew.Result apply = Gew.run(concat(target, "--duration", "100ms"));
+        assertEquals(2, apply.exit(), apply.toString());
+        assertEquals(apply.exit(), dry.exit(), "dry run: " + dry + "\napply: " + apply);
+        for (Gew.Result r : new Gew.Result[] {dry, apply}) {
+            assertTrue(r.err().contains("does not fit program count_xdp: its section xdp does not attach as cgroup"),
+                    r.toString());
+            assertTrue(r.out().isEmpty(), "nothing planned or staged: " + r);
+        }
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
     }
 }
