@@ -127,11 +127,12 @@ class TlsControlTest {
             c.pair(token());
             assertNotNull(c.runtimeInfo());
             proxy.switchTo(impostor.port());
-            // calls fail fast while the channel backs off between attempts: go on until it has tried the impostor
+            // calls fail while the channel backs off between attempts: go on until it has tried the impostor. The
+            // code of a failure is not the point: UNAVAILABLE mostly, but a call already on the wire when the proxy
+            // cuts the connection can end UNKNOWN. What matters is that no call succeeds and no handshake completes.
             long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (impostor.refused.get() == 0 && impostor.handshakes.get() == 0 && System.nanoTime() < until) {
-                StatusRuntimeException e = assertThrows(StatusRuntimeException.class, c::runtimeInfo);
-                assertEquals(Status.Code.UNAVAILABLE, e.getStatus().getCode());
+                assertThrows(StatusRuntimeException.class, c::runtimeInfo, "a call reached someone after the switch");
                 Thread.sleep(100);
             }
             assertEquals(0, impostor.handshakes.get(), "the client finished a TLS handshake with the impostor");
