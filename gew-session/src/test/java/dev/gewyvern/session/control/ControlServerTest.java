@@ -679,7 +679,8 @@ class ControlServerTest {
 
     @Test
     void noMessageCanAskForRiskyExecution() {
-        List<Descriptors.FileDescriptor> files = List.of(Control.getDescriptor(), PipelineOuterClass.getDescriptor(), dev.gewyvern.proto.v1.Session.getDescriptor());
+        List<Descriptors.FileDescriptor> files = List.of(Control.getDescriptor(), PipelineOuterClass.getDescriptor(), dev.gewyvern.proto.v1.Session.getDescriptor(),
+                dev.gewyvern.proto.v1.RuntimeProto.getDescriptor());
         for (Descriptors.FileDescriptor f : files) {
             for (Descriptors.Descriptor m : f.getMessageTypes()) {
                 for (Descriptors.FieldDescriptor field : m.getFields()) {
