@@ -6,8 +6,9 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * The hand-over from the one thread that reads the kernel's rings to the one that decodes and delivers:
- * a bounded ring of record slots made once (a slot grows only when a record is larger than any before it),
- * so reading allocates nothing per record. When it is full the reader drops the record (its caller counts
+ * a bounded ring of record slots, each made the first time it is used and grown only when a record is larger
+ * than any it held before, so reading allocates nothing per record once the queue has been round, and a
+ * large queue costs memory only as far as it has ever filled. When it is full the reader drops the record (its caller counts
  * it) instead of waiting: a slow consumer never holds up the rings.
  */
 final class EventQueue {
@@ -25,9 +26,6 @@ final class EventQueue {
     EventQueue(int capacity) {
         int n = Integer.highestOneBit(Math.max(2, capacity - 1)) << 1;
         data = new byte[n][];
-        for (int i = 0; i < n; i++) {
-            data[i] = new byte[128];
-        }
         length = new int[n];
         source = new int[n];
         cpu = new int[n];
@@ -46,8 +44,8 @@ final class EventQueue {
             return false;
         }
         int i = (int) (t & mask);
-        if (data[i].length < len) {
-            data[i] = new byte[Integer.highestOneBit(Math.max(len - 1, 1)) << 1];
+        if (data[i] == null || data[i].length < len) {
+            data[i] = new byte[Math.max(128, Integer.highestOneBit(Math.max(len - 1, 1)) << 1)];
         }
         from.get(offset, data[i], 0, len);
         length[i] = len;

@@ -46,14 +46,28 @@ public final class EventStream implements AutoCloseable {
         }
     }
 
-    /** Events waiting for a slow sink at most; the perf buffers' pages per CPU and wake-up. */
-    public record Options(int buffer, PerfBufferReader.Options perf) {
-        public static final Options DEFAULT = new Options(4096, PerfBufferReader.Options.DEFAULT);
+    /** Which forms of a decoded event the sink reads; only those are made. */
+    public enum Form {
+        /** The text `gew session show` prints ({@link Event#getText}). */
+        TEXT,
+        /** One line of JSON text ({@link Event#getJson}). */
+        JSON,
+        /** What a control plane gets: the record's bytes, the value as a google.protobuf.Value, and the text. */
+        VALUE
+    }
+
+    /** Events waiting for a slow sink at most; the perf buffers' pages per CPU and wake-up; the forms made. */
+    public record Options(int buffer, PerfBufferReader.Options perf, Form form) {
+        public static final Options DEFAULT = new Options(4096, PerfBufferReader.Options.DEFAULT, Form.VALUE);
 
         public Options {
             if (buffer < 2 || buffer > (1 << 20)) {
                 throw new IllegalArgumentException("an event buffer holds 2 to 1048576 events, not " + buffer);
             }
+        }
+
+        public Options(int buffer, PerfBufferReader.Options perf) {
+            this(buffer, perf, Form.VALUE);
         }
     }
 
@@ -64,6 +78,7 @@ public final class EventStream implements AutoCloseable {
     private final EventLoop loop;
     private final EventQueue queue;
     private final Sink sink;
+    private final Form form;
     private final BooleanSupplier alive;
     private final int cpus = Cpus.possible();
     private final AtomicLongArray dropped;
@@ -85,6 +100,7 @@ public final class EventStream implements AutoCloseable {
         this.sources = List.copyOf(sources);
         this.queue = new EventQueue(options.buffer());
         this.sink = sink;
+        this.form = options.form();
         this.alive = alive;
         int n = sources.size();
         dropped = new AtomicLongArray(n);
@@ -155,7 +171,7 @@ public final class EventStream implements AutoCloseable {
     private void deliver() {
         EventQueue.Taker taker = (src, cpu, at, data, length) -> {
             EventDecoder d = sources.get(src).decoder();
-            Event e = d.decode(data, length, cpu, at, ++seq);
+            Event e = d.decode(data, length, cpu, at, ++seq, form);
             events[src]++;
             if (!e.getError().isEmpty()) {
                 decodeErrors[src]++;
