@@ -22,16 +22,33 @@ import dev.gewyvern.session.EventStream;
 final class EventLines implements EventStream.Sink {
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss.SSSSSS")
             .withZone(ZoneId.systemDefault());
+    private static final DateTimeFormatter SECOND = DateTimeFormatter.ofPattern("HH:mm:ss.")
+            .withZone(ZoneId.systemDefault());
+    private static final String NL = System.lineSeparator();
+    private static final int[] POW10 = {1, 10, 100, 1000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000};
+    /** Lines are written out in batches this large, and whenever the stream has delivered all it read. */
+    private static final int BATCH_CHARS = 1 << 15;
 
     private final PrintWriter out;
     private final boolean json;
     private final Object lock;
     private volatile EventSummary summary;
+    /** Lines not yet written (the delivering thread's alone), and a buffer to hand them over in. */
+    private final StringBuilder pending = new StringBuilder(BATCH_CHARS + 1024);
+    private char[] chars = new char[BATCH_CHARS + 1024];
+    /** The second the clock prefix below was made for: every event of one second shares it. */
+    private long second = Long.MIN_VALUE;
+    private String secondPrefix;
 
     EventLines(PrintWriter out, boolean json, Object lock) {
         this.out = out;
         this.json = json;
         this.lock = lock;
+    }
+
+    /** The stream's form of the events this prints. */
+    EventStream.Form form() {
+        return json ? EventStream.Form.JSON : EventStream.Form.TEXT;
     }
 
     private static Instant at(long unixNs) {
@@ -44,23 +61,69 @@ final class EventLines implements EventStream.Sink {
 
     /** One event as its line (without the line end). */
     String line(Event e) {
+        StringBuilder sb = new StringBuilder();
+        append(e, sb);
+        return sb.toString();
+    }
+
+    /**
+     * Appends an event's line: the time as {@link Instant#toString} writes it (JSON) or as HH:mm:ss.SSSSSS in
+     * the local zone (text), from a prefix made once per second.
+     */
+    private void append(Event e, StringBuilder sb) {
+        long ns = e.getUnixNs();
+        long sec = Math.floorDiv(ns, 1_000_000_000L);
+        int nano = (int) Math.floorMod(ns, 1_000_000_000L);
+        if (sec != second) {
+            second = sec;
+            Instant whole = Instant.ofEpochSecond(sec);
+            secondPrefix = json ? whole.toString().substring(0, whole.toString().length() - 1) : SECOND.format(whole);
+        }
         if (json) {
-            StringBuilder sb = new StringBuilder("{\"map\":").append(quote(e.getMap()));
+            sb.append("{\"map\":").append(quote(e.getMap()));
             if (e.getCpu() >= 0) {
                 sb.append(",\"cpu\":").append(e.getCpu());
             }
-            sb.append(",\"time\":").append(quote(at(e.getUnixNs()).toString()));
+            sb.append(",\"time\":\"").append(secondPrefix);
+            if (nano != 0) {
+                // as Instant.toString: milli-, micro- or nanoseconds, whichever shows every digit that is not 0
+                int digits = nano % 1_000_000 == 0 ? 3 : nano % 1000 == 0 ? 6 : 9;
+                sb.append('.');
+                digits(sb, digits == 3 ? nano / 1_000_000 : digits == 6 ? nano / 1000 : nano, digits);
+            }
+            sb.append("Z\"");
             if (!e.getType().isEmpty()) {
                 sb.append(",\"type\":").append(quote(e.getType()));
             }
-            sb.append(",\"event\":").append(dev.gewyvern.session.JsonValues.text(e.getEvent()));
+            sb.append(",\"event\":");
+            if (!e.getJson().isEmpty()) {
+                sb.append(e.getJson());
+            } else {
+                sb.append(dev.gewyvern.session.JsonValues.text(e.getEvent()));
+            }
             if (!e.getError().isEmpty()) {
                 sb.append(",\"error\":").append(quote(e.getError()));
             }
-            return sb.append('}').toString();
+            sb.append('}');
+            return;
         }
-        return CLOCK.format(at(e.getUnixNs())) + " " + e.getMap() + (e.getCpu() >= 0 ? " cpu " + e.getCpu() : "")
-                + "  " + e.getText() + (e.getError().isEmpty() ? "" : "  (" + e.getError() + ")");
+        sb.append(secondPrefix);
+        digits(sb, nano / 1000, 6);
+        sb.append(' ').append(e.getMap());
+        if (e.getCpu() >= 0) {
+            sb.append(" cpu ").append(e.getCpu());
+        }
+        sb.append("  ").append(e.getText());
+        if (!e.getError().isEmpty()) {
+            sb.append("  (").append(e.getError()).append(')');
+        }
+    }
+
+    /** {@code v} in decimal with leading zeros to {@code width} digits. */
+    private static void digits(StringBuilder sb, int v, int width) {
+        for (int p = width - 1; p >= 0; p--) {
+            sb.append((char) ('0' + v / POW10[p] % 10));
+        }
     }
 
     String line(EventLoss l) {
@@ -102,30 +165,43 @@ final class EventLines implements EventStream.Sink {
 
     @Override
     public void event(Event e) {
-        String l = line(e);
-        synchronized (lock) {
-            out.println(l);
+        append(e, pending);
+        pending.append(NL);
+        if (pending.length() >= BATCH_CHARS) {
+            write(false);
         }
     }
 
     @Override
     public void loss(EventLoss l) {
-        String s = line(l);
-        synchronized (lock) {
-            out.println(s);
-            out.flush();
-        }
+        pending.append(line(l)).append(NL);
+        write(true);
     }
 
     @Override
     public void idle() {
+        write(true);
+    }
+
+    /** Writes the pending lines in one piece (no flush per line), then flushes if {@code flush}. */
+    private void write(boolean flush) {
+        int n = pending.length();
+        if (chars.length < n) {
+            chars = new char[n];
+        }
+        pending.getChars(0, n, chars, 0);
+        pending.setLength(0);
         synchronized (lock) {
-            out.flush();
+            out.write(chars, 0, n);
+            if (flush) {
+                out.flush();
+            }
         }
     }
 
     @Override
     public void end(EventSummary s) {
+        write(true);
         summary = s;
     }
 

@@ -32,6 +32,12 @@ import picocli.CommandLine.Model.CommandSpec;
  * soon as the holder reports the session live.
  */
 final class SessionHolder {
+    /**
+     * Events read and not yet printed, at most: two thirds of a second at 100k events/s, what a terminal or
+     * a JIT that is still compiling the printing path may take; slots are made as they are first needed.
+     */
+    private static final int EVENT_BUFFER = 1 << 16;
+
     private static final long POLL_MS = 100;
     static final Path HOLDER_LOGS = Path.of("/run/gewyvern/holders");
     private static final String HOLDER_LOG_ENV = "GEW_HOLDER_LOG";
@@ -129,7 +135,7 @@ final class SessionHolder {
         EventStream stream;
         try {
             stream = lines == null ? null : engine.events(id, sources(hold.events),
-                    new EventStream.Options(4096, perfOptions(hold.perfPages)), lines);
+                    new EventStream.Options(EVENT_BUFFER, perfOptions(hold.perfPages), lines.form()), lines);
         } catch (RuntimeException e) {
             // a map or type --events names that the session does not have: nothing ran yet, the session goes
             int removed = engine.detach(id);
