@@ -6,7 +6,8 @@ import java.nio.ByteOrder;
 /**
  * Renders BTF type names in C syntax, and values of BTF types the way bpftool's map dump does: as text
  * ({@link #format}) or as JSON ({@link #json}), by one walk of the type, so both say the same thing.
- * Integers print in decimal (JSON numbers, exact to 64 bits), enums by name, {@code char[N]} as strings,
+ * Integers print in decimal (JSON numbers, exact to 64 bits), bools as true/false (a byte that is neither 0
+ * nor 1 as its number, so that it reads back the same), enums by name, {@code char[N]} as strings,
  * arrays as lists, structs and unions by member name (the members of an anonymous struct or union as if
  * they were the outer one's, in JSON), bitfields by their bits, pointers and integers wider than 64 bits as
  * hex. {@link BtfJson} reads the JSON form back into bytes. The walk of a type is {@link ValueRenderer}'s, made

@@ -190,7 +190,9 @@ public final class ValueRenderer {
             if (signed && bits < 64) {
                 v = (v << (64 - bits)) >> (64 - bits);
             }
-            if (bool) {
+            if (bool && (v == 0 || v == 1)) {
+                // any other byte prints as its number: JSON that BtfJson writes back must give the same bytes
+                // (a union may show the byte through another member too)
                 sb.append(v != 0);
             } else if (signed || v >= 0) {
                 sb.append(v);
