@@ -181,6 +181,8 @@ public final class Engine implements AutoCloseable {
             requirements = Compatibility.of(pipeline,
                     () -> dev.gewyvern.syscall.probes.CapabilityCache.fresh(capabilityCache, VERSION));
         }
+        // the helpers probed for this pipeline, for the next command of this boot
+        dev.gewyvern.syscall.probes.CapabilityCache.keep(capabilityCache, VERSION);
         return requirements;
     }
 

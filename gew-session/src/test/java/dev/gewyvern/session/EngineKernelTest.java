@@ -263,7 +263,7 @@ class EngineKernelTest {
         String text = Files.readString(written);
         String body = text.substring(0, text.lastIndexOf("crc32 ")).replaceAll(
                 "(?m)^PROGRAM_TYPE\\t\\ttracepoint\\t.*$",
-                "PROGRAM_TYPE\\t\\ttracepoint\\tnot supported\\tABSENT\\tinvented");
+                "PROGRAM_TYPE\t\ttracepoint\tnot supported\tABSENT\tinvented");
         assertTrue(body.contains("invented"), body);
         java.util.zip.CRC32 crc = new java.util.zip.CRC32();
         crc.update(body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
@@ -274,6 +274,44 @@ class EngineKernelTest {
         List<Requirement> reqs = engine.verifyCompatibility(execcount().build());
         assertTrue(reqs.stream().noneMatch(r -> r.level() == Requirement.Level.NOT_SUPPORTED), reqs.toString());
         assertFalse(Files.readString(cache).contains("invented"), "the fresh answers were written back");
+        probing.close();
+    }
+
+    @Test
+    void theHelpersAPipelineWasProbedForAreKeptForTheNextCommandAndACachedHelperRefusalIsProbedAgain(
+            @org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        Path first = Files.createDirectory(dir.resolve("first"));
+        Path second = Files.createDirectory(dir.resolve("second"));
+        Engine probing = Engine.observe(root);
+        probing.capabilityCacheAt(first);
+        probing.verifyCompatibility(execcount().build());
+        Path written;
+        try (var files = Files.list(first)) {
+            written = files.filter(f -> f.getFileName().toString().startsWith("capabilities-")).findFirst()
+                    .orElseThrow();
+        }
+        // count_execs (a tracepoint program) calls these: each pair probed once, and kept
+        String text = Files.readString(written);
+        for (String helper : List.of("get_current_comm", "map_lookup_elem", "map_update_elem")) {
+            assertTrue(text.contains("HELPER\ttracepoint\t" + helper + "\tsupported\t"), text);
+        }
+        // the next command reads them; a lie in one (a helper tracepoints cannot call) is probed again
+        String body = text.substring(0, text.lastIndexOf("crc32 ")).replaceAll(
+                "(?m)^HELPER\\ttracepoint\\tmap_update_elem\\t.*$",
+                "HELPER\ttracepoint\tmap_update_elem\tnot supported\tABSENT\tinvented");
+        assertTrue(body.contains("invented"), body);
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        Path cache = second.resolve(written.getFileName());
+        Files.writeString(cache, body + "crc32 " + Long.toHexString(crc.getValue()) + "\n");
+        engine.capabilityCacheAt(second);
+
+        List<Requirement> reqs = engine.verifyCompatibility(execcount().build());
+        assertTrue(reqs.stream().noneMatch(r -> r.level() == Requirement.Level.NOT_SUPPORTED), reqs.toString());
+        String rewritten = Files.readString(cache);
+        assertFalse(rewritten.contains("invented"), "the fresh answers were written back");
+        assertTrue(rewritten.contains("HELPER\ttracepoint\tmap_update_elem\tsupported\t"), rewritten);
         probing.close();
     }
 

@@ -22,18 +22,22 @@ public final class Capabilities {
     private final long probeNanos;
     private final boolean helpers;
     private final boolean cached;
-    /** Helper/program type pairs probed one at a time, when the whole set was not. */
+    /**
+     * Helper/program type pairs probed one at a time, when the whole set was not, by "type/helper": by this
+     * process, or by an earlier command of this boot ({@link CapabilityCache} keeps them).
+     */
     private final Map<String, Support> pairs = new java.util.concurrent.ConcurrentHashMap<>();
 
     Capabilities(List<Capability> all, long probeNanos, boolean helpers) {
-        this(all, probeNanos, helpers, false);
+        this(all, probeNanos, helpers, false, Map.of());
     }
 
-    Capabilities(List<Capability> all, long probeNanos, boolean helpers, boolean cached) {
+    Capabilities(List<Capability> all, long probeNanos, boolean helpers, boolean cached, Map<String, Support> pairs) {
         this.all = List.copyOf(all);
         this.probeNanos = probeNanos;
         this.helpers = helpers;
         this.cached = cached;
+        this.pairs.putAll(pairs);
         for (Capability c : all) {
             byKey.put(key(c.category(), c.scope(), c.name()), c);
         }
@@ -83,6 +87,20 @@ public final class Capabilities {
         return helpers;
     }
 
+    /** The helper/program type pairs probed one at a time so far, each as a HELPER capability. */
+    List<Capability> pairs() {
+        List<Capability> out = new ArrayList<>();
+        pairs.forEach((k, s) -> {
+            int slash = k.indexOf('/');
+            out.add(new Capability(Capability.Category.HELPER, k.substring(0, slash), k.substring(slash + 1), s));
+        });
+        return out;
+    }
+
+    private static String pairKey(String programType, String helper) {
+        return programType + "/" + helper;
+    }
+
     private static String key(Capability.Category category, String scope, String name) {
         return category + "/" + scope + "/" + name;
     }
@@ -117,6 +135,11 @@ public final class Capabilities {
      * answer inconclusive: only the verifier can tell.
      */
     public Support helperSupport(String programType, String helper) {
+        Support probed = helpers ? null : pairs.get(pairKey(programType, helper));
+        if (probed != null) {
+            // probed at this boot already: neither the kernel's BTF nor a probe load is needed again
+            return probed;
+        }
         KernelTypes kernel = KernelTypes.running();
         Map<String, Integer> known = kernel.helpers();
         boolean inKernel = helper.startsWith("helper#")
@@ -143,7 +166,7 @@ public final class Capabilities {
         }
         Support type = find(Capability.Category.PROGRAM_TYPE, programType).map(Capability::support)
                 .orElse(absentFromKernel(Capability.Category.PROGRAM_TYPE, programType));
-        return pairs.computeIfAbsent(programType + "/" + helper,
+        return pairs.computeIfAbsent(pairKey(programType, helper),
                 k -> HelperProbes.one(kernel, type, programType, helper));
     }
 

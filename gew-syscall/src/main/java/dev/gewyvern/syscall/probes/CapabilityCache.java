@@ -14,9 +14,11 @@ import java.util.List;
 import java.util.zip.CRC32;
 
 /**
- * The capability probes' results (without helpers) kept for the rest of this boot, so that a command
- * admitting a pipeline reads some 150 lines instead of making a hundred probe loads and indexing the
- * kernel's BTF to name them. An optimisation only: the file is root's alone (a folder and file of mode
+ * The capability probes' results kept for the rest of this boot, so that a command admitting a pipeline
+ * reads some 150 lines instead of making a hundred probe loads and indexing the kernel's BTF to name them:
+ * every answer but the helpers, and the helper/program type pairs that commands of this boot probed one at a
+ * time (an apply's helpers: {@link #keep} adds them, so the next apply of the pipeline probes none). An
+ * optimisation only: the file is root's alone (a folder and file of mode
  * 0700/0600 owned by root, else it is ignored), names this boot, kernel release and gewyvern version, and
  * ends with a CRC-32 of what it holds; anything else (missing, unreadable, another boot's, damaged) is
  * ignored and written again from fresh probes. A caller that would refuse a pipeline on a cached answer
@@ -30,11 +32,13 @@ public final class CapabilityCache {
      */
     public static final Path DEFAULT = Path.of("/run/gewyvern");
 
-    private static final String MAGIC = "gewyvern-capabilities 1";
+    private static final String MAGIC = "gewyvern-capabilities 2";
     private static final Path BOOT_ID = Path.of("/proc/sys/kernel/random/boot_id");
 
     /** What this process has read or probed, by cache file. */
     private static final java.util.Map<Path, Capabilities> LOADED = new java.util.HashMap<>();
+    /** How many helper pairs the file of each folder holds, as far as this process read or wrote it. */
+    private static final java.util.Map<Path, Integer> PAIRS_IN_FILE = new java.util.HashMap<>();
 
     private CapabilityCache() {
     }
@@ -51,8 +55,28 @@ public final class CapabilityCache {
             Capabilities read = key == null ? null : read(file, key);
             c = read != null ? read : probeAndWrite(file, key);
             LOADED.put(dir, c);
+            PAIRS_IN_FILE.put(dir, c.pairs().size());
         }
         return c;
+    }
+
+    /**
+     * Adds the helper pairs this process probed since it read or wrote {@code dir}'s file to it, for the next
+     * command of this boot; nothing when there are none (the file is written whole, as {@link #write} does).
+     */
+    public static synchronized void keep(Path dir, String gewVersion) {
+        Capabilities c = LOADED.get(dir);
+        if (c == null) {
+            return;
+        }
+        int pairs = c.pairs().size();
+        if (pairs > PAIRS_IN_FILE.getOrDefault(dir, 0)) {
+            String key = key(gewVersion);
+            if (key != null) {
+                write(file(dir, key), key, c);
+            }
+            PAIRS_IN_FILE.put(dir, pairs);
+        }
     }
 
     /** This process's probes, whatever the file says; written to it for the next command. */
@@ -62,6 +86,7 @@ public final class CapabilityCache {
             String key = key(gewVersion);
             c = probeAndWrite(file(dir, key), key);
             LOADED.put(dir, c);
+            PAIRS_IN_FILE.put(dir, 0);
         }
         return c;
     }
@@ -149,14 +174,20 @@ public final class CapabilityCache {
             return null;
         }
         List<Capability> all = new ArrayList<>();
+        java.util.Map<String, Support> pairs = new java.util.HashMap<>();
         try {
             for (int i = 2; i < lines.length; i++) {
-                all.add(parse(lines[i]));
+                Capability c = parse(lines[i]);
+                if (c.category() == Capability.Category.HELPER) {
+                    pairs.put(c.scope() + "/" + c.name(), c.support());
+                } else {
+                    all.add(c);
+                }
             }
         } catch (RuntimeException e) {
             return null;
         }
-        return new Capabilities(all, 0, false, true);
+        return new Capabilities(all, 0, false, true, pairs);
     }
 
     /** Writes the file whole (a temporary file renamed over it), or leaves it as it was. */
@@ -166,6 +197,9 @@ public final class CapabilityCache {
             if (cap.category() != Capability.Category.HELPER) {
                 body.append(line(cap)).append('\n');
             }
+        }
+        for (Capability pair : c.pairs()) {
+            body.append(line(pair)).append('\n');
         }
         String text = body + "crc32 " + Long.toHexString(crc(body.toString())) + "\n";
         Path tmp = null;

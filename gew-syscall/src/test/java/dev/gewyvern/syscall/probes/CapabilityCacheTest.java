@@ -9,6 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -45,6 +47,25 @@ class CapabilityCacheTest {
         assertTrue(read.cached());
         assertEquals(sample().all().stream().filter(c -> c.category() != Capability.Category.HELPER).toList(), read.all());
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+    }
+
+    @Test
+    void helperPairsProbedAtThisBootAreReadBackAndAnsweredFromTheFile(@TempDir Path tmp) throws Exception {
+        Path file = folder(tmp).resolve("capabilities");
+        Map<String, Support> pairs = Map.of("kprobe/probe_read_kernel", Support.supported(""),
+                "socket_filter/get_current_pid_tgid", Support.notSupported(Support.Why.ABSENT,
+                        "the verifier refuses it for socket_filter programs"));
+        Capabilities probed = new Capabilities(sample().all().stream()
+                .filter(c -> c.category() != Capability.Category.HELPER).toList(), 5, false, false, pairs);
+        CapabilityCache.write(file, KEY, probed);
+        Capabilities read = CapabilityCache.read(file, KEY);
+        assertNotNull(read);
+        assertEquals(Set.copyOf(probed.pairs()), Set.copyOf(read.pairs()));
+        assertEquals(probed.all(), read.all());
+        // answered from the file: a cached pair needs neither the kernel's BTF nor a probe load
+        assertEquals(Support.supported(""), read.helperSupport("kprobe", "probe_read_kernel"));
+        assertEquals(pairs.get("socket_filter/get_current_pid_tgid"),
+                read.helperSupport("socket_filter", "get_current_pid_tgid"));
     }
 
     @Test
