@@ -1,7 +1,9 @@
 package dev.gewyvern.cli;
 
+import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 
+import dev.gewyvern.proto.v1.MapWriteResult;
 import dev.gewyvern.session.Engine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -20,6 +22,9 @@ final class MapDeleteCommand implements Callable<Integer> {
     @Mixin
     MapOptions map;
 
+    @Mixin
+    OutputOption output;
+
     @Option(names = "--key", required = true, paramLabel = "JSON",
             description = "The key, as JSON typed by the map's BTF, or hex:HEX for its raw bytes.")
     String key;
@@ -28,13 +33,13 @@ final class MapDeleteCommand implements Callable<Integer> {
     public Integer call() {
         try (Engine engine = Engines.observe("map delete", spec.commandLine().getErr())) {
             boolean existed = engine.deleteMapEntry(map.session, map.map, MapData.json(key));
-            if (map.json()) {
-                spec.commandLine().getOut().println("{\"map\":\"" + map.map + "\",\"deleted\":" + existed + "}");
-                spec.commandLine().getOut().flush();
-            } else if (existed) {
-                spec.commandLine().getOut().println("deleted " + key + " from map '" + map.map + "'");
-                spec.commandLine().getOut().flush();
-            }
+            PrintWriter out = spec.commandLine().getOut();
+            output.print(out, MapWriteResult.newBuilder().setSessionId(map.session).setMap(map.map).setExisted(existed)
+                    .build(), r -> {
+                if (existed) {
+                    out.println("deleted " + key + " from map '" + map.map + "'");
+                }
+            });
             if (!existed) {
                 spec.commandLine().getErr().println("gew: map '" + map.map + "' has no entry under " + key);
                 spec.commandLine().getErr().flush();

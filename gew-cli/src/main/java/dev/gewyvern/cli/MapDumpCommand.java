@@ -25,35 +25,35 @@ final class MapDumpCommand implements Callable<Integer> {
     @Mixin
     MapOptions map;
 
+    @Mixin
+    OutputOption output;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         try (Engine engine = Engines.observe("map dump", spec.commandLine().getErr())) {
+            // every page into one report: the map as the kernel describes it, and all its entries
+            MapContents.Builder all = null;
             byte[] token = null;
-            boolean first = true;
-            long n = 0;
             do {
                 MapContents page = engine.readMap(map.session, map.map, token, PAGE);
-                if (first && map.json()) {
-                    out.print(MapJson.head(page)); // the entries follow, page by page
+                if (all == null) {
+                    all = page.toBuilder().clearEntries().clearNextToken();
                 }
-                for (MapEntry e : page.getEntriesList()) {
-                    if (map.json()) {
-                        out.print((n == 0 ? "" : ",") + MapJson.entry(e));
-                    } else {
-                        out.println(e.getKeyText() + "  " + e.getValueText());
-                    }
-                    n++;
-                }
-                first = false;
+                all.addAllEntries(page.getEntriesList());
                 token = page.getNextToken().isEmpty() ? null : page.getNextToken().toByteArray();
             } while (token != null);
-            if (map.json()) {
-                out.println("]}");
-            } else if (n == 0) {
+            MapContents dump = all.build();
+            output.print(out, dump, d -> {
+                Table t = Table.plain(2).wrap(1);
+                for (MapEntry e : d.getEntriesList()) {
+                    t.row(e.getKeyText(), e.getValueText());
+                }
+                t.print(out);
+            });
+            if (dump.getEntriesCount() == 0 && !output.json()) {
                 spec.commandLine().getErr().println("gew: map '" + map.map + "' has no entries");
             }
-            out.flush();
         }
         return 0;
     }

@@ -23,6 +23,9 @@ final class MapLookupCommand implements Callable<Integer> {
     @Mixin
     MapOptions map;
 
+    @Mixin
+    OutputOption output;
+
     @Option(names = "--key", required = true, paramLabel = "JSON",
             description = "The key, as JSON typed by the map's BTF (--key '\"bash\"', --key 42, --key '{\"pid\":1}') "
                     + "or hex:HEX for its raw bytes.")
@@ -34,17 +37,12 @@ final class MapLookupCommand implements Callable<Integer> {
         try (Engine engine = Engines.observe("map lookup", spec.commandLine().getErr())) {
             MapContents m = engine.lookupMap(map.session, map.map, MapData.json(key));
             if (m.getEntriesCount() == 0) {
-                if (map.json()) {
-                    out.println("{\"key\":" + key.trim() + ",\"value\":null}");
-                    out.flush();
-                }
                 spec.commandLine().getErr().println("gew: map '" + map.map + "' has no entry under " + key);
                 spec.commandLine().getErr().flush();
                 return ExitCode.NOT_FOUND.code();
             }
             MapEntry e = m.getEntries(0);
-            out.println(map.json() ? MapJson.entry(e) : e.getValueText());
-            out.flush();
+            output.print(out, e, entry -> out.println(entry.getValueText()));
         }
         return 0;
     }

@@ -1,6 +1,7 @@
 package dev.gewyvern.cli;
 
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 import dev.gewyvern.proto.v1.MapContents;
@@ -23,6 +24,9 @@ final class MapShowCommand implements Callable<Integer> {
     @Mixin
     MapOptions map;
 
+    @Mixin
+    OutputOption output;
+
     @Option(names = "--limit", defaultValue = "20", paramLabel = "N",
             description = "At most N entries, the largest values first when they are numbers (default ${DEFAULT-VALUE}).")
     int limit;
@@ -32,16 +36,14 @@ final class MapShowCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         try (Engine engine = Engines.observe("map show", spec.commandLine().getErr())) {
             // every entry is read so that the largest come first; then cut to --limit
-            MapContents m = engine.describeMap(map.session, map.map, Integer.MAX_VALUE);
-            if (map.json()) {
-                out.println(MapJson.of(SessionPrinter.top(m, limit)));
-            } else {
-                SessionPrinter.map(out, m, limit);
-                if (!m.getWriteRefusal().isEmpty()) {
-                    out.println("  read-only here: " + m.getWriteRefusal());
+            MapContents m = MapText.top(engine.describeMap(map.session, map.map, Integer.MAX_VALUE), limit);
+            output.print(out, m, shown -> {
+                MapText.table(List.of(shown)).print(out);
+                MapText.entries(out, shown, null);
+                if (!shown.getWriteRefusal().isEmpty()) {
+                    out.println("read-only here: " + shown.getWriteRefusal());
                 }
-            }
-            out.flush();
+            });
         }
         return 0;
     }

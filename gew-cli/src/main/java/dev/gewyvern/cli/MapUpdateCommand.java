@@ -1,7 +1,9 @@
 package dev.gewyvern.cli;
 
+import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 
+import dev.gewyvern.proto.v1.MapWriteResult;
 import dev.gewyvern.proto.v1.UpdateMode;
 import dev.gewyvern.session.Engine;
 import picocli.CommandLine.Command;
@@ -21,6 +23,9 @@ final class MapUpdateCommand implements Callable<Integer> {
 
     @Mixin
     MapOptions map;
+
+    @Mixin
+    OutputOption output;
 
     @Option(names = "--key", required = true, paramLabel = "JSON",
             description = "The key, as JSON typed by the map's BTF, or hex:HEX for its raw bytes.")
@@ -46,12 +51,9 @@ final class MapUpdateCommand implements Callable<Integer> {
                 case noexist -> UpdateMode.UPDATE_NOEXIST;
                 case exist -> UpdateMode.UPDATE_EXIST;
             });
-            if (map.json()) {
-                spec.commandLine().getOut().println("{\"map\":\"" + map.map + "\",\"updated\":true}");
-            } else {
-                spec.commandLine().getOut().println("updated map '" + map.map + "' of session " + map.session);
-            }
-            spec.commandLine().getOut().flush();
+            PrintWriter out = spec.commandLine().getOut();
+            output.print(out, MapWriteResult.newBuilder().setSessionId(map.session).setMap(map.map).build(),
+                    r -> out.println("updated map '" + map.map + "' of session " + map.session));
         }
         return 0;
     }

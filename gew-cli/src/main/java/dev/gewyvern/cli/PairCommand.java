@@ -75,9 +75,9 @@ final class PairCommand implements Callable<Integer> {
     static void status(PrintWriter out, PairingStatus s) {
         Table t = Table.plain(2);
         t.row("runtime fingerprint", s.getRuntimeFingerprint());
-        t.row("paired with", s.getPaired() ? "key id " + s.getPeerKeyId() + " since " + SessionPrinter.time(s.getPairedUnixMs())
+        t.row("paired with", s.getPaired() ? "key id " + s.getPeerKeyId() + " since " + Table.time(s.getPairedUnixMs())
                 : "nobody (run gew pair to make a token)");
-        t.row("pending token", s.getTokenPending() ? "yes, valid until " + SessionPrinter.time(s.getTokenExpiresUnixMs())
+        t.row("pending token", s.getTokenPending() ? "yes, valid until " + Table.time(s.getTokenExpiresUnixMs())
                 + (s.getTokenReplaces() ? " (replaces the paired control plane)" : "") : "none");
         t.print(out);
     }

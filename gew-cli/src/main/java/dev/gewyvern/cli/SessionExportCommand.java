@@ -28,7 +28,7 @@ final class SessionExportCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InvalidProtocolBufferException {
         try (Engine engine = Engines.observe("session export", spec.commandLine().getErr())) {
-            spec.commandLine().getOut().println(JsonFormat.printer().print(engine.show(id, 0).record()));
+            spec.commandLine().getOut().println(JsonFormat.printer().print(engine.show(id, 0).getRecord()));
             spec.commandLine().getOut().flush();
         }
         return 0;

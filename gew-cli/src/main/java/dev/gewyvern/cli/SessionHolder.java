@@ -21,7 +21,6 @@ import dev.gewyvern.session.PreparedPipeline;
 import dev.gewyvern.session.EventStream;
 import dev.gewyvern.session.RiskPolicy;
 import dev.gewyvern.session.SessionException;
-import dev.gewyvern.session.SessionView;
 import dev.gewyvern.syscall.events.PerfBufferReader;
 import picocli.CommandLine.Model.CommandSpec;
 

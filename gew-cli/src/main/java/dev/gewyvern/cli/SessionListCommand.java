@@ -46,7 +46,7 @@ final class SessionListCommand implements Callable<Integer> {
                 progs.append(progs.length() == 0 ? "" : ",").append(p.getName());
             }
             t.row(r.getSessionId(), r.getPhase(), s.getOwnerPid() + (s.getOwnerRunning() ? "" : "?"),
-                    SessionPrinter.time(r.getCreatedUnixMs()), progs);
+                    Table.time(r.getCreatedUnixMs()), progs);
         }
         t.print(out);
     }

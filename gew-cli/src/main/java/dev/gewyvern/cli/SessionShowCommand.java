@@ -1,9 +1,11 @@
 package dev.gewyvern.cli;
 
+import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 
 import dev.gewyvern.session.Engine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -24,23 +26,14 @@ final class SessionShowCommand implements Callable<Integer> {
     @Option(names = "--limit", defaultValue = "100", converter = Positive.class, description = "At most this many entries per map (default ${DEFAULT-VALUE}).")
     int limit;
 
-    /** How the session is printed. */
-    enum Format { text, json }
-
-    @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "text",
-            description = "text (default) or json.")
-    Format output;
+    @Mixin
+    OutputOption output;
 
     @Override
     public Integer call() {
         try (Engine engine = Engines.observe("session show", spec.commandLine().getErr())) {
-            var view = engine.show(id, limit);
-            if (output == Format.json) {
-                spec.commandLine().getOut().print(Json.write(SessionJson.of(view)));
-                spec.commandLine().getOut().flush();
-            } else {
-                SessionPrinter.show(spec.commandLine().getOut(), view);
-            }
+            PrintWriter out = spec.commandLine().getOut();
+            output.print(out, engine.show(id, limit), d -> SessionDetailText.print(out, d));
         }
         return 0;
     }

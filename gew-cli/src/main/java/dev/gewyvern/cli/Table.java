@@ -23,6 +23,8 @@ final class Table {
     /** Columns that may wrap are narrowed to this before any id is cut. */
     private static final int WRAP_FIRST = 24;
     private static final String GAP = "  ";
+    private static final java.time.format.DateTimeFormatter TIME = java.time.format.DateTimeFormatter
+            .ofPattern("yyyy-MM-dd HH:mm:ss").withZone(java.time.ZoneId.systemDefault());
 
     private final String[] headers;
     private final boolean[] right;
@@ -41,6 +43,11 @@ final class Table {
         for (int i = 0; i < headers.length; i++) {
             keep.add(null);
         }
+    }
+
+    /** A moment (Unix milliseconds) as every table prints it: local date and time to the second. */
+    static String time(long unixMs) {
+        return TIME.format(java.time.Instant.ofEpochMilli(unixMs));
     }
 
     /** A table with these column headings, every column left-aligned and neither cut nor wrapped. */

@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 import dev.gewyvern.proto.v1.MapContents;
-import dev.gewyvern.session.SessionView;
+import dev.gewyvern.proto.v1.SessionDetail;
 
 /**
  * `--watch`: the session's maps every interval, each cut to its top entries by value ({@code --limit}), with
@@ -27,14 +27,17 @@ final class Watcher {
         this.inPlace = inPlace;
     }
 
-    void look(PrintWriter out, Supplier<SessionView> session, Duration at) {
+    void look(PrintWriter out, Supplier<SessionDetail> session, Duration at) {
         StringWriter frame = new StringWriter();
         PrintWriter f = new PrintWriter(frame);
         f.println("-- " + SessionHolder.human(at) + " --");
         try {
-            for (MapContents m : session.get().maps()) {
-                SessionPrinter.map(f, m, top, before.get(m.getName()));
-                before.put(m.getName(), SessionPrinter.numbers(m));
+            SessionDetail d = session.get();
+            MapText.table(d.getMapsList()).print(f);
+            for (MapContents m : d.getMapsList()) {
+                MapContents shown = MapText.top(m, top);
+                MapText.entries(f, shown, before.get(m.getName()));
+                before.put(m.getName(), MapText.numbers(m));
             }
         } catch (RuntimeException e) {
             f.println("  cannot read the session now: " + e.getMessage());

@@ -12,11 +12,17 @@ import java.util.regex.Pattern;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import com.google.protobuf.util.JsonFormat;
+import dev.gewyvern.proto.v1.LinkDetail;
+import dev.gewyvern.proto.v1.MapContents;
+import dev.gewyvern.proto.v1.ProgramDetail;
+import dev.gewyvern.proto.v1.SessionDetail;
 import org.junit.jupiter.api.Test;
 
 /**
- * `gew session show` names every program, map and link of a session as the kernel does: each field is held
- * against bpftool's view of the same ids (`bpftool prog|map|link show id N -j`), in json and in text.
+ * `gew session show` names every program, map and link of a session as the kernel does: each field of its
+ * SessionDetail (`-o json`, read back with protobuf's JsonFormat) is held against bpftool's view of the same ids
+ * (`bpftool prog|map|link show id N -j`), and the text table names the same ids within 120 columns.
  */
 class SessionShowIT {
     private static final Pattern LIVE = Pattern.compile("session (\\S+) is live");
@@ -51,62 +57,65 @@ class SessionShowIT {
 
             Gew.Result json = Gew.run("session", "show", id, "-o", "json");
             assertEquals(0, json.exit(), json.toString());
-            JsonObject doc = JsonParser.parseString(json.out()).getAsJsonObject();
-            assertEquals(id, doc.get("session").getAsString());
+            SessionDetail.Builder parsed = SessionDetail.newBuilder();
+            JsonFormat.parser().merge(json.out(), parsed);
+            SessionDetail doc = parsed.build();
+            assertEquals(id, doc.getRecord().getSessionId());
+            assertTrue(doc.getOwnerRunning(), json.out());
+            assertTrue(doc.getPinPath().endsWith("/sessions/" + id), doc.getPinPath());
             Gew.Result text = Gew.run("session", "show", id);
             assertEquals(0, text.exit(), text.toString());
+            assertTrue(text.out().lines().allMatch(l -> l.length() <= Table.WIDTH && !l.endsWith(" ")), text.out());
+            assertTrue(text.out().contains("pinned   " + doc.getPinPath()), text.toString());
 
-            assertEquals(2, doc.getAsJsonArray("programs").size(), json.out());
-            for (JsonElement e : doc.getAsJsonArray("programs")) {
-                JsonObject ours = e.getAsJsonObject();
-                JsonObject theirs = bpftool("prog", ours.get("id").getAsInt());
-                String name = ours.get("name").getAsString();
-                assertEquals(theirs.get("type").getAsString(), ours.get("type").getAsString(), name);
-                assertEquals(theirs.get("tag").getAsString(), ours.get("tag").getAsString(), name);
-                assertEquals(theirs.get("bytes_xlated").getAsInt(), ours.get("xlated_bytes").getAsInt(), name);
-                assertEquals(theirs.get("bytes_jited").getAsInt(), ours.get("jited_bytes").getAsInt(), name);
+            assertEquals(2, doc.getProgramsCount(), json.out());
+            for (ProgramDetail ours : doc.getProgramsList()) {
+                JsonObject theirs = bpftool("prog", ours.getId());
+                String name = ours.getName();
+                assertEquals(theirs.get("type").getAsString(), ours.getType(), name);
+                assertEquals(theirs.get("tag").getAsString(), ours.getTag(), name);
+                assertEquals(theirs.get("bytes_xlated").getAsInt(), ours.getXlatedBytes(), name);
+                assertEquals(theirs.get("bytes_jited").getAsInt(), ours.getJitedBytes(), name);
                 // bpftool 7.1 does not print verified_insns (newer ones do): then hold it against the apply's own line
-                int verified = ours.get("verified_insns").getAsInt();
+                int verified = ours.getVerifiedInsns();
                 if (theirs.has("verified_insns")) {
                     assertEquals(theirs.get("verified_insns").getAsInt(), verified, name);
                 }
                 assertTrue(holder.out.toString().contains("verify   program " + name + ": verified (" + verified
-                        + " instructions processed, id " + ours.get("id").getAsInt() + ")"), holder.out.toString());
-                assertEquals(ints(theirs.getAsJsonArray("map_ids")), ints(ours.getAsJsonArray("map_ids")), name);
-                assertEquals(theirs.get("btf_id").getAsInt(), ours.get("btf_id").getAsInt(), name);
+                        + " instructions processed, id " + ours.getId() + ")"), holder.out.toString());
+                assertEquals(ints(theirs.getAsJsonArray("map_ids")), ours.getMapIdsList(), name);
+                assertEquals(theirs.get("btf_id").getAsInt(), ours.getBtfId(), name);
                 // bpftool gives whole seconds; ours are milliseconds from /proc/uptime (10 ms steps)
-                long loadedAt = ours.get("loaded_at_unix_ms").getAsLong();
+                long loadedAt = ours.getLoadedAtUnixMs();
                 assertTrue(Math.abs(loadedAt / 1000.0 - theirs.get("loaded_at").getAsLong()) <= 1.5,
                         name + " loaded at " + loadedAt + " ms, bpftool says " + theirs.get("loaded_at") + " s");
-                JsonObject ver = ours.getAsJsonObject("verification");
-                assertEquals(ours.get("verified_insns").getAsInt(), ver.get("processed_insns").getAsInt(), name);
-                assertTrue(ver.get("load_call_ns").getAsLong() > 0, name + ": " + ver);
-                assertTrue(text.out().contains("xlated " + ours.get("xlated_bytes").getAsInt() + " B  jited "
-                        + ours.get("jited_bytes").getAsInt() + " B  loaded "), text.toString());
-                assertTrue(text.out().contains("  btf id " + ours.get("btf_id").getAsInt() + "  verifier "),
-                        text.toString());
-                assertTrue(text.out().contains("verifier " + ver.get("processed_insns").getAsInt()
-                        + " insns processed, load call "), text.toString());
+                assertEquals(verified, ours.getVerification().getProcessedInsns(), name);
+                assertTrue(ours.getVerification().getLoadCallNs() > 0, name + ": " + ours);
+                // the text: the program's row, then a line of its sizes and load under it
+                assertTrue(text.out().lines().anyMatch(l -> l.startsWith(name + " ") && l.contains(" " + ours.getId()
+                        + "  " + ours.getTag() + " ")), text.toString());
+                assertTrue(text.out().contains("xlated " + ours.getXlatedBytes() + " B, jited " + ours.getJitedBytes()
+                        + " B, btf id " + ours.getBtfId() + ", map ids "), text.toString());
             }
 
-            assertEquals(1, doc.getAsJsonArray("maps").size(), json.out());
-            JsonObject map = doc.getAsJsonArray("maps").get(0).getAsJsonObject();
-            JsonObject bpfMap = bpftool("map", map.get("id").getAsInt());
-            assertEquals(bpfMap.get("type").getAsString(), map.get("type").getAsString());
-            assertEquals(bpfMap.get("bytes_key").getAsInt(), map.get("key_size").getAsInt());
-            assertEquals(bpfMap.get("bytes_value").getAsInt(), map.get("value_size").getAsInt());
-            assertEquals(bpfMap.get("max_entries").getAsInt(), map.get("max_entries").getAsInt());
-            assertEquals(bpfMap.get("flags").getAsInt(), map.get("flags").getAsInt());
-            assertEquals(bpfMap.get("btf_id").getAsInt(), map.get("btf_id").getAsInt());
-            assertTrue(text.out().contains("counts  array  key __u32  value __u64  id " + map.get("id").getAsInt()
-                    + "  16/16 entries  (key 4 B, value 8 B, btf id " + map.get("btf_id").getAsInt() + ")"), text.toString());
+            assertEquals(1, doc.getMapsCount(), json.out());
+            MapContents map = doc.getMaps(0);
+            JsonObject bpfMap = bpftool("map", map.getId());
+            assertEquals(bpfMap.get("type").getAsString(), map.getType());
+            assertEquals(bpfMap.get("bytes_key").getAsInt(), map.getKeySize());
+            assertEquals(bpfMap.get("bytes_value").getAsInt(), map.getValueSize());
+            assertEquals(bpfMap.get("max_entries").getAsInt(), map.getMaxEntries());
+            assertEquals(bpfMap.get("flags").getAsInt(), map.getFlags());
+            assertEquals(bpfMap.get("btf_id").getAsInt(), map.getBtfId());
+            assertEquals(16, map.getTotalEntries(), json.out());
+            assertTrue(text.out().lines().anyMatch(l -> l.matches("counts\\s+array\\s+__u32\\s+__u64\\s+" + map.getId()
+                    + "\\s+16/16\\s+key 4 B, value 8 B; btf id " + map.getBtfId())), text.toString());
 
-            assertEquals(2, doc.getAsJsonArray("links").size(), json.out());
-            for (JsonElement e : doc.getAsJsonArray("links")) {
-                JsonObject ours = e.getAsJsonObject();
-                JsonObject theirs = bpftool("link", ours.get("id").getAsInt());
-                assertEquals(theirs.get("type").getAsString(), ours.get("type").getAsString(), ours.toString());
-                assertEquals(theirs.get("prog_id").getAsInt(), ours.get("prog_id").getAsInt(), ours.toString());
+            assertEquals(2, doc.getLinksCount(), json.out());
+            for (LinkDetail ours : doc.getLinksList()) {
+                JsonObject theirs = bpftool("link", ours.getId());
+                assertEquals(theirs.get("type").getAsString(), ours.getType(), ours.toString());
+                assertEquals(theirs.get("prog_id").getAsInt(), ours.getProgId(), ours.toString());
             }
 
             Gew.Result detach = Gew.run("session", "detach", id);

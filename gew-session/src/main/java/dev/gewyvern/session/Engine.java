@@ -11,11 +11,12 @@ import java.util.List;
 import java.util.Set;
 
 import dev.gewyvern.elf.uapi.MapType;
-import dev.gewyvern.elf.uapi.ProgType;
 import dev.gewyvern.proto.v1.MapContents;
+import dev.gewyvern.proto.v1.MapList;
 import dev.gewyvern.proto.v1.InstanceRecord;
 import dev.gewyvern.proto.v1.Owner;
 import dev.gewyvern.proto.v1.Pipeline;
+import dev.gewyvern.proto.v1.SessionDetail;
 import dev.gewyvern.proto.v1.SessionList;
 import dev.gewyvern.proto.v1.SessionRecord;
 import dev.gewyvern.proto.v1.SessionSummary;
@@ -25,7 +26,6 @@ import dev.gewyvern.syscall.Fd;
 import dev.gewyvern.syscall.MapInfo;
 import dev.gewyvern.syscall.maps.MapAccess;
 import dev.gewyvern.syscall.ProgInfo;
-import dev.gewyvern.syscall.kernel.KernelTypes;
 
 /**
  * The session engine of one gewyvern process (an instance). It takes Pipelines and nothing else.
@@ -335,8 +335,11 @@ public final class Engine implements AutoCloseable {
         }
     }
 
-    /** A session's record, programs and maps (each map's first {@code limit} entries, typed by BTF). */
-    public SessionView show(String sessionId, int limit) {
+    /**
+     * A session's report (record, pin folder, owner, programs, links, and maps with each map's first
+     * {@code limit} entries typed by BTF), as `gew session show` prints it and GetSession returns it.
+     */
+    public SessionDetail show(String sessionId, int limit) {
         Path dir = find(sessionId, Step.SHOW);
         if (dir == null) {
             throw SessionException.notFound(Step.SHOW, "no session '" + sessionId + "' (see gew session list)");
@@ -346,22 +349,14 @@ public final class Engine implements AutoCloseable {
             throw SessionException.system(Step.SHOW, "session '" + sessionId + "' has no record at " + dir);
         }
         Owner owner = ownerOf(rec.getInstanceId());
-        java.util.Map<String, dev.gewyvern.proto.v1.Verification> verified = new java.util.HashMap<>();
-        for (dev.gewyvern.proto.v1.PinnedObject o : rec.getObjectsList()) {
-            if (o.getKind() == dev.gewyvern.proto.v1.PinnedObject.Kind.PROGRAM && o.hasVerification()) {
-                verified.put(o.getName(), o.getVerification());
-            }
-        }
-        List<SessionView.ProgramView> progs = new ArrayList<>();
-        for (String name : pinNames(dir.resolve(PinRoot.PROGS))) {
-            try (Fd fd = Bpf.get(dir.resolve(PinRoot.PROGS).resolve(name).toString(), "prog")) {
-                ProgInfo i = Bpf.progInfo(fd);
-                progs.add(new SessionView.ProgramView(name, KernelTypes.text(ProgType.class, i.type()),
-                        i.id(), i.tag(), i.verifiedInsns(), i.runCount(), i.runTimeNs(),
-                        java.util.Arrays.stream(i.mapIds()).boxed().toList(), i.xlatedLen(), i.jitedLen(),
-                        BootClock.unixMillis(i.loadTimeNs()), i.btfId(), verified.get(name)));
-            }
-        }
+        List<MapContents> maps = pinnedMaps(dir, limit);
+        return SessionDetails.of(rec, dir, owner == null ? 0 : owner.getPid(), owner != null
+                && OwnerIdentity.alive(owner), pinNames(dir.resolve(PinRoot.PROGS)),
+                pinNames(dir.resolve(PinRoot.LINKS)), maps);
+    }
+
+    /** Each map pinned in a session's folder, with its first {@code limit} entries. */
+    private List<MapContents> pinnedMaps(Path dir, int limit) {
         List<MapContents> maps = new ArrayList<>();
         for (String name : pinNames(dir.resolve(PinRoot.MAPS))) {
             try (MapAccess m = MapAccess.open(dir.resolve(PinRoot.MAPS).resolve(name), name)) {
@@ -371,8 +366,13 @@ public final class Engine implements AutoCloseable {
                 maps.add(MapContents.newBuilder().setName(name).setReadError(e.getMessage()).build());
             }
         }
-        return new SessionView(rec, dir.toString(), owner != null && OwnerIdentity.alive(owner), progs, maps,
-                LinkViews.of(dir.resolve(PinRoot.LINKS), pinNames(dir.resolve(PinRoot.LINKS))));
+        return maps;
+    }
+
+    /** `gew map list`: every map of a session as the kernel describes it, without entries. */
+    public MapList listMaps(String sessionId) {
+        Path dir = sessionDir(sessionId, Step.MAP);
+        return MapList.newBuilder().setSessionId(dir.getFileName().toString()).addAllMaps(pinnedMaps(dir, 0)).build();
     }
 
     private static List<String> pinNames(Path dir) {

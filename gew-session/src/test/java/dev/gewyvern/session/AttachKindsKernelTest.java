@@ -1,5 +1,8 @@
 package dev.gewyvern.session;
 
+import dev.gewyvern.proto.v1.LinkDetail;
+import dev.gewyvern.proto.v1.ProgramDetail;
+import dev.gewyvern.proto.v1.SessionDetail;
 import dev.gewyvern.proto.v1.MapEntry;
 import dev.gewyvern.proto.v1.MapContents;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -194,43 +197,43 @@ class AttachKindsKernelTest {
         }
 
         Map<String, Long> counts = new LinkedHashMap<>();
-        SessionView view = engine.show(rec.getSessionId(), 100);
-        Map<String, SessionView.LinkView> linkViews = new LinkedHashMap<>();
-        for (SessionView.LinkView l : view.links()) {
-            linkViews.put(l.name(), l);
+        SessionDetail view = engine.show(rec.getSessionId(), 100);
+        Map<String, LinkDetail> linkViews = new LinkedHashMap<>();
+        for (LinkDetail l : view.getLinksList()) {
+            linkViews.put(l.getName(), l);
         }
-        assertEquals(attached, linkViews.keySet(), view.links().toString());
+        assertEquals(attached, linkViews.keySet(), view.getLinksList().toString());
         int ifindex = Integer.parseInt(run("ip", "-n", nsB, "-o", "link", "show", "dev", devB).split(":")[0].trim());
         if (attached.contains("count_xdp")) {
-            assertEquals("xdp", linkViews.get("count_xdp").type());
-            assertEquals("ifindex " + ifindex, linkViews.get("count_xdp").target());
+            assertEquals("xdp", linkViews.get("count_xdp").getType());
+            assertEquals("ifindex " + ifindex, linkViews.get("count_xdp").getTarget());
         }
         if (attached.contains("count_tcx")) {
-            assertEquals("tcx", linkViews.get("count_tcx").type());
+            assertEquals("tcx", linkViews.get("count_tcx").getType());
         }
         if (attached.contains("count_connect4")) {
-            assertEquals("cgroup", linkViews.get("count_connect4").type());
+            assertEquals("cgroup", linkViews.get("count_connect4").getType());
             assertEquals("cgroup id " + Files.getAttribute(cgroup, "unix:ino") + ", attach type cgroup_inet4_connect",
-                    linkViews.get("count_connect4").target());
+                    linkViews.get("count_connect4").getTarget());
         }
         if (attached.contains("count_sk_lookup")) {
-            assertTrue(linkViews.get("count_sk_lookup").target().endsWith("attach type sk_lookup"),
-                    linkViews.get("count_sk_lookup").target());
-            assertEquals("netns", linkViews.get("count_sk_lookup").type());
+            assertTrue(linkViews.get("count_sk_lookup").getTarget().endsWith("attach type sk_lookup"),
+                    linkViews.get("count_sk_lookup").getTarget());
+            assertEquals("netns", linkViews.get("count_sk_lookup").getType());
         }
         if (attached.contains("count_raw_tp")) {
-            assertEquals("raw_tracepoint", linkViews.get("count_raw_tp").type());
+            assertEquals("raw_tracepoint", linkViews.get("count_raw_tp").getType());
         }
         if (attached.contains("list_tasks")) {
-            assertEquals("iter", linkViews.get("list_tasks").type());
+            assertEquals("iter", linkViews.get("list_tasks").getType());
         }
-        int countsId = view.maps().stream().filter(m -> m.getName().equals("counts")).findFirst().orElseThrow().getId();
-        for (SessionView.ProgramView pv : view.programs()) {
-            assertEquals(List.of(countsId), pv.mapIds(), pv.name() + " uses the counts map and no other");
-            assertEquals(pv.id(), view.links().stream().filter(l -> l.name().equals(pv.name())).findFirst()
-                    .orElseThrow().progId(), pv.name() + "'s link holds it");
+        int countsId = view.getMapsList().stream().filter(m -> m.getName().equals("counts")).findFirst().orElseThrow().getId();
+        for (ProgramDetail pv : view.getProgramsList()) {
+            assertEquals(List.of(countsId), pv.getMapIdsList(), pv.getName() + " uses the counts map and no other");
+            assertEquals(pv.getId(), view.getLinksList().stream().filter(l -> l.getName().equals(pv.getName())).findFirst()
+                    .orElseThrow().getProgId(), pv.getName() + "'s link holds it");
         }
-        MapContents map = view.maps().stream().filter(m -> m.getName().equals("counts")).findFirst().orElseThrow();
+        MapContents map = view.getMapsList().stream().filter(m -> m.getName().equals("counts")).findFirst().orElseThrow();
         for (MapEntry e : map.getEntriesList()) {
             counts.put(e.getKeyText(), Long.parseLong(e.getValueText()));
         }

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.gewyvern.proto.v1.LinkDetail;
 import dev.gewyvern.proto.v1.AttachTarget;
 import dev.gewyvern.proto.v1.BpfObject;
 import dev.gewyvern.proto.v1.Cgroup;
@@ -118,18 +119,18 @@ class CgroupKindsKernelTest {
             run("ip", "netns", "exec", netns, "perl", "-e", SOCKETS);
             assertEquals(List.of(3L, 2L, 2L, 2L, 1L), ArrayCounts.read(map, SLOTS.length), "events outside the cgroup");
 
-            Map<String, SessionView.LinkView> links = new LinkedHashMap<>();
-            for (SessionView.LinkView l : engine.show(rec.getSessionId(), 10).links()) {
-                links.put(l.name(), l);
+            Map<String, LinkDetail> links = new LinkedHashMap<>();
+            for (LinkDetail l : engine.show(rec.getSessionId(), 10).getLinksList()) {
+                links.put(l.getName(), l);
             }
             long cgroupId = (Long) Files.getAttribute(cgroup, "unix:ino");
             Map<String, String> attachTypes = Map.of("count_ingress", "cgroup_inet_ingress",
                     "count_sock_create", "cgroup_inet_sock_create", "count_sock_release", "cgroup_inet_sock_release",
                     "count_setsockopt", "cgroup_setsockopt", "count_getsockopt", "cgroup_getsockopt");
             for (String name : SLOTS) {
-                assertEquals("cgroup", links.get(name).type(), name);
+                assertEquals("cgroup", links.get(name).getType(), name);
                 assertEquals("cgroup id " + cgroupId + ", attach type " + attachTypes.get(name),
-                        links.get(name).target(), name);
+                        links.get(name).getTarget(), name);
             }
 
             SessionLinks.detachAndCheckGone(engine, rec, SLOTS.length);

@@ -1,5 +1,6 @@
 package dev.gewyvern.session;
 
+import dev.gewyvern.proto.v1.SessionDetail;
 import dev.gewyvern.proto.v1.MapEntry;
 import dev.gewyvern.proto.v1.MapContents;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -102,18 +103,18 @@ class EngineKernelTest {
         for (int i = 0; i < 3; i++) {
             new ProcessBuilder("/bin/true").start().waitFor();
         }
-        SessionView view = engine.show(rec.getSessionId(), 100);
-        assertEquals(Phase.COMMITTED, view.record().getPhase());
-        assertTrue(view.ownerAlive());
-        MapContents exits = view.maps().stream().filter(m -> m.getName().equals("exit_counts")).findFirst().orElseThrow();
+        SessionDetail view = engine.show(rec.getSessionId(), 100);
+        assertEquals(Phase.COMMITTED, view.getRecord().getPhase());
+        assertTrue(view.getOwnerRunning());
+        MapContents exits = view.getMapsList().stream().filter(m -> m.getName().equals("exit_counts")).findFirst().orElseThrow();
         assertEquals("char[16]", exits.getKeyType());
         assertEquals("__u64", exits.getValueType());
         assertEquals("hash", exits.getType());
         long trues = exits.getEntriesList().stream().filter(e -> e.getKeyText().equals("\"true\""))
                 .mapToLong(e -> Long.parseLong(e.getValueText())).sum();
         assertTrue(trues >= 3, "exits of 'true' counted: " + exits.getEntriesList());
-        assertEquals(2, view.programs().size());
-        assertTrue(view.programs().stream().allMatch(p -> p.type().equals("tracepoint")));
+        assertEquals(2, view.getProgramsList().size());
+        assertTrue(view.getProgramsList().stream().allMatch(p -> p.getType().equals("tracepoint")));
 
         assertTrue(engine.list().getSessionsList().stream().anyMatch(s -> s.getRecord().getSessionId().equals(rec.getSessionId())));
 
@@ -133,7 +134,7 @@ class EngineKernelTest {
         String name = "prefix" + ProcessHandle.current().pid();
         SessionRecord a = engine.apply(execcount().setName(name).build(), PhaseListener.SILENT, 1);
         String id = a.getSessionId();
-        assertEquals(id, engine.show(name, 0).record().getSessionId(), "the only session whose id starts so");
+        assertEquals(id, engine.show(name, 0).getRecord().getSessionId(), "the only session whose id starts so");
         SessionRecord b = engine.apply(execcount().setName(name).build(), PhaseListener.SILENT, 1);
         SessionException ambiguous = assertThrows(SessionException.class, () -> engine.show(name, 0));
         assertEquals(SessionException.Kind.INVALID, ambiguous.kind());
@@ -205,7 +206,7 @@ class EngineKernelTest {
                                 .setKey(com.google.protobuf.ByteString.copyFrom(key))
                                 .setValue(com.google.protobuf.ByteString.copyFrom(value))))).build();
         SessionRecord rec = engine.apply(p, PhaseListener.SILENT, 1);
-        MapContents exits = engine.show(rec.getSessionId(), 1000).maps().stream()
+        MapContents exits = engine.show(rec.getSessionId(), 1000).getMapsList().stream()
                 .filter(m -> m.getName().equals("exit_counts")).findFirst().orElseThrow();
         assertTrue(exits.getEntriesList().stream().anyMatch(e -> e.getKeyText().equals("\"seeded\"") && e.getValueText().equals("42")),
                 exits.getEntriesList().toString());

@@ -1,5 +1,6 @@
 package dev.gewyvern.session;
 
+import dev.gewyvern.proto.v1.SessionDetail;
 import dev.gewyvern.proto.v1.MapContents;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -112,8 +113,8 @@ class GlobalDataKernelTest {
             long loops = u64(Bpf.lookup(bss, new byte[4], b.size()), b.variable("loops").orElseThrow().offset());
             assertTrue(loops >= 3 && loops % 3 == 0, "bpf_loop ran its callback 3 times per call: " + loops);
         }
-        SessionView view = engine.show(rec.getSessionId(), 10);
-        MapContents ro = view.maps().stream().filter(m -> m.getName().equals("globals_rodata")).findFirst()
+        SessionDetail view = engine.show(rec.getSessionId(), 10);
+        MapContents ro = view.getMapsList().stream().filter(m -> m.getName().equals("globals_rodata")).findFirst()
                 .orElseThrow();
         assertEquals(".rodata", ro.getValueType());
         assertTrue(ro.getEntriesList().get(0).getValueText().contains("tag=\"cfg\", bias=-7"), ro.getEntriesList().toString());

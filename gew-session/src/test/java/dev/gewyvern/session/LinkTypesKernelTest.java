@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import dev.gewyvern.proto.v1.LinkDetail;
 import dev.gewyvern.proto.v1.AttachTarget;
 import dev.gewyvern.proto.v1.BpfObject;
 import dev.gewyvern.proto.v1.BtfTracepoint;
@@ -100,8 +101,8 @@ class LinkTypesKernelTest {
             SessionRecord rec = engine.apply(pipeline.build(), PhaseListener.SILENT, 1);
             assertEquals(Phase.COMMITTED, rec.getPhase());
             Map<String, String> seen = new LinkedHashMap<>();
-            for (SessionView.LinkView l : engine.show(rec.getSessionId(), 1).links()) {
-                seen.put(l.name(), l.type());
+            for (LinkDetail l : engine.show(rec.getSessionId(), 1).getLinksList()) {
+                seen.put(l.getName(), l.getType());
             }
             assertEquals(kinds.keySet(), seen.keySet());
             for (Map.Entry<String, String> k : kinds.entrySet()) {

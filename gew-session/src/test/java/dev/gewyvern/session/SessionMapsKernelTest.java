@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Set;
 
 import com.google.protobuf.ByteString;
+import dev.gewyvern.proto.v1.SessionDetail;
 import dev.gewyvern.proto.v1.MapContents;
 import dev.gewyvern.proto.v1.MapData;
 import dev.gewyvern.proto.v1.MapEntry;
@@ -165,17 +166,17 @@ class SessionMapsKernelTest {
         try (emit) {
             EventsKernelTest.emit(emit, 0, 3, 0, EventsKernelTest.RING, 0);
         }
-        SessionView v = engine.show(id(), 5);
-        for (MapContents m : v.maps()) {
+        SessionDetail v = engine.show(id(), 5);
+        for (MapContents m : v.getMapsList()) {
             assertEquals("", m.getReadError(), m.getName());
         }
-        MapContents rb = v.maps().stream().filter(m -> m.getName().equals("rb")).findFirst().orElseThrow();
+        MapContents rb = v.getMapsList().stream().filter(m -> m.getName().equals("rb")).findFirst().orElseThrow();
         assertEquals(256 * 1024, rb.getRing().getSize());
         assertEquals(0, rb.getRing().getConsumer());
         assertTrue(rb.getRing().getProducer() > 0, "three records wait");
-        MapContents perf = v.maps().stream().filter(m -> m.getName().equals("perf_events")).findFirst().orElseThrow();
+        MapContents perf = v.getMapsList().stream().filter(m -> m.getName().equals("perf_events")).findFirst().orElseThrow();
         assertEquals(0, perf.getPerfEventCpusCount(), "nothing reads it");
-        MapContents commands = v.maps().stream().filter(m -> m.getName().equals("commands")).findFirst().orElseThrow();
+        MapContents commands = v.getMapsList().stream().filter(m -> m.getName().equals("commands")).findFirst().orElseThrow();
         assertEquals("user_ringbuf", commands.getType());
         assertEquals(4096, commands.getRing().getSize());
     }

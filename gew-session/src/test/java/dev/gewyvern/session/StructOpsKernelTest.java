@@ -1,5 +1,8 @@
 package dev.gewyvern.session;
 
+import dev.gewyvern.proto.v1.LinkDetail;
+import dev.gewyvern.proto.v1.ProgramDetail;
+import dev.gewyvern.proto.v1.SessionDetail;
 import dev.gewyvern.proto.v1.MapContents;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -154,16 +157,16 @@ class StructOpsKernelTest {
         assertEquals(hostDefault, Files.readString(Path.of("/proc/sys/net/ipv4/tcp_congestion_control")).trim(),
                 "the host's own default is untouched");
 
-        SessionView view = engine.show(rec.getSessionId(), 10);
+        SessionDetail view = engine.show(rec.getSessionId(), 10);
         Map<String, Long> calls = new LinkedHashMap<>();
-        view.maps().stream().filter(m -> m.getName().equals("calls")).findFirst().orElseThrow().getEntriesList()
+        view.getMapsList().stream().filter(m -> m.getName().equals("calls")).findFirst().orElseThrow().getEntriesList()
                 .forEach(e -> calls.put(e.getKeyText(), Long.parseLong(e.getValueText())));
         assertTrue(calls.get("0") >= 2, "init runs for both ends of the connection: " + calls);
         assertTrue(calls.get("1") >= 1, "cong_avoid runs as ACKs arrive: " + calls);
         assertEquals(List.of("gew_cong_avoid", "gew_init", "gew_ssthresh", "gew_undo_cwnd"),
-                view.programs().stream().map(SessionView.ProgramView::name).sorted().toList());
+                view.getProgramsList().stream().map(ProgramDetail::getName).sorted().toList());
         if (!byLink()) {
-            assertEquals(List.of(), view.links(), "no link: the pinned map holds the registration");
+            assertEquals(List.of(), view.getLinksList(), "no link: the pinned map holds the registration");
             engine.detach(rec.getSessionId());
             long deadline = System.nanoTime() + 5_000_000_000L;
             while (available().contains("gew_test_ca") && System.nanoTime() < deadline) {
@@ -172,11 +175,11 @@ class StructOpsKernelTest {
             assertFalse(available().contains("gew_test_ca"), "unregistered: " + available());
             return;
         }
-        SessionView.LinkView link = view.links().stream().filter(l -> l.name().equals("gew_test_ca")).findFirst()
+        LinkDetail link = view.getLinksList().stream().filter(l -> l.getName().equals("gew_test_ca")).findFirst()
                 .orElseThrow();
-        assertEquals("struct_ops", link.type());
-        assertEquals("struct_ops map id " + view.maps().stream().filter(m -> m.getName().equals("gew_test_ca"))
-                .findFirst().orElseThrow().getId(), link.target(), "the link holds the session's own map");
+        assertEquals("struct_ops", link.getType());
+        assertEquals("struct_ops map id " + view.getMapsList().stream().filter(m -> m.getName().equals("gew_test_ca"))
+                .findFirst().orElseThrow().getId(), link.getTarget(), "the link holds the session's own map");
 
         int linkId = rec.getObjectsList().stream().filter(o -> o.getKind() == PinnedObject.Kind.LINK)
                 .findFirst().orElseThrow().getKernelId();
@@ -213,9 +216,9 @@ class StructOpsKernelTest {
         assertTrue(events.contains("commit struct_ops map gew_test_ca -> registered as a tcp_congestion_ops (by map "
                 + "update: the pinned map holds the registration)"), events.toString());
         assertTrue(available().contains("gew_test_ca"), "registered: " + available());
-        SessionView view = engine.show(rec.getSessionId(), 10);
-        assertEquals(List.of(), view.links(), "no link holds it");
-        MapContents map = view.maps().stream().filter(m -> m.getName().equals("gew_test_ca")).findFirst()
+        SessionDetail view = engine.show(rec.getSessionId(), 10);
+        assertEquals(List.of(), view.getLinksList(), "no link holds it");
+        MapContents map = view.getMapsList().stream().filter(m -> m.getName().equals("gew_test_ca")).findFirst()
                 .orElseThrow();
         assertEquals(0, map.getFlags() & Math.max(0, KernelTypes.running().constant("BPF_F_LINK")), "flags " + map.getFlags());
 
@@ -223,7 +226,7 @@ class StructOpsKernelTest {
         assertEquals(1 << 20, transfer(1 << 20));
         run("ip", "netns", "exec", ns, "sysctl", "-q", "-w", "net.ipv4.tcp_congestion_control=reno");
         Map<String, Long> calls = new LinkedHashMap<>();
-        engine.show(rec.getSessionId(), 10).maps().stream().filter(m -> m.getName().equals("calls")).findFirst()
+        engine.show(rec.getSessionId(), 10).getMapsList().stream().filter(m -> m.getName().equals("calls")).findFirst()
                 .orElseThrow().getEntriesList().forEach(e -> calls.put(e.getKeyText(), Long.parseLong(e.getValueText())));
         assertTrue(calls.get("0") >= 2, "init runs for both ends of the connection: " + calls);
 
@@ -271,11 +274,11 @@ class StructOpsKernelTest {
         SessionRecord rec = engine.apply(pipeline("gew_test_ca_plain"), ev -> events.add(ev.step().word() + " " + ev.text()), 1);
         assertTrue(available().contains("gew_test_ca2"), "registered: " + available());
         assertTrue(events.contains(registered("gew_test_ca_plain", "tcp_congestion_ops")), events.toString());
-        SessionView view = engine.show(rec.getSessionId(), 10);
-        assertEquals(byLink() ? List.of("struct_ops") : List.of(), view.links().stream().map(SessionView.LinkView::type)
-                .toList(), "a link holds the registration where the kernel has BPF_F_LINK: " + view.links());
+        SessionDetail view = engine.show(rec.getSessionId(), 10);
+        assertEquals(byLink() ? List.of("struct_ops") : List.of(), view.getLinksList().stream().map(LinkDetail::getType)
+                .toList(), "a link holds the registration where the kernel has BPF_F_LINK: " + view.getLinksList());
         assertEquals(List.of("gew_plain_cong_avoid", "gew_plain_ssthresh", "gew_plain_undo_cwnd"),
-                view.programs().stream().map(SessionView.ProgramView::name).sorted().toList(), events.toString());
+                view.getProgramsList().stream().map(ProgramDetail::getName).sorted().toList(), events.toString());
         List<Integer> links = rec.getObjectsList().stream().filter(o -> o.getKind() == PinnedObject.Kind.LINK)
                 .map(PinnedObject::getKernelId).toList();
         engine.detach(rec.getSessionId());

@@ -12,6 +12,7 @@ import java.util.List;
 
 import dev.gewyvern.btf.BtfKind;
 import dev.gewyvern.elf.BpfObject;
+import dev.gewyvern.proto.v1.SessionDetail;
 import dev.gewyvern.proto.v1.AttachTarget;
 import dev.gewyvern.proto.v1.Freplace;
 import dev.gewyvern.proto.v1.Kprobe;
@@ -116,7 +117,7 @@ class TracingKindsKernelTest {
 
     /** counts[slot] of the session's counts map. */
     private long count(SessionRecord rec, int slot) {
-        return Long.parseLong(engine.show(rec.getSessionId(), 16).maps().stream().filter(m -> m.getName().equals("counts"))
+        return Long.parseLong(engine.show(rec.getSessionId(), 16).getMapsList().stream().filter(m -> m.getName().equals("counts"))
                 .findFirst().orElseThrow().getEntriesList().stream().filter(e -> e.getKeyText().equals(Integer.toString(slot)))
                 .findFirst().orElseThrow().getValueText());
     }
@@ -310,8 +311,8 @@ class TracingKindsKernelTest {
         }
         SessionRecord rec = engine.apply(p, PhaseListener.SILENT, 1);
         Thread.sleep(50);
-        SessionView view = engine.show(rec.getSessionId(), 16);
-        String nine = view.maps().stream().filter(m -> m.getName().equals("counts")).findFirst().orElseThrow().getEntriesList()
+        SessionDetail view = engine.show(rec.getSessionId(), 16);
+        String nine = view.getMapsList().stream().filter(m -> m.getName().equals("counts")).findFirst().orElseThrow().getEntriesList()
                 .stream().filter(e -> e.getKeyText().equals("9")).findFirst().orElseThrow().getValueText();
         assertEquals("42", nine, "counts[9] = 42 - gew_answer(1): 41 with the original, 42 once new_answer "
                 + "(returning 0) replaces it");

@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.util.List;
 
+import dev.gewyvern.proto.v1.LinkDetail;
+import dev.gewyvern.proto.v1.SessionDetail;
 import dev.gewyvern.proto.v1.AttachTarget;
 import dev.gewyvern.proto.v1.BpfObject;
 import dev.gewyvern.proto.v1.Phase;
@@ -88,10 +90,10 @@ class UprobeMultiKernelTest {
             assertTrue(events.contains("attach program count_pid -> uprobe.multi:" + bin + ":gew_uprobe_target@pid" + pid),
                     events.toString());
 
-            SessionView view = engine.show(rec.getSessionId(), 16);
-            assertEquals(3, view.links().size(), view.links().toString());
-            for (SessionView.LinkView l : view.links()) {
-                assertEquals("uprobe_multi", l.type(), l.toString());
+            SessionDetail view = engine.show(rec.getSessionId(), 16);
+            assertEquals(3, view.getLinksList().size(), view.getLinksList().toString());
+            for (LinkDetail l : view.getLinksList()) {
+                assertEquals("uprobe_multi", l.getType(), l.toString());
             }
             Path mapPin = root.session(engine.instanceId(), rec.getSessionId()).resolve(PinRoot.MAPS).resolve("calls");
             try (Fd map = Bpf.get(mapPin.toString(), "map")) {

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.util.List;
 
+import dev.gewyvern.proto.v1.LinkDetail;
+import dev.gewyvern.proto.v1.SessionDetail;
 import dev.gewyvern.proto.v1.AttachTarget;
 import dev.gewyvern.proto.v1.BpfObject;
 import dev.gewyvern.proto.v1.Phase;
@@ -72,10 +74,10 @@ class UprobeSessionKernelTest {
                 events.toString());
         assertTrue(events.contains("attach program entry_only -> uprobe.session:" + bin + ":gew_uprobe_* (2 functions)"),
                 events.toString());
-        SessionView view = engine.show(rec.getSessionId(), 4);
-        assertEquals(2, view.links().size(), view.links().toString());
-        for (SessionView.LinkView l : view.links()) {
-            assertEquals("uprobe_multi", l.type(), l.toString());
+        SessionDetail view = engine.show(rec.getSessionId(), 4);
+        assertEquals(2, view.getLinksList().size(), view.getLinksList().toString());
+        for (LinkDetail l : view.getLinksList()) {
+            assertEquals("uprobe_multi", l.getType(), l.toString());
         }
         Path mapPin = root.session(engine.instanceId(), rec.getSessionId()).resolve(PinRoot.MAPS).resolve("calls");
         try (Fd map = Bpf.get(mapPin.toString(), "map")) {

@@ -35,7 +35,6 @@ import dev.gewyvern.session.Engine;
 import dev.gewyvern.session.ObjectFiles;
 import dev.gewyvern.session.PreparedPipeline;
 import dev.gewyvern.session.SessionException;
-import dev.gewyvern.session.SessionView;
 import dev.gewyvern.session.Step;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
@@ -152,25 +151,8 @@ final class RuntimeService extends RuntimeGrpc.RuntimeImplBase {
             GetSessionRequest r = verifier.open(req, RuntimeGrpc.getGetSessionMethod().getFullMethodName(),
                     GetSessionRequest.parser());
             int limit = r.getMapEntryLimit() == 0 ? 100 : (int) Math.min(r.getMapEntryLimit(), 10_000);
-            SessionView v = engine.show(r.getSessionId(), limit);
-            SessionDetail.Builder b = SessionDetail.newBuilder().setRecord(v.record());
-            for (SessionView.ProgramView p : v.programs()) {
-                dev.gewyvern.proto.v1.ProgramDetail.Builder pb = dev.gewyvern.proto.v1.ProgramDetail.newBuilder()
-                        .setName(p.name()).setType(p.type()).setId(p.id()).setTag(p.tag())
-                        .setVerifiedInsns(p.verifiedInsns()).setXlatedBytes(p.xlatedBytes())
-                        .setJitedBytes(p.jitedBytes()).setLoadedAtUnixMs(p.loadedAtUnixMs()).setBtfId(p.btfId())
-                        .addAllMapIds(p.mapIds()).setRunCount(p.runCount()).setRunTimeNs(p.runTimeNs());
-                if (p.verification() != null) {
-                    pb.setVerification(p.verification());
-                }
-                b.addPrograms(pb);
-            }
-            for (SessionView.LinkView l : v.links()) {
-                b.addLinks(dev.gewyvern.proto.v1.LinkDetail.newBuilder().setName(l.name()).setType(l.type())
-                        .setId(l.id()).setProgId(l.progId()).setTarget(l.target()));
-            }
-            b.addAllMaps(v.maps());
-            return AnswerBudget.trim(b.build(), AnswerBudget.MAX_BYTES); // however much the maps hold
+            // the report `gew session show` prints, cut to the answer budget however much the maps hold
+            return AnswerBudget.trim(engine.show(r.getSessionId(), limit), AnswerBudget.MAX_BYTES);
         });
     }
 
@@ -272,7 +254,7 @@ final class RuntimeService extends RuntimeGrpc.RuntimeImplBase {
             r = verifier.open(req, RuntimeGrpc.getWatchSessionMethod().getFullMethodName(), WatchSessionRequest.parser());
             id = r.getSessionId();
             if (!id.isEmpty() && !events.knows(id)) {
-                record = engine.show(id, 0).record(); // NOT_FOUND when there is no such session
+                record = engine.show(id, 0).getRecord(); // NOT_FOUND when there is no such session
             }
         } catch (StatusRuntimeException e) {
             out.onError(e);

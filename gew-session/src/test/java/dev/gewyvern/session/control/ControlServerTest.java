@@ -179,6 +179,10 @@ class ControlServerTest {
         assertTrue(c.list().getSessionsList().stream().anyMatch(s -> s.getRecord().getSessionId().equals(id)));
         new ProcessBuilder("/bin/true").start().waitFor();
         SessionDetail detail = c.get(id, 10);
+        // the same report `gew session show` prints: where it is pinned and that its owner (this server) runs
+        assertTrue(detail.getPinPath().endsWith("/sessions/" + id), detail.getPinPath());
+        assertEquals(ProcessHandle.current().pid(), detail.getOwnerPid());
+        assertTrue(detail.getOwnerRunning());
         assertEquals("exec_counts", detail.getMaps(0).getName());
         assertEquals("char[16]", detail.getMaps(0).getKeyType());
         assertEquals(16, detail.getMaps(0).getKeySize());
