@@ -527,11 +527,11 @@ public final class Engine implements AutoCloseable {
                 Fd fd = Bpf.get(dir.resolve(PinRoot.MAPS).resolve(map).toString(), "map '" + map + "'");
                 try {
                     dev.gewyvern.syscall.MapInfo info = Bpf.mapInfo(fd);
-                    boolean perf = info.type() == dev.gewyvern.syscall.maps.MapKinds.PERF_EVENT_ARRAY;
-                    if (!perf && info.type() != dev.gewyvern.syscall.maps.MapKinds.RINGBUF) {
+                    boolean perf = info.mapType() == MapType.PERF_EVENT_ARRAY;
+                    if (!perf && info.mapType() != MapType.RINGBUF) {
                         throw SessionException.invalid(Step.EVENTS, "map '" + map + "' is a " + MapReports.typeName(info.type())
                                 + ", not a ring buffer or a perf event array: "
-                                + (info.type() == dev.gewyvern.syscall.maps.MapKinds.USER_RINGBUF
+                                + (info.mapType() == MapType.USER_RINGBUF
                                 ? "a user ring buffer carries records to the program, not from it"
                                 : "read its entries with `gew map dump " + sessionId + " " + map + "`"));
                     }

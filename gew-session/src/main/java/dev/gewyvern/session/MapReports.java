@@ -7,6 +7,7 @@ import java.util.BitSet;
 import java.util.List;
 
 import com.google.protobuf.ByteString;
+import dev.gewyvern.elf.uapi.MapType;
 import dev.gewyvern.proto.v1.MapContents;
 import dev.gewyvern.proto.v1.MapEntry;
 import dev.gewyvern.proto.v1.RingPositions;
@@ -32,7 +33,7 @@ final class MapReports {
     }
 
     static String typeName(int type) {
-        return KernelTypes.text(dev.gewyvern.elf.uapi.MapType.class, type);
+        return KernelTypes.text(MapType.class, type);
     }
 
     /** What the kernel says of the map, without entries. */
@@ -52,20 +53,20 @@ final class MapReports {
      */
     static MapContents describe(String name, MapAccess m, MapTypes t, int limit) {
         MapContents.Builder b = header(name, m, t);
-        int type = m.info().type();
+        MapType type = m.info().mapType();
         try {
-            if (type == MapKinds.RINGBUF || type == MapKinds.USER_RINGBUF) {
+            if (type == MapType.RINGBUF || type == MapType.USER_RINGBUF) {
                 RingBufferReader.Positions p = RingBufferReader.positions(m.fd(), m.info().maxEntries());
                 return b.setRing(RingPositions.newBuilder().setSize(p.size()).setConsumer(p.consumer())
                         .setProducer(p.producer())).build();
             }
-            if (type == MapKinds.PERF_EVENT_ARRAY) {
+            if (type == MapType.PERF_EVENT_ARRAY) {
                 BitSet slots = PerfEventSlots.occupied(m.fd(), m.info().maxEntries());
                 slots.stream().forEach(b::addPerfEventCpus);
                 return b.setTotalEntries(slots.cardinality()).build();
             }
-            if (type == MapKinds.CGROUP_ARRAY || type == MapKinds.BLOOM_FILTER || type == MapKinds.QUEUE
-                    || type == MapKinds.STACK) {
+            if (type == MapType.CGROUP_ARRAY || type == MapType.BLOOM_FILTER || type == MapType.QUEUE
+                    || type == MapType.STACK) {
                 return b.setReadError(unlistable(type)).build();
             }
             long total = 0;
@@ -90,10 +91,10 @@ final class MapReports {
         }
     }
 
-    private static String unlistable(int type) {
+    private static String unlistable(MapType type) {
         return switch (type) {
-            case MapKinds.CGROUP_ARRAY -> "user space cannot read a cgroup array's slots (the kernel answers ENOTSUPP)";
-            case MapKinds.BLOOM_FILTER -> "a bloom filter has no keys to list; it answers only whether it may hold a value";
+            case CGROUP_ARRAY -> "user space cannot read a cgroup array's slots (the kernel answers ENOTSUPP)";
+            case BLOOM_FILTER -> "a bloom filter has no keys to list; it answers only whether it may hold a value";
             default -> "a queue or stack has no keys to list; its entries are taken off in order";
         };
     }
@@ -101,8 +102,8 @@ final class MapReports {
     /** A page of entries after {@code token}, and the token of the next page (empty after the last). */
     static MapContents page(String name, MapAccess m, MapTypes t, byte[] token, int count) {
         MapContents.Builder b = header(name, m, t);
-        String why = MapKinds.unwritable(m.info().type()) != null && MapKinds.idKind(m.info().type()) == null
-                ? "map '" + name + "' has no entries to page through: " + MapKinds.unwritable(m.info().type()) : null;
+        String why = MapKinds.unwritable(m.info().mapType()) != null && MapKinds.idKind(m.info().mapType()) == null
+                ? "map '" + name + "' has no entries to page through: " + MapKinds.unwritable(m.info().mapType()) : null;
         if (why != null) {
             throw SessionException.unsupported(Step.MAP, why);
         }
@@ -129,7 +130,7 @@ final class MapReports {
     static MapEntry entry(MapAccess m, MapTypes t, byte[] key, byte[] value) {
         MapEntry.Builder e = MapEntry.newBuilder().setKeyText(t.keyText(key)).setKey(JsonValues.of(t.keyJson(key)))
                 .setKeyRaw(ByteString.copyFrom(key)).setValueRaw(ByteString.copyFrom(value));
-        String ids = MapKinds.idKind(m.info().type());
+        String ids = MapKinds.idKind(m.info().mapType());
         if (ids != null && value.length >= 4) {
             long id = Integer.toUnsignedLong(ByteBuffer.wrap(value).order(ByteOrder.nativeOrder()).getInt(0));
             return e.setValueText(ids + " id " + id).setValue(JsonValues.of(Long.toString(id))).setUnsignedValue(id)

@@ -22,8 +22,6 @@ import dev.gewyvern.proto.v1.MapSize;
  * names the object, the variable or map, and what would be accepted.
  */
 final class ObjectSettings {
-    static final int BPF_MAP_TYPE_PERF_EVENT_ARRAY = 4;
-
     private ObjectSettings() {
     }
 
@@ -90,7 +88,7 @@ final class ObjectSettings {
                 valueSize = s.getValueSize() != 0 ? s.getValueSize() : valueSize;
             }
         }
-        if (m.type() == BPF_MAP_TYPE_PERF_EVENT_ARRAY) {
+        if (m.type() == MapType.PERF_EVENT_ARRAY.value()) {
             keySize = keySize == 0 ? 4 : keySize;
             valueSize = valueSize == 0 ? 4 : valueSize;
             maxEntries = maxEntries == 0 ? possibleCpus() : maxEntries;

@@ -375,7 +375,7 @@ class ObjectsKernelTest {
 
     @org.junit.jupiter.api.Test
     void perfEventArrayDefaultsToThePossibleCpus() {
-        BpfMap m = new BpfMap("events", ObjectSettings.BPF_MAP_TYPE_PERF_EVENT_ARRAY, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+        BpfMap m = new BpfMap("events", dev.gewyvern.elf.uapi.MapType.PERF_EVENT_ARRAY.value(), 0, 0, 0, 0, 0, 0, 0, 0, 0);
         BpfMap sized = ObjectSettings.sized(dev.gewyvern.proto.v1.BpfObject.newBuilder().setId("x").build(), m);
         assertEquals(Runtime.getRuntime().availableProcessors() <= sized.maxEntries(), true);
         assertEquals(4, sized.keySize());

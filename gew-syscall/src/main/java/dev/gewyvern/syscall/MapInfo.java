@@ -4,6 +4,7 @@ import static dev.gewyvern.syscall.attr.AttrLayout.f;
 
 import java.util.List;
 
+import dev.gewyvern.elf.uapi.MapType;
 import dev.gewyvern.syscall.attr.AttrField;
 import dev.gewyvern.syscall.attr.AttrLayout;
 
@@ -20,6 +21,14 @@ public record MapInfo(int type, int id, int keySize, int valueSize, int maxEntri
     static final AttrField BTF_ID = f("btf_id", 64, 4);
     static final AttrField BTF_KEY_TYPE_ID = f("btf_key_type_id", 68, 4);
     static final AttrField BTF_VALUE_TYPE_ID = f("btf_value_type_id", 72, 4);
+    /**
+     * The map's type, typed; {@link MapType#UNSPEC} for a number newer than {@link MapType} knows (no rule of
+     * gewyvern's applies to it; {@link #type()} keeps the number).
+     */
+    public MapType mapType() {
+        return MapType.of(Integer.toUnsignedLong(type)).orElse(MapType.UNSPEC);
+    }
+
     public static final AttrLayout LAYOUT = new AttrLayout("bpf_map_info", null, List.of(TYPE, ID, KEY_SIZE, VALUE_SIZE,
             MAX_ENTRIES, MAP_FLAGS, NAME, BTF_ID, BTF_KEY_TYPE_ID, BTF_VALUE_TYPE_ID));
 

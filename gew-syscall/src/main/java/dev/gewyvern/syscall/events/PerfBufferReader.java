@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
 
+import dev.gewyvern.elf.uapi.MapType;
+import dev.gewyvern.syscall.kernel.KernelTypes;
 import dev.gewyvern.syscall.Bpf;
 import dev.gewyvern.syscall.BpfException;
 import dev.gewyvern.syscall.Errno;
@@ -26,7 +28,6 @@ import dev.gewyvern.syscall.kernel.Cpus;
  * Closing clears the map slots this reader set, then disables, unmaps and closes its events.
  */
 public final class PerfBufferReader implements AutoCloseable {
-    static final int BPF_MAP_TYPE_PERF_EVENT_ARRAY = 4;
     static final int PERF_RECORD_LOST = 2;
     static final int PERF_RECORD_SAMPLE = 9;
     /** struct perf_event_mmap_page: where data_head, data_tail, data_offset and data_size sit. */
@@ -89,9 +90,10 @@ public final class PerfBufferReader implements AutoCloseable {
     /** Opens one ring per online CPU for the PERF_EVENT_ARRAY {@code map} (named {@code name} in errors). */
     public static PerfBufferReader open(Fd map, String name, Options options) {
         MapInfo info = Bpf.mapInfo(map);
-        if (info.type() != BPF_MAP_TYPE_PERF_EVENT_ARRAY) {
+        if (info.mapType() != MapType.PERF_EVENT_ARRAY) {
             throw new BpfException("reading map '" + name + "' as a perf buffer", Errno.EINVAL,
-                    "it is not a BPF_MAP_TYPE_PERF_EVENT_ARRAY (its type is " + info.type() + ")", null);
+                    "it is not a BPF_MAP_TYPE_PERF_EVENT_ARRAY (it is a "
+                    + KernelTypes.text(MapType.class, info.type()) + ")", null);
         }
         Native n = Native.get();
         BitSet online = Cpus.online();

@@ -2,6 +2,8 @@ package dev.gewyvern.syscall.events;
 
 import java.nio.ByteBuffer;
 
+import dev.gewyvern.elf.uapi.MapType;
+import dev.gewyvern.syscall.kernel.KernelTypes;
 import dev.gewyvern.syscall.Bpf;
 import dev.gewyvern.syscall.BpfException;
 import dev.gewyvern.syscall.Errno;
@@ -19,7 +21,6 @@ import dev.gewyvern.syscall.MapInfo;
  * unmaps its pages and leaves the map alone.
  */
 public final class RingBufferReader implements AutoCloseable {
-    static final int BPF_MAP_TYPE_RINGBUF = 27;
     static final int BUSY_BIT = 1 << 31;
     static final int DISCARD_BIT = 1 << 30;
     static final int HEADER_SIZE = 8;
@@ -59,9 +60,10 @@ public final class RingBufferReader implements AutoCloseable {
     /** Maps the ring buffer {@code map} (named {@code name} in errors) for reading. */
     public static RingBufferReader open(Fd map, String name) {
         MapInfo info = Bpf.mapInfo(map);
-        if (info.type() != BPF_MAP_TYPE_RINGBUF) {
+        if (info.mapType() != MapType.RINGBUF) {
             throw new BpfException("reading map '" + name + "' as a ring buffer", Errno.EINVAL,
-                    "it is not a BPF_MAP_TYPE_RINGBUF (its type is " + info.type() + ")", null);
+                    "it is not a BPF_MAP_TYPE_RINGBUF (it is a "
+                    + KernelTypes.text(MapType.class, info.type()) + ")", null);
         }
         Native n = Native.get();
         int page = n.pageSize;

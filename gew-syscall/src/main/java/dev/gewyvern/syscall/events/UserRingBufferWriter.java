@@ -2,6 +2,8 @@ package dev.gewyvern.syscall.events;
 
 import java.nio.ByteBuffer;
 
+import dev.gewyvern.elf.uapi.MapType;
+import dev.gewyvern.syscall.kernel.KernelTypes;
 import dev.gewyvern.syscall.Bpf;
 import dev.gewyvern.syscall.BpfException;
 import dev.gewyvern.syscall.Errno;
@@ -18,7 +20,6 @@ import dev.gewyvern.syscall.MapInfo;
  * synchronized); the map's fd is the caller's.
  */
 public final class UserRingBufferWriter implements AutoCloseable {
-    static final int BPF_MAP_TYPE_USER_RINGBUF = 31;
 
     private final String name;
     private final int size;
@@ -47,9 +48,10 @@ public final class UserRingBufferWriter implements AutoCloseable {
     /** Maps the user ring buffer {@code map} (named {@code name} in errors) for writing. */
     public static UserRingBufferWriter open(Fd map, String name) {
         MapInfo info = Bpf.mapInfo(map);
-        if (info.type() != BPF_MAP_TYPE_USER_RINGBUF) {
+        if (info.mapType() != MapType.USER_RINGBUF) {
             throw new BpfException("writing map '" + name + "' as a user ring buffer", Errno.EINVAL,
-                    "it is not a BPF_MAP_TYPE_USER_RINGBUF (its type is " + info.type() + ")", null);
+                    "it is not a BPF_MAP_TYPE_USER_RINGBUF (it is a "
+                    + KernelTypes.text(MapType.class, info.type()) + ")", null);
         }
         Native n = Native.get();
         int page = n.pageSize;

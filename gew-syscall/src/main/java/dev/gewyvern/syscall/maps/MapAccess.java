@@ -100,7 +100,7 @@ public final class MapAccess implements AutoCloseable {
     }
 
     public boolean perCpu() {
-        return MapKinds.perCpu(info.type());
+        return MapKinds.perCpu(info.mapType());
     }
 
     /** How many copies a value has: the possible CPUs for a per-CPU map, else 1. */
@@ -126,7 +126,7 @@ public final class MapAccess implements AutoCloseable {
         if (readOnlyFd) {
             return "map '" + name + "' was opened read-only (BPF_F_RDONLY): this descriptor cannot write it";
         }
-        String why = MapKinds.unwritable(info.type());
+        String why = MapKinds.unwritable(info.mapType());
         return why == null ? null : "map '" + name + "' cannot be written here: " + why;
     }
 
@@ -193,7 +193,7 @@ public final class MapAccess implements AutoCloseable {
         if (refusal != null) {
             throw new BpfException("BPF_MAP_DELETE_ELEM on map '" + name + "'", Errno.EPERM, refusal, null);
         }
-        if (MapKinds.array(info.type())) {
+        if (MapKinds.array(info.mapType())) {
             throw new BpfException("BPF_MAP_DELETE_ELEM on map '" + name + "'", Errno.EINVAL,
                     "an array's entries always exist; write a zero value instead", null);
         }
@@ -214,7 +214,7 @@ public final class MapAccess implements AutoCloseable {
             throw new IllegalArgumentException("a page holds at least one entry");
         }
         try {
-            if (MapKinds.batched(info.type())) {
+            if (MapKinds.batched(info.mapType())) {
                 return batchPage(token, count);
             }
             return keyPage(token, count);
@@ -224,7 +224,7 @@ public final class MapAccess implements AutoCloseable {
     }
 
     private MapPage batchPage(byte[] token, int count) {
-        int tokenSize = Math.max(info.keySize(), MapKinds.hashed(info.type()) ? 4 : 0);
+        int tokenSize = Math.max(info.keySize(), MapKinds.hashed(info.mapType()) ? 4 : 0);
         int want = count;
         List<MapEntryBytes> out = new ArrayList<>();
         while (true) {

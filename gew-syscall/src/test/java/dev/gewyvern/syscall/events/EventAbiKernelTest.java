@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 
+import dev.gewyvern.elf.uapi.MapType;
 import dev.gewyvern.btf.Btf;
 import dev.gewyvern.btf.BtfKind;
 import dev.gewyvern.btf.BtfType;
@@ -61,8 +62,8 @@ class EventAbiKernelTest {
         assertEquals(RingBufferReader.BUSY_BIT & 0xffffffffL, enumerator(btf, "BPF_RINGBUF_BUSY_BIT"));
         assertEquals(RingBufferReader.DISCARD_BIT, enumerator(btf, "BPF_RINGBUF_DISCARD_BIT"));
         assertEquals(RingBufferReader.HEADER_SIZE, enumerator(btf, "BPF_RINGBUF_HDR_SZ"));
-        assertEquals(RingBufferReader.BPF_MAP_TYPE_RINGBUF, enumerator(btf, "BPF_MAP_TYPE_RINGBUF"));
-        assertEquals(UserRingBufferWriter.BPF_MAP_TYPE_USER_RINGBUF, enumerator(btf, "BPF_MAP_TYPE_USER_RINGBUF"));
+        assertEquals(MapType.RINGBUF.value(), enumerator(btf, "BPF_MAP_TYPE_RINGBUF"));
+        assertEquals(MapType.USER_RINGBUF.value(), enumerator(btf, "BPF_MAP_TYPE_USER_RINGBUF"));
     }
 
     @Test
@@ -79,7 +80,7 @@ class EventAbiKernelTest {
         assertEquals(6, offset(header, "size"));
         assertEquals(PerfBufferReader.PERF_RECORD_SAMPLE, enumerator(btf, "PERF_RECORD_SAMPLE"));
         assertEquals(PerfBufferReader.PERF_RECORD_LOST, enumerator(btf, "PERF_RECORD_LOST"));
-        assertEquals(PerfBufferReader.BPF_MAP_TYPE_PERF_EVENT_ARRAY, enumerator(btf, "BPF_MAP_TYPE_PERF_EVENT_ARRAY"));
+        assertEquals(MapType.PERF_EVENT_ARRAY.value(), enumerator(btf, "BPF_MAP_TYPE_PERF_EVENT_ARRAY"));
         assertEquals(PerfEventAttr.PERF_COUNT_SW_BPF_OUTPUT, enumerator(btf, "PERF_COUNT_SW_BPF_OUTPUT"));
         assertEquals(PerfEventAttr.PERF_SAMPLE_RAW, enumerator(btf, "PERF_SAMPLE_RAW"));
     }

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import dev.gewyvern.elf.uapi.MapType;
 import dev.gewyvern.syscall.Bpf;
 import dev.gewyvern.syscall.BpfException;
 import dev.gewyvern.syscall.Errno;
@@ -30,7 +31,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** Map reads and writes for real: every map type user space fills, walked by batch and by key. */
 class MapAccessKernelTest {
@@ -48,7 +49,7 @@ class MapAccessKernelTest {
         }
     }
 
-    private MapAccess map(int type, int keySize, int valueSize, int max, int flags) {
+    private MapAccess map(MapType type, int keySize, int valueSize, int max, int flags) {
         Fd fd = Bpf.createMap(MapCreateAttr.of(type, keySize, valueSize, max).withFlags(flags).withName("gew_t_ma"));
         open.add(fd);
         MapAccess m = MapAccess.of(fd, "counts");
@@ -74,8 +75,8 @@ class MapAccessKernelTest {
 
     /** hash 1, LRU hash 9: keys come and go; every walk sees each live key once. */
     @ParameterizedTest
-    @ValueSource(ints = {MapKinds.HASH, MapKinds.LRU_HASH})
-    void hashesRoundTripAndEveryWalkSeesEachKeyOnce(int type) {
+    @EnumSource(value = MapType.class, names = {"HASH", "LRU_HASH"})
+    void hashesRoundTripAndEveryWalkSeesEachKeyOnce(MapType type) {
         MapAccess m = map(type, 4, 8, 4096, 0);
         for (int k = 0; k < 1000; k++) {
             m.update(u32(k), u64(k * 3L), 0);
@@ -114,7 +115,7 @@ class MapAccessKernelTest {
 
     @Test
     void arraysHaveEveryIndexAndRefuseDeletes() {
-        MapAccess m = map(MapKinds.ARRAY, 4, 8, 16, 0);
+        MapAccess m = map(MapType.ARRAY, 4, 8, 16, 0);
         m.update(u32(3), u64(33), 0);
         assertEquals(33, u64(m.lookup(u32(3)), 0));
         assertEquals(0, u64(m.lookup(u32(4)), 0));
@@ -127,8 +128,8 @@ class MapAccessKernelTest {
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {MapKinds.PERCPU_HASH, MapKinds.PERCPU_ARRAY, MapKinds.LRU_PERCPU_HASH})
-    void perCpuMapsHoldACopyForEveryPossibleCpu(int type) {
+    @EnumSource(value = MapType.class, names = {"PERCPU_HASH", "PERCPU_ARRAY", "LRU_PERCPU_HASH"})
+    void perCpuMapsHoldACopyForEveryPossibleCpu(MapType type) {
         MapAccess m = map(type, 4, 12, 64, 0);
         int cpus = Cpus.possible();
         assertEquals(cpus, m.copies());
@@ -157,7 +158,7 @@ class MapAccessKernelTest {
 
     @Test
     void aFrozenMapRefusesWritesWithThatReason() {
-        MapAccess m = map(MapKinds.ARRAY, 4, 8, 1, 0);
+        MapAccess m = map(MapType.ARRAY, 4, 8, 1, 0);
         m.update(u32(0), u64(5), 0);
         Bpf.freeze(m.fd());
         MapAccess again = MapAccess.of(m.fd(), "config");
@@ -170,7 +171,7 @@ class MapAccessKernelTest {
 
     @Test
     void aReadOnlyMapRefusesWritesWithThatReason() {
-        MapAccess m = map(MapKinds.HASH, 4, 8, 4, MapAccess.BPF_F_RDONLY);
+        MapAccess m = map(MapType.HASH, 4, 8, 4, MapAccess.BPF_F_RDONLY);
         BpfException e = assertThrows(BpfException.class, () -> m.update(u32(0), u64(6), 0));
         assertTrue(e.getMessage().contains("opened read-only"), e.getMessage());
         assertThrows(BpfException.class, () -> m.delete(u32(0)));
@@ -178,7 +179,7 @@ class MapAccessKernelTest {
 
     @Test
     void keysOfTheWrongSizeAreRefusedBeforeTheKernelSeesThem() {
-        MapAccess m = map(MapKinds.HASH, 4, 8, 4, 0);
+        MapAccess m = map(MapType.HASH, 4, 8, 4, 0);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> m.lookup(new byte[3]));
         assertTrue(e.getMessage().contains("4-byte keys"), e.getMessage());
     }
@@ -189,7 +190,7 @@ class MapAccessKernelTest {
         Path dir = Path.of("/sys/fs/bpf/gewyvern-tests/maps-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
         Files.createDirectories(dir);
         try {
-            MapAccess m = map(MapKinds.HASH, 4, 8, 4, 0);
+            MapAccess m = map(MapType.HASH, 4, 8, 4, 0);
             m.update(u32(1), u64(2), 0);
             Bpf.pin(m.fd(), dir.resolve("m").toString());
             try (MapAccess p = MapAccess.open(dir.resolve("m"), "pinned")) {
