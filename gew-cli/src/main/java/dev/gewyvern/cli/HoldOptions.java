@@ -20,18 +20,18 @@ final class HoldOptions {
     @picocli.CommandLine.Mixin
     OutputOption output;
 
-    @Option(names = "--limit", defaultValue = "8", paramLabel = "N",
-            description = "With --watch: at most N entries per map, the largest values first (default ${DEFAULT-VALUE}).")
-    int limit;
+    @Option(names = "--limit", paramLabel = "N",
+            description = "With --watch: at most N entries per map, the largest values first (default 8).")
+    Integer limit;
 
     @Option(names = "--events", paramLabel = "MAP[:TYPE]",
             description = "Print the events of the ring buffer or perf event array MAP as they arrive (repeatable), "
                     + "decoded by the object's BTF type TYPE (`struct exec_event` or `exec_event`), else as hex.")
     java.util.List<String> events = new java.util.ArrayList<>();
 
-    @Option(names = "--perf-pages", defaultValue = "64", paramLabel = "N",
-            description = "With --events: data pages per CPU of a perf buffer, a power of two (default ${DEFAULT-VALUE}).")
-    int perfPages;
+    @Option(names = "--perf-pages", paramLabel = "N",
+            description = "With --events: data pages per CPU of a perf buffer, a power of two (default 64).")
+    Integer perfPages;
 
     @Option(names = "--run", paramLabel = "COMMAND",
             description = "Run COMMAND (with /bin/sh -c) once the session is live, detach when it exits, and exit "
@@ -60,8 +60,26 @@ final class HoldOptions {
         if (background && (run != null || watch != null || !events.isEmpty())) {
             throw new UserError("--background holds the session without a terminal: --run, --watch and --events need one");
         }
-        if (limit <= 0) {
+        // a flag that only shapes another flag's output is refused without it, rather than silently ignored
+        if (limit != null && watch == null) {
+            throw new UserError("--limit shapes what --watch prints: give --watch INTERVAL too, or leave --limit out");
+        }
+        if (perfPages != null && events.isEmpty()) {
+            throw new UserError("--perf-pages sizes the perf buffers --events reads: give --events MAP too, or leave "
+                    + "--perf-pages out");
+        }
+        if (limit != null && limit <= 0) {
             throw new UserError("--limit " + limit + ": give at least 1 entry per map");
         }
+    }
+
+    /** With --watch: the entries per map (--limit, default 8). */
+    int limit() {
+        return limit == null ? 8 : limit;
+    }
+
+    /** With --events: data pages per CPU of a perf buffer (--perf-pages, default 64). */
+    int perfPages() {
+        return perfPages == null ? 64 : perfPages;
     }
 }

@@ -47,10 +47,15 @@ final class ProbeListCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         ProbeList list = ProbeReport.of(pattern, onlySupported);
         if (list.getPointsCount() == 0) {
-            err.println("gew: no attach point matches '" + (pattern == null ? "" : pattern) + "' (kinds listed: "
-                    + ProbeReport.kinds() + "; fmod_ret takes fentry's functions, kretprobe and kprobe.multi kprobe's)");
+            // nothing found (exit 4), said in one line; a script reading JSON still gets the (empty) report
+            if (output.json()) {
+                output.print(out, list, l -> { });
+            }
+            err.println("gew: probe list: no attach point matches '" + (pattern == null ? "" : pattern)
+                    + "' (kinds listed: " + ProbeReport.kinds() + "; fmod_ret takes fentry's functions, kretprobe and "
+                    + "kprobe.multi kprobe's)");
             err.flush();
-            return 1;
+            return ExitCode.NOT_FOUND.code();
         }
         output.print(out, list, l -> text(out, l));
         if (!output.json()) {

@@ -134,7 +134,7 @@ final class SessionHolder {
         EventStream stream;
         try {
             stream = lines == null ? null : engine.events(id, sources(hold.events),
-                    new EventStream.Options(EVENT_BUFFER, perfOptions(hold.perfPages), lines.form()), lines);
+                    new EventStream.Options(EVENT_BUFFER, perfOptions(hold.perfPages()), lines.form()), lines);
         } catch (RuntimeException e) {
             // a map or type --events names that the session does not have: nothing ran yet, the session goes
             int removed = engine.detach(id);
@@ -144,7 +144,7 @@ final class SessionHolder {
             throw e;
         }
         // in place only on a terminal, and only when nothing else prints between two looks
-        Watcher watcher = hold.watch == null ? null : new Watcher(hold.limit, System.console() != null && stream == null);
+        Watcher watcher = hold.watch == null ? null : new Watcher(hold.limit(), System.console() != null && stream == null);
         long start = System.nanoTime();
         long nextWatch = hold.watch == null ? Long.MAX_VALUE : start + hold.watch.toNanos();
         long lastWatch = start;

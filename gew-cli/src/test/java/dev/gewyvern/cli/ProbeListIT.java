@@ -60,12 +60,15 @@ class ProbeListIT {
     void noMatchIsOneClearLine() throws Exception {
         Gew.requireBpf();
         Gew.Result r = Gew.run("probe", "list", "no_such_attach_point_anywhere");
-        assertEquals(1, r.exit(), r.toString());
-        assertTrue(r.err().startsWith("gew: no attach point matches 'no_such_attach_point_anywhere'"), r.toString());
+        assertEquals(4, r.exit(), "nothing found: " + r);
+        assertTrue(r.err().startsWith("gew: probe list: no attach point matches 'no_such_attach_point_anywhere'"),
+                r.toString());
+        assertEquals(1, r.err().lines().count(), r.toString());
+        assertTrue(r.out().isEmpty(), r.toString());
         assertFalse(r.err().contains("\tat "), r.err());
         // a kind that names no points of its own says whose names it takes
         Gew.Result fmodRet = Gew.run("probe", "list", "fmod_ret:*");
-        assertEquals(1, fmodRet.exit(), fmodRet.toString());
+        assertEquals(4, fmodRet.exit(), fmodRet.toString());
         assertTrue(fmodRet.err().contains("fmod_ret takes fentry's functions"), fmodRet.toString());
     }
 }

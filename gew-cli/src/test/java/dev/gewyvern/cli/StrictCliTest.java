@@ -152,6 +152,10 @@ class StrictCliTest {
         assertOneLineError(gew("session", "apply", p, "--dry-run", "--duration", "1s"), 2, "--dry-run loads nothing");
         assertOneLineError(gew("session", "apply", p, "--dry-run", "--background"), 2, "--dry-run loads nothing");
         assertOneLineError(gew("session", "apply", p, "--background", "--run", "true"), 2, "--background");
+        assertOneLineError(gew("session", "apply", p, "--limit", "5"), 2, "--limit shapes what --watch prints");
+        assertOneLineError(gew("session", "apply", p, "--duration", "1s", "--perf-pages", "8"), 2,
+                "--perf-pages sizes the perf buffers --events reads");
+        assertOneLineError(gew("session", "replay", "x.json", "--limit", "5"), 2, "--limit shapes what --watch prints");
         assertOneLineError(gew("session", "apply", "--object", obj, "--load-only", "--program", "count_execs"), 2,
                 "--load-only loads every program");
         assertOneLineError(gew("session", "apply", "--object", obj), 2, "--program");
