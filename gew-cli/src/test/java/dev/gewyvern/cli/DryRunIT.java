@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.protobuf.util.JsonFormat;
+import dev.gewyvern.proto.v1.DryRunReport;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -15,10 +17,7 @@ class DryRunIT {
     private static final String OBJECT = "testdata/obj/attachkinds.bpf.o";
 
     private static void sameRefusal(String expected, String... target) throws Exception {
-        String[] dryArgs = new String[target.length + 1];
-        System.arraycopy(target, 0, dryArgs, 0, target.length);
-        dryArgs[target.length] = "--dry-run";
-        Gew.Result dry = Gew.run(dryArgs);
+        Gew.Result dry = Gew.run(concat(target, "--dry-run", "-o", "json"));
         String[] applyArgs = new String[target.length + 2];
         System.arraycopy(target, 0, applyArgs, 0, target.length);
         applyArgs[target.length] = "--duration";
@@ -26,8 +25,12 @@ class DryRunIT {
         Gew.Result apply = Gew.run(applyArgs);
         assertNotEquals(0, apply.exit(), apply.toString());
         assertEquals(apply.exit(), dry.exit(), "dry run: " + dry + "\napply: " + apply);
-        assertTrue(dry.out().contains("would be refused at attach: "), dry.toString());
-        assertTrue(dry.err().contains(expected), dry.toString());
+        // the dry run's report says where and why by its fields, as the apply's error line does in words
+        DryRunReport.Builder report = DryRunReport.newBuilder();
+        JsonFormat.parser().merge(dry.out(), report);
+        assertEquals(DryRunReport.Verdict.REFUSED_AT_PLAN, report.getVerdict(), dry.toString());
+        assertEquals("attach", report.getFailedStep(), dry.toString());
+        assertTrue(report.getFailure().contains(expected), dry.toString());
         assertTrue(apply.err().contains(expected), apply.toString());
     }
 

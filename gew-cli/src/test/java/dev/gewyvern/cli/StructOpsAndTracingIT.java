@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import com.google.protobuf.util.JsonFormat;
+import dev.gewyvern.proto.v1.DryRunReport;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -55,14 +57,18 @@ class StructOpsAndTracingIT {
                 + "allows\n"), r.toString());
         assertFalse(r.err().contains("\tat "), r.toString());
 
-        Gew.Result dry = Gew.run("session", "apply", "testdata/pipelines/tracing.txtpb", "--dry-run");
+        Gew.Result dry = Gew.run("session", "apply", "testdata/pipelines/tracing.txtpb", "--dry-run", "-o", "json");
         // the apply's own exit code for a refusal before any kernel call
         assertEquals(ExitCode.REFUSED.code(), dry.exit(), dry.toString());
-        assertTrue(dry.out().contains("would be refused: a requirement is not supported here"), dry.toString());
-        assertTrue(dry.out().contains("perf_event_open KprobeEventAttr[type=none (no kprobe PMU here), config=0, "
-                + "config1=&\"do_unlinkat\", config2=0] pid -1 cpu 0"), dry.toString());
-        assertTrue(dry.out().contains("BPF_LINK_CREATE KprobeMultiLinkAttr[progFd="), dry.toString());
-        assertTrue(dry.out().contains("symbols=[do_unlinkat, do_rmdir], cookies=[]]"), dry.toString());
-        assertTrue(dry.out().contains("BPF_LINK_CREATE TracingLinkAttr[progFd="), dry.toString());
+        DryRunReport.Builder report = DryRunReport.newBuilder();
+        JsonFormat.parser().merge(dry.out(), report);
+        assertEquals(DryRunReport.Verdict.REFUSED_NOT_SUPPORTED, report.getVerdict(), dry.toString());
+        // the planned calls, one per entry, as decoded attr values
+        java.util.List<String> plan = report.getPlanList();
+        assertTrue(plan.stream().anyMatch(c -> c.contains("perf_event_open KprobeEventAttr[type=none (no kprobe PMU "
+                + "here), config=0, config1=&\"do_unlinkat\", config2=0] pid -1 cpu 0")), dry.toString());
+        assertTrue(plan.stream().anyMatch(c -> c.contains("BPF_LINK_CREATE KprobeMultiLinkAttr[progFd=")
+                && c.contains("symbols=[do_unlinkat, do_rmdir], cookies=[]]")), dry.toString());
+        assertTrue(plan.stream().anyMatch(c -> c.contains("BPF_LINK_CREATE TracingLinkAttr[progFd=")), dry.toString());
     }
 }
