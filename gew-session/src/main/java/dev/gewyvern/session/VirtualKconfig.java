@@ -6,8 +6,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.Optional;
 
 import dev.gewyvern.btf.BtfKind;
 import dev.gewyvern.elf.BpfObject;
@@ -24,8 +23,6 @@ import dev.gewyvern.syscall.kernel.KernelRelease;
 final class VirtualKconfig {
     private static final Path UBUNTU = Path.of("/proc/version_signature");
     private static final Path VERSION = Path.of("/proc/sys/kernel/version");
-    private static final Pattern THREE = Pattern.compile("^(\\d+)\\.(\\d+)\\.(\\d+)");
-    private static final Pattern DEBIAN = Pattern.compile("Debian (\\d+)\\.(\\d+)\\.(\\d+)");
 
     private VirtualKconfig() {
     }
@@ -48,24 +45,12 @@ final class VirtualKconfig {
     /** libbpf's get_kernel_version(): KERNEL_VERSION(a, b, c), c capped at 255. */
     static int kernelVersion() {
         String ubuntu = read(UBUNTU);
-        if (ubuntu != null) {
-            // "Ubuntu 5.15.0-91.101-generic 5.15.131": the third word
-            String[] words = ubuntu.trim().split("\\s+");
-            if (words.length >= 3) {
-                Matcher m = THREE.matcher(words[2]);
-                if (m.find()) {
-                    return code(m);
-                }
-            }
+        Optional<KernelRelease> upstream = ubuntu == null ? Optional.empty() : KernelRelease.ofUbuntuSignature(ubuntu);
+        if (upstream.isEmpty()) {
+            String version = read(VERSION);
+            upstream = version == null ? Optional.empty() : KernelRelease.ofDebianVersion(version);
         }
-        String version = read(VERSION);
-        if (version != null) {
-            Matcher m = DEBIAN.matcher(version);
-            if (m.find()) {
-                return code(m);
-            }
-        }
-        return releaseVersion(KernelRelease.running().text());
+        return releaseVersion(upstream.orElse(KernelRelease.running()).text());
     }
 
     /**
@@ -78,11 +63,6 @@ final class VirtualKconfig {
             throw SessionException.system(Step.STAGE, "cannot read a version from the kernel release '" + release + "'");
         }
         return code;
-    }
-
-    private static int code(Matcher m) {
-        return (Integer.parseInt(m.group(1)) << 16) + (Integer.parseInt(m.group(2)) << 8)
-                + Math.min(255, Integer.parseInt(m.group(3)));
     }
 
     private static String read(Path p) {

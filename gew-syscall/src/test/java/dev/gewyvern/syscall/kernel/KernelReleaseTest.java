@@ -2,6 +2,8 @@ package dev.gewyvern.syscall.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.util.Optional;
+
 import org.junit.jupiter.api.Test;
 
 class KernelReleaseTest {
@@ -12,6 +14,20 @@ class KernelReleaseTest {
         assertEquals((5 << 16) + (4 << 8) + 255, new KernelRelease("5.4.302").versionCode(), "c is capped at 255");
         assertEquals(0, new KernelRelease("").versionCode());
         assertEquals(0, new KernelRelease("linux").versionCode());
+    }
+
+    @Test
+    void distributionsNameTheirUpstreamReleaseAsLibbpfReadsIt() {
+        assertEquals("5.15.131", KernelRelease.ofUbuntuSignature("Ubuntu 5.15.0-91.101-generic 5.15.131\n")
+                .orElseThrow().text());
+        assertEquals(Optional.empty(), KernelRelease.ofUbuntuSignature("Ubuntu 5.15.0-91.101-generic"));
+        assertEquals(Optional.empty(), KernelRelease.ofUbuntuSignature("Ubuntu 5.15.0-91.101-generic 5.15"),
+                "libbpf wants three numbers");
+        assertEquals("6.1.158", KernelRelease.ofDebianVersion("#1 SMP PREEMPT_DYNAMIC Debian 6.1.158-1 (2025-11-09)")
+                .orElseThrow().text());
+        assertEquals(Optional.empty(), KernelRelease.ofDebianVersion("#1 SMP PREEMPT_DYNAMIC Thu Dec  3 2026"));
+        assertEquals((6 << 16) + (1 << 8) + 158, KernelRelease.ofDebianVersion("Debian 6.1.158-1").orElseThrow()
+                .versionCode());
     }
 
     @Test
