@@ -22,8 +22,6 @@ import dev.gewyvern.syscall.link.Tracepoints;
 final class Attacher {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}");
     private static final Pattern IFNAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.:@-]{0,14}");
-    private static final Pattern SYMBOL = Pattern.compile("[A-Za-z_.$][A-Za-z0-9_.$@]{0,255}");
-    private static final Pattern GLOB = Pattern.compile("[A-Za-z0-9_.*?]{1,256}");
     private static final java.util.List<String> HOOKS = java.util.List.of("prerouting", "local_in", "forward",
             "local_out", "postrouting");
 
@@ -51,7 +49,7 @@ final class Attacher {
             case NETNS -> absolute(field + ".netns.path", a.getNetns().getPath());
             case UPROBE -> {
                 absolute(field + ".uprobe.binary", a.getUprobe().getBinary());
-                if (!SYMBOL.matcher(a.getUprobe().getSymbol()).matches()) {
+                if (!SymbolRules.SYMBOL.matcher(a.getUprobe().getSymbol()).matches()) {
                     throw bad(field + ".uprobe.symbol", "'" + a.getUprobe().getSymbol() + "' is not a symbol name");
                 }
             }
@@ -80,7 +78,7 @@ final class Attacher {
                 for (int i = 0; i < km.getSymbolsCount(); i++) {
                     function(field + ".kprobe_multi.symbols[" + i + "]", km.getSymbols(i));
                 }
-                if (!km.getPattern().isEmpty() && !GLOB.matcher(km.getPattern()).matches()) {
+                if (!km.getPattern().isEmpty() && !SymbolRules.KERNEL_GLOB.matcher(km.getPattern()).matches()) {
                     throw bad(field + ".kprobe_multi.pattern", "'" + km.getPattern() + "' is not a glob of function "
                             + "names (letters, digits, _, * and ?)");
                 }
@@ -117,7 +115,7 @@ final class Attacher {
     }
 
     private static void function(String field, String v) {
-        if (!SYMBOL.matcher(v).matches()) {
+        if (!SymbolRules.SYMBOL.matcher(v).matches()) {
             throw bad(field, "'" + v + "' is not a function name");
         }
     }

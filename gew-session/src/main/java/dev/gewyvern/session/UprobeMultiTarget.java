@@ -3,7 +3,6 @@ package dev.gewyvern.session;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Pattern;
 
 import dev.gewyvern.elf.ElfException;
 import dev.gewyvern.elf.ElfSymbolTable;
@@ -20,9 +19,6 @@ import dev.gewyvern.syscall.link.UprobeTargets;
  * binary's own function symbols, linked through one uprobe.multi link (with a cookie per function).
  */
 final class UprobeMultiTarget {
-    private static final Pattern SYMBOL = Pattern.compile("[A-Za-z_.$][A-Za-z0-9_.$@]{0,255}");
-    private static final Pattern GLOB = Pattern.compile("[A-Za-z0-9_.$@*?]{1,256}");
-
     private UprobeMultiTarget() {
     }
 
@@ -33,11 +29,11 @@ final class UprobeMultiTarget {
             throw Attacher.bad(field, "give either symbols or a pattern (not both, not neither)");
         }
         for (int i = 0; i < u.getSymbolsCount(); i++) {
-            if (!SYMBOL.matcher(u.getSymbols(i)).matches()) {
+            if (!SymbolRules.SYMBOL.matcher(u.getSymbols(i)).matches()) {
                 throw Attacher.bad(field + ".symbols[" + i + "]", "'" + u.getSymbols(i) + "' is not a symbol name");
             }
         }
-        if (!u.getPattern().isEmpty() && !GLOB.matcher(u.getPattern()).matches()) {
+        if (!u.getPattern().isEmpty() && !SymbolRules.USER_GLOB.matcher(u.getPattern()).matches()) {
             throw Attacher.bad(field + ".pattern", "'" + u.getPattern() + "' is not a glob over symbol names "
                     + "(letters, digits, _ . $ @, and * or ?)");
         }
@@ -47,25 +43,15 @@ final class UprobeMultiTarget {
         }
     }
 
-    /** A glob ({@code *} any run, {@code ?} one character) over a whole name. */
-    static Pattern glob(String glob) {
-        StringBuilder re = new StringBuilder();
-        for (char c : glob.toCharArray()) {
-            re.append(c == '*' ? ".*" : c == '?' ? "." : Pattern.quote(String.valueOf(c)));
-        }
-        return Pattern.compile(re.toString());
-    }
-
     /** The functions the target names: its symbols, or every function of the binary its pattern matches. */
     static List<String> symbols(Program p, UprobeMulti u, byte[] elf) {
         if (u.getPattern().isEmpty()) {
             return u.getSymbolsList();
         }
-        Pattern re = glob(u.getPattern());
         List<String> out = new ArrayList<>();
         try {
             for (String name : ElfSymbolTable.functionNames(elf)) {
-                if (re.matcher(name).matches()) {
+                if (SymbolRules.matches(u.getPattern(), name)) {
                     out.add(name);
                 }
             }
