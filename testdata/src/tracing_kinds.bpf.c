@@ -11,11 +11,17 @@
  *   slot 6  kp_any            kprobe (target from the Pipeline)
  *   slot 7  kp_multi          kprobe.multi (symbols or a pattern from the Pipeline)
  *   slot 8  kp_multi_ret      kretprobe.multi/do_unlinkat*
+ *   slot 10 on_security_open  fmod_ret/security_file_open     an open() (returns 0: the hook runs, nothing denied)
  * and a freplace pair: on_sys_enter (raw_tp/sys_enter) stores 42 - gew_answer(1) in counts[9]; gew_answer
  * returns 1, so that is 41, and new_answer (freplace/gew_answer) replaces it by one returning 0: 42. The
  * replacement returns 0 because a kernel checks an extension's return value against the range of the
  * program it extends: before 6.x a raw_tp extension must return exactly 0 (6.1's verifier refuses 42 with
  * "At program exit the register R0 has value (0x2a; 0x0) should have been in (0x0; 0x0)").
+ *
+ * fmod_ret takes two classes of target: functions on the kernel's error-injection list (bpf_modify_return_test
+ * is on it where CONFIG_FUNCTION_ERROR_INJECTION is set) and the security_* LSM hooks (always; the capability
+ * report calls that class fmod_ret.security). A kernel built without error injection (Debian's 6.1) still
+ * takes the second, so each class has a program of its own.
  *
  * The test kernel refuses fentry, fexit, fmod_ret, lsm and freplace loads (EPERM) and has no kprobes;
  * the tests assert those refusals through the capability report. Rebuild with: make -C testdata
@@ -56,6 +62,13 @@ SEC("fmod_ret/bpf_modify_return_test")
 int on_modify_return(__u64 *ctx)
 {
 	count(2);
+	return 0;
+}
+
+SEC("fmod_ret/security_file_open")
+int on_security_open(__u64 *ctx)
+{
+	count(10);
 	return 0;
 }
 

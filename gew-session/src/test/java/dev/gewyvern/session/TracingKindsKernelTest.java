@@ -34,7 +34,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestReporter;
 
 /**
- * fentry, fexit, fmod_ret, lsm, kprobe, kretprobe, kprobe.multi and freplace through the engine, with
+ * fentry, fexit, fmod_ret (on an error-injection function and on a security_* hook), lsm, kprobe, kretprobe, kprobe.multi and freplace through the engine, with
  * testdata/src/tracing_kinds.bpf.c, decided by gew's capability report on the kernel the test runs on: a
  * kind it calls supported attaches, runs on its event and detaches; a session needing a kind it calls not
  * supported fails before touching the kernel, with the report's reason, leaving nothing. The dry run's
@@ -183,6 +183,11 @@ class TracingKindsKernelTest {
         reportDecides(caps, "fmod_ret", "on_modify_return", 2,
                 pipeline(prog("on_modify_return", tracing("bpf_modify_return_test"))),
                 rec -> testRun(rec, "on_modify_return"), reporter);
+        // fmod_ret on a security_* hook is a target class of its own (fmod_ret.security): a kernel without an
+        // error-injection list still takes it. Returning 0 lets the hook run on, so nothing is denied.
+        reportDecides(caps, "fmod_ret.security", "on_security_open", 10,
+                pipeline(prog("on_security_open", tracing("security_file_open"))),
+                rec -> Files.readAllBytes(Path.of("/proc/self/stat")), reporter);
         reportDecides(caps, "lsm", "on_file_open", 3, pipeline(prog("on_file_open", tracing("file_open"))),
                 rec -> Files.readAllBytes(Path.of("/proc/self/stat")), reporter);
     }
