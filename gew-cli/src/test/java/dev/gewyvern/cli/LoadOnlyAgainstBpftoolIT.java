@@ -15,17 +15,22 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.Set;
 import java.util.stream.Stream;
 
 import com.google.gson.JsonObject;
+import com.google.protobuf.util.JsonFormat;
 import dev.gewyvern.elf.BpfMap;
 import dev.gewyvern.elf.BpfObject;
 import dev.gewyvern.elf.BpfProgram;
 import dev.gewyvern.elf.ProgramSection;
 import dev.gewyvern.elf.uapi.AttachType;
 import dev.gewyvern.elf.uapi.MapType;
+import dev.gewyvern.proto.v1.DryRunReport;
+import dev.gewyvern.proto.v1.RequirementBasis;
+import dev.gewyvern.proto.v1.RequirementEntry;
+import dev.gewyvern.proto.v1.RequirementLevel;
+import dev.gewyvern.syscall.kernel.ErrorInjectionList;
 import dev.gewyvern.syscall.kernel.KernelTypes;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
@@ -37,8 +42,9 @@ import org.junit.jupiter.api.TestReporter;
  * ({@code gew runtime info --verbose -o json}) as the referee:
  * <ul>
  * <li>an object that needs something the report calls not supported is refused before any kernel call
- *     (phase compatibility, no session created), naming a requirement with the report's own reason and
- *     detail. What a load needs is read from the object: each program's type, each map's type, and for the
+ *     (exit 3, one line, no session created), naming a requirement; which one, and why, is read by its fields
+ *     from the dry run of the same command ({@code --dry-run -o json}, its DryRunReport), and must be the
+ *     report's own reason and verdict, or (basis kernel) what the kernel's BTF or error-injection list says. What a load needs is read from the object: each program's type, each map's type, and for the
  *     kinds whose capability is itself measured by a load (fentry, fexit, fmod_ret, lsm, iter, tp_btf,
  *     freplace) that attach kind;</li>
  * <li>a refusal names only what the report calls not supported, with the same reason;</li>
@@ -53,10 +59,6 @@ class LoadOnlyAgainstBpftoolIT {
     private static final Map<String, String> LOADED_KINDS = Map.of(
             "BPF_TRACE_FENTRY", "fentry", "BPF_TRACE_FEXIT", "fexit", "BPF_MODIFY_RETURN", "fmod_ret",
             "BPF_LSM_MAC", "lsm", "BPF_TRACE_ITER", "iter", "BPF_TRACE_RAW_TP", "tp_btf");
-    private static final Pattern REFUSAL = Pattern.compile("gew: compatibility: (program type|map type|attach kind|"
-            + "attach type|fmod_ret target|helper|feature) (\\S+) \\(needed by [^)]*\\) is not supported here: "
-            + "([a-z ]+) \\((.*)\\); "
-            + "`gew runtime info --verbose` lists what this kernel allows\n");
 
     static List<Path> objects() throws IOException {
         try (Stream<Path> s = Files.list(Gew.repo().resolve("testdata/obj"))) {
@@ -127,25 +129,27 @@ class LoadOnlyAgainstBpftoolIT {
         Gew.Result r = Gew.run("session", "apply", "--object", obj.toString(), "--load-only", "--allow-risky",
                 "--run", "true");
         assertFalse(r.err().contains("\tat "), "no stack trace: " + r);
-        Matcher m = REFUSAL.matcher(r.err());
-        if (!unsupported.isEmpty() || r.err().startsWith("gew: compatibility: ")) {
+        if (!unsupported.isEmpty() || r.exit() == 3) {
             assertEquals(3, r.exit(), file + " needs " + unsupported + ", which the report calls not supported "
                     + "(exit 3: refused before any kernel call): " + r);
-            assertTrue(m.matches(), "a refusal in one line naming the requirement: " + r);
+            assertEquals(1, r.err().lines().count(), "a refusal in one line: " + r);
             assertFalse(r.out().contains("create   session"), "refused before any kernel call: " + r);
-            if (kernelRefusal(m)) {
-                published(reporter, file, "refused before the kernel: " + m.group(1) + " " + m.group(2) + " "
-                        + m.group(3) + " (bpftool: " + (bpftool ? "loaded" : "failed") + ")");
-                return;
+            // what was refused, by its fields: the dry run's report of the same command (-o json)
+            RequirementEntry refused = refusedRequirement(obj, r);
+            String what = refused.getKind() + " " + refused.getName();
+            assertTrue(r.err().startsWith("gew: compatibility: " + what + " "), "the apply names " + what + ": " + r);
+            if (refused.getBasis() == RequirementBasis.REQUIREMENT_BASIS_KERNEL) {
+                kernelBacksRefusal(refused);
+            } else {
+                String key = refused.getKind().replace(' ', '_') + " " + refused.getName();
+                JsonObject c = report.get(key);
+                assertNotNull(c, key + " is not in the report: " + r);
+                assertEquals("not supported", c.get("state").getAsString(), key + " in the report: " + c);
+                assertEquals(c.get("why").getAsString(), refused.getWhy().name(), "the report's reason for " + key);
+                assertEquals(c.get("text").getAsString(), refused.getReason(), "the report's verdict for " + key);
             }
-            String key = m.group(1).replace(' ', '_') + " " + m.group(2);
-            JsonObject c = report.get(key);
-            assertNotNull(c, key + " is not in the report: " + r);
-            assertEquals("not supported", c.get("state").getAsString(), key + " in the report: " + c);
-            assertEquals(c.get("reason").getAsString(), m.group(3), "the report's reason for " + key);
-            assertEquals(c.get("detail").getAsString(), m.group(4), "the report's detail for " + key);
-            published(reporter, file, "refused before the kernel: " + m.group(1) + " " + m.group(2) + " "
-                    + m.group(3) + " (bpftool: " + (bpftool ? "loaded" : "failed") + ")");
+            published(reporter, file, "refused before the kernel: " + what + " " + reason(refused) + " (bpftool: "
+                    + (bpftool ? "loaded" : "failed") + ")");
             return;
         }
         if (bpftool) {
@@ -168,39 +172,52 @@ class LoadOnlyAgainstBpftoolIT {
     }
 
     /**
-     * A refusal the kernel itself backs rather than a probe of the report: an expected attach type its enum
-     * bpf_attach_type lacks, or an fmod_ret target not on its error-injection list. Checked here against the
-     * kernel's BTF and the list; false for the report's own kinds.
+     * The requirement the apply refused, as {@code session apply --dry-run -o json} of the same object reports it
+     * (its DryRunReport): the first one not supported.
      */
-    private static boolean kernelRefusal(Matcher m) throws IOException {
-        String what = m.group(1);
-        String detail = m.group(4);
-        if (what.equals("attach type")) {
-            Matcher c = Pattern.compile("no (BPF_\\w+) in this kernel's enum bpf_attach_type").matcher(detail);
-            assertTrue(c.matches(), "an absent attach type names its constant: " + detail);
-            assertEquals("absent", m.group(3), detail);
-            assertTrue(KernelTypes.running().attachType(c.group(1)) < 0, c.group(1) + " is in this kernel's BTF");
-            return true;
+    private static RequirementEntry refusedRequirement(Path obj, Gew.Result apply) throws Exception {
+        Gew.Result d = Gew.run("session", "apply", "--object", obj.toString(), "--load-only", "--allow-risky",
+                "--dry-run", "-o", "json");
+        assertEquals(3, d.exit(), "the dry run is refused as the apply was: " + d + "\napply: " + apply);
+        DryRunReport.Builder b = DryRunReport.newBuilder();
+        JsonFormat.parser().merge(d.out(), b);
+        assertEquals(DryRunReport.Verdict.REFUSED_NOT_SUPPORTED, b.getVerdict(), d.toString());
+        return b.getCompatibility().getRequirementsList().stream()
+                .filter(e -> e.getLevel() == RequirementLevel.NOT_SUPPORTED).findFirst()
+                .orElseThrow(() -> new AssertionError("no requirement not supported: " + d));
+    }
+
+    /** "absent", "config missing", "refused by policy": the typed reason as the CLI words it. */
+    private static String reason(RequirementEntry e) {
+        return e.getWhy().name().substring("NOT_SUPPORTED_REASON_".length()).toLowerCase(java.util.Locale.ROOT)
+                .replace('_', ' ');
+    }
+
+    /**
+     * A refusal the kernel itself backs rather than a probe of the report (basis KERNEL): an expected attach type
+     * or a map type its BTF's enums lack, or an fmod_ret target not on its error-injection list. Checked here
+     * against the kernel's BTF and the list.
+     */
+    private static void kernelBacksRefusal(RequirementEntry e) {
+        assertEquals("absent", reason(e), e.toString());
+        KernelTypes kernel = KernelTypes.running();
+        switch (e.getKind()) {
+            case "attach type" -> {
+                AttachType t = AttachType.named(e.getName()).orElseThrow(() -> new AssertionError(e.toString()));
+                assertTrue(kernel.attachType(t.constant()) < 0, t.constant() + " is in this kernel's BTF");
+            }
+            case "map type" -> {
+                long number = MapType.named(e.getName()).map(MapType::value).map(Integer::toUnsignedLong)
+                        .orElseGet(() -> Long.parseLong(e.getName()));
+                assertFalse(kernel.mapTypes().containsValue((int) number), "map type " + number + " is in this kernel's BTF");
+            }
+            case "fmod_ret target" -> {
+                Set<String> list = ErrorInjectionList.read()
+                        .orElseThrow(() -> new AssertionError("refused without the list: " + e));
+                assertFalse(list.contains(e.getName()), e.getName() + " is on " + ErrorInjectionList.path());
+            }
+            default -> throw new AssertionError("a kernel-backed refusal of an unknown kind: " + e);
         }
-        if (what.equals("map type") && m.group(3).equals("absent")) {
-            Matcher c = Pattern.compile("this kernel's enum bpf_map_type has no value (\\d+), BPF_MAP_TYPE_\\w+")
-                    .matcher(detail);
-            assertTrue(c.matches(), "an absent map type names its number: " + detail);
-            assertFalse(KernelTypes.running().mapTypes().containsValue(Integer.parseInt(c.group(1))),
-                    "map type " + c.group(1) + " is in this kernel's BTF");
-            return true;
-        }
-        if (what.equals("fmod_ret target")) {
-            Matcher c = Pattern.compile(Pattern.quote(m.group(2)) + " is not on this kernel's error-injection list, "
-                    + "(\\S+); .*").matcher(detail);
-            assertTrue(c.matches(), "an fmod_ret target names the list: " + detail);
-            Path list = Path.of(c.group(1));
-            boolean listed = Files.isReadable(list) && Files.readAllLines(list).stream()
-                    .anyMatch(l -> l.split("\\s+")[0].equals(m.group(2)));
-            assertFalse(listed, m.group(2) + " is on " + list);
-            return true;
-        }
-        return false;
     }
 
     private static void published(TestReporter reporter, String file, String outcome) {
