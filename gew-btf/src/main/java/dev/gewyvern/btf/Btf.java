@@ -75,6 +75,17 @@ public final class Btf {
      * the kernel's BTF, of which a caller reads a handful of types; {@link #validate} checks the rest.
      */
     public static Btf index(ByteBuffer bytes, Btf base) {
+        return index(bytes, base, null);
+    }
+
+    /**
+     * As {@link #index(ByteBuffer, Btf)}, with the records' offsets given instead of found by walking every
+     * record: what {@link #recordOffsets} returned for the same bytes earlier (the kernel's BTF, kept for the
+     * rest of a boot). The header and string section are checked as there; the offsets only as far as that
+     * costs no walk (the first record at 0, the last one ending where the type section ends), so a caller
+     * must know that they are these bytes' offsets. {@code recordOffsets} null: found by the walk.
+     */
+    public static Btf index(ByteBuffer bytes, Btf base, int[] recordOffsets) {
         ByteBuffer b = bytes.slice();
         if (b.remaining() < HEADER_LEN) {
             throw new BtfException("BTF is " + b.remaining() + " bytes, shorter than its 24-byte header");
@@ -129,8 +140,35 @@ public final class Btf {
             throw new BtfException("BTF string section does not end with a NUL byte");
         }
         int typeStart = (int) (hdrLen + typeOff);
-        int[] offsets = offsets(b, typeStart, (int) typeLen, base == null ? 1 : base.typeCount());
+        int[] offsets = recordOffsets == null ? offsets(b, typeStart, (int) typeLen, base == null ? 1 : base.typeCount())
+                : given(b, typeStart, (int) typeLen, recordOffsets);
         return new Btf(b, base, typeStart, strStart, (int) strLen, offsets);
+    }
+
+    /** Where each of this BTF's own type records starts, from the start of its type section (a copy). */
+    public int[] recordOffsets() {
+        return offsets.clone();
+    }
+
+    /** Offsets from an earlier index of the same bytes, checked without a walk (see {@link #index(ByteBuffer, Btf, int[])}). */
+    private static int[] given(ByteBuffer b, int start, int len, int[] offsets) {
+        boolean fits;
+        if (offsets.length == 0) {
+            fits = len == 0;
+        } else {
+            int last = offsets[offsets.length - 1];
+            fits = offsets[0] == 0 && offsets.length <= len / RECORD_LEN && last >= 0 && last <= len - RECORD_LEN;
+            if (fits) {
+                int info = b.getInt(start + last + 4);
+                long size = RECORD_LEN + trailing((info >>> 24) & 0x1f, info & 0xffff);
+                fits = size >= RECORD_LEN && last + size == len;
+            }
+        }
+        if (!fits) {
+            throw new BtfException("the record offsets given (" + offsets.length + ") are not those of this BTF's "
+                    + len + "-byte type section");
+        }
+        return offsets.clone();
     }
 
     /**

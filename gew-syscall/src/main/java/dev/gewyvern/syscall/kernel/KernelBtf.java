@@ -14,7 +14,8 @@ import dev.gewyvern.syscall.KernelBtfFiles;
 /**
  * The running kernel's BTF, indexed once and shared by everything an instance (this process) does:
  * vmlinux on first use, each module's split BTF over it on first use. Indexing is lazy
- * ({@link Btf#index}): types are decoded, and checked, when they are asked for.
+ * ({@link Btf#index}): types are decoded, and checked, when they are asked for; where vmlinux's records
+ * start is found by a walk once per boot and kept ({@link VmlinuxOffsets}).
  *
  * <p>The bytes are mapped (zero copy, no heap) when this process has already bound the native layer
  * (every session does, for bpf(2)) and the kernel allows it; otherwise they are read into the heap,
@@ -32,9 +33,16 @@ public final class KernelBtf {
     private Source source;
     private boolean mapRefused;
     private final Map<String, Btf> modules = new HashMap<>();
+    /** Where vmlinux's record offsets are kept for the rest of the boot ({@link VmlinuxOffsets}). */
+    private final java.nio.file.Path offsetsCache;
 
     /** Tests make their own to see the choice of source; everything else uses {@link #shared}. */
     KernelBtf() {
+        this(VmlinuxOffsets.DEFAULT);
+    }
+
+    KernelBtf(java.nio.file.Path offsetsCache) {
+        this.offsetsCache = offsetsCache;
     }
 
     /** The one instance of this process. */
@@ -45,7 +53,20 @@ public final class KernelBtf {
     public synchronized Btf vmlinux() {
         if (vmlinux == null) {
             ByteBuffer bytes = load(KernelBtfFiles.VMLINUX);
-            vmlinux = Btf.index(bytes, null);
+            // where each record starts, as an earlier command of this boot found it, else by a walk (and kept)
+            String key = VmlinuxOffsets.key(KernelBtfFiles.path(KernelBtfFiles.VMLINUX));
+            int[] kept = VmlinuxOffsets.read(offsetsCache, key);
+            if (kept != null) {
+                try {
+                    vmlinux = Btf.index(bytes, null, kept);
+                } catch (dev.gewyvern.btf.BtfException e) {
+                    kept = null; // not this file's offsets after all: walk
+                }
+            }
+            if (kept == null) {
+                vmlinux = Btf.index(bytes, null);
+                VmlinuxOffsets.write(offsetsCache, key, vmlinux.recordOffsets());
+            }
         }
         return vmlinux;
     }

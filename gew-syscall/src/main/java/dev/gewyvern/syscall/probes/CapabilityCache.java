@@ -3,12 +3,7 @@ package dev.gewyvern.syscall.probes;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFileAttributes;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.CRC32;
@@ -151,13 +146,8 @@ public final class CapabilityCache {
 
     /** The capabilities the file holds for {@code key}, or null when it holds none we may trust. */
     static Capabilities read(Path file, String key) {
-        byte[] bytes;
-        try {
-            if (!rootsAlone(file.getParent(), true) || !rootsAlone(file, false)) {
-                return null;
-            }
-            bytes = Files.readAllBytes(file);
-        } catch (IOException | UnsupportedOperationException e) {
+        byte[] bytes = dev.gewyvern.syscall.RootOnlyFiles.read(file);
+        if (bytes == null) {
             return null;
         }
         String text = new String(bytes, StandardCharsets.UTF_8);
@@ -190,7 +180,7 @@ public final class CapabilityCache {
         return new Capabilities(all, 0, false, true, pairs);
     }
 
-    /** Writes the file whole (a temporary file renamed over it), or leaves it as it was. */
+    /** Writes the file whole (a temporary file renamed over it), or leaves it as it was ({@link dev.gewyvern.syscall.RootOnlyFiles}). */
     static void write(Path file, String key, Capabilities c) {
         StringBuilder body = new StringBuilder(MAGIC).append('\n').append(key).append('\n');
         for (Capability cap : c.all()) {
@@ -202,54 +192,7 @@ public final class CapabilityCache {
             body.append(line(pair)).append('\n');
         }
         String text = body + "crc32 " + Long.toHexString(crc(body.toString())) + "\n";
-        Path tmp = null;
-        try {
-            Path dir = file.getParent();
-            Files.createDirectories(dir);
-            if (!rootsAlone(dir, true)) {
-                return; // someone else's folder: not ours to write into
-            }
-            tmp = Files.createTempFile(dir, ".capabilities", ".tmp",
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            Files.writeString(tmp, text);
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            tmp = null;
-        } catch (IOException | UnsupportedOperationException e) {
-            // a cache that cannot be written is only a slower next start
-        } finally {
-            if (tmp != null) {
-                try {
-                    Files.deleteIfExists(tmp);
-                } catch (IOException e) {
-                    // as above
-                }
-            }
-        }
-    }
-
-    /** Owned by root, a regular file or folder (not a link), that no one else may write or (a file) read. */
-    private static boolean rootsAlone(Path p, boolean folder) throws IOException {
-        PosixFileAttributes a = Files.readAttributes(p, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-        if (folder ? !a.isDirectory() : !a.isRegularFile()) {
-            return false;
-        }
-        if (!a.owner().getName().equals("root")) {
-            return false;
-        }
-        for (PosixFilePermission x : a.permissions()) {
-            switch (x) {
-                case GROUP_WRITE, OTHERS_WRITE -> {
-                    return false;
-                }
-                case GROUP_READ, OTHERS_READ -> {
-                    if (!folder) {
-                        return false;
-                    }
-                }
-                default -> { }
-            }
-        }
-        return true;
+        dev.gewyvern.syscall.RootOnlyFiles.write(file, text.getBytes(StandardCharsets.UTF_8));
     }
 
     private static long crc(String s) {

@@ -64,6 +64,33 @@ class KernelBtfTest {
     }
 
     @Test
+    void vmlinuxsRecordOffsetsKeptForTheBootGiveTheSameBtf(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        KernelTestSupport.vmlinux();
+        java.nio.file.Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        java.nio.file.Path file = dir.resolve("run").resolve("vmlinux-offsets");
+        Btf walked = new KernelBtf(file).vmlinux();
+        String key = VmlinuxOffsets.key(java.nio.file.Path.of(VMLINUX));
+        Assertions.assertArrayEquals(walked.recordOffsets(), VmlinuxOffsets.read(file, key), "kept after the walk");
+        Btf read = new KernelBtf(file).vmlinux();
+        Assertions.assertArrayEquals(walked.recordOffsets(), read.recordOffsets());
+        for (int id = 1; id < walked.typeCount(); id += 97) {
+            assertEquals(walked.type(id), read.type(id));
+        }
+        // another boot's file, or a damaged one, is not read; the next index walks and writes it again
+        Assertions.assertNull(VmlinuxOffsets.read(file, key.replace("boot ", "boot x")));
+        byte[] bytes = java.nio.file.Files.readAllBytes(file);
+        bytes[bytes.length / 2] ^= 1;
+        java.nio.file.Files.write(file, bytes);
+        Assertions.assertNull(VmlinuxOffsets.read(file, key));
+        Assertions.assertArrayEquals(walked.recordOffsets(), new KernelBtf(file).vmlinux().recordOffsets());
+        Assertions.assertArrayEquals(walked.recordOffsets(), VmlinuxOffsets.read(file, key));
+        // nor one that others may write
+        java.nio.file.Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-rw-rw-"));
+        Assertions.assertNull(VmlinuxOffsets.read(file, key));
+    }
+
+    @Test
     void typeCountAndKindHistogramAreBpftools() throws Exception {
         Btf btf = vmlinux();
         Map<String, Integer> theirs = new TreeMap<>();
