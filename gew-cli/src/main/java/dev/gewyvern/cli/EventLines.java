@@ -32,7 +32,8 @@ final class EventLines implements EventStream.Sink {
     private final PrintWriter out;
     private final boolean json;
     private final Object lock;
-    private volatile EventSummary summary;
+    private final java.util.concurrent.atomic.AtomicReference<EventSummary> summary =
+            new java.util.concurrent.atomic.AtomicReference<>();
     /** Lines not yet written (the delivering thread's alone), and a buffer to hand them over in. */
     private final StringBuilder pending = new StringBuilder(BATCH_CHARS + 1024);
     private char[] chars = new char[BATCH_CHARS + 1024];
@@ -202,11 +203,11 @@ final class EventLines implements EventStream.Sink {
     @Override
     public void end(EventSummary s) {
         write(true);
-        summary = s;
+        summary.set(s);
     }
 
-    /** The summary once the stream has ended (null before). */
-    EventSummary summary() {
-        return summary;
+    /** The summary once the stream has ended, the first time it is asked for (null before, and after). */
+    EventSummary takeSummary() {
+        return summary.getAndSet(null);
     }
 }

@@ -18,6 +18,7 @@ import dev.gewyvern.proto.v1.SessionStatus;
 import dev.gewyvern.session.DryRun;
 import dev.gewyvern.session.Engine;
 import dev.gewyvern.session.PreparedPipeline;
+import dev.gewyvern.proto.v1.EventSummary;
 import dev.gewyvern.session.EventStream;
 import dev.gewyvern.session.RiskPolicy;
 import dev.gewyvern.session.SessionException;
@@ -85,7 +86,13 @@ final class SessionHolder {
         String holderStatus = System.getenv(HOLDER_STATUS_ENV);
         // a signal to gew (SIGTERM, SIGHUP) ends the --run command too, before its session goes
         java.util.concurrent.atomic.AtomicReference<RunChild> running = new java.util.concurrent.atomic.AtomicReference<>();
+        // and prints the events read until then and their summary, as an end by itself does
+        java.util.concurrent.atomic.AtomicReference<Runnable> endOfEvents = new java.util.concurrent.atomic.AtomicReference<>();
         Thread hook = new Thread(() -> {
+            Runnable events = endOfEvents.get();
+            if (events != null) {
+                events.run();
+            }
             RunChild c = running.get();
             if (c != null && !c.exited()) {
                 try {
@@ -121,13 +128,6 @@ final class SessionHolder {
             throw e;
         }
         String id = rec.getSessionId();
-        progress.println("session " + id + " is live; Ctrl-C (or `gew session detach " + id + "`) detaches it"
-                + (hold.duration == null ? "" : ", or it detaches by itself in " + human(hold.duration))
-                + (hold.run == null ? "" : ", or when `" + hold.run + "` exits"));
-        progress.flush();
-        if (holderStatus != null && Path.of(holderStatus).startsWith(HOLDER_LOGS)) {
-            writeStatus(Path.of(holderStatus), SessionStatus.newBuilder().setRecord(rec).build());
-        }
         Object printing = new Object();
         EventLines lines = hold.events.isEmpty() ? null : new EventLines(out, hold.output.json(),
                 printing);
@@ -142,6 +142,21 @@ final class SessionHolder {
             progress.flush();
             engine.close();
             throw e;
+        }
+        if (stream != null) {
+            EventStream s = stream;
+            endOfEvents.set(() -> endEvents(s, lines, out, printing));
+        }
+        // live once its events are read: what the programs send from now on is printed, none is lost to a
+        // reader that is not there yet (a perf event array has no ring before its reader opens one)
+        synchronized (printing) {
+            progress.println("session " + id + " is live; Ctrl-C (or `gew session detach " + id + "`) detaches it"
+                    + (hold.duration == null ? "" : ", or it detaches by itself in " + human(hold.duration))
+                    + (hold.run == null ? "" : ", or when `" + hold.run + "` exits"));
+            progress.flush();
+            if (holderStatus != null && Path.of(holderStatus).startsWith(HOLDER_LOGS)) {
+                writeStatus(Path.of(holderStatus), SessionStatus.newBuilder().setRecord(rec).build());
+            }
         }
         // in place only on a terminal, and only when nothing else prints between two looks
         Watcher watcher = hold.watch == null ? null : new Watcher(hold.limit(), System.console() != null && stream == null);
@@ -294,9 +309,10 @@ final class SessionHolder {
             return;
         }
         stream.close();
-        if (lines.summary() != null) {
+        EventSummary summary = lines.takeSummary();
+        if (summary != null) {
             synchronized (printing) {
-                out.println(lines.line(lines.summary()));
+                out.println(lines.line(summary));
                 out.flush();
             }
         }
