@@ -35,9 +35,11 @@ import dev.gewyvern.syscall.maps.MapAccess;
  * loads testdata/obj/events.bpf.o (load-only); a thread test-runs its `emit` program on CPU 0 to write N
  * events, BATCH per run, at most RATE events/s (0: flat out); the main thread reads them, either with the
  * gew-syscall reader and a handler that counts (what libbpf's callback does: mode "reader"), or through
- * the session's event stream, each event decoded by BTF into an Event message (mode "stream").
+ * the session's event stream, each event decoded by BTF (`struct event`) into an Event message in one
+ * form: "text" (what `--events` prints), "json" (what `--events -o json` prints), "value" (what a
+ * WatchEvents client gets: raw bytes, a google.protobuf.Value and the text).
  *
- *   EventsBench OBJ ring|perf N BATCH RATE PAGES reader|stream
+ *   EventsBench OBJ ring|perf N BATCH RATE PAGES reader|text|json|value
  */
 public final class EventsBench {
     public static void main(String[] a) throws Exception {
@@ -47,7 +49,8 @@ public final class EventsBench {
         long batch = Long.parseLong(a[3]);
         long rate = Long.parseLong(a[4]);
         int pages = Integer.parseInt(a[5]);
-        boolean stream = a[6].equals("stream");
+        boolean stream = !a[6].equals("reader");
+        EventStream.Form form = stream ? EventStream.Form.valueOf(a[6].toUpperCase()) : null;
 
         PinRoot root = new PinRoot(PinRoot.DEFAULT);
         try (Engine engine = Engine.start(root, "bench/events")) {
@@ -60,6 +63,7 @@ public final class EventsBench {
             String mapName = ring ? "rb" : "perf_events";
             AtomicLong received = new AtomicLong();
             AtomicLong lost = new AtomicLong();
+            AtomicLong producerCpu = new AtomicLong();
             ThreadMXBean threads = ManagementFactory.getThreadMXBean();
             var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
             try (Fd prog = Bpf.get(dir.resolve("progs/emit").toString(), "prog");
@@ -78,6 +82,7 @@ public final class EventsBench {
                         c.putLong(0, batch).putLong(8, sent).putLong(16, ring ? 1 : 2).putLong(24, 0);
                         Bpf.testRun(new ProgTestRunAttr(prog.value(), null, null, 0, new NativeArg.In(ctx), null, 1, 0));
                     }
+                    producerCpu.set(threads.getCurrentThreadCpuTime()); // a thread's CPU cannot be read once it ended
                 }, "producer");
                 long cpu0;
                 long t0;
@@ -106,9 +111,11 @@ public final class EventsBench {
                         t0 = System.nanoTime();
                         last = t0;
                         producer.start();
+                        long polls = 0;
                         while (true) {
                             long before = received.get() + lost.get();
                             loop.poll(100);
+                            polls++;
                             if (received.get() + lost.get() != before) {
                                 last = System.nanoTime();
                             } else if (!producer.isAlive() && System.nanoTime() - last > 200_000_000L) {
@@ -116,6 +123,7 @@ public final class EventsBench {
                             }
                         }
                         long cpu = threads.getCurrentThreadCpuTime() - cpu0;
+                        System.err.printf("%d wake-ups (%.1f records each)%n", polls, received.get() / (double) polls);
                         report("gew-reader", a[1], total, received.get(), ring ? dropped(dir) : lost.get(), last - t0, cpu);
                     }
                 } else {
@@ -140,16 +148,25 @@ public final class EventsBench {
                     t0 = System.nanoTime();
                     lastSeen.set(t0);
                     EventStream s = engine.events(id, List.of(EventSource.newBuilder().setMap(mapName)
-                            .setType("struct event").build()), new EventStream.Options(1 << 16,
-                            new PerfBufferReader.Options(pages, 1, 0)), sink);
+                            .setType("struct event").build()), new EventStream.Options(4096,
+                            new PerfBufferReader.Options(pages, 1, 0), form), sink);
                     producer.start();
                     while (producer.isAlive() || System.nanoTime() - lastSeen.get() < 200_000_000L) {
                         Thread.sleep(20);
                     }
-                    long producerCpu = threads.getThreadCpuTime(producer.getId());
-                    long cpu = os.getProcessCpuTime() - procCpu0 - Math.max(0, producerCpu);
+                    producer.join();
+                    long cpu = os.getProcessCpuTime() - procCpu0 - producerCpu.get();
+                    // where it went: the stream's two threads (the rest is JIT, GC, start of the stream)
+                    for (Thread t : Thread.getAllStackTraces().keySet()) {
+                        if (t.getName().startsWith("gew-events-")) {
+                            System.err.printf("%s cpu %d ms%n", t.getName().replaceAll("-[^-]*$", ""),
+                                    threads.getThreadCpuTime(t.getId()) / 1_000_000);
+                        }
+                    }
                     s.close();
-                    report("gew-stream", a[1], total, received.get(), ring ? dropped(dir) : lost.get(),
+                    System.err.printf("lost in the kernel %d, dropped by gew's queue %d%n", ring ? dropped(dir) : 0,
+                            lost.get());
+                    report("gew-" + a[6], a[1], total, received.get(), (ring ? dropped(dir) : 0) + lost.get(),
                             lastSeen.get() - t0, cpu);
                 }
             }

@@ -4,9 +4,14 @@
  * with libbpf, reads its ring buffer `rb` with ring_buffer__poll() or its perf buffer `perf_events`
  * with perf_buffer__poll(), counting each record in the callback, while a second thread test-runs the
  * `emit` program (BPF_PROG_TEST_RUN on CPU 0) to write N fixed-size events, BATCH per run, at most RATE
- * events/s (0: as fast as it can). Prints one line of key=value figures.
+ * events/s (0: as fast as it can). Prints one line of key=value figures (on stderr with MODE print).
  *
- *   libbpf_events OBJ ring|perf N BATCH RATE PAGES
+ *   libbpf_events OBJ ring|perf N BATCH RATE PAGES [count|print]
+ *   libbpf_events produce PINNED_PROG ring|perf N BATCH RATE
+ *
+ * MODE print: the callback prints each event's fields with printf, one line each, as a *snoop tool written
+ * on libbpf does (the peer of `gew session apply --events`). `produce`: only the producer, test-running a
+ * pinned `emit` (the one in a gew session, for bench/events.sh's whole-process run of the gew CLI).
  */
 #include <errno.h>
 #include <pthread.h>
@@ -24,6 +29,39 @@ static volatile int producing = 1;
 static int prog_fd;
 static long total, batch, rate;
 static int which;
+static int printing;
+
+/* testdata/src/events.bpf.c's struct event, as clang lays it out for x86_64 */
+struct event {
+	__u64 seq;
+	__u32 pid;
+	__u32 cpu;
+	char comm[16];
+	int kind;
+	__u8 flags : 3;
+	__u8 level : 5;
+	union {
+		__u32 code;
+		__u8 bytes[4];
+	} detail;
+	struct {
+		__u16 major;
+		__u16 minor;
+	} version;
+	__s16 delta[3];
+};
+
+static void print_event(int cpu, const void *data)
+{
+	const struct event *e = data;
+	struct timespec t;
+
+	clock_gettime(CLOCK_REALTIME, &t);
+	printf("%ld.%06ld %d seq=%llu pid=%u cpu=%u comm=\"%.16s\" kind=%d flags=%u level=%u code=%u version=%u.%u "
+	       "delta=[%d, %d, %d]\n", (long)t.tv_sec, t.tv_nsec / 1000, cpu, (unsigned long long)e->seq, e->pid, e->cpu,
+	       e->comm, e->kind, e->flags, e->level, e->detail.code, e->version.major, e->version.minor, e->delta[0],
+	       e->delta[1], e->delta[2]);
+}
 
 static long now_ns(clockid_t c)
 {
@@ -35,12 +73,16 @@ static long now_ns(clockid_t c)
 
 static int on_ring(void *ctx, void *data, size_t size)
 {
+	if (printing)
+		print_event(-1, data);
 	received++;
 	return 0;
 }
 
 static void on_sample(void *ctx, int cpu, void *data, __u32 size)
 {
+	if (printing)
+		print_event(cpu, data);
 	received++;
 }
 
@@ -75,10 +117,25 @@ static void *produce(void *arg)
 
 int main(int argc, char **argv)
 {
-	if (argc != 7) {
-		fprintf(stderr, "usage: %s OBJ ring|perf N BATCH RATE PAGES\n", argv[0]);
+	if (argc == 7 && strcmp(argv[1], "produce") == 0) {
+		prog_fd = bpf_obj_get(argv[2]);
+		if (prog_fd < 0) {
+			fprintf(stderr, "%s: %s\n", argv[2], strerror(errno));
+			return 1;
+		}
+		which = strcmp(argv[3], "ring") == 0 ? 1 : 2;
+		total = atol(argv[4]);
+		batch = atol(argv[5]);
+		rate = atol(argv[6]);
+		produce(NULL);
+		return 0;
+	}
+	if (argc != 7 && argc != 8) {
+		fprintf(stderr, "usage: %s OBJ ring|perf N BATCH RATE PAGES [count|print]\n"
+				"       %s produce PINNED_PROG ring|perf N BATCH RATE\n", argv[0], argv[0]);
 		return 2;
 	}
+	printing = argc == 8 && strcmp(argv[7], "print") == 0;
 	int ring = strcmp(argv[2], "ring") == 0;
 	total = atol(argv[3]);
 	batch = atol(argv[4]);
@@ -135,7 +192,8 @@ int main(int argc, char **argv)
 				dropped += per[i];
 		free(per);
 	}
-	printf("consumer=libbpf kind=%s emitted=%ld received=%ld lost=%ld wall_ns=%ld cpu_ns=%ld\n", argv[2], total,
-	       received, ring ? dropped : lost, last - t0, cpu);
+	fflush(stdout);
+	fprintf(printing ? stderr : stdout, "consumer=libbpf%s kind=%s emitted=%ld received=%ld lost=%ld wall_ns=%ld "
+		"cpu_ns=%ld\n", printing ? "-print" : "", argv[2], total, received, ring ? dropped : lost, last - t0, cpu);
 	return 0;
 }
