@@ -60,6 +60,7 @@ gew_cli() {
   [ "$kind" = perf ] && map=perf_events
   local args=(session apply --object "$OBJ" --load-only --events "$map:event" --perf-pages "$PAGES")
   [ "$form" = json ] && args+=(-o json)
+  rm -f "$out/cli.out" "$out/cli.err" # not the last run's: the lines below are looked for at once
   ./gew "${args[@]}" >"$out/cli.out" 2>"$out/cli.err" &
   local pid=$! i
   for i in $(seq 1200); do
