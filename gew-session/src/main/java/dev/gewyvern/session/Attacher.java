@@ -11,6 +11,7 @@ import dev.gewyvern.proto.v1.Program;
 import dev.gewyvern.syscall.Fd;
 import dev.gewyvern.syscall.Kernel;
 import dev.gewyvern.syscall.kernel.KernelTypes;
+import dev.gewyvern.syscall.kernel.SymbolRules;
 import dev.gewyvern.syscall.link.Links;
 import dev.gewyvern.syscall.link.ProbeMode;
 import dev.gewyvern.syscall.link.Tracepoints;

@@ -10,6 +10,7 @@ import dev.gewyvern.elf.ProgramSection;
 import dev.gewyvern.proto.v1.Program;
 import dev.gewyvern.proto.v1.UprobeMulti;
 import dev.gewyvern.syscall.Fd;
+import dev.gewyvern.syscall.kernel.SymbolRules;
 import dev.gewyvern.syscall.link.Links;
 import dev.gewyvern.syscall.link.ProbeMode;
 import dev.gewyvern.syscall.link.UprobeTargets;

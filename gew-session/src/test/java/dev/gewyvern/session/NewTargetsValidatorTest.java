@@ -8,6 +8,7 @@ import dev.gewyvern.proto.v1.AttachTarget;
 import dev.gewyvern.proto.v1.PerfEvent;
 import dev.gewyvern.proto.v1.Pipeline;
 import dev.gewyvern.proto.v1.UprobeMulti;
+import dev.gewyvern.syscall.kernel.SymbolRules;
 import org.junit.jupiter.api.Test;
 
 /** uprobe_multi and hardware perf_event targets are checked before anything touches the kernel. */

@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.function.Predicate;
 
-import dev.gewyvern.syscall.AttachPoints;
 import dev.gewyvern.syscall.BpfException;
 import dev.gewyvern.syscall.Errno;
 
@@ -34,7 +33,7 @@ public final class KernelFunctions {
 
     /** The functions whose name matches {@code glob} ({@code *}, {@code ?}; without either, the name itself). */
     public static Resolved matching(String glob) {
-        Predicate<String> match = glob.contains("*") || glob.contains("?") ? AttachPoints.glob(glob) : glob::equals;
+        Predicate<String> match = name -> SymbolRules.matches(glob, name); // a glob without * or ? is the name itself
         Path filter = Filesystems.ensureTracefs().resolve("available_filter_functions");
         List<String> lines;
         Path source = filter;

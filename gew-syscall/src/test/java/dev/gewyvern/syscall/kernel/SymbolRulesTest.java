@@ -1,4 +1,4 @@
-package dev.gewyvern.session;
+package dev.gewyvern.syscall.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,22 +1,23 @@
-package dev.gewyvern.session;
+package dev.gewyvern.syscall.kernel;
 
 import java.util.regex.Pattern;
 
 /**
  * What a probe's function names and globs may be, and how a glob matches, in one place for every kind that
  * takes them (uprobe, kprobe, fentry and the like take a name; kprobe.multi and uprobe.multi take names or a
- * glob). Names are checked before anything is read, so a target cannot smuggle path or shell characters.
+ * glob; {@link KernelFunctions} resolves kprobe.multi globs with it). Names are checked before anything is read, so
+ * a target cannot smuggle path or shell characters.
  */
-final class SymbolRules {
+public final class SymbolRules {
     /** A function or symbol name: C identifier characters, and . (compiler clones), $ and @ (user-space symbols). */
-    static final Pattern SYMBOL = Pattern.compile("[A-Za-z_.$][A-Za-z0-9_.$@]{0,255}");
+    public static final Pattern SYMBOL = Pattern.compile("[A-Za-z_.$][A-Za-z0-9_.$@]{0,255}");
     /**
      * A glob over kernel function names (kprobe.multi): the names available_filter_functions and kallsyms list
      * use letters, digits, _ and . only.
      */
-    static final Pattern KERNEL_GLOB = Pattern.compile("[A-Za-z0-9_.*?]{1,256}");
+    public static final Pattern KERNEL_GLOB = Pattern.compile("[A-Za-z0-9_.*?]{1,256}");
     /** A glob over an ELF binary's function symbols (uprobe.multi): these may also hold $ and @. */
-    static final Pattern USER_GLOB = Pattern.compile("[A-Za-z0-9_.$@*?]{1,256}");
+    public static final Pattern USER_GLOB = Pattern.compile("[A-Za-z0-9_.$@*?]{1,256}");
 
     private SymbolRules() {
     }
@@ -26,7 +27,7 @@ final class SymbolRules {
      * uprobe.multi patterns: {@code *} any run of characters (also none), {@code ?} exactly one, every other
      * character itself.
      */
-    static boolean matches(String glob, String name) {
+    public static boolean matches(String glob, String name) {
         int g = 0;
         int n = 0;
         int star = -1;
