@@ -48,6 +48,12 @@ import io.grpc.netty.shaded.io.netty.channel.unix.DomainSocketAddress;
  */
 public final class GewClient implements AutoCloseable {
     private static final SecureRandom RANDOM = new SecureRandom();
+    /**
+     * How long a unary call, Pair included, may take before it ends DEADLINE_EXCEEDED. Generous: the first call
+     * of a client also opens its connection (TCP, TLS 1.3 with certificates both ways), and a runtime on a busy
+     * host (a first apply loads and verifies programs) can take seconds for either.
+     */
+    private static final long CALL_DEADLINE_S = 60;
 
     private final ManagedChannel channel;
     private final EventLoopGroup group;
@@ -139,7 +145,7 @@ public final class GewClient implements AutoCloseable {
                 .setTokenSignature(ByteString.copyFrom(Ed25519.sign(PairingTranscript.tokenKey(token.secret()).getPrivate(),
                         transcript)))
                 .setSignature(ByteString.copyFrom(Ed25519.sign(identity.getPrivate(), transcript))).build();
-        PairResponse resp = PairingGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS).pair(req);
+        PairResponse resp = PairingGrpc.newBlockingStub(channel).withDeadlineAfter(CALL_DEADLINE_S, TimeUnit.SECONDS).pair(req);
         byte[] rk = resp.getRuntimePublicKey().toByteArray();
         if (!MessageDigest.isEqual(Ed25519.sha256(rk), token.runtimeFingerprint())) {
             throw new SecurityException("the runtime answered with a key that is not the one in the token");
@@ -185,7 +191,7 @@ public final class GewClient implements AutoCloseable {
     }
 
     private RuntimeGrpc.RuntimeBlockingStub stub() {
-        return RuntimeGrpc.newBlockingStub(channel).withDeadlineAfter(60, TimeUnit.SECONDS);
+        return RuntimeGrpc.newBlockingStub(channel).withDeadlineAfter(CALL_DEADLINE_S, TimeUnit.SECONDS);
     }
 
     public RuntimeInfo runtimeInfo() {
