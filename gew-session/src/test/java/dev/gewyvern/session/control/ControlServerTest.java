@@ -267,18 +267,16 @@ class ControlServerTest {
             Watch extra = new Watch(c, id);
             assertEquals(Status.Code.RESOURCE_EXHAUSTED, extra.closed().getCode());
             open.remove(0).cancel("done with it", null);
-            Watch again = null;
-            for (int tries = 0; again == null; tries++) { // the cancel reaches the server in its own time
-                Watch w = new Watch(c, id);
-                PhaseEvent first = w.firstOrNull();
-                if (first != null) {
-                    again = w;
-                    open.add(w.call);
-                } else {
-                    assertTrue(tries < 100, "a closed watch never gave its place back");
-                    Thread.sleep(50);
-                }
+            // the cancel reaches the server in its own time: ask again until a watch is served (bounded by 60 s,
+            // not by a count of tries, so a loaded machine's slow cancel is no failure)
+            long until = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            Watch again = new Watch(c, id);
+            while (again.firstOrNull() == null) {
+                assertTrue(System.nanoTime() < until, "a closed watch never gave its place back");
+                Thread.sleep(50);
+                again = new Watch(c, id);
             }
+            open.add(again.call);
         } finally {
             open.forEach(w -> w.cancel("test over", null));
         }

@@ -31,7 +31,7 @@ class ControlServerTlsTest extends ControlServerTest {
         ManagedChannel plain = NettyChannelBuilder.forAddress("127.0.0.1", serverPort()).usePlaintext().build();
         try {
             StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> RuntimeGrpc.newBlockingStub(plain)
-                    .withDeadlineAfter(5, TimeUnit.SECONDS).getRuntimeInfo(SignedRequest.newBuilder()
+                    .withDeadlineAfter(60, TimeUnit.SECONDS).getRuntimeInfo(SignedRequest.newBuilder()
                             .setPayload(GetRuntimeInfoRequest.getDefaultInstance().toByteString()).build()));
             assertEquals(Status.Code.UNAVAILABLE, e.getStatus().getCode());
         } finally {

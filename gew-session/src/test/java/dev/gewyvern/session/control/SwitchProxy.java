@@ -27,8 +27,11 @@ final class SwitchProxy implements AutoCloseable {
         return listener.getLocalPort();
     }
 
-    /** Sends new connections to {@code port} and cuts the ones open now. */
-    void switchTo(int port) throws IOException {
+    /**
+     * Sends new connections to {@code port} and cuts the ones open now. Atomic with the accept loop's connecting:
+     * once this returns, no connection to the old target is open or being opened.
+     */
+    synchronized void switchTo(int port) throws IOException {
         target = port;
         for (Socket s : open) {
             s.close();
@@ -38,15 +41,26 @@ final class SwitchProxy implements AutoCloseable {
 
     private void acceptLoop() {
         while (!listener.isClosed()) {
+            Socket in;
             try {
-                Socket in = listener.accept();
-                Socket out = new Socket(InetAddress.getLoopbackAddress(), target);
-                open.add(in);
-                open.add(out);
-                pump(in, out);
-                pump(out, in);
+                in = listener.accept();
             } catch (IOException e) {
-                // closed, or the target refused: the client sees the connection drop
+                continue; // closed: the loop ends
+            }
+            try {
+                synchronized (this) {
+                    Socket out = new Socket(InetAddress.getLoopbackAddress(), target);
+                    open.add(in);
+                    open.add(out);
+                    pump(in, out);
+                    pump(out, in);
+                }
+            } catch (IOException e) {
+                try {
+                    in.close(); // the target refused: the client sees its connection drop at once
+                } catch (IOException ignored) {
+                    // closing anyway
+                }
             }
         }
     }

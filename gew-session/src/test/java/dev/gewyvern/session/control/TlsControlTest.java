@@ -85,7 +85,7 @@ class TlsControlTest {
         ManagedChannel plain = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
         try {
             StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> RuntimeGrpc.newBlockingStub(plain)
-                    .withDeadlineAfter(5, TimeUnit.SECONDS).getRuntimeInfo(dev.gewyvern.proto.v1.SignedRequest
+                    .withDeadlineAfter(60, TimeUnit.SECONDS).getRuntimeInfo(dev.gewyvern.proto.v1.SignedRequest
                             .newBuilder().setPayload(GetRuntimeInfoRequest.getDefaultInstance().toByteString()).build()));
             assertEquals(Status.Code.UNAVAILABLE, e.getStatus().getCode(), e.toString());
         } finally {
@@ -130,7 +130,7 @@ class TlsControlTest {
             // calls fail while the channel backs off between attempts: go on until it has tried the impostor. The
             // code of a failure is not the point: UNAVAILABLE mostly, but a call already on the wire when the proxy
             // cuts the connection can end UNKNOWN. What matters is that no call succeeds and no handshake completes.
-            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (impostor.refused.get() == 0 && impostor.handshakes.get() == 0 && System.nanoTime() < until) {
                 assertThrows(StatusRuntimeException.class, c::runtimeInfo, "a call reached someone after the switch");
                 Thread.sleep(100);
@@ -161,7 +161,7 @@ class TlsControlTest {
         }}, null);
         try (javax.net.ssl.SSLSocket s = (javax.net.ssl.SSLSocket) trustAll.getSocketFactory()
                 .createSocket("127.0.0.1", server.port())) {
-            s.setSoTimeout(10_000);
+            s.setSoTimeout(60_000); // a bound for a loaded machine, not a timing the test measures
             // in TLS 1.3 the client's side may finish first; the server's refusal arrives on the first read
             java.io.IOException refusal = assertThrows(java.io.IOException.class, () -> {
                 s.startHandshake();
@@ -196,22 +196,23 @@ class TlsControlTest {
             dev.gewyvern.proto.v1.SignedRequest relayed = c.sign(GetRuntimeInfoRequest.getDefaultInstance(),
                     RuntimeGrpc.getGetRuntimeInfoMethod());
             StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> RuntimeGrpc
-                    .newBlockingStub(other.channel()).withDeadlineAfter(10, TimeUnit.SECONDS).getRuntimeInfo(relayed));
+                    .newBlockingStub(other.channel()).withDeadlineAfter(60, TimeUnit.SECONDS).getRuntimeInfo(relayed));
             assertEquals(Status.Code.UNAUTHENTICATED, e.getStatus().getCode());
             // refused before the signature check: the nonce was not spent, the paired connection can use it
-            assertNotNull(RuntimeGrpc.newBlockingStub(c.channel()).withDeadlineAfter(10, TimeUnit.SECONDS)
+            assertNotNull(RuntimeGrpc.newBlockingStub(c.channel()).withDeadlineAfter(60, TimeUnit.SECONDS)
                     .getRuntimeInfo(relayed));
         }
     }
 
     /**
      * Issue 12 item 2: a connection that never finishes its handshake is closed. Defence: the server's
-     * handshakeTimeout (ControlServer.HANDSHAKE_TIMEOUT_S; gRPC's default would hold it for 120 s).
+     * handshakeTimeout (ControlServer.HANDSHAKE_TIMEOUT_S; gRPC's default would hold it for 120 s). The read
+     * waits up to 90 s: room for a loaded machine's late timer, still short of gRPC's 120 s.
      */
     @Test
     void aSilentConnectionIsClosedAfterTheHandshakeDeadline() throws Exception {
         try (java.net.Socket s = new java.net.Socket("127.0.0.1", server.port())) {
-            s.setSoTimeout((int) (3 * ControlServer.HANDSHAKE_TIMEOUT_S * 1000));
+            s.setSoTimeout(90_000);
             int r;
             try {
                 r = s.getInputStream().read();
