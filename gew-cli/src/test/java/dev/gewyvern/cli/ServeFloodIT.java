@@ -56,37 +56,46 @@ class ServeFloodIT {
                 sessionDir = Path.of("/sys/fs/bpf/gewyvern/instances", rec.getInstanceId(), "sessions", rec.getSessionId());
                 assertTrue(Files.isDirectory(sessionDir));
 
+                long pid = serve.process.pid();
+                long base = openFds(pid); // serving one paired client, holding no stranger
+
                 t0 = System.nanoTime();
                 // 1. no token pending: the server refuses every stranger's certificate-less handshake and holds none
                 try (TlsFlood flood = new TlsFlood()) {
                     flood.open(port, FLOOD, 256);
                     say("no token pending", flood);
                     servedDuring(client, port, keys, tlsKey, runtimeKey, flood);
-                    assertTrue(flood.awaitAllClosed(30_000), "the server still holds strangers: " + flood);
+                    assertTrue(TlsFlood.await(flood::allClosed, 60_000), "the server still holds strangers: " + flood);
                 }
 
                 // 2. a token pending: strangers finish TLS (they might be about to pair) and are held, up to the caps
                 token(state, true);
                 try (TlsFlood flood = new TlsFlood()) {
                     flood.open(port, FLOOD, 256);
+                    // the connects are done, not the server's work on them: wait (bounded) until it has let some
+                    // finish TLS and closed some to stay within its caps
+                    assertTrue(TlsFlood.await(() -> flood.handshakes.get() > 0 && flood.closedByServer.get() > 0, 60_000),
+                            "held strangers were not capped: " + flood);
                     say("token pending", flood);
-                    assertTrue(flood.handshakes.get() > 0 && flood.closedByServer.get() > 0, flood.toString());
                     servedDuring(client, port, keys, tlsKey, runtimeKey, flood);
                 }
 
-                // 3. fd exhaustion: the server's open-file limit lowered to what it holds, a flood, the limit back
-                long pid = serve.process.pid();
-                long open;
-                try (var fds = Files.list(Path.of("/proc", Long.toString(pid), "fd"))) {
-                    open = fds.count();
-                }
+                // 3. fd exhaustion: the server's open-file limit lowered to what it holds, a flood, the limit back.
+                // First the server lets go of the last flood's strangers (bounded wait), so that the limit is far
+                // below what the new flood makes it hold (up to the per-source cap, 56 here) and accept(2) must fail
+                assertTrue(TlsFlood.await(() -> openFds(pid) <= base + 8, 60_000),
+                        "the server still holds the last flood: " + openFds(pid) + " fds, " + base + " before the floods");
+                long open = openFds(pid);
                 prlimit(pid, open + 4);
                 try (TlsFlood flood = new TlsFlood()) {
                     flood.open(port, 500, 256);
-                    Thread.sleep(1000);
+                    // the flood is only the means: wait (bounded) until the server really holds as many fds as its
+                    // limit lets it, i.e. its next accept(2) fails with EMFILE, before the limit goes back up
+                    long limit = open + 4;
+                    assertTrue(TlsFlood.await(() -> openFds(pid) >= limit, 60_000),
+                            "the server never ran out of file descriptors (" + openFds(pid) + " of " + limit + "); " + flood);
                     say("server out of file descriptors", flood);
                     prlimit(pid, 2048);
-                    Thread.sleep(1500); // Netty pauses accepting for a second after an accept error
                 }
                 // served again once file descriptors are free (before the fix the accept loop had died for good);
                 // the server first works through the backlog the flood left, so a new connection may wait for it
@@ -147,6 +156,15 @@ class ServeFloodIT {
     }
 
     private static long t0 = System.nanoTime();
+
+    /** The fds process {@code pid} has open now (-1 once it is gone). */
+    private static long openFds(long pid) {
+        try (var fds = Files.list(Path.of("/proc", Long.toString(pid), "fd"))) {
+            return fds.count();
+        } catch (java.io.IOException e) {
+            return -1;
+        }
+    }
 
     private static void say(String phase, TlsFlood flood) {
         System.out.printf("%6d ms  flood, %s: %s%n", (System.nanoTime() - t0) / 1_000_000, phase, flood);

@@ -84,12 +84,20 @@ final class TlsFlood implements AutoCloseable {
         slots.release(inFlight);
     }
 
-    /** Waits (at most {@code timeoutMs}) until the server has closed every connection; false if some stay open. */
-    boolean awaitAllClosed(long timeoutMs) throws InterruptedException {
+    /**
+     * Waits (at most {@code timeoutMs}, a bound for a loaded machine rather than a timing under test) until
+     * {@code done} holds; false if it still does not.
+     */
+    static boolean await(java.util.function.BooleanSupplier done, long timeoutMs) throws InterruptedException {
         long until = System.nanoTime() + timeoutMs * 1_000_000;
-        while (open() > 0 && System.nanoTime() < until) {
+        while (!done.getAsBoolean() && System.nanoTime() < until) {
             Thread.sleep(100);
         }
+        return done.getAsBoolean();
+    }
+
+    /** Whether the server has closed every connection of the flood. */
+    boolean allClosed() {
         return open() == 0;
     }
 
