@@ -142,17 +142,45 @@ class TlsControlTest {
 
     /**
      * Issue 12 item 2: with no token pending, a stranger cannot finish a TLS handshake, with no certificate
-     * or with a key that is not the paired one, so it never reaches HTTP/2. Defence: TlsGate requiring a
-     * client certificate when no token is pending, and ClientKeyTrustManager trusting only the pinned key
-     * (without them the handshake completes).
+     * or with a key that is not the paired one, so it never reaches HTTP/2. Defences: TlsGate requiring a
+     * client certificate when no token is pending (without it the certificate-less handshake completes), and
+     * ClientKeyTrustManager trusting only the pinned key (without it the stranger's key completes the
+     * handshake and only TlsGate's last word closes the connection afterwards: this test tells the two apart
+     * by the TLS alert).
      */
     @Test
     void withNoTokenPendingStrangersCannotFinishTheHandshake() throws Exception {
         try (GewClient c = GewClient.tcp("127.0.0.1", server.port(), Ed25519.generate(), null)) {
             c.pair(token()); // paired, and no token pending any more
         }
+        assertHandshakeRefused(null, "no client certificate");
+        assertHandshakeRefused(Ed25519.generate(), "a key that is not the paired one");
+        try (GewClient stranger = GewClient.tcp("127.0.0.1", server.port(), Ed25519.generate(),
+                TlsIdentity.loadOrCreate(state).keySha256())) {
+            stranger.trustRuntime(runtimeKey());
+            StatusRuntimeException e = assertThrows(StatusRuntimeException.class, stranger::runtimeInfo);
+            assertEquals(Status.Code.UNAVAILABLE, e.getStatus().getCode(), "a key that is not paired: no handshake");
+        }
+    }
+
+    /**
+     * A raw TLS 1.3 client, trusting any server, presenting {@code clientKey}'s certificate (none when null):
+     * the server refuses it with a TLS alert, not by closing a connection after the handshake.
+     */
+    private void assertHandshakeRefused(KeyPair clientKey, String who) throws Exception {
+        javax.net.ssl.KeyManager[] km = null;
+        if (clientKey != null) {
+            java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
+            ks.load(null, null);
+            char[] pw = "stranger".toCharArray();
+            ks.setKeyEntry("key", clientKey.getPrivate(), pw, new java.security.cert.Certificate[] {
+                    dev.gewyvern.auth.SelfSignedCertificate.of(clientKey, "stranger")});
+            javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance("SunX509");
+            kmf.init(ks, pw);
+            km = kmf.getKeyManagers();
+        }
         javax.net.ssl.SSLContext trustAll = javax.net.ssl.SSLContext.getInstance("TLSv1.3");
-        trustAll.init(null, new javax.net.ssl.TrustManager[] {new javax.net.ssl.X509TrustManager() {
+        trustAll.init(km, new javax.net.ssl.TrustManager[] {new javax.net.ssl.X509TrustManager() {
             public void checkClientTrusted(java.security.cert.X509Certificate[] c, String a) { }
             public void checkServerTrusted(java.security.cert.X509Certificate[] c, String a) { }
             public java.security.cert.X509Certificate[] getAcceptedIssuers() {
@@ -168,16 +196,12 @@ class TlsControlTest {
                 if (s.getInputStream().read() < 0) { // nothing written: a write could race the server's close
                     throw new java.io.EOFException("closed");
                 }
-            });
-            // the TLS alert of a refused client certificate, not a connection closed after a handshake
-            assertTrue(refusal instanceof javax.net.ssl.SSLHandshakeException,
-                    refusal.toString());
-        }
-        try (GewClient stranger = GewClient.tcp("127.0.0.1", server.port(), Ed25519.generate(),
-                TlsIdentity.loadOrCreate(state).keySha256())) {
-            stranger.trustRuntime(runtimeKey());
-            StatusRuntimeException e = assertThrows(StatusRuntimeException.class, stranger::runtimeInfo);
-            assertEquals(Status.Code.UNAVAILABLE, e.getStatus().getCode(), "a key that is not paired: no handshake");
+            }, who);
+            // refused in the handshake: the TLS alert of a refused certificate, or, racing it, the connection
+            // cut under the client's last handshake write (broken pipe) or read (reset). Not a clean close: that
+            // is a handshake the server finished and only then dropped
+            assertTrue(refusal instanceof javax.net.ssl.SSLHandshakeException || refusal instanceof java.net.SocketException,
+                    who + ": " + refusal);
         }
     }
 
@@ -205,9 +229,11 @@ class TlsControlTest {
     }
 
     /**
-     * Issue 12 item 2: a connection that never finishes its handshake is closed. Defence: the server's
-     * handshakeTimeout (ControlServer.HANDSHAKE_TIMEOUT_S; gRPC's default would hold it for 120 s). The read
-     * waits up to 90 s: room for a loaded machine's late timer, still short of gRPC's 120 s.
+     * Issue 12 item 2: a connection that never finishes its handshake is closed. Defences, two: the server's
+     * handshakeTimeout (ControlServer.HANDSHAKE_TIMEOUT_S, 10 s; gRPC's default is 120 s) and Netty's SslHandler,
+     * whose own handshake timeout is 10 s by default. Removing only the first, the connection is still closed
+     * at 10 s (tried): this test holds the behaviour, not that one setting. The read waits up to 90 s: room for
+     * a loaded machine's late timer.
      */
     @Test
     void aSilentConnectionIsClosedAfterTheHandshakeDeadline() throws Exception {
