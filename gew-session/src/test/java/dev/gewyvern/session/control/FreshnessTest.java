@@ -31,8 +31,9 @@ class FreshnessTest {
     }
 
     /**
-     * Item 10: no timestamp gets in by overflow. The old rule, |now - ts| <= 30 s, let Long.MIN_VALUE through
-     * (Math.abs of an overflowed difference is negative); only the start check then stopped it.
+     * Item 10: no timestamp gets in by overflow. The old rule, |now - ts| <= 30 s, let in the one ts whose
+     * difference from now is Long.MIN_VALUE (Math.abs of it is negative): see theExtremesAreRefused, which
+     * names it; a random long almost never is it.
      */
     @Property(tries = 500)
     void farTimestampsAreRefusedWhateverTheStart(@ForAll long ts, @ForAll long start) {
@@ -42,9 +43,15 @@ class FreshnessTest {
         }
     }
 
+    /**
+     * Item 10: the extremes, and the one timestamp the old rule let in by overflow: now - ts == Long.MIN_VALUE,
+     * whose Math.abs is negative and so "within" 30 s (with a start as early as can be, so that only the window
+     * stands in its way). Defence: RequestVerifier.fresh comparing without subtracting ts.
+     */
     @Test
     void theExtremesAreRefused() {
-        for (long ts : new long[] {Long.MIN_VALUE, Long.MIN_VALUE + 1, Long.MAX_VALUE, -1, 0}) {
+        long overflows = START + Long.MIN_VALUE; // START - ts wraps to Long.MIN_VALUE
+        for (long ts : new long[] {Long.MIN_VALUE, Long.MIN_VALUE + 1, Long.MAX_VALUE, -1, 0, overflows}) {
             assertFalse(RequestVerifier.fresh(ts, START, Long.MIN_VALUE), "ts " + ts);
         }
     }
