@@ -1,6 +1,7 @@
 package dev.gewyvern.session.control;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -9,6 +10,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import dev.gewyvern.auth.Ed25519;
 import dev.gewyvern.auth.PairingToken;
@@ -36,6 +44,39 @@ class PairingTest {
         assertTrue(p.complete(t.tokenId(), first));
         assertFalse(p.complete(t.tokenId(), second), "the second use of the same token");
         assertArrayEquals(first, p.peer().getPublicKey().toByteArray(), "the first pairing stands");
+    }
+
+    /**
+     * Item 8, as it happens: Pair calls racing with one token (8 threads released at once, 20 rounds) pair once
+     * per token. Defence: Pairing.complete's lock, making the check and the consumption one step (without it
+     * two calls both see the token pending and both pair, or their state writes collide).
+     */
+    @Test
+    void racingUsesOfOneTokenPairOnce(@TempDir Path dir) throws Exception {
+        Pairing p = pairing(dir);
+        int threads = 8;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            for (int round = 0; round < 20; round++) {
+                PairingToken t = p.newToken(identity(dir), Duration.ofMinutes(1), true);
+                CyclicBarrier go = new CyclicBarrier(threads);
+                List<Future<Boolean>> uses = new ArrayList<>();
+                for (int i = 0; i < threads; i++) {
+                    byte[] key = Ed25519.raw(Ed25519.generate().getPublic());
+                    uses.add(pool.submit(() -> {
+                        go.await(60, TimeUnit.SECONDS);
+                        return p.complete(t.tokenId(), key);
+                    }));
+                }
+                int paired = 0;
+                for (Future<Boolean> u : uses) {
+                    paired += u.get(60, TimeUnit.SECONDS) ? 1 : 0;
+                }
+                assertEquals(1, paired, "round " + round + ": uses of one token that paired");
+            }
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     /** Item 7. Defence: recordFailure counts only attempts that name the pending token's id. */
