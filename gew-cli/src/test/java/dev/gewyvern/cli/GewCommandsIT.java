@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import com.google.protobuf.util.JsonFormat;
+import dev.gewyvern.proto.v1.DetachResult;
 import org.junit.jupiter.api.Test;
 
 /** The gew launcher end to end: what a user types, what a user sees, and what is left in bpffs. */
@@ -114,9 +116,13 @@ class GewCommandsIT {
             assertTrue(show.out().lines().anyMatch(l -> l.matches("exit_counts\\s+hash\\s+char\\[16\\]\\s+__u64\\s+.*")),
                     show.toString());
 
-            Gew.Result detach = Gew.run("session", "detach", id);
+            Gew.Result detach = Gew.run("session", "detach", id, "-o", "json");
             assertEquals(0, detach.exit(), detach.toString());
-            assertTrue(detach.out().contains("detached session " + id + " (7 pins removed)"), detach.toString());
+            // the DetachResult report (-o json): record, both maps, both programs, both links
+            DetachResult.Builder detached = DetachResult.newBuilder();
+            JsonFormat.parser().merge(detach.out(), detached);
+            assertEquals(id, detached.getSessionId(), detach.toString());
+            assertEquals(7, detached.getPinsRemoved(), detach.toString());
             assertEquals(0, holder.waitFor());
             assertTrue(holder.rest().contains("was detached from elsewhere"), holder.out.toString());
             assertFalse(Files.exists(dir, LinkOption.NOFOLLOW_LINKS));
