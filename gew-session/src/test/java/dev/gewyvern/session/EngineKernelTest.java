@@ -292,16 +292,17 @@ class EngineKernelTest {
             written = files.filter(f -> f.getFileName().toString().startsWith("capabilities-")).findFirst()
                     .orElseThrow();
         }
-        // count_execs (a tracepoint program) calls these: each pair probed once, and kept
+        // count_execs (a tracepoint program) calls these: each pair probed once, and kept (unless this process
+        // probed every helper already, as another test may have: then no pair needed a probe of its own)
         String text = Files.readString(written);
+        boolean allHelpers = dev.gewyvern.syscall.probes.Capabilities.withoutHelpers().hasHelpers();
         for (String helper : List.of("get_current_comm", "map_lookup_elem", "map_update_elem")) {
-            assertTrue(text.contains("HELPER\ttracepoint\t" + helper + "\tsupported\t"), text);
+            assertTrue(allHelpers || text.contains("HELPER\ttracepoint\t" + helper + "\tsupported\t"), text);
         }
         // the next command reads them; a lie in one (a helper tracepoints cannot call) is probed again
+        String lie = "HELPER\ttracepoint\tmap_update_elem\tnot supported\tABSENT\tinvented";
         String body = text.substring(0, text.lastIndexOf("crc32 ")).replaceAll(
-                "(?m)^HELPER\\ttracepoint\\tmap_update_elem\\t.*$",
-                "HELPER\ttracepoint\tmap_update_elem\tnot supported\tABSENT\tinvented");
-        assertTrue(body.contains("invented"), body);
+                "(?m)^HELPER\\ttracepoint\\tmap_update_elem\\t.*\n", "") + lie + "\n";
         java.util.zip.CRC32 crc = new java.util.zip.CRC32();
         crc.update(body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
         Path cache = second.resolve(written.getFileName());
@@ -312,7 +313,7 @@ class EngineKernelTest {
         assertTrue(reqs.stream().noneMatch(r -> r.level() == Requirement.Level.NOT_SUPPORTED), reqs.toString());
         String rewritten = Files.readString(cache);
         assertFalse(rewritten.contains("invented"), "the fresh answers were written back");
-        assertTrue(rewritten.contains("HELPER\ttracepoint\tmap_update_elem\tsupported\t"), rewritten);
+        assertTrue(allHelpers || rewritten.contains("HELPER\ttracepoint\tmap_update_elem\tsupported\t"), rewritten);
         probing.close();
     }
 
