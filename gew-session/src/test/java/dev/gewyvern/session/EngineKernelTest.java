@@ -246,52 +246,52 @@ class EngineKernelTest {
         engine.detach(rec.getSessionId());
     }
 
+    /** This boot's capability cache file as a probe of execcount writes it into a folder of its own. */
+    private Path probedCache(Path dir) throws IOException {
+        Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        Path first = Files.createDirectory(dir.resolve("first"));
+        try (Engine probing = Engine.observe(root)) {
+            probing.capabilityCacheAt(first);
+            probing.verifyCompatibility(execcount().build());
+        }
+        try (var files = Files.list(first)) {
+            return files.filter(f -> f.getFileName().toString().startsWith("capabilities-")).findFirst()
+                    .orElseThrow();
+        }
+    }
+
+    /** Writes {@code body} with a valid checksum as the cache {@code engine} reads next, and returns that file. */
+    private Path cacheWithLie(Path dir, Path written, String body) throws IOException {
+        assertTrue(body.contains("invented"), body);
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        Path second = Files.createDirectory(dir.resolve("second"));
+        Path cache = second.resolve(written.getFileName());
+        Files.writeString(cache, body + "crc32 " + Long.toHexString(crc.getValue()) + "\n");
+        engine.capabilityCacheAt(second);
+        return cache;
+    }
+
     @Test
     void aCachedRefusalIsProbedAgainBeforeThePipelineIsRefused(@org.junit.jupiter.api.io.TempDir Path dir)
             throws Exception {
-        Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
-        Path first = Files.createDirectory(dir.resolve("first"));
-        Path second = Files.createDirectory(dir.resolve("second"));
         // this boot's cache as a probe run writes it, then a lie in it: tracepoint programs not supported
-        Engine probing = Engine.observe(root);
-        probing.capabilityCacheAt(first);
-        probing.verifyCompatibility(execcount().build());
-        Path written;
-        try (var files = Files.list(first)) {
-            written = files.filter(f -> f.getFileName().toString().startsWith("capabilities-")).findFirst()
-                    .orElseThrow();
-        }
+        Path written = probedCache(dir);
         String text = Files.readString(written);
         String body = text.substring(0, text.lastIndexOf("crc32 ")).replaceAll(
                 "(?m)^PROGRAM_TYPE\\t\\ttracepoint\\t.*$",
                 "PROGRAM_TYPE\t\ttracepoint\tnot supported\tABSENT\tinvented");
-        assertTrue(body.contains("invented"), body);
-        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
-        crc.update(body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        Path cache = second.resolve(written.getFileName());
-        Files.writeString(cache, body + "crc32 " + Long.toHexString(crc.getValue()) + "\n");
-        engine.capabilityCacheAt(second);
+        Path cache = cacheWithLie(dir, written, body);
 
         List<Requirement> reqs = engine.verifyCompatibility(execcount().build());
         assertTrue(reqs.stream().noneMatch(r -> r.level() == Requirement.Level.NOT_SUPPORTED), reqs.toString());
         assertFalse(Files.readString(cache).contains("invented"), "the fresh answers were written back");
-        probing.close();
     }
 
     @Test
     void theHelpersAPipelineWasProbedForAreKeptForTheNextCommandAndACachedHelperRefusalIsProbedAgain(
             @org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
-        Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
-        Path first = Files.createDirectory(dir.resolve("first"));
-        Path second = Files.createDirectory(dir.resolve("second"));
-        Engine probing = Engine.observe(root);
-        probing.capabilityCacheAt(first);
-        probing.verifyCompatibility(execcount().build());
-        Path written;
-        try (var files = Files.list(first)) {
-            written = files.filter(f -> f.getFileName().toString().startsWith("capabilities-")).findFirst()
-                    .orElseThrow();
-        }
+        Path written = probedCache(dir);
         // count_execs (a tracepoint program) calls these: each pair probed once, and kept (unless this process
         // probed every helper already, as another test may have: then no pair needed a probe of its own)
         String text = Files.readString(written);
@@ -303,18 +303,13 @@ class EngineKernelTest {
         String lie = "HELPER\ttracepoint\tmap_update_elem\tnot supported\tABSENT\tinvented";
         String body = text.substring(0, text.lastIndexOf("crc32 ")).replaceAll(
                 "(?m)^HELPER\\ttracepoint\\tmap_update_elem\\t.*\n", "") + lie + "\n";
-        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
-        crc.update(body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        Path cache = second.resolve(written.getFileName());
-        Files.writeString(cache, body + "crc32 " + Long.toHexString(crc.getValue()) + "\n");
-        engine.capabilityCacheAt(second);
+        Path cache = cacheWithLie(dir, written, body);
 
         List<Requirement> reqs = engine.verifyCompatibility(execcount().build());
         assertTrue(reqs.stream().noneMatch(r -> r.level() == Requirement.Level.NOT_SUPPORTED), reqs.toString());
         String rewritten = Files.readString(cache);
         assertFalse(rewritten.contains("invented"), "the fresh answers were written back");
         assertTrue(allHelpers || rewritten.contains("HELPER\ttracepoint\tmap_update_elem\tsupported\t"), rewritten);
-        probing.close();
     }
 
     @Test
