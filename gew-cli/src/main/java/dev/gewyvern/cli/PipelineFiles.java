@@ -25,6 +25,8 @@ import dev.gewyvern.proto.v1.PerfEvent;
 import dev.gewyvern.proto.v1.RawTracepoint;
 import dev.gewyvern.proto.v1.Tracepoint;
 import dev.gewyvern.proto.v1.Uprobe;
+import dev.gewyvern.session.AttachKind;
+import dev.gewyvern.session.AttachSpec;
 
 /**
  * The CLI edge of the Pipeline contract: a {@code .txtpb} (protobuf text) or {@code .pb} (binary) file,
@@ -105,7 +107,7 @@ final class PipelineFiles {
             throw new UserError("give one --attach for each --program (" + programs.size() + " programs, "
                     + attach.size() + " --attach)");
         }
-        List<AttachSpec> specs = attach.stream().map(AttachSpec::parse).toList();
+        List<AttachSpec> specs = attach.stream().map(PipelineFiles::spec).toList();
         checkFits(object, programs, specs);
         String id = objectId(object);
         Pipeline.Builder b = Pipeline.newBuilder().setName(name == null ? id : name)
@@ -132,7 +134,11 @@ final class PipelineFiles {
         for (int i = 0; i < programs.size(); i++) {
             dev.gewyvern.elf.BpfProgram p = byName.get(programs.get(i));
             if (p != null && p.section().isPresent() && specs.get(i).kind() != AttachKind.STRUCT_OPS) {
-                specs.get(i).checkFits(p.name(), p.section().get().kind(), p.sectionName());
+                try {
+                    specs.get(i).checkFits(p.name(), p.section().get().kind(), p.sectionName());
+                } catch (IllegalArgumentException e) {
+                    throw new UserError(e.getMessage());
+                }
             }
         }
     }
@@ -211,19 +217,20 @@ final class PipelineFiles {
         }
     }
 
-    static final String FORMS = "tracepoint:CATEGORY:NAME, raw_tp:NAME, tp_btf:NAME, "
-            + "perf_event:EVENT[:CPU[:PERIOD]] (a software or hardware event), cgroup:PATH, xdp:IFNAME[@NETNS], "
-            + "tcx:IFNAME[@NETNS], netkit:IFNAME[@NETNS], "
-            + "sk_lookup:NETNS, flow_dissector:NETNS, uprobe:BINARY:SYMBOL, uretprobe:BINARY:SYMBOL, "
-            + "uprobe.multi:BINARY:SYMBOL,...|GLOB, uretprobe.multi:BINARY:SYMBOL,...|GLOB, "
-            + "netfilter:ipv4|ipv6:HOOK:PRIORITY[@NETNS], iter:TARGET, fentry|fexit|fmod_ret:FUNCTION, lsm:HOOK, "
-            + "kprobe:FUNCTION[+OFFSET], kretprobe:FUNCTION, kprobe.multi|kretprobe.multi:F1,F2,...|GLOB, "
-            + "freplace:PROGRAM|/PINNED/PROGRAM, struct_ops (--program names the struct_ops map), "
-            + "or none (loaded and pinned, not attached)";
+    static final String FORMS = AttachSpec.FORMS;
 
     /** One {@code --attach} target; see {@link #FORMS} and {@link AttachSpec#parse}. */
     static AttachTarget target(String spec) {
-        return AttachSpec.parse(spec).target();
+        return spec(spec).target();
+    }
+
+    /** One {@code --attach} value read by the codec; a value that is not one is a usage error (exit 2). */
+    private static AttachSpec spec(String spec) {
+        try {
+            return AttachSpec.parse(spec);
+        } catch (IllegalArgumentException e) {
+            throw new UserError(e.getMessage());
+        }
     }
 
     private static String objectId(Path object) {

@@ -11,6 +11,7 @@ import dev.gewyvern.proto.v1.ProgramDetail;
 import dev.gewyvern.proto.v1.SessionDetail;
 import dev.gewyvern.proto.v1.SessionRecord;
 import dev.gewyvern.proto.v1.Verification;
+import dev.gewyvern.session.AttachSpec;
 
 /**
  * `gew session show` as text: the session's record and owner, then a table each of its programs (with a line

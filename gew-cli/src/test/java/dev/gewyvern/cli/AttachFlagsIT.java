@@ -19,7 +19,7 @@ class AttachFlagsIT {
                 "--watch", "300ms", "--run", "for i in 1 2 3; do /bin/true; sleep 0.2; done");
         assertEquals(0, r.exit(), r.toString());
         assertTrue(r.out().contains("attach   program count_raw_tp -> raw_tp:sched_process_exec"), r.toString());
-        assertTrue(r.out().contains("attach   program count_perf -> perf_event:cpu-clock:cpu0"), r.toString());
+        assertTrue(r.out().contains("attach   program count_perf -> perf_event:cpu-clock:0:1000000"), r.toString());
         // the last watch shows slot 0 (execs) and slot 2 (cpu-clock samples) counted
         Matcher m = Pattern.compile("(?m)^\\s+0\\s+(\\d+)\\s*$").matcher(r.out());
         long execs = 0;

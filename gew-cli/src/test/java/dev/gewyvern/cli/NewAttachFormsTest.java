@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.util.List;
 
 import dev.gewyvern.proto.v1.AttachTarget;
+import dev.gewyvern.session.AttachSpec;
 import org.junit.jupiter.api.Test;
 
 /** The --attach forms for hardware perf events and uprobe.multi, and how show writes them back. */

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 
 import dev.gewyvern.proto.v1.AttachTarget;
+import dev.gewyvern.session.AttachSpec;
 import org.junit.jupiter.api.Test;
 
 /** The --attach forms of fentry, fexit, fmod_ret, lsm, kprobes, freplace and struct_ops, and back. */

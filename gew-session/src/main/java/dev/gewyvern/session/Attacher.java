@@ -30,7 +30,16 @@ final class Attacher {
     }
 
     /** What attach() made: the link and a description of its target ("raw_tp:sched_switch"). */
-    record Attached(Fd link, String target) {}
+    /**
+     * A program's link and its target as {@code --attach} writes it for the program's section ({@link AttachSpec}),
+     * then in parentheses what that text does not hold: a cgroup or tcx link's attach type, how many functions a
+     * glob matched, a perf event's CPU and period.
+     */
+    record Attached(Fd link, String target) {
+        Attached(Fd link, ProgramSection.Match match, AttachTarget target, String detail) {
+            this(link, AttachSpec.of(match.kind(), target).format() + (detail.isEmpty() ? "" : " (" + detail + ")"));
+        }
+    }
 
     /** Checks the parts of a target that need no kernel; {@code field} names it in the error. */
     static void validate(String field, AttachTarget a) {
@@ -156,19 +165,17 @@ final class Attacher {
             case TRACEPOINT: {
                 need(p, match, "tracepoint", ProgramSection.TRACEPOINT, ProgramSection.TP);
                 var tp = a.getTracepoint();
-                return new Attached(Tracepoints.attach(prog, tp.getCategory(), tp.getName(), 0),
-                        "tracepoint:" + tp.getCategory() + ":" + tp.getName());
+                return new Attached(Tracepoints.attach(prog, tp.getCategory(), tp.getName(), 0), match, a, "");
             }
             case RAW_TRACEPOINT: {
                 need(p, match, "raw_tracepoint", ProgramSection.RAW_TP, ProgramSection.RAW_TRACEPOINT);
                 String name = a.getRawTracepoint().getName();
-                return new Attached(Links.rawTracepoint(prog, name, 0), "raw_tp:" + name);
+                return new Attached(Links.rawTracepoint(prog, name, 0), match, a, "");
             }
             case BTF_TRACEPOINT: {
                 need(p, match, "btf_tracepoint", ProgramSection.TP_BTF);
                 sameTarget(p, match, "btf_tracepoint", a.getBtfTracepoint().getName());
-                String target = "tp_btf:" + a.getBtfTracepoint().getName();
-                return new Attached(Links.tracing(prog, target), target);
+                return new Attached(Links.tracing(prog, "tp_btf:" + a.getBtfTracepoint().getName()), match, a, "");
             }
             case PERF_EVENT:
                 return PerfEvents.attach(p, prog, match);
@@ -180,7 +187,7 @@ final class Attacher {
                             + "getsockopt, setsockopt)");
                 }
                 Path cg = Path.of(a.getCgroup().getPath());
-                return new Attached(Links.cgroup(prog, cg, type), "cgroup:" + cg + ":" + attachName(type));
+                return new Attached(Links.cgroup(prog, cg, type), match, a, attachName(type));
             }
             case NETDEV: {
                 need(p, match, "netdev", ProgramSection.XDP, ProgramSection.TCX_INGRESS, ProgramSection.TCX_EGRESS,
@@ -188,33 +195,30 @@ final class Attacher {
                 var nd = a.getNetdev();
                 AttachType type = kind.attachType().orElseThrow();
                 boolean netkit = kind == ProgramSection.NETKIT_PRIMARY || kind == ProgramSection.NETKIT_PEER;
-                String target = (kind == ProgramSection.XDP ? "xdp:" : netkit ? "netkit:" : "tcx:") + nd.getName() + ":"
-                        + attachName(type) + (nd.getNetns().isEmpty() ? "" : "@" + nd.getNetns());
+                String detail = kind == ProgramSection.XDP ? "" : attachName(type);
                 java.util.function.Supplier<Fd> link = () -> netkit ? Links.netkit(prog, ifindex(p, nd.getName()), type)
                         : Links.netdev(prog, ifindex(p, nd.getName()), type);
                 if (nd.getNetns().isEmpty()) {
-                    return new Attached(link.get(), target);
+                    return new Attached(link.get(), match, a, detail);
                 }
-                return new Attached(Kernel.get().inNetns(nd.getNetns(), link), target);
+                return new Attached(Kernel.get().inNetns(nd.getNetns(), link), match, a, detail);
             }
             case NETNS: {
                 need(p, match, "netns", ProgramSection.SK_LOOKUP, ProgramSection.FLOW_DISSECTOR);
                 AttachType type = kind.attachType().orElseThrow();
                 Path ns = Path.of(a.getNetns().getPath());
-                return new Attached(Links.netns(prog, ns, type), attachName(type) + ":" + ns);
+                return new Attached(Links.netns(prog, ns, type), match, a, "");
             }
             case UPROBE: {
                 need(p, match, "uprobe", ProgramSection.UPROBE, ProgramSection.URETPROBE);
                 boolean ret = kind == ProgramSection.URETPROBE;
                 Path bin = Path.of(a.getUprobe().getBinary());
-                return new Attached(Links.uprobe(prog, bin, a.getUprobe().getSymbol(), ret),
-                        (ret ? "uretprobe:" : "uprobe:") + bin + ":" + a.getUprobe().getSymbol());
+                return new Attached(Links.uprobe(prog, bin, a.getUprobe().getSymbol(), ret), match, a, "");
             }
             case ITER: {
                 need(p, match, "iter", ProgramSection.ITER);
                 sameTarget(p, match, "iter", a.getIter().getTarget());
-                String target = "iter:" + a.getIter().getTarget();
-                return new Attached(Links.iter(prog, target), target);
+                return new Attached(Links.iter(prog, "iter:" + a.getIter().getTarget()), match, a, "");
             }
             case NETFILTER: {
                 need(p, match, "netfilter", ProgramSection.NETFILTER);
@@ -226,13 +230,11 @@ final class Attacher {
                             + "NFPROTO_" + nf.getFamily().toUpperCase(Locale.ROOT) + " or NF_INET_"
                             + nf.getHook().toUpperCase(Locale.ROOT));
                 }
-                String target = "netfilter:" + nf.getFamily() + ":" + nf.getHook() + ":" + nf.getPriority()
-                        + (nf.getNetns().isEmpty() ? "" : "@" + nf.getNetns());
                 if (nf.getNetns().isEmpty()) {
-                    return new Attached(Links.netfilter(prog, pf, hook, nf.getPriority()), target);
+                    return new Attached(Links.netfilter(prog, pf, hook, nf.getPriority()), match, a, "");
                 }
                 return new Attached(Kernel.get().inNetns(nf.getNetns(),
-                        () -> Links.netfilter(prog, pf, hook, nf.getPriority())), target);
+                        () -> Links.netfilter(prog, pf, hook, nf.getPriority())), match, a, "");
             }
             case UPROBE_MULTI:
                 return UprobeMultiTarget.attach(p, prog, match);
@@ -244,7 +246,7 @@ final class Attacher {
                 AttachType type = kind.attachType().orElseThrow();
                 String target = match.section().substring(0, match.section().indexOf('/')) + ":"
                         + a.getTracing().getFunction();
-                return new Attached(Links.btfLink(prog, type, target), target);
+                return new Attached(Links.btfLink(prog, type, target), match, a, "");
             }
             case KPROBE: {
                 need(p, match, "kprobe", ProgramSection.KPROBE, ProgramSection.KRETPROBE);
@@ -258,9 +260,7 @@ final class Attacher {
                     throw SessionException.invalid(Step.ATTACH, "program '" + p.getName() + "' is a kretprobe: it takes no "
                             + "offset (it runs when " + kp.getFunction() + " returns)");
                 }
-                String target = (ret ? "kretprobe:" : "kprobe:") + kp.getFunction()
-                        + (kp.getOffset() == 0 ? "" : "+" + kp.getOffset());
-                return new Attached(Links.kprobe(prog, kp.getFunction(), kp.getOffset(), ret), target);
+                return new Attached(Links.kprobe(prog, kp.getFunction(), kp.getOffset(), ret), match, a, "");
             }
             case KPROBE_MULTI: {
                 need(p, match, "kprobe_multi", ProgramSection.KPROBE_MULTI, ProgramSection.KRETPROBE_MULTI,
@@ -272,22 +272,22 @@ final class Attacher {
                 if (!match.name().isEmpty()) {
                     sameTarget(p, match, "kprobe_multi", spec);
                 }
-                String target = (session ? "kprobe.session:" : ret ? "kretprobe.multi:" : "kprobe.multi:") + spec;
                 java.util.List<String> functions = km.getSymbolsList();
+                String detail = "";
                 if (!km.getPattern().isEmpty()) {
                     var resolved = dev.gewyvern.syscall.kernel.KernelFunctions.matching(km.getPattern());
                     functions = resolved.functions();
-                    target += " (" + functions.size() + " functions of " + resolved.source() + ")";
+                    detail = functions.size() + " functions of " + resolved.source();
                 }
                 long[] cookies = km.getCookiesList().stream().mapToLong(Long::longValue).toArray();
                 return new Attached(Links.kprobeMulti(prog, functions, cookies,
-                        session ? ProbeMode.SESSION : ret ? ProbeMode.RETURN : ProbeMode.ENTRY), target);
+                        session ? ProbeMode.SESSION : ret ? ProbeMode.RETURN : ProbeMode.ENTRY), match, a, detail);
             }
             case FREPLACE: {
                 need(p, match, "freplace", ProgramSection.FREPLACE);
                 var f = a.getFreplace();
                 String target = "freplace:" + (f.hasPinned() ? f.getPinned() : f.getProgram()) + ":" + match.name();
-                return new Attached(Links.freplace(prog, target), target);
+                return new Attached(Links.freplace(prog, target), match, a, "function " + match.name());
             }
             default:
                 throw SessionException.invalid(Step.ATTACH, "program '" + p.getName() + "' has no attach target");

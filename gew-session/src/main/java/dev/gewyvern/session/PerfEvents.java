@@ -83,6 +83,7 @@ public final class PerfEvents {
         long period = pe.getSamplePeriod() == 0 ? 1_000_000 : pe.getSamplePeriod();
         int type = hardware(pe) ? PerfEventAttr.PERF_TYPE_HARDWARE : PerfEventAttr.PERF_TYPE_SOFTWARE;
         return new Attacher.Attached(Links.perfEvent(prog, new PerfEventAttr(type, config, period, 1), -1, pe.getCpu(), 0),
-                "perf_event:" + name(pe) + ":cpu" + pe.getCpu());
+                match, p.getAttach(), pe.getSamplePeriod() != 0 ? "" // the text holds the CPU and the period
+                : (pe.getCpu() == 0 ? "cpu 0, " : "") + "sample period " + period);
     }
 }

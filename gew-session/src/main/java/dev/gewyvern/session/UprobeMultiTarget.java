@@ -78,10 +78,10 @@ final class UprobeMultiTarget {
         Path bin = Path.of(u.getBinary());
         List<String> symbols = symbols(p, u, Links.readElf(bin));
         long[] cookies = u.getCookiesList().stream().mapToLong(Long::longValue).toArray();
-        String target = (session ? "uprobe.session:" : ret ? "uretprobe.multi:" : "uprobe.multi:") + bin + ":"
-                + (u.getPattern().isEmpty() ? String.join(",", symbols) : u.getPattern() + " (" + symbols.size()
-                + " functions)") + (u.getPid() == 0 ? "" : "@pid" + u.getPid());
+        String detail = (u.getPattern().isEmpty() ? "" : symbols.size() + " functions")
+                + (u.getPid() == 0 ? "" : (u.getPattern().isEmpty() ? "" : ", ") + "process " + u.getPid());
         return new Attacher.Attached(Links.uprobeMulti(prog, UprobeTargets.of(bin, symbols).withCookies(cookies)
-                .inProcess(u.getPid()), session ? ProbeMode.SESSION : ret ? ProbeMode.RETURN : ProbeMode.ENTRY), target);
+                .inProcess(u.getPid()), session ? ProbeMode.SESSION : ret ? ProbeMode.RETURN : ProbeMode.ENTRY), match,
+                p.getAttach(), detail);
     }
 }

@@ -173,7 +173,7 @@ class AttachKindsKernelTest {
         SessionRecord rec = engine.apply(pipeline, ev -> events.add(ev.step().word() + " " + ev.text()), 1);
         assertEquals(Phase.COMMITTED, rec.getPhase(), events.toString());
         if (attached.contains("count_xdp")) {
-            assertTrue(events.contains("attach program count_xdp -> xdp:" + devB + ":xdp@" + netnsB), events.toString());
+            assertTrue(events.contains("attach program count_xdp -> xdp:" + devB + "@" + netnsB), events.toString());
         }
 
         for (int i = 0; i < 3; i++) {

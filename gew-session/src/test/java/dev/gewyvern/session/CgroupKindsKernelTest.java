@@ -101,9 +101,9 @@ class CgroupKindsKernelTest {
         List<String> events = new java.util.ArrayList<>();
         SessionRecord rec = engine.apply(pipeline.build(), ev -> events.add(ev.step().word() + " " + ev.text()), 1);
         assertEquals(Phase.COMMITTED, rec.getPhase(), events.toString());
-        assertTrue(events.contains("attach program count_sock_create -> cgroup:" + cgroup + ":inet_sock_create"),
+        assertTrue(events.contains("attach program count_sock_create -> cgroup:" + cgroup + " (inet_sock_create)"),
                 events.toString());
-        assertTrue(events.contains("attach program count_getsockopt -> cgroup:" + cgroup + ":getsockopt"),
+        assertTrue(events.contains("attach program count_getsockopt -> cgroup:" + cgroup + " (getsockopt)"),
                 events.toString());
 
         Path mapPin = root.session(engine.instanceId(), rec.getSessionId()).resolve(PinRoot.MAPS)

@@ -86,7 +86,7 @@ class HardwarePerfKernelTest {
         List<String> events = new java.util.ArrayList<>();
         SessionRecord rec = engine.apply(pipeline, ev -> events.add(ev.step().word() + " " + ev.text()), 1);
         assertEquals(Phase.COMMITTED, rec.getPhase(), events.toString());
-        assertTrue(events.contains("attach program count_perf -> perf_event:cpu-cycles:cpu0"), events.toString());
+        assertTrue(events.contains("attach program count_perf -> perf_event:cpu-cycles:0:100000"), events.toString());
         Path mapPin = root.session(engine.instanceId(), rec.getSessionId()).resolve(PinRoot.MAPS).resolve("counts");
         try (Fd map = Bpf.get(mapPin.toString(), "map")) {
             Thread.sleep(300);

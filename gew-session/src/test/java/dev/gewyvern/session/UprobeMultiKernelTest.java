@@ -87,7 +87,7 @@ class UprobeMultiKernelTest {
                     + ":gew_uprobe_* (2 functions)"), events.toString());
             assertTrue(events.contains("attach program count_calls -> uprobe.multi:" + bin
                     + ":gew_uprobe_target,gew_uprobe_other"), events.toString());
-            assertTrue(events.contains("attach program count_pid -> uprobe.multi:" + bin + ":gew_uprobe_target@pid" + pid),
+            assertTrue(events.contains("attach program count_pid -> uprobe.multi:" + bin + ":gew_uprobe_target (process " + pid + ")"),
                     events.toString());
 
             SessionDetail view = engine.show(rec.getSessionId(), 16);

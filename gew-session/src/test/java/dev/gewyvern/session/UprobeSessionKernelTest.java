@@ -70,9 +70,9 @@ class UprobeSessionKernelTest {
         List<String> events = new java.util.ArrayList<>();
         SessionRecord rec = engine.apply(pipeline, ev -> events.add(ev.step().word() + " " + ev.text()), 1);
         assertEquals(Phase.COMMITTED, rec.getPhase(), events.toString());
-        assertTrue(events.contains("attach program both_ends -> uprobe.session:" + bin + ":gew_uprobe_target"),
+        assertTrue(events.contains("attach program both_ends -> uprobe.multi:" + bin + ":gew_uprobe_target"),
                 events.toString());
-        assertTrue(events.contains("attach program entry_only -> uprobe.session:" + bin + ":gew_uprobe_* (2 functions)"),
+        assertTrue(events.contains("attach program entry_only -> uprobe.multi:" + bin + ":gew_uprobe_* (2 functions)"),
                 events.toString());
         SessionDetail view = engine.show(rec.getSessionId(), 4);
         assertEquals(2, view.getLinksList().size(), view.getLinksList().toString());

@@ -1,4 +1,4 @@
-package dev.gewyvern.cli;
+package dev.gewyvern.session;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -25,22 +25,34 @@ import dev.gewyvern.proto.v1.Uprobe;
  * write, {@link #format} writes what {@code parse} reads back to the same value (a jqwik property holds
  * {@code parse(format(s)) == s} over every kind), and every output that names a target prints it so.
  * Relative paths are made absolute when read, and a network namespace name means /run/netns/NAME.
+ * It lives in gew-session so the engine's own lines (the attach phase's {@code program P -> TARGET}) spell a
+ * target as the CLI reads it. A value that is not one is an {@link IllegalArgumentException} whose message is
+ * the line a user reads; the CLI reports it as a usage error.
  */
-record AttachSpec(AttachKind kind, AttachTarget target) {
-    AttachSpec {
+public record AttachSpec(AttachKind kind, AttachTarget target) {
+    public AttachSpec {
         if (target.getKindCase() != kind.shape()) {
             throw new IllegalArgumentException(kind.word() + " takes a " + kind.shape() + " target");
         }
     }
 
     /** A target written as its generic kind (netdev:, netns:, tracing:) where the program's section is unknown. */
-    static String format(AttachTarget target) {
+    public static String format(AttachTarget target) {
         return target.getKindCase() == AttachTarget.KindCase.KIND_NOT_SET ? ""
                 : new AttachSpec(AttachKind.generic(target.getKindCase()), target).format();
     }
 
+    /**
+     * The spec a program of this section attaches with: the section's own kind (fentry:F for SEC("fentry/F"),
+     * tcx:IF for a tc program), or the target's generic kind where the section has none of its shape.
+     */
+    public static AttachSpec of(dev.gewyvern.elf.ProgramSection section, AttachTarget target) {
+        return new AttachSpec(AttachKind.of(section).filter(k -> k.shape() == target.getKindCase())
+                .orElse(AttachKind.generic(target.getKindCase())), target);
+    }
+
     /** The text {@link #parse} reads back to this value. */
-    String format() {
+    public String format() {
         AttachTarget a = target;
         String w = kind.word();
         return switch (kind.shape()) {
@@ -80,15 +92,26 @@ record AttachSpec(AttachKind kind, AttachTarget target) {
         return path.isEmpty() ? "" : "@" + path;
     }
 
-    /** One {@code --attach} value; see {@link PipelineFiles#FORMS}. A value that is not one is a usage error. */
-    static AttachSpec parse(String spec) {
+    /** Every form {@link #parse} reads, as help and error lines name them. */
+    public static final String FORMS = "tracepoint:CATEGORY:NAME, raw_tp:NAME, tp_btf:NAME, "
+            + "perf_event:EVENT[:CPU[:PERIOD]] (a software or hardware event), cgroup:PATH, xdp:IFNAME[@NETNS], "
+            + "tcx:IFNAME[@NETNS], netkit:IFNAME[@NETNS], "
+            + "sk_lookup:NETNS, flow_dissector:NETNS, uprobe:BINARY:SYMBOL, uretprobe:BINARY:SYMBOL, "
+            + "uprobe.multi:BINARY:SYMBOL,...|GLOB, uretprobe.multi:BINARY:SYMBOL,...|GLOB, "
+            + "netfilter:ipv4|ipv6:HOOK:PRIORITY[@NETNS], iter:TARGET, fentry|fexit|fmod_ret:FUNCTION, lsm:HOOK, "
+            + "kprobe:FUNCTION[+OFFSET], kretprobe:FUNCTION, kprobe.multi|kretprobe.multi:F1,F2,...|GLOB, "
+            + "freplace:PROGRAM|/PINNED/PROGRAM, struct_ops (--program names the struct_ops map), "
+            + "or none (loaded and pinned, not attached)";
+
+    /** One {@code --attach} value; see {@link #FORMS}. A value that is not one: IllegalArgumentException. */
+    public static AttachSpec parse(String spec) {
         int colon = spec.indexOf(':');
         String word = colon < 0 ? spec : spec.substring(0, colon);
         String rest = colon < 0 ? "" : spec.substring(colon + 1);
         AttachKind kind = AttachKind.of(word).orElse(null);
         AttachTarget t = kind == null ? null : target(spec, kind, rest);
         if (t == null) {
-            throw new UserError("--attach '" + spec + "': want " + PipelineFiles.FORMS
+            throw new IllegalArgumentException("--attach '" + spec + "': want " + FORMS
                     + "; e.g. tracepoint:syscalls:sys_enter_execve");
         }
         return new AttachSpec(kind, t);
@@ -122,7 +145,7 @@ record AttachSpec(AttachKind kind, AttachTarget target) {
                     return null;
                 }
                 try {
-                    PerfEvent.Builder pe = dev.gewyvern.session.PerfEvents.isHardware(f[0])
+                    PerfEvent.Builder pe = PerfEvents.isHardware(f[0])
                             ? PerfEvent.newBuilder().setHardware(f[0]) : PerfEvent.newBuilder().setSoftware(f[0]);
                     if (f.length > 1) {
                         pe.setCpu(Integer.parseUnsignedInt(f[1]));
@@ -132,7 +155,7 @@ record AttachSpec(AttachKind kind, AttachTarget target) {
                     }
                     return b.setPerfEvent(pe).build();
                 } catch (NumberFormatException e) {
-                    throw new UserError("--attach '" + spec + "': CPU and PERIOD are numbers, e.g. perf_event:cpu-clock:0:1000000");
+                    throw new IllegalArgumentException("--attach '" + spec + "': CPU and PERIOD are numbers, e.g. perf_event:cpu-clock:0:1000000");
                 }
             }
             case CGROUP:
@@ -186,7 +209,7 @@ record AttachSpec(AttachKind kind, AttachTarget target) {
                     }
                     return b.setNetfilter(nf).build();
                 } catch (NumberFormatException e) {
-                    throw new UserError("--attach '" + spec + "': PRIORITY is a number, e.g. netfilter:ipv4:local_in:100");
+                    throw new IllegalArgumentException("--attach '" + spec + "': PRIORITY is a number, e.g. netfilter:ipv4:local_in:100");
                 }
             }
             case KPROBE: {
@@ -199,7 +222,7 @@ record AttachSpec(AttachKind kind, AttachTarget target) {
                     return b.setKprobe(Kprobe.newBuilder().setFunction(function)
                             .setOffset(plus < 0 ? 0 : Long.decode(rest.substring(plus + 1)))).build();
                 } catch (NumberFormatException e) {
-                    throw new UserError("--attach '" + spec + "': OFFSET is a number, e.g. kprobe:do_unlinkat+0x10");
+                    throw new IllegalArgumentException("--attach '" + spec + "': OFFSET is a number, e.g. kprobe:do_unlinkat+0x10");
                 }
             }
             case KPROBE_MULTI: {
@@ -228,7 +251,7 @@ record AttachSpec(AttachKind kind, AttachTarget target) {
 
     private static String namespace(String spec, String ns) {
         if (ns.isEmpty()) {
-            throw new UserError("--attach '" + spec + "': name the network namespace (a name under /run/netns, or a path)");
+            throw new IllegalArgumentException("--attach '" + spec + "': name the network namespace (a name under /run/netns, or a path)");
         }
         return ns.startsWith("/") ? ns : "/run/netns/" + ns;
     }
@@ -238,14 +261,14 @@ record AttachSpec(AttachKind kind, AttachTarget target) {
      * {@code xdp:lo} for a tc program. The word names how the program attaches, so a mismatch is a usage error
      * naming the word that fits, not a word silently ignored.
      */
-    void checkFits(String program, dev.gewyvern.elf.ProgramSection section, String sectionName) {
+    public void checkFits(String program, dev.gewyvern.elf.ProgramSection section, String sectionName) {
         if (kind.fits(section)) {
             return;
         }
         String fitting = AttachKind.of(section).filter(k -> k.shape() == kind.shape())
                 .map(k -> "; write " + new AttachSpec(k, target).format()).orElse(
                         AttachKind.of(section).map(k -> "; it attaches as " + k.word() + ":…").orElse(""));
-        throw new UserError("--attach '" + format() + "' does not fit program " + program + ": its section "
+        throw new IllegalArgumentException("--attach '" + format() + "' does not fit program " + program + ": its section "
                 + sectionName + " does not attach as " + kind.word() + fitting);
     }
 }

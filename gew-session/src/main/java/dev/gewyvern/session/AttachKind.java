@@ -1,4 +1,4 @@
-package dev.gewyvern.cli;
+package dev.gewyvern.session;
 
 import java.util.List;
 import java.util.Optional;
@@ -13,7 +13,7 @@ import dev.gewyvern.proto.v1.AttachTarget.KindCase;
  * (xdp, tcx, netkit), {@code netns} (sk_lookup, flow_dissector) and {@code tracing} (fentry, fexit, fmod_ret,
  * lsm); they are what a target prints as when its program's section is not at hand.
  */
-enum AttachKind {
+public enum AttachKind {
     NONE("none", KindCase.LOAD_ONLY, List.of()),
     TRACEPOINT("tracepoint", KindCase.TRACEPOINT, List.of("tracepoint", "tp"), "tp"),
     RAW_TP("raw_tp", KindCase.RAW_TRACEPOINT, List.of("raw_tp", "raw_tracepoint"), "raw_tracepoint"),
@@ -62,17 +62,17 @@ enum AttachKind {
     }
 
     /** The word {@code --attach} writes. */
-    String word() {
+    public String word() {
         return word;
     }
 
     /** The target shape this kind takes. */
-    KindCase shape() {
+    public KindCase shape() {
         return shape;
     }
 
     /** The kind a word names (its spelling or libbpf's other one: tp, raw_tracepoint). */
-    static Optional<AttachKind> of(String word) {
+    public static Optional<AttachKind> of(String word) {
         for (AttachKind k : values()) {
             if (k.word.equals(word) || word.equals(k.alias)) {
                 return Optional.of(k);
@@ -82,7 +82,7 @@ enum AttachKind {
     }
 
     /** The generic kind a target of this shape prints as when its program's section is not known. */
-    static AttachKind generic(KindCase shape) {
+    public static AttachKind generic(KindCase shape) {
         return switch (shape) {
             case NETDEV -> NETDEV;
             case NETNS -> NETNS;
@@ -103,12 +103,12 @@ enum AttachKind {
     }
 
     /** Whether a program in this section attaches as this kind ({@code none} fits every program). */
-    boolean fits(ProgramSection section) {
+    public boolean fits(ProgramSection section) {
         return this == NONE || sections.contains(base(section));
     }
 
     /** The specific kind a program in this section attaches as, if one does. */
-    static Optional<AttachKind> of(ProgramSection section) {
+    public static Optional<AttachKind> of(ProgramSection section) {
         for (AttachKind k : values()) {
             if (k != NONE && k != NETDEV && k != NETNS && k != TRACING && k.fits(section)) {
                 return Optional.of(k);
