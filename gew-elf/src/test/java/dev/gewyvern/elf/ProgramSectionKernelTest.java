@@ -46,11 +46,20 @@ class ProgramSectionKernelTest {
         return out;
     }
 
-    /** One past the largest number of the enum's real names (its __MAX_ marker, where it has one, left out). */
+    /**
+     * Whether an enumerator is the enum's end marker rather than a name: {@code __MAX_BPF_ATTACH_TYPE}, and
+     * {@code MAX_BPF_LINK_TYPE}, which 6.1's enum bpf_link_type still has as an enumerator (later kernels
+     * made it {@code __MAX_BPF_LINK_TYPE} and a #define).
+     */
+    static boolean marker(String name) {
+        return name.startsWith("__") || name.startsWith("MAX_");
+    }
+
+    /** One past the largest number of the enum's real names (its end marker, where it has one, left out). */
     static long end(Map<String, Long> values) {
         long end = 0;
         for (Map.Entry<String, Long> e : values.entrySet()) {
-            if (!e.getKey().startsWith("__")) {
+            if (!marker(e.getKey())) {
                 end = Math.max(end, e.getValue() + 1);
             }
         }
@@ -64,7 +73,7 @@ class ProgramSectionKernelTest {
         long max = end(funcs);
         assertTrue(HelperNames.count() >= max, "the kernel has " + max + " helpers, gew names " + HelperNames.count());
         for (Map.Entry<String, Long> f : funcs.entrySet()) {
-            if (f.getKey().startsWith("__")) {
+            if (marker(f.getKey())) {
                 continue;
             }
             int id = f.getValue().intValue();
