@@ -82,7 +82,8 @@ class LoadOnlyDifferentialKernelTest {
         List<DynamicTest> tests = new ArrayList<>();
         for (Path obj : ObjectsKernelTest.objects()) {
             String name = ObjectsKernelTest.libbpfName(obj);
-            if (ObjectsKernelTest.bpftoolLoads(name) && ObjectsKernelTest.missingKfuncs(obj).isEmpty()) {
+            if (ObjectsKernelTest.bpftoolLoads(name) && ObjectsKernelTest.missingKfuncs(obj).isEmpty()
+                    && ObjectsKernelTest.notSupported(obj, name).isEmpty()) {
                 tests.add(DynamicTest.dynamicTest(obj.getFileName().toString(), () -> compare(obj, name)));
             }
         }

@@ -100,6 +100,34 @@ class ObjectsKernelTest {
         return out;
     }
 
+    /**
+     * What gewyvern's own compatibility check (what {@code gew session apply --object OBJ --load-only --dry-run}
+     * shows) says this kernel lacks for the object with every program load-only: "object/program" and
+     * "object/map" names of the not-supported requirements (6.1: netfilter programs, cgrp_storage maps, fmod_ret
+     * on a function off the error-injection list).
+     */
+    static Set<String> notSupported(Path obj, String name) {
+        dev.gewyvern.proto.v1.Pipeline.Builder p = dev.gewyvern.proto.v1.Pipeline.newBuilder().setName("objects")
+                .addObjects(dev.gewyvern.proto.v1.BpfObject.newBuilder().setId(name).setPath(obj.toString()));
+        try {
+            for (BpfProgram prog : BpfObject.parse(Files.readAllBytes(obj)).programs()) {
+                p.addPrograms(dev.gewyvern.proto.v1.Program.newBuilder().setObject(name).setName(prog.name())
+                        .setAttach(dev.gewyvern.proto.v1.AttachTarget.newBuilder()
+                                .setLoadOnly(dev.gewyvern.proto.v1.LoadOnly.getDefaultInstance())));
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        Set<String> out = new TreeSet<>();
+        for (Requirement r : Compatibility.of(PreparedPipeline.of(p.build()),
+                dev.gewyvern.syscall.probes.Capabilities.withoutHelpers())) {
+            if (r.level() == Requirement.Level.NOT_SUPPORTED) {
+                out.addAll(List.of(r.neededBy().split(", ")));
+            }
+        }
+        return out;
+    }
+
     /** Whether bpftool loads the object (its name as libbpf gives it) on this machine. */
     static boolean bpftoolLoads(String name) {
         return !refusedByPolicy(name) && !NEWER_THAN_BPFTOOL.contains(name) && !LEGACY_MAPS.contains(name)
@@ -247,10 +275,20 @@ class ObjectsKernelTest {
             assertTrue(e.getMessage().contains("no function '" + missing.get(0) + "'"), e.getMessage());
             return;
         }
+        Set<String> lacking = refusedByPolicy(name) ? Set.of() : notSupported(obj, name);
+        for (BpfMap m : parsed.maps()) {
+            if (lacking.contains(name + "/" + m.name())) {
+                // a map type this kernel lacks: both loaders fail at that map, before any program
+                assertNotEquals(0, bpftool.exit(), "bpftool loaded " + obj + ": " + bpftool.output());
+                Exception e = assertThrows(RuntimeException.class, () -> new GewLoad(obj, name).close());
+                assertTrue(e.getMessage().contains("map '"), e.getMessage());
+                return;
+            }
+        }
         try (GewLoad gew = new GewLoad(obj, name)) {
             if (TARGETED.contains(name)) {
                 assertNotEquals(0, bpftool.exit(), "bpftool loaded " + obj + ": " + bpftool.output());
-                targeted(parsed, gew, bpftool);
+                targeted(parsed, gew, bpftool, lacking, name);
                 return;
             }
             if (refusedByPolicy(name)) {
@@ -283,6 +321,8 @@ class ObjectsKernelTest {
             } else if (LEGACY_MAPS.contains(name)) {
                 assertNotEquals(0, bpftool.exit(), "bpftool loaded " + obj + ": " + bpftool.output());
                 assertTrue(bpftool.output().contains("legacy map definitions"), bpftool.output());
+            } else if (parsed.programs().stream().anyMatch(p -> lacking.contains(name + "/" + p.name()))) {
+                assertNotEquals(0, bpftool.exit(), "bpftool loaded " + obj + ": " + bpftool.output());
             } else {
                 assertEquals(0, bpftool.exit(), bpftool.output());
                 assertEquals(bpftool.programs(), gewPrograms(parsed), "programs of " + obj);
@@ -294,6 +334,12 @@ class ObjectsKernelTest {
                     // refused for its own reason (iproute2's map-in-map), the object's other programs still load
                     SessionException e = assertThrows(SessionException.class, () -> gew.load(p.name()), p.name());
                     assertTrue(e.getMessage().contains("cannot be loaded: " + p.loadProblem().get()), e.getMessage());
+                    continue;
+                }
+                if (lacking.contains(name + "/" + p.name())) {
+                    // the report says this kernel cannot take it: the kernel refuses it, naming the program
+                    SessionException e = assertThrows(SessionException.class, () -> gew.load(p.name()), p.name());
+                    assertTrue(e.getMessage().contains("'" + p.name() + "'"), e.getMessage());
                     continue;
                 }
                 LoadedProgram loaded = gew.load(p.name());
@@ -323,7 +369,7 @@ class ObjectsKernelTest {
      * fentry, fexit, fmod_ret and lsm programs get EPERM here (as bpftool's do); a freplace program asks for
      * its target; a struct_ops program loaded alone names its map, and loads with it; the rest load.
      */
-    private static void targeted(BpfObject parsed, GewLoad gew, Bpftool bpftool) {
+    private static void targeted(BpfObject parsed, GewLoad gew, Bpftool bpftool, Set<String> lacking, String name) {
         java.util.Set<dev.gewyvern.elf.ProgramSection> policy = java.util.EnumSet.of(
                 dev.gewyvern.elf.ProgramSection.FENTRY, dev.gewyvern.elf.ProgramSection.FEXIT,
                 dev.gewyvern.elf.ProgramSection.FMOD_RET, dev.gewyvern.elf.ProgramSection.LSM);
@@ -339,6 +385,9 @@ class ObjectsKernelTest {
             } else if (kind.target() == dev.gewyvern.elf.ProgramSection.Target.STRUCT_OPS) {
                 SessionException e = assertThrows(SessionException.class, () -> gew.load(p.name()), p.name());
                 assertTrue(e.getMessage().contains("is a struct_ops program"), e.getMessage());
+            } else if (lacking.contains(name + "/" + p.name())) {
+                SessionException e = assertThrows(SessionException.class, () -> gew.load(p.name()), p.name());
+                assertTrue(e.getMessage().contains("'" + p.name() + "'"), e.getMessage());
             } else {
                 assertTrue(gew.load(p.name()).fd().value() > 0, p.name());
             }
